@@ -1,0 +1,14 @@
+import type { KeyObject } from 'node:crypto';
+
+/** A verification key ready for jose (imported once per kid). */
+export type VerificationKey = CryptoKey | KeyObject;
+
+/** The keys a verifier checks signatures against, looked up by `kid`. */
+export interface KeySet {
+  /** Hot path: synchronous map lookup, no I/O. `undefined` when unknown (or when the set is stale). */
+  getKey(kid: string): VerificationKey | undefined;
+  /** Miss path: refetch at most once per cooldown; resolves `undefined` without waiting when in cooldown. */
+  resolveKey(kid: string): Promise<VerificationKey | undefined>;
+  /** Subscribes to keys leaving the set (the verified-token cache drops entries for that kid). Returns an unsubscribe function. */
+  onKeyRemoved(listener: (kid: string) => void): () => void;
+}
