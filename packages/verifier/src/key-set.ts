@@ -1,4 +1,5 @@
 import type { KeyObject } from 'node:crypto';
+import type { CryptoKey } from 'jose';
 
 /** A verification key ready for jose (imported once per kid). */
 export type VerificationKey = CryptoKey | KeyObject;
