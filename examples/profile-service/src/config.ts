@@ -1,0 +1,24 @@
+import { pageOrigins, readHttpUrl, readPort, readRedisUrl, type Env } from '../../shared/src/env.js';
+
+/** Everything the profile service reads from its environment. */
+export type ProfileConfig = Readonly<{
+  /** `PROFILE_PORT`, default 4002. */
+  port: number;
+  /** `ISSUER_URL`, default `http://127.0.0.1:<AUTH_PORT>`: expected `iss`, and where the JWKS is fetched. */
+  issuerUrl: string;
+  /** `REDIS_URL`; unset → an in-memory denylist (only useful when sharing a process with the auth service). */
+  redisUrl: string | undefined;
+  /** Origins allowed by CORS and by the cookie Origin check: the page served by the auth service. */
+  allowedOrigins: readonly string[];
+}>;
+
+/** Reads the profile service's configuration; throws an Error naming the bad variable. */
+export function readProfileConfig(env: Env = process.env): ProfileConfig {
+  const issuerUrl = readHttpUrl(env, 'ISSUER_URL', `http://127.0.0.1:${readPort(env, 'AUTH_PORT', 4000)}`);
+  return {
+    port: readPort(env, 'PROFILE_PORT', 4002),
+    issuerUrl,
+    redisUrl: readRedisUrl(env),
+    allowedOrigins: pageOrigins(issuerUrl),
+  };
+}

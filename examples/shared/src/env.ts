@@ -1,0 +1,50 @@
+/** Environment variables as a plain record (config files pass `process.env`). */
+export type Env = Readonly<Record<string, string | undefined>>;
+
+/** Reads a TCP port; unset or empty means `fallback`. Throws an Error naming the variable otherwise. */
+export function readPort(env: Env, name: string, fallback: number): number {
+  const raw = env[name];
+  if (raw === undefined || raw === '') return fallback;
+  const port = Number(raw);
+  if (!/^\d+$/.test(raw) || port < 1 || port > 65535) throw new Error(`${name} must be a TCP port between 1 and 65535`);
+  return port;
+}
+
+/** Reads an http(s) URL without a trailing slash; unset or empty means `fallback`. */
+export function readHttpUrl(env: Env, name: string, fallback: string): string {
+  const raw = env[name] || fallback;
+  let url: URL;
+  try {
+    url = new URL(raw);
+  } catch {
+    throw new Error(`${name} must be an absolute http(s) URL`);
+  }
+  if (url.protocol !== 'http:' && url.protocol !== 'https:') throw new Error(`${name} must be an absolute http(s) URL`);
+  return url.href.replace(/\/$/, '');
+}
+
+/** Reads a redis:// or rediss:// URL; unset or empty means "use the embedded in-memory stores". */
+export function readRedisUrl(env: Env, name = 'REDIS_URL'): string | undefined {
+  const raw = env[name];
+  if (raw === undefined || raw === '') return undefined;
+  let protocol: string;
+  try {
+    protocol = new URL(raw).protocol;
+  } catch {
+    throw new Error(`${name} must be a redis:// or rediss:// URL`);
+  }
+  if (protocol !== 'redis:' && protocol !== 'rediss:') throw new Error(`${name} must be a redis:// or rediss:// URL`);
+  return raw;
+}
+
+/**
+ * The browser origins allowed to call a service with credentials: the page is served by the auth
+ * service, so its origin, plus the `localhost` / `127.0.0.1` twin so either spelling works locally.
+ */
+export function pageOrigins(issuerUrl: string): string[] {
+  const url = new URL(issuerUrl);
+  const origins = [url.origin];
+  const twin = url.hostname === '127.0.0.1' ? 'localhost' : url.hostname === 'localhost' ? '127.0.0.1' : undefined;
+  if (twin) origins.push(`${url.protocol}//${twin}${url.port ? `:${url.port}` : ''}`);
+  return origins;
+}

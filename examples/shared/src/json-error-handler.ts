@@ -1,0 +1,38 @@
+import type { ErrorRequestHandler } from 'express';
+import { HttpError } from './http-error.js';
+
+type Renderable = { status?: unknown; statusCode?: unknown; type?: unknown; headers?: unknown };
+
+/**
+ * Final error handler of every example app: `{ error, error_description }` JSON with fixed texts.
+ * Renders {@link HttpError}s, the body parser's own 400/413 errors, and otherwise answers 500 without
+ * details (the error is logged, not sent). Errors already rendered by a library handler never get here.
+ */
+export function jsonErrorHandler(log: (message: string) => void = console.error): ErrorRequestHandler {
+  return function renderJsonError(err: unknown, _req, res, next) {
+    if (res.headersSent) {
+      next(err);
+      return;
+    }
+    if (err instanceof HttpError) {
+      res.set(err.headers).status(err.status).json({ error: err.code, error_description: err.message });
+      return;
+    }
+    const e = (err ?? {}) as Renderable;
+    if (e.type === 'entity.parse.failed') {
+      res.status(400).json({ error: 'invalid_request', error_description: 'The request body is not valid JSON.' });
+      return;
+    }
+    if (e.type === 'entity.too.large') {
+      res.status(413).json({ error: 'invalid_request', error_description: 'The request body is too large.' });
+      return;
+    }
+    const status = typeof e.status === 'number' ? e.status : typeof e.statusCode === 'number' ? e.statusCode : 500;
+    if (status >= 400 && status < 500) {
+      res.status(status).json({ error: 'invalid_request', error_description: 'The request was rejected.' });
+      return;
+    }
+    log(`unexpected error: ${err instanceof Error ? (err.stack ?? err.message) : String(err)}`);
+    res.status(500).json({ error: 'server_error', error_description: 'Internal server error.' });
+  };
+}

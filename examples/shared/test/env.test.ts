@@ -1,0 +1,33 @@
+import { readAuthConfig } from '../../auth-service/src/config.js';
+import { readOrdersConfig } from '../../orders-service/src/config.js';
+import { readProfileConfig } from '../../profile-service/src/config.js';
+
+describe('example configuration from the environment', () => {
+  it('has working defaults without any variable', () => {
+    expect(readAuthConfig({})).toEqual({
+      port: 4000,
+      issuerUrl: 'http://127.0.0.1:4000',
+      redisUrl: undefined,
+      keysDir: '.data/keys',
+      ordersPort: 4001,
+      profilePort: 4002,
+      allowedOrigins: ['http://127.0.0.1:4000', 'http://localhost:4000'],
+    });
+    expect(readOrdersConfig({}).port).toBe(4001);
+    expect(readProfileConfig({}).port).toBe(4002);
+    expect(readProfileConfig({ AUTH_PORT: '5000' }).issuerUrl).toBe('http://127.0.0.1:5000');
+  });
+
+  it('reads every variable', () => {
+    const env = { AUTH_PORT: '5000', ORDERS_PORT: '5001', PROFILE_PORT: '5002', ISSUER_URL: 'https://auth.example/', REDIS_URL: 'redis://r:6379', KEYS_DIR: '/k' };
+    expect(readAuthConfig(env)).toMatchObject({ port: 5000, issuerUrl: 'https://auth.example', redisUrl: 'redis://r:6379', keysDir: '/k', ordersPort: 5001, profilePort: 5002, allowedOrigins: ['https://auth.example'] });
+    expect(readOrdersConfig(env)).toMatchObject({ port: 5001, issuerUrl: 'https://auth.example', redisUrl: 'redis://r:6379' });
+  });
+
+  it('names the bad variable', () => {
+    expect(() => readAuthConfig({ AUTH_PORT: 'x' })).toThrow(/AUTH_PORT/);
+    expect(() => readOrdersConfig({ ORDERS_PORT: '70000' })).toThrow(/ORDERS_PORT/);
+    expect(() => readProfileConfig({ ISSUER_URL: 'ftp://x' })).toThrow(/ISSUER_URL/);
+    expect(() => readAuthConfig({ REDIS_URL: 'http://x' })).toThrow(/REDIS_URL/);
+  });
+});
