@@ -25,6 +25,8 @@ export interface Denylist {
   revokeSubject(sub: string, at?: number, issuer?: string): Promise<void>;
   /** True when the verified token is revoked. */
   check(claims: RevocationClaims): boolean | Promise<boolean>;
+  /** Resolves once the store can answer (the Redis mirror's initial load); optional for custom stores. */
+  ready?(): Promise<void>;
   /** Releases timers and subscriptions the store created (never a client it was given). */
   close(): Promise<void>;
 }

@@ -1,0 +1,39 @@
+/** Every code a {@link DenylistError} can carry. */
+export type DenylistErrorCode =
+  /** The store cannot answer with confidence (Redis unreachable past the staleness bound, lookup timed out, store closed). Fail closed: 503 + Retry-After. */
+  | 'ERR_DENYLIST_UNAVAILABLE'
+  /** A revocation could not be written (Redis unreachable or too slow). The revocation did not happen: retry it. */
+  | 'ERR_REVOCATION_FAILED'
+  /** The memory store holds `maxEntries` live revocations; the new one was refused rather than another dropped. */
+  | 'ERR_DENYLIST_FULL'
+  /** `jti` is not a string of 1 to 256 characters. */
+  | 'ERR_INVALID_JTI'
+  /** `sub` is not a string of 1 to 256 characters. */
+  | 'ERR_INVALID_SUB'
+  /** `exp` is not a finite number, or lies further ahead than the longest token lifetime allows. */
+  | 'ERR_INVALID_EXP'
+  /** `at` is not a finite number, or lies further ahead than the longest token lifetime allows. */
+  | 'ERR_INVALID_AT'
+  /** The issuer is not a string of 1 to 1024 characters. */
+  | 'ERR_INVALID_ISSUER';
+
+/** Options of a {@link DenylistError}. */
+export interface DenylistErrorOptions {
+  readonly cause?: unknown;
+  /** Seconds after which a retry may succeed (set on `ERR_DENYLIST_UNAVAILABLE`). */
+  readonly retryAfterSeconds?: number;
+}
+
+/** The one error class of `@jwks-kit/denylist`; `code` says what went wrong, `cause` keeps the Redis error. */
+export class DenylistError extends Error {
+  override readonly name = 'DenylistError';
+  readonly code: DenylistErrorCode;
+  /** Seconds after which a retry may succeed; always set on `ERR_DENYLIST_UNAVAILABLE`. */
+  readonly retryAfterSeconds: number | undefined;
+
+  constructor(code: DenylistErrorCode, message: string, options: DenylistErrorOptions = {}) {
+    super(message, options.cause === undefined ? undefined : { cause: options.cause });
+    this.code = code;
+    this.retryAfterSeconds = options.retryAfterSeconds;
+  }
+}

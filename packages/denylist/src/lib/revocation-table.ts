@@ -1,0 +1,132 @@
+import { DenylistError } from '../errors.js';
+import type { RevocationClaims } from '../denylist.js';
+import { isIssuedBefore, isValidId, type Revocation } from './revocation-rules.js';
+
+interface SubjectEntry {
+  at: number;
+  expiresAtMs: number;
+}
+
+/**
+ * In-process revocations, by namespace (issuer) then id, each with its absolute expiry. Used by the
+ * memory store and by the Redis mirror. Adding keeps the stronger entry (later expiry, later `at`),
+ * so merging the same revocation twice, or in any order, is harmless.
+ */
+export class RevocationTable {
+  readonly #jtis = new Map<string, Map<string, number>>();
+  readonly #subjects = new Map<string, Map<string, SubjectEntry>>();
+  readonly #maxEntries: number;
+  #size = 0;
+  #earliestExpiryMs = Infinity;
+
+  /** `maxEntries`: live entries allowed; adding one more throws `ERR_DENYLIST_FULL`. */
+  constructor(maxEntries = Infinity) {
+    this.#maxEntries = maxEntries;
+  }
+
+  /** Number of entries held (expired ones included until the next sweep). */
+  get size(): number {
+    return this.#size;
+  }
+
+  /** Adds or strengthens a revocation; returns true when the table changed. */
+  add(revocation: Revocation, nowMs: number): boolean {
+    if (revocation.expiresAtMs <= nowMs) return false;
+    if (revocation.kind === 'jti') {
+      const byId = this.#jtis.get(revocation.ns);
+      const current = byId?.get(revocation.id);
+      if (current !== undefined && current >= revocation.expiresAtMs) return false;
+      if (current === undefined) this.#reserve(nowMs);
+      this.#namespace(this.#jtis, revocation.ns).set(revocation.id, revocation.expiresAtMs);
+    } else {
+      const current = this.#subjects.get(revocation.ns)?.get(revocation.id);
+      if (current !== undefined && current.expiresAtMs > nowMs) {
+        if (current.at >= revocation.at && current.expiresAtMs >= revocation.expiresAtMs) return false;
+        current.at = Math.max(current.at, revocation.at);
+        current.expiresAtMs = Math.max(current.expiresAtMs, revocation.expiresAtMs);
+        return true;
+      }
+      if (current === undefined) this.#reserve(nowMs);
+      this.#namespace(this.#subjects, revocation.ns).set(revocation.id, { at: revocation.at, expiresAtMs: revocation.expiresAtMs });
+    }
+    if (revocation.expiresAtMs < this.#earliestExpiryMs) this.#earliestExpiryMs = revocation.expiresAtMs;
+    return true;
+  }
+
+  /**
+   * True when the token is revoked. A jti or sub that is present but not a valid id counts as
+   * revoked (never "not revoked" by accident), and so does a missing iat under a subject revocation.
+   */
+  isRevoked(claims: RevocationClaims, ns: string, nowMs: number): boolean {
+    const { jti, sub } = claims;
+    if (jti !== undefined) {
+      if (!isValidId(jti)) return true;
+      const expiresAtMs = this.#jtis.get(ns)?.get(jti);
+      if (expiresAtMs !== undefined && expiresAtMs > nowMs) return true;
+    }
+    if (sub !== undefined) {
+      if (!isValidId(sub)) return true;
+      const entry = this.#subjects.get(ns)?.get(sub);
+      if (entry !== undefined && entry.expiresAtMs > nowMs) return isIssuedBefore(claims.iat, entry.at);
+    }
+    return false;
+  }
+
+  /** Removes expired entries; returns how many were removed. */
+  sweep(nowMs: number): number {
+    let removed = 0;
+    let earliest = Infinity;
+    for (const maps of [this.#jtis, this.#subjects] as Map<string, Map<string, number | SubjectEntry>>[]) {
+      for (const [ns, byId] of maps) {
+        for (const [id, value] of byId) {
+          const expiresAtMs = typeof value === 'number' ? value : value.expiresAtMs;
+          if (expiresAtMs <= nowMs) {
+            byId.delete(id);
+            removed++;
+          } else if (expiresAtMs < earliest) {
+            earliest = expiresAtMs;
+          }
+        }
+        if (byId.size === 0) maps.delete(ns);
+      }
+    }
+    this.#size -= removed;
+    this.#earliestExpiryMs = earliest;
+    return removed;
+  }
+
+  /** Every live entry, for writing back what a restarted Redis lost. */
+  *entries(nowMs: number): Generator<Revocation> {
+    for (const [ns, byId] of this.#jtis) {
+      for (const [id, expiresAtMs] of byId) if (expiresAtMs > nowMs) yield { kind: 'jti', ns, id, expiresAtMs };
+    }
+    for (const [ns, byId] of this.#subjects) {
+      for (const [id, entry] of byId) if (entry.expiresAtMs > nowMs) yield { kind: 'subject', ns, id, at: entry.at, expiresAtMs: entry.expiresAtMs };
+    }
+  }
+
+  /** Drops everything. */
+  clear(): void {
+    this.#jtis.clear();
+    this.#subjects.clear();
+    this.#size = 0;
+    this.#earliestExpiryMs = Infinity;
+  }
+
+  #reserve(nowMs: number): void {
+    if (this.#size >= this.#maxEntries && nowMs >= this.#earliestExpiryMs) this.sweep(nowMs);
+    if (this.#size >= this.#maxEntries) {
+      throw new DenylistError('ERR_DENYLIST_FULL', `the denylist holds its maximum of ${this.#maxEntries} live revocations`);
+    }
+    this.#size++;
+  }
+
+  #namespace<V>(maps: Map<string, Map<string, V>>, ns: string): Map<string, V> {
+    let byId = maps.get(ns);
+    if (byId === undefined) {
+      byId = new Map();
+      maps.set(ns, byId);
+    }
+    return byId;
+  }
+}
