@@ -1,0 +1,52 @@
+/** Command-line options of `pnpm bench`. */
+export interface BenchOptions {
+  readonly quick: boolean;
+  /** Scenario ids or issue numbers; bare Express is always added. */
+  readonly only: readonly string[] | undefined;
+  readonly rounds: number;
+  readonly durationSec: number;
+  readonly warmupSec: number;
+  readonly connections: number;
+  /** Distinct tokens signed for the distinct-token scenarios. */
+  readonly poolSize: number;
+  /** Scenario ids whose server process runs with `--cpu-prof` (profiles in bench/results/profiles). */
+  readonly profile: readonly string[];
+}
+
+export const USAGE = `usage: pnpm bench [--quick] [--only=id|number,…] [--rounds=N] [--duration=SEC] [--warmup=SEC]
+                  [--connections=N] [--pool=N] [--profile=id,…]
+  --quick     2 rounds of 2 s, smaller token pool: the whole run takes under 2 minutes
+  --only      run only these scenarios (bare Express is always included: it is the baseline)
+  --profile   run these scenarios' server processes with node --cpu-prof`;
+
+/** Parses `process.argv.slice(2)`; throws with the usage on anything unknown. */
+export function parseOptions(argv: readonly string[]): BenchOptions {
+  const values = new Map<string, string>();
+  for (const arg of argv) {
+    const match = /^--([a-z-]+)(?:=(.*))?$/.exec(arg);
+    if (!match?.[1]) throw new Error(`unexpected argument ${arg}\n${USAGE}`);
+    values.set(match[1], match[2] ?? 'true');
+  }
+  const known = ['quick', 'only', 'rounds', 'duration', 'warmup', 'connections', 'pool', 'profile', 'help'];
+  for (const key of values.keys()) if (!known.includes(key)) throw new Error(`unknown option --${key}\n${USAGE}`);
+  if (values.has('help')) throw new Error(USAGE);
+  const quick = values.get('quick') === 'true';
+  const num = (key: string, fallback: number) => {
+    const raw = values.get(key);
+    if (raw === undefined) return fallback;
+    const n = Number(raw);
+    if (!Number.isFinite(n) || n <= 0) throw new Error(`--${key} takes a positive number, got ${raw}`);
+    return n;
+  };
+  const list = (key: string) => values.get(key)?.split(',').map((s) => s.trim()).filter(Boolean);
+  return {
+    quick,
+    only: list('only'),
+    rounds: Math.round(num('rounds', quick ? 2 : 5)),
+    durationSec: num('duration', quick ? 2 : 10),
+    warmupSec: num('warmup', quick ? 1 : 3),
+    connections: Math.round(num('connections', 32)),
+    poolSize: Math.round(num('pool', quick ? 6_000 : 20_000)),
+    profile: list('profile') ?? [],
+  };
+}

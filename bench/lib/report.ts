@@ -1,0 +1,93 @@
+import { mkdir, writeFile } from 'node:fs/promises';
+import { join } from 'node:path';
+import type { MachineInfo } from './machine.js';
+import type { BenchOptions } from './options.js';
+
+/** One line of the results table. */
+export interface ReportRow {
+  /** `scenario` or `scenario:variant`. */
+  readonly id: string;
+  readonly number: number;
+  readonly title: string;
+  readonly unit: 'req/s' | 'ops/s';
+  /** Requests (or operations) per second, one per round. */
+  readonly rounds: readonly number[];
+  readonly median: number;
+  /** Row the ratio is taken against (same round), if any. */
+  readonly ratioTo?: string;
+  readonly ratio?: number;
+  readonly p50Ms?: number;
+  readonly p99Ms?: number;
+  /** Why the scenario has no numbers (failed pre-flight check or load run). */
+  readonly failed?: string;
+}
+
+export interface TargetResult {
+  readonly label: string;
+  readonly value: number | null;
+  readonly min: number;
+  readonly pass: boolean | null;
+}
+
+export interface Report {
+  readonly machine: MachineInfo;
+  readonly options: BenchOptions;
+  readonly rows: readonly ReportRow[];
+  readonly derived: readonly { readonly label: string; readonly value: number }[];
+  readonly targets: readonly TargetResult[];
+  readonly memory: Readonly<Record<string, number | string>>;
+  readonly notes: readonly string[];
+}
+
+const fmt = (n: number | undefined, digits = 0) =>
+  n === undefined || !Number.isFinite(n) ? '–' : n.toLocaleString('en-US', { minimumFractionDigits: digits, maximumFractionDigits: digits });
+
+/** Renders the Markdown report (header with the machine, table, targets, memory, notes). */
+export function renderMarkdown(report: Report): string {
+  const m = report.machine;
+  const o = report.options;
+  const lines = [
+    `# jwks-kit benchmarks`,
+    '',
+    `${m.date.slice(0, 10)} · ${m.cpuModel}, ${m.cores} cores, ${m.memoryGiB} GiB · ${m.os} · Node ${m.node} · OpenSSL ${m.openssl} · ` +
+      `server ${m.pinned ? 'pinned to core 1 (load generator, Redis and JWKS server on core 0)' : 'not pinned'} · load average ${m.loadAverage1m} at start`,
+    '',
+    `${o.quick ? 'Quick run: ' : ''}${o.rounds} interleaved rounds of ${o.durationSec} s after ${o.warmupSec} s warm-up, ` +
+      `${o.connections} connections, ${fmt(o.poolSize)} distinct tokens. Medians over rounds; ratios are taken within each round, then the median.`,
+    '',
+    '| # | scenario | median | ratio | p50 ms | p99 ms |',
+    '|---|---|---:|---:|---:|---:|',
+  ];
+  for (const row of report.rows) {
+    if (row.failed) {
+      lines.push(`| ${row.number} | ${row.title} | failed: ${row.failed.replaceAll('|', '/').slice(0, 160)} | | | |`);
+      continue;
+    }
+    const ratio = row.ratio === undefined ? '' : `${fmt(row.ratio, 2)}× ${row.ratioTo}`;
+    lines.push(`| ${row.number} | ${row.title} | ${fmt(row.median)} ${row.unit} | ${ratio} | ${fmt(row.p50Ms, 2)} | ${fmt(row.p99Ms, 2)} |`);
+  }
+  if (report.derived.length > 0) {
+    lines.push('', '| derived | value |', '|---|---:|');
+    for (const d of report.derived) lines.push(`| ${d.label} | ${fmt(d.value, 2)} |`);
+  }
+  if (report.targets.length > 0) {
+    lines.push('', '| target | measured | |', '|---|---:|---|');
+    for (const t of report.targets) {
+      lines.push(`| ${t.label} | ${t.value === null ? 'not run' : `${fmt(t.value, 2)}×`} | ${t.pass === null ? '' : t.pass ? 'met' : 'MISSED'} |`);
+    }
+  }
+  const memory = Object.entries(report.memory);
+  if (memory.length > 0) {
+    lines.push('', '| memory | value |', '|---|---:|');
+    for (const [k, v] of memory) lines.push(`| ${k} | ${typeof v === 'number' ? fmt(v, 1) : v} |`);
+  }
+  if (report.notes.length > 0) lines.push('', ...report.notes.map((n) => `- ${n}`));
+  return `${lines.join('\n')}\n`;
+}
+
+/** Writes `latest.json` and `latest.md` into `dir`. */
+export async function writeReport(dir: string, report: Report): Promise<void> {
+  await mkdir(dir, { recursive: true });
+  await writeFile(join(dir, 'latest.json'), `${JSON.stringify(report, null, 2)}\n`);
+  await writeFile(join(dir, 'latest.md'), renderMarkdown(report));
+}

@@ -1,0 +1,68 @@
+import { spawn, type ChildProcess } from 'node:child_process';
+import { fileURLToPath } from 'node:url';
+import type { ChildMessage, ParentMessage, ScenarioContext } from './types.js';
+
+const SERVER_ENTRY = fileURLToPath(new URL('../server.ts', import.meta.url));
+
+/** A scenario running in its own Node process (pinned to core 1 when possible). */
+export interface ServerProcess {
+  readonly pid: number;
+  /** Base URL for HTTP scenarios, undefined for micro benchmarks and probes. */
+  readonly baseUrl: string | undefined;
+  /** Sends one request message and waits for the answer. */
+  request(message: ParentMessage, timeoutMs?: number): Promise<ChildMessage>;
+  close(): Promise<void>;
+}
+
+export interface SpawnOptions {
+  readonly scenarioId: string;
+  readonly ctx: ScenarioContext;
+  readonly pinCore?: number;
+  /** Extra Node flags, e.g. `--cpu-prof`. */
+  readonly nodeFlags?: readonly string[];
+}
+
+/** Starts `bench/server.ts <scenario>` and resolves once the scenario reports ready. */
+export async function spawnServer(options: SpawnOptions): Promise<ServerProcess> {
+  const nodeArgs = [...process.execArgv.filter((a) => !a.startsWith('--cpu-prof')), ...(options.nodeFlags ?? []), SERVER_ENTRY, options.scenarioId];
+  const [command, args] =
+    options.pinCore === undefined ? [process.execPath, nodeArgs] : ['taskset', ['-c', String(options.pinCore), process.execPath, ...nodeArgs]];
+  const child: ChildProcess = spawn(command, args, {
+    stdio: ['ignore', 'inherit', 'inherit', 'ipc'],
+    env: { ...process.env, NODE_ENV: 'production', BENCH_CONTEXT: JSON.stringify(options.ctx) },
+  });
+  const exited = new Promise<void>((resolve) => child.once('exit', () => resolve()));
+  const waitFor = (timeoutMs: number) =>
+    new Promise<ChildMessage>((resolve, reject) => {
+      const timer = setTimeout(() => reject(new Error(`${options.scenarioId}: no answer within ${timeoutMs} ms`)), timeoutMs);
+      const onExit = (code: number | null) => {
+        clearTimeout(timer);
+        reject(new Error(`${options.scenarioId}: process exited (${code})`));
+      };
+      child.once('exit', onExit);
+      child.once('message', (message: ChildMessage) => {
+        clearTimeout(timer);
+        child.off('exit', onExit);
+        if (message.type === 'error') reject(new Error(`${options.scenarioId}: ${message.message}`));
+        else resolve(message);
+      });
+    });
+  const ready = await waitFor(60_000);
+  const port = ready.type === 'ready' ? ready.port : undefined;
+  return {
+    pid: child.pid ?? -1,
+    baseUrl: port === undefined ? undefined : `http://127.0.0.1:${port}`,
+    request(message, timeoutMs = 120_000) {
+      const answer = waitFor(timeoutMs);
+      child.send(message);
+      return answer;
+    },
+    async close() {
+      if (child.exitCode !== null || child.signalCode !== null) return;
+      if (child.connected) child.send({ type: 'close' } satisfies ParentMessage);
+      const timer = setTimeout(() => child.kill('SIGKILL'), 5_000);
+      await exited;
+      clearTimeout(timer);
+    },
+  };
+}

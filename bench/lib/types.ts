@@ -1,0 +1,85 @@
+import type { Application } from 'express';
+
+/** What the orchestrator hands every server-under-test process (JSON in `BENCH_CONTEXT`). */
+export interface ScenarioContext {
+  /** URL of the JWKS served by the orchestrator (outside the measured process). */
+  readonly jwksUri: string;
+  readonly issuer: string;
+  readonly audience: string;
+  /** `redis://…` when a scenario needs Redis, otherwise undefined. */
+  readonly redisUrl?: string;
+  /** Random key prefix for every Redis key this run writes. */
+  readonly keyPrefix: string;
+  /** Size of the distinct-token pool (the verifier's token cache is kept below it). */
+  readonly poolSize: number;
+  /** Tokens for in-process measurements (memory scenario); empty for HTTP scenarios. */
+  readonly tokens?: readonly string[];
+}
+
+/** A server under test: an Express app answering `GET /` with `{ ok: true }` once authorised. */
+export interface HttpScenarioModule {
+  readonly kind: 'http';
+  createApp(ctx: ScenarioContext): Promise<Application> | Application;
+}
+
+/** One measured operation of a micro benchmark (run in a loop inside the pinned process). */
+export interface MicroVariant {
+  readonly name: string;
+  /** One operation; may return a promise (then `concurrency` operations are kept in flight). */
+  readonly run: () => unknown;
+  /** @default 1 */
+  readonly concurrency?: number;
+}
+
+/** An in-process benchmark: several variants measured one after the other in the same round. */
+export interface MicroBench {
+  readonly variants: readonly MicroVariant[];
+  close?(): Promise<void>;
+}
+
+export interface MicroScenarioModule {
+  readonly kind: 'micro';
+  setup(ctx: ScenarioContext): Promise<MicroBench>;
+}
+
+/** A probe run once in its own process: reports memory figures. */
+export interface ProbeScenarioModule {
+  readonly kind: 'probe';
+  probe(ctx: ScenarioContext): Promise<Record<string, number | string>>;
+}
+
+export type ScenarioModule = HttpScenarioModule | MicroScenarioModule | ProbeScenarioModule;
+
+/** How autocannon should hit an HTTP scenario, decided by the pre-flight check. */
+export interface LoadPlan {
+  readonly path: string;
+  readonly headers: Readonly<Record<string, string>>;
+  /** Rotate `Authorization: Bearer <token>` through the distinct-token pool. */
+  readonly rotateTokens?: boolean;
+  /** The status every measured response must have. @default 200 */
+  readonly expectStatus?: number;
+}
+
+/** Tokens and URLs the parent uses for pre-flight checks and load. */
+export interface ParentTokens {
+  /** One valid token reused on every request. */
+  readonly repeated: string;
+  /** Valid tokens, one per request in the distinct-token scenarios. */
+  readonly pool: readonly string[];
+  /** Same claims, signature from another key with the same kid: must be rejected with 401. */
+  readonly badSignature: string;
+}
+
+/** Messages between the orchestrator and a server-under-test process. */
+export type ParentMessage =
+  | { readonly type: 'micro'; readonly durationMs: number }
+  | { readonly type: 'probe' }
+  | { readonly type: 'memory' }
+  | { readonly type: 'close' };
+
+export type ChildMessage =
+  | { readonly type: 'ready'; readonly port?: number }
+  | { readonly type: 'micro-result'; readonly opsPerSec: Record<string, number> }
+  | { readonly type: 'probe-result'; readonly values: Record<string, number | string> }
+  | { readonly type: 'memory-result'; readonly rssBytes: number; readonly heapUsedBytes: number }
+  | { readonly type: 'error'; readonly message: string };

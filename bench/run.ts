@@ -1,0 +1,218 @@
+/**
+ * `pnpm bench`: measures jwks-kit side by side with the middlewares users would otherwise pick
+ * and with the raw crypto floor, in one run. Every scenario runs in its own process (pinned to
+ * core 1 when two cores exist); autocannon, Redis and the JWKS server stay on core 0. After a
+ * warm-up, rounds are interleaved (A, B, C, then again) and ratios are taken within a round.
+ * Writes bench/results/latest.json and latest.md. See bench/README.md.
+ */
+import { randomBytes } from 'node:crypto';
+import { fileURLToPath } from 'node:url';
+import { createTestKeyPair, startRedis, type TestRedis } from '@jwks-kit/test-kit';
+import { selectScenarios, type ScenarioDef } from './scenarios/index.js';
+import { startJwksServer } from './lib/jwks-server.js';
+import { canPin, machineInfo, pinSelf } from './lib/machine.js';
+import { runLoad, type LoadResult } from './lib/load.js';
+import { parseOptions } from './lib/options.js';
+import { writeReport, renderMarkdown, type Report, type ReportRow, type TargetResult } from './lib/report.js';
+import { spawnServer, type ServerProcess } from './lib/server-process.js';
+import { median, roundRatios } from './lib/stats.js';
+import { TARGETS } from './lib/targets.js';
+import { createTokenPool, signToken } from './lib/token-pool.js';
+import { claimsFor } from './lib/claims.js';
+import type { LoadPlan, ParentTokens, ScenarioContext } from './lib/types.js';
+
+const RESULTS_DIR = fileURLToPath(new URL('./results', import.meta.url));
+const ISSUER = 'https://auth.bench.example';
+const AUDIENCE = 'https://api.bench.example';
+
+interface Running {
+  readonly def: ScenarioDef;
+  readonly server: ServerProcess;
+  readonly plan?: LoadPlan;
+}
+
+const log = (message: string) => process.stderr.write(`[bench] ${message}\n`);
+
+async function main(): Promise<void> {
+  const options = parseOptions(process.argv.slice(2));
+  const started = Date.now();
+  const pinned = canPin();
+  if (pinned) pinSelf(0);
+  const machine = machineInfo(pinned);
+  log(`${machine.cpuModel}, ${machine.cores} cores, Node ${machine.node}, OpenSSL ${machine.openssl}, pinned: ${pinned}`);
+  const selected = selectScenarios(options.only);
+
+  const key = await createTestKeyPair();
+  const otherKey = await createTestKeyPair();
+  const jwks = await startJwksServer([key.publicJwk]);
+  const nowSeconds = Math.floor(Date.now() / 1000);
+  const base = { issuer: ISSUER, audience: AUDIENCE };
+  const repeatedClaims = claimsFor(base, 999_999, nowSeconds);
+  const repeated = signToken(key.privateKey, key.kid, repeatedClaims);
+  // Same header (kid) and claims, signed by a key the JWKS does not hold.
+  const badSignature = signToken(otherKey.privateKey, key.kid, repeatedClaims);
+  const needsPool = selected.some((s) => s.kind === 'http' && s.id !== 'bare') || selected.some((s) => s.kind === 'probe');
+  const poolStart = Date.now();
+  const pool = needsPool ? await createTokenPool(key.privateJwk, key.kid, base, options.poolSize) : [];
+  if (needsPool) log(`signed ${pool.length} distinct tokens in ${((Date.now() - poolStart) / 1000).toFixed(1)} s`);
+  const tokens: ParentTokens = { repeated, pool, badSignature };
+
+  let redis: TestRedis | undefined;
+  if (selected.some((s) => s.needsRedis)) redis = await startRedis({ forceSpawn: true });
+  const ctx: ScenarioContext = {
+    jwksUri: jwks.jwksUri,
+    issuer: ISSUER,
+    audience: AUDIENCE,
+    keyPrefix: `bench:${randomBytes(4).toString('hex')}:`,
+    poolSize: options.poolSize,
+    ...(redis ? { redisUrl: redis.url } : {}),
+  };
+
+  const rows = new Map<string, ReportRow>();
+  const failures = new Map<string, string>();
+  const running: Running[] = [];
+  const probes: ScenarioDef[] = [];
+  try {
+    for (const def of selected) {
+      if (def.kind === 'probe') {
+        probes.push(def);
+        continue;
+      }
+      try {
+        const server = await spawnServer({
+          scenarioId: def.id,
+          ctx,
+          ...(pinned ? { pinCore: 1 } : {}),
+          ...(options.profile.includes(def.id) ? { nodeFlags: ['--cpu-prof', `--cpu-prof-dir=${RESULTS_DIR}/profiles`] } : {}),
+        });
+        if (def.kind === 'http') {
+          const plan = await def.prepare!(server.baseUrl!, tokens);
+          running.push({ def, server, plan });
+          log(`${def.id}: pre-flight checks passed`);
+        } else {
+          running.push({ def, server });
+          log(`${def.id}: ready`);
+        }
+      } catch (error) {
+        failures.set(def.id, error instanceof Error ? error.message : String(error));
+        log(`${def.id}: FAILED ${failures.get(def.id)}`);
+      }
+    }
+
+    const cursor = { value: 0 };
+    const load = (r: Running, durationSec: number) =>
+      runLoad({ baseUrl: r.server.baseUrl!, plan: r.plan!, durationSec, connections: options.connections, pool, cursor });
+
+    log(`warm-up: ${options.warmupSec} s per scenario`);
+    for (const r of running) {
+      try {
+        if (r.def.kind === 'http') await load(r, options.warmupSec);
+        else await r.server.request({ type: 'micro', durationMs: options.warmupSec * 1000 });
+      } catch (error) {
+        failures.set(r.def.id, `warm-up: ${error instanceof Error ? error.message : String(error)}`);
+      }
+    }
+
+    const series = new Map<string, number[]>();
+    const latency = new Map<string, LoadResult[]>();
+    const push = (id: string, value: number) => series.set(id, [...(series.get(id) ?? []), value]);
+    for (let round = 0; round < options.rounds; round += 1) {
+      const live = running.filter((r) => !failures.has(r.def.id));
+      // Rotate the order each round so that no scenario always runs first or last.
+      const order = live.map((_, i) => live[(i + round) % live.length]!);
+      for (const r of order) {
+        try {
+          if (r.def.kind === 'http') {
+            const result = await load(r, options.durationSec);
+            push(r.def.id, result.rps);
+            latency.set(r.def.id, [...(latency.get(r.def.id) ?? []), result]);
+            log(`round ${round + 1}/${options.rounds} ${r.def.id}: ${Math.round(result.rps)} req/s, p99 ${result.p99Ms} ms`);
+          } else {
+            const answer = await r.server.request({ type: 'micro', durationMs: (options.durationSec * 1000) / 2 });
+            if (answer.type !== 'micro-result') throw new Error(`unexpected answer ${answer.type}`);
+            for (const [variant, ops] of Object.entries(answer.opsPerSec)) push(`${r.def.id}:${variant}`, ops);
+            log(`round ${round + 1}/${options.rounds} ${r.def.id}: ${JSON.stringify(answer.opsPerSec, (_k, v: unknown) => (typeof v === 'number' ? Math.round(v) : v))}`);
+          }
+        } catch (error) {
+          failures.set(r.def.id, error instanceof Error ? error.message : String(error));
+          log(`${r.def.id}: FAILED ${failures.get(r.def.id)}`);
+        }
+      }
+    }
+
+    const memory: Record<string, number | string> = {};
+    for (const def of probes) {
+      try {
+        const server = await spawnServer({ scenarioId: def.id, ctx: { ...ctx, tokens: pool }, ...(pinned ? { pinCore: 1 } : {}) });
+        try {
+          const answer = await server.request({ type: 'probe' }, 600_000);
+          if (answer.type !== 'probe-result') throw new Error(`unexpected answer ${answer.type}`);
+          Object.assign(memory, answer.values);
+        } finally {
+          await server.close();
+        }
+      } catch (error) {
+        failures.set(def.id, error instanceof Error ? error.message : String(error));
+      }
+    }
+
+    for (const def of selected) {
+      if (def.kind === 'probe') continue;
+      const failed = failures.get(def.id);
+      const ids = [...series.keys()].filter((id) => id === def.id || id.startsWith(`${def.id}:`));
+      if (failed || ids.length === 0) {
+        rows.set(def.id, { id: def.id, number: def.number, title: def.title, unit: 'req/s', rounds: [], median: Number.NaN, failed: failed ?? 'no result' });
+        continue;
+      }
+      for (const id of ids) {
+        const values = series.get(id)!;
+        const ratioTo = def.kind === 'http' ? (def.baseline ?? 'bare') : def.microBaseline && !id.endsWith(`:${def.microBaseline}`) ? `${def.id}:${def.microBaseline}` : undefined;
+        const ratios = ratioTo && series.has(ratioTo) ? roundRatios(values, series.get(ratioTo)!) : [];
+        const lat = latency.get(id) ?? [];
+        rows.set(id, {
+          id,
+          number: def.number,
+          title: id === def.id ? def.title : `${def.title}: ${id.slice(def.id.length + 1)}`,
+          unit: def.kind === 'http' ? 'req/s' : 'ops/s',
+          rounds: values.map((v) => Math.round(v)),
+          median: median(values),
+          ...(ratios.length > 0 ? { ratioTo, ratio: median(ratios) } : {}),
+          ...(lat.length > 0 ? { p50Ms: median(lat.map((l) => l.p50Ms)), p99Ms: median(lat.map((l) => l.p99Ms)) } : {}),
+        });
+      }
+    }
+
+    const derived: { label: string; value: number }[] = [];
+    const verifies = series.get('crypto-floor:crypto.verify');
+    const bare = series.get('bare');
+    if (verifies && bare) {
+      derived.push({ label: 'theoretical distinct-token ceiling: bare req/s with one RSA verify per request, ratio to bare', value: median(roundRatios(verifies, bare).map((vOverB) => vOverB / (1 + vOverB))) });
+      derived.push({ label: 'RSA verifies per request of bare-Express time (bare req/s ÷ verify/s)', value: median(roundRatios(bare, verifies)) });
+    }
+    const targets: TargetResult[] = TARGETS.map((t) => {
+      const a = series.get(t.numerator);
+      const b = series.get(t.denominator);
+      if (!a || !b || failures.has(t.numerator.split(':')[0]!) || failures.has(t.denominator.split(':')[0]!)) return { label: t.label, value: null, min: t.min, pass: null };
+      const value = median(roundRatios(a, b));
+      return { label: t.label, value, min: t.min, pass: t.strict ? value > t.min : value >= t.min };
+    });
+    const notes = [
+      `JWKS server answered ${jwks.hits()} fetches during the run.`,
+      'Peers (express-jwt, express-oauth2-jwt-bearer, passport-jwt, jose) are loaded with the distinct-token pool; they cache no verified tokens, so repeated tokens would cost them the same.',
+      `Total run time ${Math.round((Date.now() - started) / 1000)} s.`,
+    ];
+    const report: Report = { machine, options, rows: [...rows.values()], derived, targets, memory, notes };
+    await writeReport(RESULTS_DIR, report);
+    process.stdout.write(renderMarkdown(report));
+    log(`wrote ${RESULTS_DIR}/latest.json and latest.md`);
+  } finally {
+    await Promise.all(running.map((r) => r.server.close()));
+    await redis?.stop();
+    await jwks.close();
+  }
+}
+
+main().catch((error: unknown) => {
+  console.error(error instanceof Error ? error.message : error);
+  process.exitCode = 1;
+});

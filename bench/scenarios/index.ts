@@ -1,0 +1,91 @@
+import { prepareAuth, prepareOpen } from '../lib/preflight.js';
+import type { LoadPlan, ParentTokens, ScenarioModule } from '../lib/types.js';
+
+/** One benchmark scenario: where it runs, how it is checked before timing, what it is compared to. */
+export interface ScenarioDef {
+  /** Stable id, used by `--only=` and in latest.json. */
+  readonly id: string;
+  /** Number in the benchmark issue (`--only=` accepts it too). */
+  readonly number: number;
+  readonly title: string;
+  readonly kind: ScenarioModule['kind'];
+  readonly needsRedis?: boolean;
+  /** HTTP: id of the scenario whose same-round requests/s is the ratio's denominator. @default 'bare' */
+  readonly baseline?: string;
+  /** Micro: the variant the other variants' ratios are taken against. */
+  readonly microBaseline?: string;
+  /** Loads the module inside the server-under-test process. */
+  readonly load: () => Promise<ScenarioModule>;
+  /** HTTP: pre-flight checks (status codes) run by the orchestrator; returns how to load the server. */
+  readonly prepare?: (baseUrl: string, tokens: ParentTokens) => Promise<LoadPlan>;
+}
+
+const mod = (loader: () => Promise<{ scenario: ScenarioModule }>) => async () => (await loader()).scenario;
+
+/** Every scenario, in report order. */
+export const SCENARIOS: readonly ScenarioDef[] = [
+  {
+    id: 'bare',
+    number: 1,
+    title: 'bare Express 5 `{ ok: true }`',
+    kind: 'http',
+    load: mod(() => import('./bare-express.js')),
+    prepare: (url) => prepareOpen(url),
+  },
+  {
+    id: 'express-jwt',
+    number: 6,
+    title: 'express-jwt + jwks-rsa (distinct tokens)',
+    kind: 'http',
+    load: mod(() => import('./express-jwt.js')),
+    prepare: (url, tokens) => prepareAuth(url, tokens, true),
+  },
+  {
+    id: 'oauth2-jwt-bearer',
+    number: 7,
+    title: 'express-oauth2-jwt-bearer (distinct tokens)',
+    kind: 'http',
+    load: mod(() => import('./oauth2-jwt-bearer.js')),
+    prepare: (url, tokens) => prepareAuth(url, tokens, true),
+  },
+  {
+    id: 'passport-jwt',
+    number: 8,
+    title: 'passport-jwt + jwks-rsa (distinct tokens)',
+    kind: 'http',
+    load: mod(() => import('./passport-jwt.js')),
+    prepare: (url, tokens) => prepareAuth(url, tokens, true),
+  },
+  {
+    id: 'jose-hand',
+    number: 9,
+    title: 'hand-written jose createRemoteJWKSet + jwtVerify (distinct tokens)',
+    kind: 'http',
+    load: mod(() => import('./jose-hand.js')),
+    prepare: (url, tokens) => prepareAuth(url, tokens, true),
+  },
+  {
+    id: 'crypto-floor',
+    number: 13,
+    title: 'raw `crypto.verify` RS256 with a KeyObject (micro, ops/s)',
+    kind: 'micro',
+    load: mod(() => import('./crypto-floor.js')),
+  },
+];
+
+/** Finds a scenario by id; throws with the list of ids otherwise. */
+export function findScenario(id: string): ScenarioDef {
+  const found = SCENARIOS.find((s) => s.id === id);
+  if (!found) throw new Error(`unknown scenario "${id}"; known: ${SCENARIOS.map((s) => s.id).join(', ')}`);
+  return found;
+}
+
+/** Resolves `--only=` entries (ids or issue numbers) to scenarios, always keeping bare Express. */
+export function selectScenarios(only: readonly string[] | undefined): ScenarioDef[] {
+  if (!only || only.length === 0) return [...SCENARIOS];
+  const wanted = new Set(only);
+  const picked = SCENARIOS.filter((s) => wanted.has(s.id) || wanted.has(String(s.number)) || s.id === 'bare');
+  const unknown = only.filter((o) => !SCENARIOS.some((s) => s.id === o || String(s.number) === o));
+  if (unknown.length > 0) throw new Error(`unknown scenario(s) ${unknown.join(', ')}; known: ${SCENARIOS.map((s) => `${s.number}:${s.id}`).join(', ')}`);
+  return picked;
+}
