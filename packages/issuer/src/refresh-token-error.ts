@@ -1,0 +1,28 @@
+/** Stable codes of {@link RefreshTokenError}; match on these, never on messages. */
+export type RefreshTokenErrorCode =
+  /** No refresh token was presented. */
+  | 'ERR_REFRESH_TOKEN_MISSING'
+  /** The presented value is not a refresh token of this service (wrong length or alphabet). */
+  | 'ERR_REFRESH_TOKEN_MALFORMED'
+  /** Well formed, but unknown: never issued, or its family has ended. */
+  | 'ERR_REFRESH_TOKEN_INVALID'
+  /** The family passed its absolute lifetime or idle timeout. */
+  | 'ERR_REFRESH_TOKEN_EXPIRED'
+  /** An already rotated token was presented outside the grace window: the family was revoked. */
+  | 'ERR_REFRESH_TOKEN_REUSED'
+  /** The refresh-token store could not be reached; nothing was changed by this call. */
+  | 'ERR_REFRESH_STORE_UNAVAILABLE';
+
+/** The error of refresh-token rotation: a stable `code`, the family id when known, the store's error as `cause`. */
+export class RefreshTokenError extends Error {
+  override readonly name = 'RefreshTokenError';
+  readonly code: RefreshTokenErrorCode;
+  /** The family the token belongs to, when known (safe to log: it cannot be replayed). */
+  readonly familyId: string | undefined;
+
+  constructor(code: RefreshTokenErrorCode, message: string, options?: { cause?: unknown; familyId?: string }) {
+    super(message, options?.cause === undefined ? undefined : { cause: options.cause });
+    this.code = code;
+    this.familyId = options?.familyId;
+  }
+}

@@ -1,0 +1,127 @@
+import { MAX_TRACKED_ACCESS_TOKENS, nextExpiry } from './lib/refresh-store-limits.js';
+import type {
+  EndedRefreshFamily,
+  FamilyAccessToken,
+  FoundRefreshToken,
+  RefreshFamily,
+  RefreshTokenStore,
+  RotateRefreshTokenOutcome,
+  RotateRefreshTokenRequest,
+} from './refresh-token-store.js';
+
+interface RotatedEntry {
+  readonly rotatedAt: number;
+  readonly successorHash: string;
+  readonly sealedSuccessor: string;
+}
+
+interface FamilyEntry {
+  family: RefreshFamily;
+  readonly rotated: Map<string, RotatedEntry>;
+  readonly accessTokens: Map<string, number>;
+}
+
+const SWEEP_INTERVAL_MS = 60_000;
+
+/**
+ * An in-process {@link RefreshTokenStore} for a single auth-service instance and for tests. Every
+ * method runs as one synchronous critical section, so rotation is atomic. Expired families are
+ * swept at most once a minute, on `create`.
+ */
+export function createMemoryRefreshTokenStore(): RefreshTokenStore {
+  const families = new Map<string, FamilyEntry>();
+  const subjects = new Map<string, Set<string>>();
+  let nextSweepAt = 0;
+
+  const remove = (familyId: string): FamilyEntry | undefined => {
+    const entry = families.get(familyId);
+    if (!entry) return undefined;
+    families.delete(familyId);
+    const ids = subjects.get(entry.family.sub);
+    ids?.delete(familyId);
+    if (ids?.size === 0) subjects.delete(entry.family.sub);
+    return entry;
+  };
+
+  const track = (entry: FamilyEntry, accessToken: FamilyAccessToken, nowMs: number): void => {
+    const nowSeconds = Math.floor(nowMs / 1000);
+    for (const [jti, exp] of entry.accessTokens) if (exp <= nowSeconds) entry.accessTokens.delete(jti);
+    entry.accessTokens.set(accessToken.jti, accessToken.exp);
+    while (entry.accessTokens.size > MAX_TRACKED_ACCESS_TOKENS) {
+      const oldest = entry.accessTokens.keys().next().value as string;
+      entry.accessTokens.delete(oldest);
+    }
+  };
+
+  const sweep = (nowMs: number): void => {
+    if (nowMs < nextSweepAt) return;
+    nextSweepAt = nowMs + SWEEP_INTERVAL_MS;
+    for (const [familyId, entry] of families) if (entry.family.expiresAt <= nowMs) remove(familyId);
+  };
+
+  const rotate = (request: RotateRefreshTokenRequest): RotateRefreshTokenOutcome => {
+    const entry = families.get(request.familyId);
+    if (!entry) return { kind: 'invalid' };
+    const { family } = entry;
+    const isHead = family.headHash === request.presentedHash;
+    const previous = isHead ? undefined : entry.rotated.get(request.presentedHash);
+    if (!isHead && !previous) return { kind: 'invalid' };
+    if (request.nowMs >= family.expiresAt) {
+      remove(request.familyId);
+      return { kind: 'expired', family };
+    }
+    if (previous) {
+      const inGrace = request.nowMs - previous.rotatedAt < request.graceMs && previous.successorHash === family.headHash;
+      if (!inGrace) {
+        remove(request.familyId);
+        return { kind: 'reused', family };
+      }
+      track(entry, request.accessToken, request.nowMs);
+      return { kind: 'replayed', family, sealedSuccessor: previous.sealedSuccessor };
+    }
+    entry.rotated.set(request.presentedHash, {
+      rotatedAt: request.nowMs,
+      successorHash: request.successorHash,
+      sealedSuccessor: request.sealedSuccessor,
+    });
+    entry.family = {
+      ...family,
+      headHash: request.successorHash,
+      lastUsedAt: request.nowMs,
+      expiresAt: nextExpiry(family.absoluteExpiresAt, request.nowMs, request.idleTimeoutMs),
+    };
+    track(entry, request.accessToken, request.nowMs);
+    return { kind: 'rotated', family: entry.family };
+  };
+
+  return {
+    async create(family, accessToken) {
+      sweep(family.createdAt);
+      const entry: FamilyEntry = { family, rotated: new Map(), accessTokens: new Map() };
+      track(entry, accessToken, family.createdAt);
+      families.set(family.familyId, entry);
+      const ids = subjects.get(family.sub) ?? new Set<string>();
+      ids.add(family.familyId);
+      subjects.set(family.sub, ids);
+    },
+    async find(familyId, tokenHash): Promise<FoundRefreshToken | undefined> {
+      const entry = families.get(familyId);
+      if (!entry) return undefined;
+      if (entry.family.headHash === tokenHash) return { family: entry.family, state: 'head' };
+      return entry.rotated.has(tokenHash) ? { family: entry.family, state: 'rotated' } : undefined;
+    },
+    async rotate(request) {
+      return rotate(request);
+    },
+    async end(familyId, nowMs): Promise<EndedRefreshFamily | undefined> {
+      const entry = remove(familyId);
+      if (!entry) return undefined;
+      const nowSeconds = Math.floor(nowMs / 1000);
+      const accessTokens = [...entry.accessTokens].filter(([, exp]) => exp > nowSeconds).map(([jti, exp]) => ({ jti, exp }));
+      return { family: entry.family, accessTokens };
+    },
+    async familiesOf(sub) {
+      return [...(subjects.get(sub) ?? [])];
+    },
+  };
+}

@@ -1,0 +1,243 @@
+import { nextExpiry } from './lib/refresh-store-limits.js';
+import { familyIdOf, hashRefreshToken, newFamilyId, newRefreshToken, openSuccessor, sealSuccessor } from './lib/refresh-token-crypto.js';
+import { RefreshTokenError } from './refresh-token-error.js';
+import type { RefreshFamily, RefreshTokenStore } from './refresh-token-store.js';
+
+/** What the service asks the access-token signer for. */
+export interface RefreshAccessTokenInput {
+  readonly sub: string;
+  readonly scope?: string;
+  readonly clientId?: string;
+  readonly familyId: string;
+}
+
+/** What the signer must answer: the compact JWT, its jti and exp (NumericDate, seconds). */
+export interface RefreshAccessTokenResult {
+  readonly token: string;
+  readonly jti: string;
+  readonly exp: number;
+}
+
+/** The part of a denylist the service uses (`@jwks-kit/denylist` stores fit). */
+export interface RefreshDenylist {
+  revoke(jti: string, exp: number): Promise<void>;
+  revokeSubject(sub: string, at?: number): Promise<void>;
+}
+
+/** Something worth logging; carries the family id only, never a token. */
+export interface RefreshTokenEvent {
+  readonly type: 'started' | 'rotated' | 'replayed' | 'reused' | 'expired' | 'ended';
+  readonly familyId: string;
+}
+
+/** Options of {@link createRefreshTokenService}. */
+export type RefreshTokenServiceOptions = Readonly<{
+  /** Where families live: `createMemoryRefreshTokenStore()` or `createRedisRefreshTokenStore(...)`. */
+  store: RefreshTokenStore;
+  /** Signs an access token for a family, e.g. `(i) => signer.sign({ sub: i.sub, scope: i.scope, clientId: i.clientId })`. */
+  signAccessToken: (input: RefreshAccessTokenInput) => Promise<RefreshAccessTokenResult>;
+  /** Revokes access tokens: on reuse the whole subject, on logout the family's recent tokens. */
+  denylist: RefreshDenylist;
+  /** How long a rotated token still yields the same successor (concurrent requests); 0 disables. @default 10_000 */
+  graceMs?: number;
+  /** A family ends this long after login, whatever its use. @default 2_592_000_000 (30 days) */
+  absoluteLifetimeMs?: number;
+  /** A family ends when not rotated for this long; at most `absoluteLifetimeMs`. @default 1_209_600_000 (14 days) */
+  idleTimeoutMs?: number;
+  /** Clock in milliseconds since the epoch. @default Date.now */
+  now?: () => number;
+  /** Called for each lifecycle event; safe to log as is. */
+  onEvent?: (event: RefreshTokenEvent) => void;
+}>;
+
+/** Tokens handed to the client after a login or a refresh. */
+export interface RefreshTokenGrant {
+  readonly refreshToken: string;
+  readonly familyId: string;
+  readonly accessToken: string;
+  /** JWT NumericDate (seconds). */
+  readonly accessTokenExp: number;
+  /** The refresh token (and its family) is unusable from this instant, ms since the epoch. */
+  readonly refreshTokenExpiresAt: number;
+}
+
+/** Who a new family is for. */
+export interface StartRefreshFamilyInput {
+  readonly sub: string;
+  readonly scope?: string;
+  readonly clientId?: string;
+}
+
+/** Refresh-token rotation with reuse detection; see {@link createRefreshTokenService}. */
+export interface RefreshTokenService {
+  /** Starts a family (a login): first refresh token and access token. */
+  start(input: StartRefreshFamilyInput): Promise<RefreshTokenGrant>;
+  /** Exchanges the live refresh token for a successor and a new access token; rejects with {@link RefreshTokenError}. */
+  rotate(refreshToken: string): Promise<RefreshTokenGrant>;
+  /** Ends the family and denylists its recent access tokens; false when it did not exist. */
+  revokeFamily(familyId: string): Promise<boolean>;
+  /** Ends every family of `sub` and revokes all its access tokens (logout everywhere); answers how many families ended. */
+  revokeAllForSubject(sub: string): Promise<number>;
+  /** Ends the family of this token (head or earlier) like {@link revokeFamily}; false when unknown. */
+  logout(refreshToken: string): Promise<boolean>;
+}
+
+const DEFAULTS = { graceMs: 10_000, absoluteLifetimeMs: 30 * 86_400_000, idleTimeoutMs: 14 * 86_400_000 };
+
+function nonNegativeInteger(value: number, name: string, allowZero: boolean): number {
+  if (!Number.isSafeInteger(value) || value < 0 || (!allowZero && value === 0)) {
+    throw new TypeError(`${name} must be a ${allowZero ? 'non-negative' : 'positive'} integer number of milliseconds`);
+  }
+  return value;
+}
+
+function validate(options: RefreshTokenServiceOptions) {
+  if (typeof options !== 'object' || options === null) throw new TypeError('options must be an object');
+  const { store, signAccessToken, denylist } = options;
+  if (!store || typeof store.rotate !== 'function') throw new TypeError('store must be a RefreshTokenStore');
+  if (typeof signAccessToken !== 'function') throw new TypeError('signAccessToken must be a function');
+  if (!denylist || typeof denylist.revoke !== 'function' || typeof denylist.revokeSubject !== 'function') {
+    throw new TypeError('denylist must offer revoke() and revokeSubject()');
+  }
+  if (options.now !== undefined && typeof options.now !== 'function') throw new TypeError('now must be a function');
+  if (options.onEvent !== undefined && typeof options.onEvent !== 'function') throw new TypeError('onEvent must be a function');
+  const graceMs = nonNegativeInteger(options.graceMs ?? DEFAULTS.graceMs, 'graceMs', true);
+  const absoluteLifetimeMs = nonNegativeInteger(options.absoluteLifetimeMs ?? DEFAULTS.absoluteLifetimeMs, 'absoluteLifetimeMs', false);
+  const idleTimeoutMs = nonNegativeInteger(
+    options.idleTimeoutMs ?? Math.min(DEFAULTS.idleTimeoutMs, absoluteLifetimeMs),
+    'idleTimeoutMs',
+    false,
+  );
+  if (idleTimeoutMs > absoluteLifetimeMs) throw new TypeError('idleTimeoutMs must not exceed absoluteLifetimeMs');
+  if (graceMs >= idleTimeoutMs) throw new TypeError('graceMs must be shorter than idleTimeoutMs');
+  return { store, signAccessToken, denylist, graceMs, absoluteLifetimeMs, idleTimeoutMs, now: options.now ?? Date.now, onEvent: options.onEvent };
+}
+
+const MESSAGES = {
+  malformed: 'The refresh token is malformed.',
+  invalid: 'The refresh token is not valid.',
+  expired: 'The refresh token has expired.',
+  reused: 'The refresh token was already used; the session has been revoked.',
+} as const;
+
+/**
+ * Creates the refresh-token service: opaque 256-bit tokens stored as SHA-256, grouped in families
+ * (one per login) and rotated atomically by the store. Presenting a rotated token outside the grace
+ * window ends the family and revokes every access token of the subject. Inside the grace window the
+ * same successor is returned (it is kept encrypted under a key derived from the old token), so
+ * concurrent refreshes never raise a false alarm and never fork the family.
+ */
+export function createRefreshTokenService(options: RefreshTokenServiceOptions): RefreshTokenService {
+  const { store, signAccessToken, denylist, graceMs, absoluteLifetimeMs, idleTimeoutMs, now, onEvent } = validate(options);
+
+  const grant = (family: RefreshFamily, refreshToken: string, access: RefreshAccessTokenResult): RefreshTokenGrant => ({
+    refreshToken,
+    familyId: family.familyId,
+    accessToken: access.token,
+    accessTokenExp: access.exp,
+    refreshTokenExpiresAt: family.expiresAt,
+  });
+
+  const sign = (family: Pick<RefreshFamily, 'sub' | 'scope' | 'clientId' | 'familyId'>) =>
+    signAccessToken({
+      sub: family.sub,
+      familyId: family.familyId,
+      ...(family.scope === undefined ? {} : { scope: family.scope }),
+      ...(family.clientId === undefined ? {} : { clientId: family.clientId }),
+    });
+
+  const endFamily = async (familyId: string): Promise<boolean> => {
+    const ended = await store.end(familyId, now());
+    if (!ended) return false;
+    await Promise.all(ended.accessTokens.map((token) => denylist.revoke(token.jti, token.exp)));
+    onEvent?.({ type: 'ended', familyId });
+    return true;
+  };
+
+  return {
+    async start(input) {
+      if (typeof input?.sub !== 'string' || input.sub === '') throw new TypeError('sub must be a non-empty string');
+      const familyId = newFamilyId();
+      const refreshToken = newRefreshToken(familyId);
+      const nowMs = now();
+      const absoluteExpiresAt = nowMs + absoluteLifetimeMs;
+      const family: RefreshFamily = {
+        familyId,
+        sub: input.sub,
+        ...(input.scope === undefined ? {} : { scope: input.scope }),
+        ...(input.clientId === undefined ? {} : { clientId: input.clientId }),
+        createdAt: nowMs,
+        absoluteExpiresAt,
+        lastUsedAt: nowMs,
+        expiresAt: nextExpiry(absoluteExpiresAt, nowMs, idleTimeoutMs),
+        headHash: hashRefreshToken(refreshToken),
+      };
+      const access = await sign(family);
+      await store.create(family, { jti: access.jti, exp: access.exp });
+      onEvent?.({ type: 'started', familyId });
+      return grant(family, refreshToken, access);
+    },
+
+    async rotate(refreshToken) {
+      if (typeof refreshToken !== 'string' || refreshToken === '') {
+        throw new RefreshTokenError('ERR_REFRESH_TOKEN_MISSING', 'No refresh token was presented.');
+      }
+      const familyId = familyIdOf(refreshToken);
+      if (!familyId) throw new RefreshTokenError('ERR_REFRESH_TOKEN_MALFORMED', MESSAGES.malformed);
+      const presentedHash = hashRefreshToken(refreshToken);
+      const found = await store.find(familyId, presentedHash);
+      if (!found) throw new RefreshTokenError('ERR_REFRESH_TOKEN_INVALID', MESSAGES.invalid);
+      const access = await sign(found.family);
+      const successor = newRefreshToken(familyId);
+      const outcome = await store.rotate({
+        familyId,
+        presentedHash,
+        successorHash: hashRefreshToken(successor),
+        sealedSuccessor: sealSuccessor(refreshToken, familyId, successor),
+        accessToken: { jti: access.jti, exp: access.exp },
+        nowMs: now(),
+        graceMs,
+        idleTimeoutMs,
+      });
+      switch (outcome.kind) {
+        case 'rotated':
+          onEvent?.({ type: 'rotated', familyId });
+          return grant(outcome.family, successor, access);
+        case 'replayed': {
+          const same = openSuccessor(refreshToken, familyId, outcome.sealedSuccessor);
+          if (same === undefined) throw new RefreshTokenError('ERR_REFRESH_TOKEN_INVALID', MESSAGES.invalid, { familyId });
+          onEvent?.({ type: 'replayed', familyId });
+          return grant(outcome.family, same, access);
+        }
+        case 'reused':
+          await denylist.revokeSubject(outcome.family.sub, Math.floor(now() / 1000) + 1);
+          onEvent?.({ type: 'reused', familyId });
+          throw new RefreshTokenError('ERR_REFRESH_TOKEN_REUSED', MESSAGES.reused, { familyId });
+        case 'expired':
+          onEvent?.({ type: 'expired', familyId });
+          throw new RefreshTokenError('ERR_REFRESH_TOKEN_EXPIRED', MESSAGES.expired, { familyId });
+        case 'invalid':
+          throw new RefreshTokenError('ERR_REFRESH_TOKEN_INVALID', MESSAGES.invalid);
+      }
+    },
+
+    revokeFamily(familyId) {
+      if (typeof familyId !== 'string' || familyId === '') return Promise.reject(new TypeError('familyId must be a non-empty string'));
+      return endFamily(familyId);
+    },
+
+    async revokeAllForSubject(sub) {
+      if (typeof sub !== 'string' || sub === '') throw new TypeError('sub must be a non-empty string');
+      const ended = await Promise.all((await store.familiesOf(sub)).map(endFamily));
+      await denylist.revokeSubject(sub, Math.floor(now() / 1000) + 1);
+      return ended.filter(Boolean).length;
+    },
+
+    async logout(refreshToken) {
+      const familyId = typeof refreshToken === 'string' ? familyIdOf(refreshToken) : undefined;
+      if (!familyId) return false;
+      if (!(await store.find(familyId, hashRefreshToken(refreshToken)))) return false;
+      return endFamily(familyId);
+    },
+  };
+}

@@ -1,0 +1,52 @@
+import { randomUUID } from 'node:crypto';
+import { SignJWT, compactVerify, jwtVerify, type JWTPayload } from 'jose';
+import { createTestKeyPair, type TestClock, type TestKeyPair } from '@jwks-kit/test-kit';
+import type { RefreshAccessTokenInput, RefreshAccessTokenResult, RefreshDenylist } from '../src/index.js';
+
+/** A real in-memory denylist (the semantics of `@jwks-kit/denylist`): jti until exp, subject before `at`. */
+export function createTestDenylist(clock: TestClock) {
+  const jtis = new Map<string, number>();
+  const subjects = new Map<string, number>();
+  const denylist: RefreshDenylist & { isRevoked(claims: JWTPayload): boolean } = {
+    async revoke(jti, exp) {
+      jtis.set(jti, exp);
+    },
+    async revokeSubject(sub, at = clock.nowSeconds()) {
+      subjects.set(sub, Math.max(at, subjects.get(sub) ?? 0));
+    },
+    isRevoked(claims) {
+      const exp = typeof claims.jti === 'string' ? jtis.get(claims.jti) : undefined;
+      if (exp !== undefined && exp > clock.nowSeconds()) return true;
+      const before = typeof claims.sub === 'string' ? subjects.get(claims.sub) : undefined;
+      return before !== undefined && typeof claims.iat === 'number' && claims.iat < before;
+    },
+  };
+  return denylist;
+}
+
+/** A real RS256 at+jwt signer with the shape the issuer's signer returns, and a verifier for its tokens. */
+export async function createTestSigner(clock: TestClock, lifetimeSeconds = 300, keys?: TestKeyPair) {
+  const key = keys ?? (await createTestKeyPair());
+  const signed: string[] = [];
+  const sign = async (input: RefreshAccessTokenInput): Promise<RefreshAccessTokenResult> => {
+    const iat = clock.nowSeconds();
+    const jti = randomUUID();
+    const exp = iat + lifetimeSeconds;
+    const token = await new SignJWT({ ...(input.scope ? { scope: input.scope } : {}), ...(input.clientId ? { client_id: input.clientId } : {}), sid: input.familyId })
+      .setProtectedHeader({ alg: 'RS256', typ: 'at+jwt', kid: key.kid })
+      .setSubject(input.sub)
+      .setIssuer('https://auth.test')
+      .setAudience('https://api.test')
+      .setIssuedAt(iat)
+      .setExpirationTime(exp)
+      .setJti(jti)
+      .sign(key.privateKey);
+    signed.push(token);
+    return { token, jti, exp };
+  };
+  const verify = async (token: string) =>
+    (await jwtVerify(token, key.publicKey, { algorithms: ['RS256'], typ: 'at+jwt', currentDate: new Date(clock.now()) })).payload;
+  /** Claims of a token signed by this key, whatever the time (revocation outlives expiry checks). */
+  const claimsOf = async (token: string) => JSON.parse(new TextDecoder().decode((await compactVerify(token, key.publicKey)).payload)) as JWTPayload;
+  return { sign, verify, claimsOf, signed, lifetimeSeconds };
+}

@@ -1,0 +1,25 @@
+import { createMemoryRefreshTokenStore, createRefreshTokenService } from '../src/index.js';
+import { createTestDenylist, createTestSigner } from './refresh-fixtures.js';
+import { createClock } from '@jwks-kit/test-kit';
+import { refreshTokenServiceContract } from './refresh-token-service-contract.js';
+
+describe('createRefreshTokenService over the memory store', () => {
+  refreshTokenServiceContract(() => createMemoryRefreshTokenStore());
+});
+
+describe('createRefreshTokenService options', () => {
+  it('rejects bad options with a TypeError naming the option', async () => {
+    const clock = createClock();
+    const base = { store: createMemoryRefreshTokenStore(), signAccessToken: (await createTestSigner(clock)).sign, denylist: createTestDenylist(clock) };
+    expect(() => createRefreshTokenService({ ...base, graceMs: -1 })).toThrow(/graceMs/);
+    expect(() => createRefreshTokenService({ ...base, graceMs: 1.5 })).toThrow(/graceMs/);
+    expect(() => createRefreshTokenService({ ...base, absoluteLifetimeMs: 0 })).toThrow(/absoluteLifetimeMs/);
+    expect(() => createRefreshTokenService({ ...base, idleTimeoutMs: 10, absoluteLifetimeMs: 5 })).toThrow(/idleTimeoutMs/);
+    expect(() => createRefreshTokenService({ ...base, idleTimeoutMs: 10_000 })).toThrow(/graceMs/);
+    expect(() => createRefreshTokenService({ ...base, store: {} as never })).toThrow(/store/);
+    expect(() => createRefreshTokenService({ ...base, signAccessToken: 'x' as never })).toThrow(/signAccessToken/);
+    expect(() => createRefreshTokenService({ ...base, denylist: {} as never })).toThrow(/denylist/);
+    expect(() => createRefreshTokenService({ ...base, now: 1 as never })).toThrow(/now/);
+    await expect(createRefreshTokenService(base).start({ sub: '' })).rejects.toThrow(/sub/);
+  });
+});
