@@ -1,0 +1,142 @@
+import type { Cluster, Redis } from 'ioredis';
+import type { Denylist, RevocationClaims } from './denylist.js';
+import type { DenylistEvent, DenylistStats } from './denylist-events.js';
+import { createRedisKeys } from './lib/redis-keys.js';
+import { createLookupCheck } from './lib/redis-lookup.js';
+import { startMirror } from './lib/redis-mirror.js';
+import { createRevocationWriter } from './lib/redis-writer.js';
+import { planJtiRevocation, planSubjectRevocation, resolveRevocationSettings, type Revocation } from './lib/revocation-rules.js';
+import { optionalBoolean, optionalFunction, optionalNumber } from './lib/validate-options.js';
+import { DenylistError } from './errors.js';
+
+/** Options of {@link createRedisDenylist}. */
+export type RedisDenylistOptions = Readonly<{
+  /** The `iss` of the tokens: the namespace used when `revoke`/`revokeSubject` get no issuer and claims carry no `iss`. Part of every key. */
+  issuer: string;
+  /**
+   * `mirror`: an in-process copy kept current by pub/sub, `check()` is synchronous and costs no
+   * Redis round trip. `lookup`: one MGET per `check()` (a promise), bounded by `lookupTimeoutMs`.
+   * @default 'mirror'
+   */
+  mode?: 'mirror' | 'lookup';
+  /** Prefix of every key and of the channel; must not contain `{` or `}`. @default 'jwks-kit:denylist:' */
+  keyPrefix?: string;
+  /** Seconds a jti revocation outlives `exp` (match the verifier's clock leeway or exceed it). @default 60 */
+  leewaySeconds?: number;
+  /**
+   * Longest access-token lifetime the issuer grants. A subject revocation is kept this long (plus
+   * leeway) after `at`; an `exp` further ahead is refused as absurd. @default 86400
+   */
+  maxTokenLifetimeSeconds?: number;
+  /** Mirror: how long it may answer while unsure (subscriber down, sync failing) before `check()` fails closed. @default 5000 */
+  maxStalenessMs?: number;
+  /**
+   * Answer "not revoked" (mirror: from the last known entries) instead of throwing
+   * `ERR_DENYLIST_UNAVAILABLE` when Redis is unreachable. A revoked token then passes during an
+   * outage: only for services that accept that risk. @default false
+   */
+  failOpen?: boolean;
+  /** Mirror: full resync (SCAN) interval; catches anything pub/sub missed. @default 60000 */
+  resyncIntervalMs?: number;
+  /** Lookup: bound of one `check()` round trip. @default 250 */
+  lookupTimeoutMs?: number;
+  /** Bound of one write (and of each SCAN step); past it the write rejects with `ERR_REVOCATION_FAILED`. @default 2000 */
+  writeTimeoutMs?: number;
+  /** Receives sync, revocation, disconnection and error events (for metrics and logs). Must not throw. */
+  onEvent?: (event: DenylistEvent) => void;
+  /** Clock in milliseconds since the epoch. @default Date.now */
+  now?: () => number;
+}>;
+
+/** A Redis-backed denylist; `check()` is synchronous in mirror mode and a promise in lookup mode. */
+export interface RedisDenylist extends Denylist {
+  readonly mode: 'mirror' | 'lookup';
+  check(claims: RevocationClaims): boolean | Promise<boolean>;
+  /** Mirror: resolves after the initial load (rejects if closed first). Lookup: resolves at once. */
+  ready(): Promise<void>;
+  /** Size, sync and failure counters, for metrics. */
+  stats(): DenylistStats;
+}
+
+/**
+ * Creates a denylist stored in Redis (standalone or Cluster). Writes are one Lua script that stores
+ * with a PX computed from exp and publishes the revocation. The client is the caller's: it is
+ * never closed here; mirror mode makes its own subscriber with `client.duplicate()`. Give a client
+ * with `enableOfflineQueue: false` so that commands fail at once while disconnected; every command
+ * is bounded by a timeout anyway.
+ */
+export function createRedisDenylist(client: Redis | Cluster, options: RedisDenylistOptions): RedisDenylist {
+  if (client === null || typeof client !== 'object' || typeof client.defineCommand !== 'function') {
+    throw new TypeError('client must be an ioredis Redis or Cluster instance');
+  }
+  const settings = resolveRevocationSettings(options);
+  const mode = options.mode ?? 'mirror';
+  if (mode !== 'mirror' && mode !== 'lookup') throw new TypeError("options.mode must be 'mirror' or 'lookup'");
+  const keyPrefix = options.keyPrefix ?? 'jwks-kit:denylist:';
+  if (typeof keyPrefix !== 'string' || keyPrefix.length > 256 || /[{}]/.test(keyPrefix)) {
+    throw new TypeError('options.keyPrefix must be a string of at most 256 characters without { or }');
+  }
+  const maxStalenessMs = optionalNumber('maxStalenessMs', options.maxStalenessMs, 5000, 0);
+  const failOpen = optionalBoolean('failOpen', options.failOpen, false);
+  const resyncIntervalMs = optionalNumber('resyncIntervalMs', options.resyncIntervalMs, 60_000, 10, 2_147_483_647);
+  const lookupTimeoutMs = optionalNumber('lookupTimeoutMs', options.lookupTimeoutMs, 250, 1, 2_147_483_647);
+  const writeTimeoutMs = optionalNumber('writeTimeoutMs', options.writeTimeoutMs, 2000, 1, 2_147_483_647);
+  const onEvent = optionalFunction('onEvent', options.onEvent);
+  const emit = (event: DenylistEvent) => {
+    try {
+      onEvent?.(event);
+    } catch {
+      // a metrics hook must not break revocation
+    }
+  };
+
+  const keys = createRedisKeys(keyPrefix);
+  const write = createRevocationWriter(client, keys, settings.now, writeTimeoutMs);
+  let closed = false;
+
+  const base = {
+    mode,
+    async revoke(jti: string, exp: number, issuer?: string) {
+      await store(planJtiRevocation(settings, jti, exp, issuer));
+    },
+    async revokeSubject(sub: string, at?: number, issuer?: string) {
+      await store(planSubjectRevocation(settings, sub, at, issuer));
+    },
+  };
+
+  if (mode === 'lookup') {
+    let failures = 0;
+    const check = createLookupCheck({ client, keys, settings, lookupTimeoutMs, failOpen, emit, onFailure: () => failures++ });
+    return {
+      ...base,
+      check: (claims) => {
+        if (closed) return Promise.reject(new DenylistError('ERR_DENYLIST_UNAVAILABLE', 'the denylist is closed', { retryAfterSeconds: 1 }));
+        return check(claims);
+      },
+      ready: async () => {},
+      stats: () => ({ mode, size: 0, synced: true, unsureSinceMs: undefined, lastSyncAtMs: undefined, syncs: 0, failures, restored: 0, lastLagMs: undefined }),
+      async close() {
+        closed = true;
+      },
+    };
+  }
+
+  const mirror = startMirror({ client, keys, settings, write, maxStalenessMs, failOpen, resyncIntervalMs, stepTimeoutMs: writeTimeoutMs, emit });
+  return {
+    ...base,
+    check: (claims) => mirror.check(claims),
+    ready: () => mirror.ready(),
+    stats: () => mirror.stats(),
+    async close() {
+      closed = true;
+      await mirror.close();
+    },
+  };
+
+  async function store(revocation: Revocation | undefined): Promise<void> {
+    if (closed) throw new DenylistError('ERR_REVOCATION_FAILED', 'the denylist is closed; the revocation did not take effect');
+    if (!revocation) return;
+    await write(revocation);
+    if (mode === 'mirror') mirror.apply(revocation);
+  }
+}
