@@ -1,0 +1,309 @@
+import { EventEmitter } from 'node:events';
+import type { KeySet, VerificationKey } from './key-set.js';
+import { KeySetError } from './key-set-error.js';
+import { jwksCacheAgeMs } from './lib/jwks-cache-age.js';
+import { jwksFetch } from './lib/jwks-fetch.js';
+import { jwksImportKey, jwksKeyFingerprint } from './lib/jwks-import-key.js';
+import { resolveRemoteKeySetOptions, type ResolvedRemoteKeySetOptions } from './lib/jwks-options.js';
+import { jwksParse, MAX_KID_LENGTH, type AcceptedJwk, type RsaAlgorithm, type SkippedKey } from './lib/jwks-parse.js';
+
+export type { RsaAlgorithm, SkippedKey, SkippedKeyReason } from './lib/jwks-parse.js';
+
+/** Options of {@link createRemoteKeySet}. */
+export type RemoteKeySetOptions = Readonly<{
+  /** The issuer's JWKS URL (https; http only for 127.0.0.1, ::1, localhost unless `allowInsecureHttp`). Never taken from a token. */
+  jwksUri: string | URL;
+  /** Pinned algorithms: a key whose `alg` is not listed is skipped; a key without `alg` serves the listed ones. @default ['RS256'] */
+  algorithms?: readonly RsaAlgorithm[];
+  /** Lower clamp of the response's `Cache-Control: max-age`, and the cache age when the response gives none. @default 60_000 */
+  minCacheMs?: number;
+  /** Upper clamp of `max-age`: bounds how long a withdrawn (compromised) key is still served. @default 600_000 */
+  maxCacheMs?: number;
+  /** Fraction of the cache age after which a background refresh starts, so warm requests never wait. @default 0.8 */
+  refreshRatio?: number;
+  /** An unknown kid triggers a refetch only when no fetch started within this window (flood protection). @default 30_000 */
+  cooldownMs?: number;
+  /** How long past its cache age the last good set is still served while fetches fail; then no key is served. @default 86_400_000 */
+  maxStaleMs?: number;
+  /** Time limit of one fetch, headers and body together. @default 5_000 */
+  timeoutMs?: number;
+  /** Largest accepted response body (decompressed), enforced while streaming. @default 65_536 */
+  maxResponseBytes?: number;
+  /** Largest number of keys (of any type) a set may hold; a larger set is refused as a whole. @default 32 */
+  maxKeys?: number;
+  /** Allow plain http to hosts other than loopback. @default false */
+  allowInsecureHttp?: boolean;
+  /** Wait after the first failed fetch; it doubles with each consecutive failure. @default 1_000 */
+  backoffInitialMs?: number;
+  /** Longest wait between failed fetches. @default 60_000 */
+  backoffMaxMs?: number;
+  /** Clock in milliseconds (inject one in tests). @default Date.now */
+  now?: () => number;
+}>;
+
+/** Payload of the `fetched` event. */
+export interface JwksFetchedEvent {
+  /** 200 for a new body, 304 when revalidation kept the current keys. */
+  readonly status: 200 | 304;
+  /** Kids served from now on. */
+  readonly kids: readonly string[];
+  /** Keys of the set left out, and why (empty on 304). */
+  readonly skipped: readonly SkippedKey[];
+  /** Cache age applied (clamped `max-age`). */
+  readonly cacheMs: number;
+}
+
+/** Payload of the `stale` event. */
+export interface JwksStaleEvent {
+  /** When the last fetch succeeded (ms). */
+  readonly lastSuccessAtMs: number;
+  /** The error of the latest failed fetch. */
+  readonly lastError: KeySetError | undefined;
+}
+
+/** Events of a {@link RemoteKeySet}, for logs and metrics. */
+export interface RemoteKeySetEvents {
+  /** A fetch succeeded. */
+  fetched: [event: JwksFetchedEvent];
+  /** A fetch failed; the previous keys stay in service until they are too stale. */
+  fetchFailed: [error: KeySetError];
+  /** The last good set passed its cache age plus `maxStaleMs`: no key is served until a fetch succeeds. */
+  stale: [event: JwksStaleEvent];
+  /** A lookup found no key for `kid` (untrusted input: truncate before logging); `refetched` tells whether it cost a fetch. */
+  unknownKid: [kid: string, info: { readonly refetched: boolean }];
+  /** A kid left the served set (withdrawn, replaced by other key material, or the set went stale). */
+  keyRemoved: [kid: string];
+}
+
+interface ImportedKey {
+  readonly fingerprint: string;
+  readonly key: VerificationKey;
+}
+
+const ACCEPT = 'application/jwk-set+json, application/json;q=0.9';
+const MAX_TIMER_MS = 2 ** 31 - 1;
+const noop = (): undefined => undefined;
+
+/**
+ * A cached copy of an issuer's JWKS: lookups are synchronous map reads; the set is refreshed in the
+ * background before it expires, revalidated with If-None-Match, refetched at most once per cooldown for
+ * unknown kids, and kept for `maxStaleMs` while the issuer fails. Create with {@link createRemoteKeySet}.
+ */
+export class RemoteKeySet extends EventEmitter<RemoteKeySetEvents> implements KeySet {
+  readonly #options: ResolvedRemoteKeySetOptions;
+  /** Served keys (the hot-path map); emptied when the set goes stale. */
+  #keys = new Map<string, VerificationKey>();
+  /** The last good set's imports, kept while stale so a 304 or an identical set restores them without re-importing. */
+  #imported = new Map<string, ImportedKey>();
+  #etag: string | undefined;
+  #loaded = false;
+  #stale = false;
+  #closed = false;
+  #inFlight: Promise<void> | undefined;
+  #lastError: KeySetError | undefined;
+  #cacheMs: number;
+  #lastSuccessAtMs = Number.NEGATIVE_INFINITY;
+  #lastAttemptAtMs = Number.NEGATIVE_INFINITY;
+  #nextAttemptAtMs = Number.NEGATIVE_INFINITY;
+  #failures = 0;
+  #refreshAtMs = Number.NEGATIVE_INFINITY;
+  #staleAtMs = Number.POSITIVE_INFINITY;
+  /** Earliest time at which a lookup must look at the clock-driven state (refresh due, staleness). */
+  #checkAtMs = Number.NEGATIVE_INFINITY;
+  #timer: NodeJS.Timeout | undefined;
+
+  constructor(options: RemoteKeySetOptions) {
+    super();
+    this.#options = resolveRemoteKeySetOptions(options);
+    this.#cacheMs = this.#options.minCacheMs;
+    this.#fetch().catch(noop);
+  }
+
+  /** The JWKS URL this set fetches. */
+  get jwksUri(): URL {
+    return new URL(this.#options.jwksUri);
+  }
+
+  /** Kids currently served (empty before the first load and while stale). */
+  get kids(): string[] {
+    return [...this.#keys.keys()];
+  }
+
+  /** Hot path: a map lookup; may start a background refresh, never waits for one. */
+  getKey(kid: string): VerificationKey | undefined {
+    const now = this.#options.now();
+    if (now >= this.#checkAtMs) this.#tick(now);
+    return this.#keys.get(kid);
+  }
+
+  /** Miss path: waits for the fetch in flight, or starts one unless a fetch started within `cooldownMs` (or backoff applies); never rejects. */
+  async resolveKey(kid: string): Promise<VerificationKey | undefined> {
+    const known = this.getKey(kid);
+    if (known !== undefined) return known;
+    let refetched = false;
+    if (this.#inFlight) {
+      await this.#inFlight.catch(noop);
+    } else if (this.#mayRefetchFor(kid)) {
+      refetched = true;
+      await this.#fetch().catch(noop);
+    }
+    const key = this.#keys.get(kid);
+    if (key === undefined) this.emit('unknownKid', kid, { refetched });
+    return key;
+  }
+
+  /** Subscribes to `keyRemoved`; returns the unsubscribe function. */
+  onKeyRemoved(listener: (kid: string) => void): () => void {
+    this.on('keyRemoved', listener);
+    return () => {
+      this.off('keyRemoved', listener);
+    };
+  }
+
+  /** Resolves once a set has been loaded; otherwise waits for (or starts) a fetch and rejects with its KeySetError. */
+  ready(): Promise<void> {
+    return this.#loaded ? Promise.resolve() : this.refresh();
+  }
+
+  /** Fetches now (sharing a fetch in flight), ignoring cache age, cooldown and backoff; rejects with the KeySetError. */
+  refresh(): Promise<void> {
+    if (this.#closed) return Promise.reject(new TypeError('the key set is closed'));
+    return this.#fetch();
+  }
+
+  /** Stops the timers; later lookups serve the current keys but never fetch. */
+  close(): void {
+    this.#closed = true;
+    clearTimeout(this.#timer);
+    this.#timer = undefined;
+  }
+
+  #mayRefetchFor(kid: string): boolean {
+    if (this.#closed || kid.length === 0 || kid.length > MAX_KID_LENGTH) return false;
+    const now = this.#options.now();
+    return now >= this.#lastAttemptAtMs + this.#options.cooldownMs && now >= this.#nextAttemptAtMs;
+  }
+
+  #tick(now: number): void {
+    if (this.#loaded && !this.#stale && now >= this.#staleAtMs) this.#goStale();
+    if (!this.#closed && !this.#inFlight && now >= this.#refreshAtMs && now >= this.#nextAttemptAtMs) {
+      this.#fetch().catch(noop);
+    }
+    this.#schedule();
+  }
+
+  #fetch(): Promise<void> {
+    if (this.#inFlight) return this.#inFlight;
+    this.#lastAttemptAtMs = this.#options.now();
+    const attempt = this.#load().finally(() => {
+      this.#inFlight = undefined;
+      this.#schedule();
+    });
+    this.#inFlight = attempt;
+    this.#schedule();
+    return attempt;
+  }
+
+  async #load(): Promise<void> {
+    const options = this.#options;
+    let event: JwksFetchedEvent;
+    let removed: string[];
+    try {
+      const response = await jwksFetch(options.jwksUri, {
+        timeoutMs: options.timeoutMs,
+        maxResponseBytes: options.maxResponseBytes,
+        accept: ACCEPT,
+        etag: this.#loaded ? this.#etag : undefined,
+      });
+      const maxAgeMs = jwksCacheAgeMs(response.headers);
+      let imported = this.#imported;
+      let skipped: SkippedKey[] = [];
+      if (response.status === 200) {
+        const parsed = jwksParse(response.body, options);
+        skipped = parsed.skipped;
+        imported = await this.#importAll(parsed.accepted, skipped);
+        if (imported.size === 0) throw new KeySetError('ERR_JWKS_INVALID', 'the JWKS holds no usable key');
+      }
+      if (this.#closed) return;
+      const previous = this.#keys;
+      removed = [...previous.keys()].filter((kid) => imported.get(kid)?.key !== previous.get(kid));
+      this.#imported = imported;
+      this.#keys = new Map([...imported].map(([kid, entry]) => [kid, entry.key]));
+      if (response.status === 200) this.#etag = usableEtag(response.headers.get('etag'));
+      const now = options.now();
+      const cacheMs = Math.min(options.maxCacheMs, Math.max(options.minCacheMs, maxAgeMs ?? (response.status === 304 ? this.#cacheMs : 0)));
+      this.#cacheMs = cacheMs;
+      this.#loaded = true;
+      this.#stale = false;
+      this.#failures = 0;
+      this.#lastError = undefined;
+      this.#lastSuccessAtMs = now;
+      this.#nextAttemptAtMs = Number.NEGATIVE_INFINITY;
+      this.#refreshAtMs = now + Math.floor(cacheMs * options.refreshRatio);
+      this.#staleAtMs = now + cacheMs + options.maxStaleMs;
+      event = { status: response.status, kids: [...this.#keys.keys()], skipped, cacheMs };
+    } catch (cause) {
+      const error =
+        cause instanceof KeySetError ? cause : new KeySetError('ERR_JWKS_INVALID', 'the JWKS could not be processed', { cause });
+      if (this.#closed) throw error;
+      this.#failures += 1;
+      this.#lastError = error;
+      const backoffMs = Math.min(options.backoffMaxMs, options.backoffInitialMs * 2 ** Math.min(this.#failures - 1, 30));
+      this.#nextAttemptAtMs = options.now() + backoffMs;
+      this.emit('fetchFailed', error);
+      throw error;
+    }
+    for (const kid of removed) this.emit('keyRemoved', kid);
+    this.emit('fetched', event);
+  }
+
+  async #importAll(accepted: readonly AcceptedJwk[], skipped: SkippedKey[]): Promise<Map<string, ImportedKey>> {
+    const imported = new Map<string, ImportedKey>();
+    await Promise.all(
+      accepted.map(async (jwk) => {
+        const fingerprint = jwksKeyFingerprint(jwk);
+        const current = this.#imported.get(jwk.kid);
+        if (current?.fingerprint === fingerprint) {
+          imported.set(jwk.kid, current);
+          return;
+        }
+        try {
+          imported.set(jwk.kid, { fingerprint, key: await jwksImportKey(jwk, this.#options.algorithms) });
+        } catch {
+          skipped.push({ kid: jwk.kid, reason: 'invalid' });
+        }
+      }),
+    );
+    return imported;
+  }
+
+  #goStale(): void {
+    this.#stale = true;
+    const removed = [...this.#keys.keys()];
+    this.#keys = new Map();
+    this.emit('stale', { lastSuccessAtMs: this.#lastSuccessAtMs, lastError: this.#lastError });
+    for (const kid of removed) this.emit('keyRemoved', kid);
+  }
+
+  /** Recomputes the lookup's check time and arms one unref'd timer for it. */
+  #schedule(): void {
+    const due = this.#inFlight ? Number.POSITIVE_INFINITY : Math.max(this.#refreshAtMs, this.#nextAttemptAtMs);
+    const staleAt = this.#loaded && !this.#stale ? this.#staleAtMs : Number.POSITIVE_INFINITY;
+    this.#checkAtMs = Math.min(due, staleAt);
+    clearTimeout(this.#timer);
+    this.#timer = undefined;
+    if (this.#closed || !Number.isFinite(this.#checkAtMs)) return;
+    const delayMs = Math.min(MAX_TIMER_MS, Math.max(0, this.#checkAtMs - this.#options.now()));
+    this.#timer = setTimeout(() => this.#tick(this.#options.now()), delayMs);
+    this.#timer.unref();
+  }
+}
+
+/** Creates a {@link RemoteKeySet} and starts its first fetch; options are validated here (TypeError naming the option). */
+export function createRemoteKeySet(options: RemoteKeySetOptions): RemoteKeySet {
+  return new RemoteKeySet(options);
+}
+
+function usableEtag(etag: string | null): string | undefined {
+  return etag !== null && etag.length <= 256 && /^(W\/)?"[^"]*"$/.test(etag) ? etag : undefined;
+}
