@@ -1,3 +1,17 @@
+export { IssuerError } from './issuer-error.js';
+export type { IssuerErrorCode } from './issuer-error.js';
+export type { KeyStore, StoredKey, StoredKeySet, KeyState } from './key-store.js';
+export { createMemoryKeyStore } from './memory-key-store.js';
+export { createFileKeyStore } from './file-key-store.js';
+export type { FileKeyStoreOptions } from './file-key-store.js';
+export { importPrivateKey, MIN_RSA_MODULUS_BITS } from './import-private-key.js';
+export type { RsaPrivateJwk } from './import-private-key.js';
+export { applyDueTransitions, rotateKeys, missingKey, addKey } from './key-ring.js';
+export type { KeyTiming, Transition } from './key-ring.js';
+export { createKeyRing } from './create-key-ring.js';
+export type { KeyRing, KeyRingOptions, KeyInfo, SigningKey, PublicJwk, PublicJwks, RotateOptions } from './create-key-ring.js';
+export { createAccessTokenSigner, RESERVED_CLAIMS } from './sign-access-token.js';
+export type { AccessTokenSigner, AccessTokenSignerOptions, SignAccessTokenInput, SignedAccessToken } from './sign-access-token.js';
 export { RefreshTokenError } from './refresh-token-error.js';
 export type { RefreshTokenErrorCode } from './refresh-token-error.js';
 export { createRefreshTokenService } from './refresh-token-service.js';

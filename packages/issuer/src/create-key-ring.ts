@@ -1,0 +1,262 @@
+import { createPrivateKey, type KeyObject } from 'node:crypto';
+import type { RsaPrivateJwk } from './import-private-key.js';
+import { IssuerError } from './issuer-error.js';
+import type { KeyState, KeyStore, StoredKeySet } from './key-store.js';
+import { addKey, applyDueTransitions, missingKey, rotateKeys, type KeyTiming } from './key-ring.js';
+import { generateRsaKey } from './lib/generate-key.js';
+import { toPublicJwk, type PublicJwk } from './lib/public-jwk.js';
+
+export type { PublicJwk } from './lib/public-jwk.js';
+
+const DAY_MS = 86_400_000;
+
+/** Options of {@link createKeyRing}. */
+export type KeyRingOptions = Readonly<{
+  /** Where keys live (`createFileKeyStore()` to share keys between processes and restarts). */
+  store: KeyStore;
+  /**
+   * The longest time any verifier may keep a JWKS copy (including stale copies). A next key is
+   * published at least this long (plus `safetyMarginMs`) before it signs. Required.
+   */
+  maxJwksCacheAgeMs: number;
+  /**
+   * The longest access-token lifetime the issuer will sign. A retired key stays published this
+   * long (plus `safetyMarginMs`) after its last signature. Required.
+   */
+  maxTokenLifetimeMs: number;
+  /**
+   * Scheduled rotation period, counted from the active key's activation; `0` disables scheduled
+   * rotation (retired keys are still removed on time). Must be 0 or at least
+   * `maxJwksCacheAgeMs + safetyMarginMs`. Takes effect while the scheduler runs (`start()`).
+   * @default 2592000000 (30 days)
+   */
+  rotationIntervalMs?: number;
+  /** RSA modulus length of generated keys. @default 2048 */
+  modulusLength?: 2048 | 3072 | 4096;
+  /**
+   * Added to both windows: covers clock skew between hosts and processes sharing a store that
+   * have not reloaded it yet. Must be at least `checkIntervalMs`. @default 300000 (5 minutes)
+   */
+  safetyMarginMs?: number;
+  /** Period of the scheduler started by `start()`: re-reads the store, applies due transitions. @default 60000 */
+  checkIntervalMs?: number;
+  /** A key you bring (see `importPrivateKey()`), made the active key when the store is empty. */
+  initialKey?: RsaPrivateJwk;
+  /** Clock in milliseconds since the epoch. @default Date.now */
+  now?: () => number;
+}>;
+
+/** What the key ring tells about a key: never private material. Times in ms since the epoch. */
+export interface KeyInfo {
+  readonly kid: string;
+  readonly state: KeyState;
+  readonly createdAt: number;
+  readonly activatesAt: number;
+  readonly activatedAt?: number;
+  readonly retiredAt?: number;
+  readonly removeAt?: number;
+}
+
+/** The key that signs now. The object is the same for as long as the same key is active. */
+export interface SigningKey {
+  readonly kid: string;
+  readonly privateKey: KeyObject;
+  readonly modulusLength: number;
+}
+
+/** A JWK Set holding only public members. */
+export interface PublicJwks {
+  readonly keys: readonly PublicJwk[];
+}
+
+/** Options of {@link KeyRing.rotate}. */
+export interface RotateOptions {
+  /** Rotate even when the next key has not been published for `maxJwksCacheAgeMs` yet. @default false */
+  readonly force?: boolean;
+}
+
+/** RS256 keys with their life cycle next → active → retired → removed, backed by a {@link KeyStore}. */
+export interface KeyRing {
+  readonly maxJwksCacheAgeMs: number;
+  readonly maxTokenLifetimeMs: number;
+  /** `max-age` for the JWKS response: the verifiers' cache age, below the pre-publication window. */
+  readonly jwksCacheMaxAgeSeconds: number;
+  /** Increases whenever a key changes state, appears or leaves. */
+  readonly version: number;
+  /** The active key. */
+  signingKey(): SigningKey;
+  /** Every published key (next, active, retired), public members only, newest first. */
+  publicJwks(): PublicJwks;
+  /** Life-cycle information of every published key, newest first. */
+  keys(): readonly KeyInfo[];
+  /** On-demand rotation; refuses with `ERR_NEXT_KEY_NOT_READY` before the next key is ready unless forced. */
+  rotate(options?: RotateOptions): Promise<void>;
+  /** Publishes a key you bring as the next key (replacing the generated next key). */
+  addKey(key: RsaPrivateJwk): Promise<void>;
+  /** Re-reads the store (after another process or the CLI changed it). */
+  reload(): Promise<void>;
+  /** Re-reads the store and applies the transitions due now (what the scheduler runs). */
+  tick(): Promise<void>;
+  /** Starts the scheduler (an unref'd timer every `checkIntervalMs`). Idempotent. */
+  start(): void;
+  /** Stops the scheduler. */
+  stop(): void;
+  /** Subscribes to changes of the published set; returns the unsubscribe function. */
+  on(event: 'change', listener: () => void): () => void;
+  /** Subscribes to failures of scheduled ticks (the ring keeps its current keys and retries). */
+  on(event: 'error', listener: (error: unknown) => void): () => void;
+}
+
+const MODULUS_LENGTHS = [2048, 3072, 4096];
+
+/**
+ * Creates a key ring over `options.store`. An empty store gets an active key (signing at once)
+ * and a next key; a store written by another process is adopted as is. Validates options
+ * (TypeError naming the option).
+ */
+export async function createKeyRing(options: KeyRingOptions): Promise<KeyRing> {
+  const { store } = options ?? {};
+  if (typeof store?.load !== 'function' || typeof store.save !== 'function') throw new TypeError('options.store must be a KeyStore');
+  const maxJwksCacheAgeMs = positive(options.maxJwksCacheAgeMs, 'maxJwksCacheAgeMs');
+  const maxTokenLifetimeMs = positive(options.maxTokenLifetimeMs, 'maxTokenLifetimeMs');
+  const checkIntervalMs = positive(options.checkIntervalMs ?? 60_000, 'checkIntervalMs');
+  const safetyMarginMs = positive(options.safetyMarginMs ?? 300_000, 'safetyMarginMs');
+  if (safetyMarginMs < checkIntervalMs) throw new TypeError('options.safetyMarginMs must be at least options.checkIntervalMs');
+  const rotationIntervalMs = options.rotationIntervalMs ?? 30 * DAY_MS;
+  if (!Number.isFinite(rotationIntervalMs) || rotationIntervalMs < 0) throw new TypeError('options.rotationIntervalMs must be a non-negative number');
+  const timing: KeyTiming = { prePublishMs: maxJwksCacheAgeMs + safetyMarginMs, retainMs: maxTokenLifetimeMs + safetyMarginMs, rotationIntervalMs };
+  if (rotationIntervalMs > 0 && rotationIntervalMs < timing.prePublishMs) {
+    throw new TypeError('options.rotationIntervalMs must be 0 or at least maxJwksCacheAgeMs + safetyMarginMs');
+  }
+  const modulusLength = options.modulusLength ?? 2048;
+  if (!MODULUS_LENGTHS.includes(modulusLength)) throw new TypeError('options.modulusLength must be 2048, 3072 or 4096');
+  const now = options.now ?? Date.now;
+  if (typeof now !== 'function') throw new TypeError('options.now must be a function');
+  const { initialKey } = options;
+  if (initialKey !== undefined && (typeof initialKey.kid !== 'string' || initialKey.kty !== 'RSA')) {
+    throw new TypeError('options.initialKey must come from importPrivateKey()');
+  }
+
+  let fingerprint = '';
+  let version = 0;
+  let signing: SigningKey | undefined;
+  let jwks: PublicJwks = { keys: [] };
+  let infos: readonly KeyInfo[] = [];
+  const keyObjects = new Map<string, SigningKey>();
+  const changeListeners = new Set<() => void>();
+  const errorListeners = new Set<(error: unknown) => void>();
+  let queue: Promise<unknown> = Promise.resolve();
+  let timer: NodeJS.Timeout | undefined;
+
+  const adopt = (set: StoredKeySet) => {
+    const sorted = [...set.keys].sort((a, b) => b.createdAt - a.createdAt || (a.kid < b.kid ? -1 : 1));
+    const next = JSON.stringify(sorted.map(({ kid, state, createdAt, activatesAt, activatedAt, retiredAt, removeAt }) => [kid, state, createdAt, activatesAt, activatedAt, retiredAt, removeAt]));
+    if (next === fingerprint) return;
+    const active = sorted.find((key) => key.state === 'active');
+    if (active && !keyObjects.has(active.kid)) {
+      const privateKey = createPrivateKey({ key: { ...active }, format: 'jwk' });
+      keyObjects.set(active.kid, { kid: active.kid, privateKey, modulusLength: privateKey.asymmetricKeyDetails?.modulusLength ?? 0 });
+    }
+    for (const kid of keyObjects.keys()) if (kid !== active?.kid) keyObjects.delete(kid);
+    signing = active && keyObjects.get(active.kid);
+    jwks = Object.freeze({ keys: Object.freeze(sorted.map(toPublicJwk)) });
+    infos = Object.freeze(
+      sorted.map(({ kid, state, createdAt, activatesAt, activatedAt, retiredAt, removeAt }) =>
+        Object.freeze({ kid, state, createdAt, activatesAt, activatedAt, retiredAt, removeAt }),
+      ),
+    );
+    fingerprint = next;
+    version += 1;
+    for (const listener of changeListeners) listener();
+  };
+
+  const serial = <T>(task: () => Promise<T>): Promise<T> => {
+    const run = queue.then(task);
+    queue = run.catch(() => undefined);
+    return run;
+  };
+
+  const update = async (mutate: (set: StoredKeySet) => StoredKeySet | undefined) => {
+    const mutator = async (current: StoredKeySet | undefined) => {
+      const at = now();
+      let set = current ?? { keys: [] };
+      let changed = current === undefined;
+      const due = applyDueTransitions(set, at, timing);
+      set = due.set;
+      changed ||= due.changed;
+      const mutated = mutate(set);
+      if (mutated) {
+        set = mutated;
+        changed = true;
+      }
+      for (let missing = missingKey(set); missing; missing = missingKey(set)) {
+        const jwk = missing === 'active' && set.keys.length === 0 && initialKey ? initialKey : await generateRsaKey(modulusLength);
+        set = addKey(set, jwk, missing, at, timing);
+        changed = true;
+      }
+      return changed ? set : undefined;
+    };
+    const result = store.update
+      ? await store.update(mutator)
+      : await (async () => {
+          const current = await store.load();
+          const next = await mutator(current);
+          if (next) await store.save(next);
+          return next ?? current;
+        })();
+    if (result) adopt(result);
+  };
+
+  const tick = () => serial(() => update(() => undefined));
+
+  await tick();
+
+  const ring: KeyRing = {
+    maxJwksCacheAgeMs,
+    maxTokenLifetimeMs,
+    jwksCacheMaxAgeSeconds: Math.floor(maxJwksCacheAgeMs / 1000),
+    get version() {
+      return version;
+    },
+    signingKey() {
+      if (!signing) throw new IssuerError('ERR_NO_ACTIVE_KEY', 'the key ring has no active key');
+      return signing;
+    },
+    publicJwks: () => jwks,
+    keys: () => infos,
+    rotate: (rotateOptions = {}) => serial(() => update((set) => rotateKeys(set, now(), timing, rotateOptions.force === true))),
+    addKey: (key) => serial(() => update((set) => addKey(set, key, 'next', now(), timing))),
+    reload: () =>
+      serial(async () => {
+        const set = await store.load();
+        const usable = set?.keys.some((key) => key.state === 'active') && set.keys.some((key) => key.state === 'next');
+        if (set && usable) adopt(set);
+        else await update(() => undefined);
+      }),
+    tick,
+    start() {
+      if (timer) return;
+      timer = setInterval(() => {
+        tick().catch((error: unknown) => {
+          for (const listener of errorListeners) listener(error);
+        });
+      }, checkIntervalMs);
+      timer.unref();
+    },
+    stop() {
+      clearInterval(timer);
+      timer = undefined;
+    },
+    on(event: 'change' | 'error', listener: (error?: unknown) => void) {
+      const listeners: Set<(error?: unknown) => void> = event === 'change' ? changeListeners : errorListeners;
+      listeners.add(listener);
+      return () => void listeners.delete(listener);
+    },
+  };
+  return ring;
+}
+
+function positive(value: unknown, name: string): number {
+  if (typeof value !== 'number' || !Number.isFinite(value) || value <= 0) throw new TypeError(`options.${name} must be a positive number of milliseconds`);
+  return value;
+}

@@ -1,0 +1,29 @@
+/** Stable codes of {@link IssuerError}; match on these, never on messages. */
+export type IssuerErrorCode =
+  | 'ERR_KEY_FILE_PERMISSIONS'
+  | 'ERR_KEY_FILE_CORRUPT'
+  | 'ERR_KEY_FILE_IO'
+  | 'ERR_KEY_FILE_LOCKED'
+  | 'ERR_INVALID_KEY'
+  | 'ERR_KEY_TOO_SMALL'
+  | 'ERR_NO_ACTIVE_KEY'
+  | 'ERR_NO_NEXT_KEY'
+  | 'ERR_NEXT_KEY_NOT_READY'
+  | 'ERR_MISSING_SUB'
+  | 'ERR_MISSING_AUDIENCE'
+  | 'ERR_INVALID_TTL'
+  | 'ERR_INVALID_SCOPE'
+  | 'ERR_INVALID_CLAIM'
+  | 'ERR_RESERVED_CLAIM'
+  | 'ERR_TOKEN_TOO_LARGE';
+
+/** The one error class of `@jwks-kit/issuer`: a stable `code`, and the underlying error as `cause`. */
+export class IssuerError extends Error {
+  override readonly name = 'IssuerError';
+  readonly code: IssuerErrorCode;
+
+  constructor(code: IssuerErrorCode, message: string, options?: { cause?: unknown }) {
+    super(message, options);
+    this.code = code;
+  }
+}

@@ -1,0 +1,48 @@
+import { calculateJwkThumbprint } from 'jose';
+import type { KeyState, StoredKey, StoredKeySet } from '../key-store.js';
+
+const STATES: readonly KeyState[] = ['next', 'active', 'retired'];
+const JWK_MEMBERS = ['n', 'e', 'd', 'p', 'q', 'dp', 'dq', 'qi'] as const;
+const BASE64URL = /^[A-Za-z0-9_-]+$/;
+
+/**
+ * Checks that `value` (parsed JSON) is a well-formed key set: RSA private JWKs whose kid is their
+ * RFC 7638 thumbprint, known states, finite times, at most one active and one next key.
+ * Throws an Error naming the first problem.
+ */
+export async function parseKeySet(value: unknown): Promise<StoredKeySet> {
+  if (typeof value !== 'object' || value === null || !Array.isArray((value as { keys?: unknown }).keys)) {
+    throw new Error('expected a JSON object with a "keys" array');
+  }
+  const keys: StoredKey[] = [];
+  for (const [index, raw] of ((value as { keys: unknown[] }).keys).entries()) {
+    keys.push(await parseKey(raw, `keys[${index}]`));
+  }
+  for (const state of ['active', 'next'] as const) {
+    if (keys.filter((key) => key.state === state).length > 1) throw new Error(`more than one ${state} key`);
+  }
+  if (new Set(keys.map((key) => key.kid)).size !== keys.length) throw new Error('duplicate kid');
+  return { keys };
+}
+
+async function parseKey(raw: unknown, at: string): Promise<StoredKey> {
+  if (typeof raw !== 'object' || raw === null) throw new Error(`${at} is not an object`);
+  const key = raw as Record<string, unknown>;
+  if (key.kty !== 'RSA') throw new Error(`${at}.kty is not "RSA"`);
+  if (key.alg !== 'RS256' || key.use !== 'sig') throw new Error(`${at} is not an RS256 signing key`);
+  for (const member of JWK_MEMBERS) {
+    const v = key[member];
+    if (typeof v !== 'string' || !BASE64URL.test(v)) throw new Error(`${at}.${member} is missing or not base64url`);
+  }
+  if (!STATES.includes(key.state as KeyState)) throw new Error(`${at}.state is not one of ${STATES.join(', ')}`);
+  for (const time of ['createdAt', 'activatesAt'] as const) {
+    if (!Number.isFinite(key[time])) throw new Error(`${at}.${time} is not a number`);
+  }
+  for (const time of ['activatedAt', 'retiredAt', 'removeAt'] as const) {
+    if (key[time] !== undefined && !Number.isFinite(key[time])) throw new Error(`${at}.${time} is not a number`);
+  }
+  if (key.state === 'retired' && !Number.isFinite(key.removeAt)) throw new Error(`${at} is retired without removeAt`);
+  const kid = await calculateJwkThumbprint({ kty: 'RSA', n: key.n as string, e: key.e as string }, 'sha256');
+  if (key.kid !== kid) throw new Error(`${at}.kid is not the RFC 7638 thumbprint of the key`);
+  return key as unknown as StoredKey;
+}

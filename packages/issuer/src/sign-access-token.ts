@@ -1,0 +1,151 @@
+import { randomBytes, sign as rsaSign } from 'node:crypto';
+import type { KeyRing, SigningKey } from './create-key-ring.js';
+import { IssuerError } from './issuer-error.js';
+
+/** Claims the signer sets itself; custom claims may not use these names. */
+export const RESERVED_CLAIMS: ReadonlySet<string> = new Set(['iss', 'sub', 'aud', 'exp', 'nbf', 'iat', 'jti', 'client_id', 'scope', 'typ', 'cnf']);
+
+const SCOPE_TOKEN = /^[\x21\x23-\x5B\x5D-\x7E]+$/;
+
+/** Options of {@link createAccessTokenSigner}. */
+export type AccessTokenSignerOptions = Readonly<{
+  /** The `iss` claim: the issuer's identifier (an https URL in production). */
+  issuer: string;
+  /** Keys to sign with: always the ring's active key. */
+  keyRing: KeyRing;
+  /** The `aud` claim when `sign()` is given none. Tokens without any audience are refused. */
+  defaultAudience?: string | readonly string[];
+  /** Lifetime when `sign()` is given none; at most the key ring's `maxTokenLifetimeMs`. @default 900 */
+  defaultTtlSeconds?: number;
+  /** Size cap of a token, in bytes (the browser cookie limit by default). @default 4096 */
+  maxTokenBytes?: number;
+  /** Clock in milliseconds since the epoch. @default Date.now */
+  now?: () => number;
+}>;
+
+/** What to put in one access token. */
+export interface SignAccessTokenInput {
+  /** The subject (user id). Required. */
+  readonly sub: string;
+  /** Overrides `defaultAudience`. */
+  readonly aud?: string | readonly string[];
+  /** Granted scopes, as a space-separated string or a list; sent as one space-separated string. */
+  readonly scope?: string | readonly string[];
+  /** The `client_id` claim (RFC 9068). */
+  readonly clientId?: string;
+  /** Overrides `defaultTtlSeconds`; a positive integer up to the key ring's maximum lifetime. */
+  readonly ttlSeconds?: number;
+  /** Further claims; names of registered claims (iss, sub, aud, exp, iat, jti, …) are refused. */
+  readonly claims?: Readonly<Record<string, unknown>>;
+}
+
+/** A signed token and the values a caller may want to record (jti for revocation, exp for cookies). */
+export interface SignedAccessToken {
+  readonly token: string;
+  readonly jti: string;
+  /** NumericDate (seconds). */
+  readonly iat: number;
+  /** NumericDate (seconds). */
+  readonly exp: number;
+  readonly kid: string;
+}
+
+/** Signs RFC 9068 access tokens: compact JWS, header `{ alg: RS256, typ: at+jwt, kid }`. */
+export interface AccessTokenSigner {
+  readonly issuer: string;
+  sign(input: SignAccessTokenInput): Promise<SignedAccessToken>;
+}
+
+interface PreparedKey {
+  readonly key: SigningKey;
+  readonly headerB64: string;
+  readonly signatureChars: number;
+}
+
+/**
+ * Creates an access-token signer. Validates options (TypeError naming the option). The signing
+ * path serialises the claims once and signs with the ring's cached private KeyObject; the
+ * base64url header is computed once per key.
+ */
+export function createAccessTokenSigner(options: AccessTokenSignerOptions): AccessTokenSigner {
+  const { issuer, keyRing } = options ?? {};
+  if (typeof issuer !== 'string' || issuer === '') throw new TypeError('options.issuer must be a non-empty string');
+  if (typeof keyRing?.signingKey !== 'function') throw new TypeError('options.keyRing must be a KeyRing');
+  const maxTtlSeconds = Math.floor(keyRing.maxTokenLifetimeMs / 1000);
+  const defaultTtlSeconds = options.defaultTtlSeconds ?? Math.min(900, maxTtlSeconds);
+  if (!Number.isInteger(defaultTtlSeconds) || defaultTtlSeconds <= 0 || defaultTtlSeconds > maxTtlSeconds) {
+    throw new TypeError(`options.defaultTtlSeconds must be a positive integer of at most ${maxTtlSeconds} (the key ring's maxTokenLifetimeMs)`);
+  }
+  const maxTokenBytes = options.maxTokenBytes ?? 4096;
+  if (!Number.isInteger(maxTokenBytes) || maxTokenBytes < 256) throw new TypeError('options.maxTokenBytes must be an integer of at least 256');
+  const defaultAudience = options.defaultAudience === undefined ? undefined : audience(options.defaultAudience);
+  if (defaultAudience === null) throw new TypeError('options.defaultAudience must be a non-empty string or a non-empty list of them');
+  const now = options.now ?? Date.now;
+  if (typeof now !== 'function') throw new TypeError('options.now must be a function');
+
+  let prepared: PreparedKey | undefined;
+  const prepare = (key: SigningKey): PreparedKey => {
+    if (prepared?.key === key) return prepared;
+    const header = JSON.stringify({ alg: 'RS256', typ: 'at+jwt', kid: key.kid });
+    prepared = { key, headerB64: Buffer.from(header).toString('base64url'), signatureChars: Math.ceil((Math.ceil(key.modulusLength / 8) * 4) / 3) };
+    return prepared;
+  };
+
+  return {
+    issuer,
+    async sign(input) {
+      if (typeof input !== 'object' || input === null) throw new TypeError('sign() takes an object');
+      const { sub, clientId, claims } = input;
+      if (typeof sub !== 'string' || sub === '') throw new IssuerError('ERR_MISSING_SUB', 'an access token needs a non-empty sub');
+      const aud = input.aud === undefined ? defaultAudience : audience(input.aud);
+      if (aud === null) throw new IssuerError('ERR_MISSING_AUDIENCE', 'aud must be a non-empty string or a non-empty list of them');
+      if (aud === undefined) throw new IssuerError('ERR_MISSING_AUDIENCE', 'an access token needs an audience: pass aud or set defaultAudience');
+      const ttl = input.ttlSeconds ?? defaultTtlSeconds;
+      if (!Number.isInteger(ttl) || ttl <= 0 || ttl > maxTtlSeconds) {
+        throw new IssuerError('ERR_INVALID_TTL', `ttlSeconds must be a positive integer of at most ${maxTtlSeconds}`);
+      }
+      if (clientId !== undefined && (typeof clientId !== 'string' || clientId === '')) {
+        throw new IssuerError('ERR_INVALID_CLAIM', 'clientId must be a non-empty string');
+      }
+      const scope = input.scope === undefined ? undefined : scopeString(input.scope);
+      if (claims !== undefined) {
+        if (typeof claims !== 'object' || claims === null || Array.isArray(claims)) throw new IssuerError('ERR_INVALID_CLAIM', 'claims must be an object');
+        for (const name of Object.keys(claims)) {
+          if (RESERVED_CLAIMS.has(name)) throw new IssuerError('ERR_RESERVED_CLAIM', `custom claim "${name}" would override a registered claim`);
+        }
+      }
+      const iat = Math.floor(now() / 1000);
+      const exp = iat + ttl;
+      const jti = randomBytes(16).toString('base64url');
+      let payload: string;
+      try {
+        payload = JSON.stringify({ iss: issuer, sub, aud, exp, iat, jti, client_id: clientId, scope, ...claims });
+      } catch (error) {
+        throw new IssuerError('ERR_INVALID_CLAIM', 'claims must be JSON-serialisable', { cause: error });
+      }
+      const key = prepare(keyRing.signingKey());
+      const signingInput = `${key.headerB64}.${Buffer.from(payload).toString('base64url')}`;
+      const size = signingInput.length + 1 + key.signatureChars;
+      if (size > maxTokenBytes) {
+        throw new IssuerError('ERR_TOKEN_TOO_LARGE', `access token would be ${size} bytes, over the ${maxTokenBytes}-byte cap (maxTokenBytes)`);
+      }
+      const signature = rsaSign('sha256', Buffer.from(signingInput), key.key.privateKey).toString('base64url');
+      return { token: `${signingInput}.${signature}`, jti, iat, exp, kid: key.key.kid };
+    },
+  };
+}
+
+/** Normalises an audience; `null` when it is empty or not strings. */
+function audience(value: string | readonly string[]): string | string[] | null {
+  if (typeof value === 'string') return value === '' ? null : value;
+  if (!Array.isArray(value) || value.length === 0 || value.some((v) => typeof v !== 'string' || v === '')) return null;
+  return value.length === 1 ? (value[0] as string) : [...value];
+}
+
+function scopeString(value: string | readonly string[]): string {
+  const tokens = typeof value === 'string' ? value.split(' ') : value;
+  if (!Array.isArray(tokens) || tokens.length === 0 || tokens.some((token) => typeof token !== 'string' || !SCOPE_TOKEN.test(token))) {
+    throw new IssuerError('ERR_INVALID_SCOPE', 'scope must be scope tokens (RFC 6749 §3.3) separated by single spaces');
+  }
+  return tokens.join(' ');
+}

@@ -1,0 +1,157 @@
+import { execFile } from 'node:child_process';
+import { chmod, mkdtemp, readdir, readFile, rm, stat, utimes, writeFile } from 'node:fs/promises';
+import { tmpdir } from 'node:os';
+import { dirname, join } from 'node:path';
+import { fileURLToPath } from 'node:url';
+import { promisify } from 'node:util';
+import { createLocalJWKSet, jwtVerify } from 'jose';
+import { createFileKeyStore, createKeyRing, type KeyStore, type StoredKeySet } from '../src/index.js';
+
+const run = promisify(execFile);
+const here = dirname(fileURLToPath(import.meta.url));
+const ringOptions = { maxJwksCacheAgeMs: 600_000, maxTokenLifetimeMs: 3_600_000 };
+
+describe('createFileKeyStore', () => {
+  let dir: string;
+  let path: string;
+  let sample: StoredKeySet;
+  beforeAll(async () => {
+    dir = await mkdtemp(join(tmpdir(), 'jwks-kit-keys-'));
+    path = join(dir, 'seed.json');
+    await createKeyRing({ ...ringOptions, store: createFileKeyStore({ path }) });
+    sample = (await createFileKeyStore({ path }).load())!;
+  });
+  afterAll(() => rm(dir, { recursive: true, force: true }));
+  const fresh = (name: string) => join(dir, name);
+
+  it('answers undefined when no file exists yet', async () => {
+    await expect(createFileKeyStore({ path: fresh('missing.json') }).load()).resolves.toBeUndefined();
+  });
+
+  it('writes a JWK Set with private keys and life-cycle times, mode 0600, and reads it back', async () => {
+    const file = fresh('roundtrip.json');
+    const store = createFileKeyStore({ path: file });
+    await store.save(sample);
+    expect((await stat(file)).mode & 0o777).toBe(0o600);
+    const parsed = JSON.parse(await readFile(file, 'utf8')) as StoredKeySet;
+    expect(parsed.keys).toHaveLength(2);
+    for (const key of parsed.keys) {
+      expect(key).toMatchObject({ kty: 'RSA', alg: 'RS256', use: 'sig', kid: expect.any(String), d: expect.any(String), createdAt: expect.any(Number) });
+    }
+    await expect(store.load()).resolves.toEqual(sample);
+  });
+
+  it('a key ring over a new file creates it with mode 0600', async () => {
+    const file = fresh('ring.json');
+    await createKeyRing({ ...ringOptions, store: createFileKeyStore({ path: file }) });
+    expect((await stat(file)).mode & 0o777).toBe(0o600);
+  });
+
+  it('replaces the file atomically: a new inode via rename, no temporary file left behind', async () => {
+    const file = fresh('atomic.json');
+    const store = createFileKeyStore({ path: file });
+    await store.save(sample);
+    const before = await stat(file);
+    await store.save({ keys: sample.keys.slice(0, 1) });
+    const after = await stat(file);
+    expect(after.ino).not.toBe(before.ino);
+    expect((await readdir(dir)).filter((name) => name.endsWith('.tmp') || name.endsWith('.lock'))).toEqual([]);
+  });
+
+  it('readers never see a torn file while writers replace it', async () => {
+    const file = fresh('torn.json');
+    const writer = createFileKeyStore({ path: file });
+    const reader = createFileKeyStore({ path: file });
+    await writer.save(sample);
+    const writes = (async () => {
+      for (let i = 0; i < 30; i++) await writer.save({ keys: sample.keys.slice(0, 1 + (i % 2)) });
+    })();
+    const reads = (async () => {
+      for (let i = 0; i < 60; i++) expect((await reader.load())?.keys.length).toBeGreaterThan(0);
+    })();
+    await Promise.all([writes, reads]);
+  });
+
+  it.each([0o644, 0o640, 0o604])('refuses a file with mode %o and leaves it untouched', async (mode) => {
+    const file = fresh(`mode-${mode.toString(8)}.json`);
+    await createFileKeyStore({ path: file }).save(sample);
+    await chmod(file, mode);
+    const content = await readFile(file, 'utf8');
+    const store = createFileKeyStore({ path: file });
+    const error = await store.load().catch((e: unknown) => e);
+    expect(error).toMatchObject({ name: 'IssuerError', code: 'ERR_KEY_FILE_PERMISSIONS' });
+    expect((error as Error).message).toContain(`chmod 600 ${file}`);
+    await expect(createKeyRing({ ...ringOptions, store })).rejects.toMatchObject({ code: 'ERR_KEY_FILE_PERMISSIONS' });
+    await expect(store.save(sample)).rejects.toMatchObject({ code: 'ERR_KEY_FILE_PERMISSIONS' });
+    expect(await readFile(file, 'utf8')).toBe(content);
+    expect((await stat(file)).mode & 0o777).toBe(mode);
+  });
+
+  it.each([
+    ['truncated JSON', (text: string) => text.slice(0, text.length / 2)],
+    ['not a key set', () => '{"hello": 1}'],
+    ['a kid that is not the thumbprint', (text: string) => text.replace(/"kid": "./, '"kid": "Z')],
+    ['an unknown state', (text: string) => text.replace('"state": "next"', '"state": "soon"')],
+    ['a missing private member', (text: string) => text.replace(/"qi": "[^"]+",/g, '')],
+    ['two active keys', (text: string) => text.replace('"state": "next"', '"state": "active"')],
+  ])('refuses a corrupt file (%s) with ERR_KEY_FILE_CORRUPT and never overwrites it', async (_what, corrupt) => {
+    const file = fresh(`corrupt-${Math.random().toString(36).slice(2)}.json`);
+    await createFileKeyStore({ path: file }).save(sample);
+    const content = corrupt(await readFile(file, 'utf8'));
+    await writeFile(file, content, { mode: 0o600 });
+    const store = createFileKeyStore({ path: file });
+    await expect(store.load()).rejects.toMatchObject({ name: 'IssuerError', code: 'ERR_KEY_FILE_CORRUPT' });
+    await expect(createKeyRing({ ...ringOptions, store })).rejects.toMatchObject({ code: 'ERR_KEY_FILE_CORRUPT' });
+    await expect(store.save(sample)).rejects.toMatchObject({ code: 'ERR_KEY_FILE_CORRUPT' });
+    expect(await readFile(file, 'utf8')).toBe(content);
+  });
+
+  it('waits for a lock held by another writer, gives up with ERR_KEY_FILE_LOCKED, and takes over a stale lock', async () => {
+    const file = fresh('locked.json');
+    await writeFile(`${file}.lock`, '12345');
+    const impatient = createFileKeyStore({ path: file, lockWaitMs: 50 });
+    await expect(impatient.save(sample)).rejects.toMatchObject({ name: 'IssuerError', code: 'ERR_KEY_FILE_LOCKED' });
+    const old = new Date(Date.now() - 60_000);
+    await utimes(`${file}.lock`, old, old);
+    await impatient.save(sample);
+    await expect(impatient.load()).resolves.toEqual(sample);
+  });
+
+  it('two key rings created at once over one new file agree on every key', async () => {
+    const file = fresh('race.json');
+    const stores: KeyStore[] = [createFileKeyStore({ path: file }), createFileKeyStore({ path: file })];
+    const [a, b] = await Promise.all(stores.map((store) => createKeyRing({ ...ringOptions, store })));
+    expect(b!.publicJwks()).toEqual(a!.publicJwks());
+    expect(b!.signingKey().kid).toBe(a!.signingKey().kid);
+  });
+
+  it('rejects a missing path with a TypeError naming it', () => {
+    expect(() => createFileKeyStore({ path: '' })).toThrow('options.path');
+    expect(() => createFileKeyStore({ path: 'x', lockWaitMs: -1 })).toThrow('options.lockWaitMs');
+  });
+
+  describe('two issuer processes sharing one key file', () => {
+    const spawnIssuer = async (file: string, command?: string) => {
+      const args = ['--import', 'tsx', join(here, 'fixtures/issuer-process.ts'), file, ...(command ? [command] : [])];
+      const { stdout } = await run(process.execPath, args, { cwd: join(here, '..') });
+      return JSON.parse(stdout) as { kid: string; jwks: { keys: never[] }; token: string };
+    };
+
+    it('sign with the same active key and publish the same JWKS, before and after a rotation', async () => {
+      const file = fresh('shared.json');
+      const [a, b] = await Promise.all([spawnIssuer(file), spawnIssuer(file)]);
+      expect(b.kid).toBe(a.kid);
+      expect(b.jwks).toEqual(a.jwks);
+      const jwksOfB = createLocalJWKSet(b.jwks);
+      await jwtVerify(a.token, jwksOfB, { issuer: 'https://auth.example.com', audience: 'orders', typ: 'at+jwt' });
+
+      const rotated = await spawnIssuer(file, 'rotate');
+      expect(rotated.kid).not.toBe(a.kid);
+      const later = await spawnIssuer(file);
+      expect(later.kid).toBe(rotated.kid);
+      expect(later.jwks).toEqual(rotated.jwks);
+      for (const token of [a.token, b.token, rotated.token]) await jwtVerify(token, createLocalJWKSet(later.jwks));
+      expect((await stat(file)).mode & 0o777).toBe(0o600);
+    });
+  });
+});
