@@ -1,4 +1,4 @@
-import { pageOrigins, readHttpUrl, readPort, readRedisUrl, type Env } from '../../shared/src/env.js';
+import { pageOrigins, readHttpUrl, readPort, readPositiveInteger, readRedisUrl, type Env } from '../../shared/src/env.js';
 
 /** Everything the auth service reads from its environment. */
 export type AuthConfig = Readonly<{
@@ -15,6 +15,12 @@ export type AuthConfig = Readonly<{
   profilePort: number;
   /** Origins allowed by CORS and by the cookie Origin check: the page's origin and its localhost twin. */
   allowedOrigins: readonly string[];
+  /** `ACCESS_TOKEN_TTL_SECONDS`, default 300: lifetime of access tokens (and the key ring's maximum). */
+  accessTokenTtlSeconds: number;
+  /** `JWKS_MAX_AGE_SECONDS`, default 300: longest JWKS cache age of the verifiers (drives key pre-publication). */
+  jwksMaxAgeSeconds: number;
+  /** `REFRESH_GRACE_MS`, default 10000: concurrent refreshes within this window share one successor. */
+  refreshGraceMs: number;
 }>;
 
 /** Reads the auth service's configuration; throws an Error naming the bad variable. */
@@ -29,5 +35,8 @@ export function readAuthConfig(env: Env = process.env): AuthConfig {
     ordersPort: readPort(env, 'ORDERS_PORT', 4001),
     profilePort: readPort(env, 'PROFILE_PORT', 4002),
     allowedOrigins: pageOrigins(issuerUrl),
+    accessTokenTtlSeconds: readPositiveInteger(env, 'ACCESS_TOKEN_TTL_SECONDS', 300),
+    jwksMaxAgeSeconds: readPositiveInteger(env, 'JWKS_MAX_AGE_SECONDS', 300),
+    refreshGraceMs: readPositiveInteger(env, 'REFRESH_GRACE_MS', 10_000),
   };
 }

@@ -13,10 +13,10 @@ const MAX_PASSWORD_LENGTH = 256;
 export function parseCredentials(body: unknown): Credentials {
   const { username, password } = (typeof body === 'object' && body !== null ? body : {}) as Record<string, unknown>;
   if (typeof username !== 'string' || typeof password !== 'string' || username === '' || password === '') {
-    throw new HttpError(400, 'invalid_request', 'username and password are required strings.');
+    throw new HttpError(400, { error: 'invalid_request', description: 'username and password are required strings.' });
   }
   if (!USERNAME.test(username) || password.length > MAX_PASSWORD_LENGTH) {
-    throw new HttpError(400, 'invalid_request', 'username or password has an invalid format.');
+    throw new HttpError(400, { error: 'invalid_request', description: 'username or password has an invalid format.' });
   }
   return { username, password };
 }

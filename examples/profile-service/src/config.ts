@@ -1,4 +1,4 @@
-import { pageOrigins, readHttpUrl, readPort, readRedisUrl, type Env } from '../../shared/src/env.js';
+import { pageOrigins, readHttpUrl, readPort, readPositiveInteger, readRedisUrl, type Env } from '../../shared/src/env.js';
 
 /** Everything the profile service reads from its environment. */
 export type ProfileConfig = Readonly<{
@@ -10,6 +10,8 @@ export type ProfileConfig = Readonly<{
   redisUrl: string | undefined;
   /** Origins allowed by CORS and by the cookie Origin check: the page served by the auth service. */
   allowedOrigins: readonly string[];
+  /** `JWKS_MAX_AGE_SECONDS`, default 300: upper clamp of the JWKS cache age (the issuer's pre-publication window relies on it). */
+  jwksMaxAgeSeconds: number;
 }>;
 
 /** Reads the profile service's configuration; throws an Error naming the bad variable. */
@@ -20,5 +22,6 @@ export function readProfileConfig(env: Env = process.env): ProfileConfig {
     issuerUrl,
     redisUrl: readRedisUrl(env),
     allowedOrigins: pageOrigins(issuerUrl),
+    jwksMaxAgeSeconds: readPositiveInteger(env, 'JWKS_MAX_AGE_SECONDS', 300),
   };
 }

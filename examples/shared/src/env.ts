@@ -48,3 +48,11 @@ export function pageOrigins(issuerUrl: string): string[] {
   if (twin) origins.push(`${url.protocol}//${twin}${url.port ? `:${url.port}` : ''}`);
   return origins;
 }
+
+/** Reads a positive integer; unset or empty means `fallback`. Throws an Error naming the variable otherwise. */
+export function readPositiveInteger(env: Env, name: string, fallback: number): number {
+  const raw = env[name];
+  if (raw === undefined || raw === '') return fallback;
+  if (!/^\d+$/.test(raw) || Number(raw) < 1 || !Number.isSafeInteger(Number(raw))) throw new Error(`${name} must be a positive integer`);
+  return Number(raw);
+}

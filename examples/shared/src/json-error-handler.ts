@@ -4,7 +4,7 @@ import { HttpError } from './http-error.js';
 type Renderable = { status?: unknown; statusCode?: unknown; type?: unknown; headers?: unknown };
 
 /**
- * Final error handler of every example app: `{ error, error_description }` JSON with fixed texts.
+ * Final error handler of every example app: `{ error, code, error_description }` JSON with fixed texts.
  * Renders {@link HttpError}s, the body parser's own 400/413 errors, and otherwise answers 500 without
  * details (the error is logged, not sent). Errors already rendered by a library handler never get here.
  */
@@ -15,24 +15,24 @@ export function jsonErrorHandler(log: (message: string) => void = console.error)
       return;
     }
     if (err instanceof HttpError) {
-      res.set(err.headers).status(err.status).json({ error: err.code, error_description: err.message });
+      res.set(err.headers).status(err.status).json({ error: err.error, code: err.code, error_description: err.message });
       return;
     }
     const e = (err ?? {}) as Renderable;
     if (e.type === 'entity.parse.failed') {
-      res.status(400).json({ error: 'invalid_request', error_description: 'The request body is not valid JSON.' });
+      res.status(400).json({ error: 'invalid_request', code: 'invalid_request', error_description: 'The request body is not valid JSON.' });
       return;
     }
     if (e.type === 'entity.too.large') {
-      res.status(413).json({ error: 'invalid_request', error_description: 'The request body is too large.' });
+      res.status(413).json({ error: 'invalid_request', code: 'invalid_request', error_description: 'The request body is too large.' });
       return;
     }
     const status = typeof e.status === 'number' ? e.status : typeof e.statusCode === 'number' ? e.statusCode : 500;
     if (status >= 400 && status < 500) {
-      res.status(status).json({ error: 'invalid_request', error_description: 'The request was rejected.' });
+      res.status(status).json({ error: 'invalid_request', code: 'invalid_request', error_description: 'The request was rejected.' });
       return;
     }
     log(`unexpected error: ${err instanceof Error ? (err.stack ?? err.message) : String(err)}`);
-    res.status(500).json({ error: 'server_error', error_description: 'Internal server error.' });
+    res.status(500).json({ error: 'server_error', code: 'server_error', error_description: 'Internal server error.' });
   };
 }

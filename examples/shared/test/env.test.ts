@@ -12,6 +12,9 @@ describe('example configuration from the environment', () => {
       ordersPort: 4001,
       profilePort: 4002,
       allowedOrigins: ['http://127.0.0.1:4000', 'http://localhost:4000'],
+      accessTokenTtlSeconds: 300,
+      jwksMaxAgeSeconds: 300,
+      refreshGraceMs: 10_000,
     });
     expect(readOrdersConfig({}).port).toBe(4001);
     expect(readProfileConfig({}).port).toBe(4002);
@@ -29,5 +32,7 @@ describe('example configuration from the environment', () => {
     expect(() => readOrdersConfig({ ORDERS_PORT: '70000' })).toThrow(/ORDERS_PORT/);
     expect(() => readProfileConfig({ ISSUER_URL: 'ftp://x' })).toThrow(/ISSUER_URL/);
     expect(() => readAuthConfig({ REDIS_URL: 'http://x' })).toThrow(/REDIS_URL/);
+    expect(() => readAuthConfig({ ACCESS_TOKEN_TTL_SECONDS: '0' })).toThrow(/ACCESS_TOKEN_TTL_SECONDS/);
+    expect(() => readOrdersConfig({ JWKS_MAX_AGE_SECONDS: '-5' })).toThrow(/JWKS_MAX_AGE_SECONDS/);
   });
 });

@@ -1,0 +1,13 @@
+/**
+ * The `aud` values of the demo: each service accepts only tokens naming it. The auth service puts all
+ * three into a browser session's tokens, so one login works for the whole demo; a real deployment
+ * would mint narrower tokens per client.
+ */
+export const AUDIENCES = {
+  auth: 'urn:jwks-kit-demo:auth',
+  orders: 'urn:jwks-kit-demo:orders',
+  profile: 'urn:jwks-kit-demo:profile',
+} as const;
+
+/** Name of the httpOnly cookie that carries the access token (set by the auth service, read by every service). */
+export const ACCESS_COOKIE = 'access_token';
