@@ -1,6 +1,5 @@
 import { once } from 'node:events';
 import { randomBytes } from 'node:crypto';
-import { afterEach, beforeAll, describe, expect, it } from '@jest/globals';
 import { SignJWT, jwtVerify } from 'jose';
 import { createClock, createTestKeyPair, type TestClock, type TestKeyPair } from '@jwks-kit/test-kit';
 import { createRemoteKeySet, type RemoteKeySet, type RemoteKeySetOptions, type JwksFetchedEvent } from '../src/remote-key-set.js';
@@ -110,7 +109,7 @@ describe('createRemoteKeySet: cache age', () => {
     expect(event).toMatchObject({ status: 304, cacheMs: 300_000 });
   });
 
-  it.each([
+  it.each<[string, string | undefined, number]>([
     ['max-age below minCacheMs', 'max-age=5', 60_000],
     ['max-age above maxCacheMs', 'public, max-age=86400', 600_000],
     ['no Cache-Control', undefined, 60_000],
@@ -330,7 +329,7 @@ describe('createRemoteKeySet: issuer outage', () => {
 
 describe('createRemoteKeySet: options', () => {
   const url = 'https://issuer.example/jwks.json';
-  it.each([
+  it.each<[string, Record<string, unknown>]>([
     ['jwksUri', { jwksUri: 'not a url' }],
     ['jwksUri', { jwksUri: 42 }],
     ['jwksUri', { jwksUri: 'http://issuer.example/jwks.json' }],
