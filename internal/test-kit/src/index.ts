@@ -4,3 +4,5 @@ export { createClock } from './clock.js';
 export type { TestClock } from './clock.js';
 export { createTestKeyPair } from './key-fixtures.js';
 export type { TestKeyPair } from './key-fixtures.js';
+export { startRedisCluster } from './start-redis-cluster.js';
+export type { TestRedisCluster, StartRedisClusterOptions } from './start-redis-cluster.js';

@@ -1,0 +1,123 @@
+import { randomUUID } from 'node:crypto';
+import { Redis } from 'ioredis';
+import { createClock, startRedis, type TestRedis } from '@jwks-kit/test-kit';
+import { DenylistError } from '../src/index.js';
+import { createRedisDenylist, type DenylistEvent, type RedisDenylist } from '../src/redis.js';
+
+const ISSUER = 'https://auth.example.test';
+
+async function eventually(condition: () => boolean, what: string, timeoutMs = 15_000): Promise<number> {
+  const started = performance.now();
+  while (!condition()) {
+    if (performance.now() - started > timeoutMs) throw new Error(`timed out waiting for ${what}`);
+    await new Promise((resolve) => setTimeout(resolve, 5));
+  }
+  return performance.now() - started;
+}
+
+function thrown(fn: () => unknown): unknown {
+  try {
+    fn();
+  } catch (error) {
+    return error;
+  }
+  return undefined;
+}
+
+describe('Redis denylist when Redis goes away', () => {
+  let redis: TestRedis;
+  const clients: Redis[] = [];
+  const denylists: RedisDenylist[] = [];
+  const newClient = () => {
+    // what the store requires of a client: commands fail at once while disconnected
+    const client = new Redis(redis.url, { enableOfflineQueue: false, maxRetriesPerRequest: 0, retryStrategy: () => 50 });
+    client.on('error', () => undefined);
+    clients.push(client);
+    return client;
+  };
+
+  beforeAll(async () => {
+    redis = await startRedis({ forceSpawn: true });
+  });
+  afterAll(async () => {
+    await Promise.all(denylists.map((d) => d.close()));
+    for (const client of clients) client.disconnect();
+    await redis.stop();
+  });
+
+  it('fails closed past maxStalenessMs, rejects writes during the outage, and recovers after restart with nothing lost', async () => {
+    const clock = createClock(Date.now());
+    const keyPrefix = `test:${randomUUID()}:`;
+    const events: DenylistEvent[] = [];
+    const options = { issuer: ISSUER, keyPrefix, now: clock.now, maxStalenessMs: 1000 };
+    const mirror = createRedisDenylist(newClient(), { ...options, onEvent: (event) => events.push(event) });
+    const failOpen = createRedisDenylist(newClient(), { ...options, failOpen: true });
+    const lookup = createRedisDenylist(newClient(), { ...options, mode: 'lookup' });
+    denylists.push(mirror, failOpen, lookup);
+    await Promise.all([mirror.ready(), failOpen.ready()]);
+
+    const nowS = clock.nowSeconds();
+    await mirror.revoke('before-outage', nowS + 300);
+    await mirror.revokeSubject('user-before', nowS);
+    const revokedToken = { jti: 'before-outage', sub: 'user-1', iat: nowS - 1, iss: ISSUER };
+    const subjectToken = { jti: 'other', sub: 'user-before', iat: nowS - 1, iss: ISSUER };
+    const freshToken = { jti: 'fresh', sub: 'user-2', iat: nowS, iss: ISSUER };
+    await eventually(() => failOpen.check(revokedToken) === true, 'the fail-open mirror to receive the revocation');
+
+    await redis.stop();
+    await eventually(() => mirror.stats().unsureSinceMs !== undefined, 'the mirror to notice the outage');
+    expect(events).toContainEqual({ type: 'disconnected' });
+
+    // within the bound: answers from the mirror
+    expect(mirror.check(revokedToken)).toBe(true);
+    expect(mirror.check(freshToken)).toBe(false);
+
+    // past the bound: fails closed with a Retry-After hint
+    clock.advance(1001);
+    const error = thrown(() => mirror.check(freshToken));
+    expect(error).toBeInstanceOf(DenylistError);
+    expect(error).toMatchObject({ code: 'ERR_DENYLIST_UNAVAILABLE', retryAfterSeconds: 1 });
+    // fail-open answers from what it knew
+    expect(failOpen.check(revokedToken)).toBe(true);
+    expect(failOpen.check(freshToken)).toBe(false);
+    // lookup mode cannot answer
+    await expect(lookup.check(freshToken)).rejects.toMatchObject({ code: 'ERR_DENYLIST_UNAVAILABLE', retryAfterSeconds: 1 });
+    // a revocation during the outage rejects loudly
+    await expect(mirror.revoke('during-outage', nowS + 300)).rejects.toMatchObject({ code: 'ERR_REVOCATION_FAILED' });
+    await expect(mirror.revokeSubject('user-during')).rejects.toMatchObject({ code: 'ERR_REVOCATION_FAILED' });
+
+    // the restarted Redis has no persistence: it comes back empty
+    await redis.restart();
+    const recoveryMs = await eventually(() => mirror.stats().unsureSinceMs === undefined, 'the mirror to resync after the restart');
+    console.log(`mirror current again ${recoveryMs.toFixed(0)} ms after redis-server answered PING`);
+    expect(mirror.check(revokedToken)).toBe(true);
+    expect(mirror.check(subjectToken)).toBe(true);
+    expect(mirror.check(freshToken)).toBe(false);
+    expect(events).toContainEqual(expect.objectContaining({ type: 'synced', reason: 'reconnect' }));
+
+    // the mirrors wrote back what Redis lost, so lookups (and new mirrors) see it again
+    expect(mirror.stats().restored + failOpen.stats().restored).toBeGreaterThanOrEqual(2);
+    expect(await lookup.check(revokedToken)).toBe(true);
+    expect(await lookup.check(subjectToken)).toBe(true);
+    const newcomer = createRedisDenylist(newClient(), options);
+    denylists.push(newcomer);
+    await newcomer.ready();
+    expect(newcomer.check(revokedToken)).toBe(true);
+    expect(newcomer.check(subjectToken)).toBe(true);
+
+    // writes work again
+    await mirror.revoke('after-outage', nowS + 300);
+    expect(await lookup.check({ ...freshToken, jti: 'after-outage' })).toBe(true);
+  });
+
+  it('a mirror started while Redis is down fails closed until its initial load', async () => {
+    const keyPrefix = `test:${randomUUID()}:`;
+    await redis.stop();
+    const mirror = createRedisDenylist(newClient(), { issuer: ISSUER, keyPrefix });
+    denylists.push(mirror);
+    expect(thrown(() => mirror.check({ jti: 'x' }))).toMatchObject({ code: 'ERR_DENYLIST_UNAVAILABLE' });
+    await redis.restart();
+    await mirror.ready();
+    expect(mirror.check({ jti: 'x' })).toBe(false);
+  });
+});
