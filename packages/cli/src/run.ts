@@ -1,5 +1,10 @@
 import { inspectCommand } from './commands/inspect.js';
+import { keysImportCommand } from './commands/keys-import.js';
+import { keysInitCommand } from './commands/keys-init.js';
+import { keysListCommand } from './commands/keys-list.js';
+import { keysRotateCommand } from './commands/keys-rotate.js';
 import { CliError } from './lib/cli-error.js';
+import { fromIssuerError } from './lib/key-directory.js';
 import type { CliIo } from './lib/cli-io.js';
 import type { CommandContext, CommandSpec } from './lib/command.js';
 import { ExitCode } from './lib/exit-codes.js';
@@ -9,7 +14,7 @@ import { parseCommandArgs } from './lib/parse-command-args.js';
 const program = 'jwks-kit';
 
 /** Every command, in the order the overview lists them. */
-const commands: readonly CommandSpec[] = [inspectCommand];
+const commands: readonly CommandSpec[] = [keysInitCommand, keysListCommand, keysRotateCommand, keysImportCommand, inspectCommand];
 
 const footer = `Run \`${program} <command> --help\` for the options of a command.
 Exit codes: 0 ok, 1 failure (invalid token, unhealthy JWKS), 2 usage error, 3 I/O error
@@ -69,7 +74,8 @@ export async function run(argv: readonly string[], io: CliIo): Promise<ExitCode>
       return ExitCode.Ok;
     }
     return await command.run(input, contextFor(io, input.values.json === true));
-  } catch (error) {
+  } catch (thrown) {
+    const error = fromIssuerError(thrown);
     if (error instanceof CliError) {
       io.stderr.write(`${program} ${command.name}: ${error.message}\n`);
       if (error.exitCode === ExitCode.Usage) io.stderr.write(`Run \`${program} ${command.name} --help\` for usage.\n`);

@@ -9,7 +9,9 @@ export type CliErrorCode =
   | 'ERR_CLI_KEY_STORE'
   | 'ERR_CLI_EXISTS'
   | 'ERR_CLI_UNREACHABLE'
-  | 'ERR_CLI_BAD_JWKS';
+  | 'ERR_CLI_BAD_JWKS'
+  | 'ERR_CLI_BAD_KEY'
+  | 'ERR_CLI_REFUSED';
 
 const exitCodes: Readonly<Record<CliErrorCode, ExitCode>> = {
   ERR_CLI_USAGE: ExitCode.Usage,
@@ -17,9 +19,11 @@ const exitCodes: Readonly<Record<CliErrorCode, ExitCode>> = {
   ERR_CLI_MALFORMED_TOKEN: ExitCode.Failure,
   ERR_CLI_IO: ExitCode.Io,
   ERR_CLI_KEY_STORE: ExitCode.Io,
-  ERR_CLI_EXISTS: ExitCode.Io,
+  ERR_CLI_EXISTS: ExitCode.Failure,
   ERR_CLI_UNREACHABLE: ExitCode.Io,
   ERR_CLI_BAD_JWKS: ExitCode.Io,
+  ERR_CLI_BAD_KEY: ExitCode.Failure,
+  ERR_CLI_REFUSED: ExitCode.Failure,
 };
 
 /** An error a command reports to the operator: its message is printed, its exit code returned. */

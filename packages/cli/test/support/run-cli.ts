@@ -11,12 +11,19 @@ export interface CliResult {
   readonly stderr: string;
 }
 
+/** Options of {@link runCli}. */
+export interface RunCliOptions {
+  /** Run as this user and group id (root tests use `nobody` so that permissions apply). */
+  readonly uid?: number;
+}
+
 /** Runs `jwks-kit …` as a real subprocess (`node --import tsx packages/cli/src/bin.ts`), feeding `stdin`. */
-export function runCli(args: readonly string[], stdin = ''): Promise<CliResult> {
+export function runCli(args: readonly string[], stdin = '', options: RunCliOptions = {}): Promise<CliResult> {
   return new Promise((resolve, reject) => {
     const child = spawn(process.execPath, ['--import', 'tsx', 'packages/cli/src/bin.ts', ...args], {
       cwd: repoRoot,
       stdio: ['pipe', 'pipe', 'pipe'],
+      ...(options.uid === undefined ? {} : { uid: options.uid, gid: options.uid }),
     });
     let stdout = '';
     let stderr = '';
