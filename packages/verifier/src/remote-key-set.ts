@@ -221,7 +221,7 @@ export class RemoteKeySet extends EventEmitter<RemoteKeySetEvents> implements Ke
       if (response.status === 200) {
         const parsed = jwksParse(response.body, options);
         skipped = parsed.skipped;
-        imported = await this.#importAll(parsed.accepted, skipped);
+        imported = await this.#importAll(parsed.accepted);
         if (imported.size === 0) throw new KeySetError('ERR_JWKS_INVALID', 'the JWKS holds no usable key');
       }
       if (this.#closed) return;
@@ -257,7 +257,7 @@ export class RemoteKeySet extends EventEmitter<RemoteKeySetEvents> implements Ke
     this.emit('fetched', event);
   }
 
-  async #importAll(accepted: readonly AcceptedJwk[], skipped: SkippedKey[]): Promise<Map<string, ImportedKey>> {
+  async #importAll(accepted: readonly AcceptedJwk[]): Promise<Map<string, ImportedKey>> {
     const imported = new Map<string, ImportedKey>();
     await Promise.all(
       accepted.map(async (jwk) => {
@@ -267,11 +267,7 @@ export class RemoteKeySet extends EventEmitter<RemoteKeySetEvents> implements Ke
           imported.set(jwk.kid, current);
           return;
         }
-        try {
-          imported.set(jwk.kid, { fingerprint, key: await jwksImportKey(jwk, this.#options.algorithms) });
-        } catch {
-          skipped.push({ kid: jwk.kid, reason: 'invalid' });
-        }
+        imported.set(jwk.kid, { fingerprint, key: await jwksImportKey(jwk, this.#options.algorithms) });
       }),
     );
     return imported;

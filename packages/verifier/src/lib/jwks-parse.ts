@@ -18,7 +18,7 @@ export type SkippedKeyReason =
   | 'alg'
   /** The modulus is shorter than 2048 bits (or longer than 16384). */
   | 'size'
-  /** `n` or `e` is not a base64url string, or the key could not be imported. */
+  /** `n` or `e` is not a base64url string, or `e` is not an odd integer of at least 3. */
   | 'invalid';
 
 /** A key left out of a fetched set, and why. */
@@ -96,7 +96,7 @@ function rejectReason(jwk: Record<string, unknown>, algorithms: readonly RsaAlgo
   if (use !== undefined && use !== 'sig') return 'use';
   if (keyOps !== undefined && !(Array.isArray(keyOps) && keyOps.includes('verify'))) return 'use';
   if (alg !== undefined && !(algorithms as readonly unknown[]).includes(alg)) return 'alg';
-  if (typeof n !== 'string' || typeof e !== 'string' || !BASE64URL.test(n) || !BASE64URL.test(e) || e.length > 12) return 'invalid';
+  if (typeof n !== 'string' || typeof e !== 'string' || !BASE64URL.test(n) || !BASE64URL.test(e) || !isValidExponent(e)) return 'invalid';
   const bits = modulusBits(n);
   if (bits < MIN_MODULUS_BITS || bits > MAX_MODULUS_BITS) return 'size';
   return undefined;
@@ -108,6 +108,12 @@ function modulusBits(n: string): number {
   while (start < bytes.length && bytes[start] === 0) start += 1;
   if (start === bytes.length) return 0;
   return (bytes.length - start - 1) * 8 + (32 - Math.clz32(bytes[start] as number));
+}
+
+function isValidExponent(e: string): boolean {
+  if (e.length > 12) return false;
+  const value = BigInt(`0x${Buffer.from(e, 'base64url').toString('hex') || '0'}`);
+  return value >= 3n && value % 2n === 1n;
 }
 
 function isObject(value: unknown): value is Record<string, unknown> {
