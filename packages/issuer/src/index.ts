@@ -35,3 +35,6 @@ export type {
   RotateRefreshTokenOutcome,
   EndedRefreshFamily,
 } from './refresh-token-store.js';
+export { jwksHandler } from './jwks-handler.js';
+export { discoveryHandler } from './discovery-handler.js';
+export type { DiscoveryHandlerOptions } from './discovery-handler.js';

@@ -1,0 +1,81 @@
+import type { RequestHandler } from 'express';
+
+/** Options of {@link discoveryHandler}. URLs are absolute; https, or http on a loopback host. */
+export type DiscoveryHandlerOptions = Readonly<{
+  /** The issuer identifier, exactly as in the tokens' `iss` (no query or fragment). */
+  issuer: string;
+  /** Absolute URL of the JWKS endpoint. */
+  jwksUri: string;
+  /** Absolute URL of the token endpoint, when there is one. */
+  tokenEndpoint?: string;
+  /** Absolute URL of the revocation endpoint (RFC 7009), when there is one. */
+  revocationEndpoint?: string;
+  /** Advertised scopes. */
+  scopesSupported?: readonly string[];
+  /** Advertised grant types, e.g. `['password', 'refresh_token']`. */
+  grantTypesSupported?: readonly string[];
+  /** RFC 8414 `response_types_supported`; empty when there is no authorization endpoint. @default [] */
+  responseTypesSupported?: readonly string[];
+  /** `max-age` of the response, in seconds. @default 3600 */
+  maxAgeSeconds?: number;
+}>;
+
+/**
+ * Express handler for `GET /.well-known/openid-configuration` (and the RFC 8414
+ * `oauth-authorization-server` path): issuer, jwks_uri, token endpoint when configured,
+ * RS256 as the only signing algorithm. The body is built once, at creation.
+ */
+export function discoveryHandler(options: DiscoveryHandlerOptions): RequestHandler {
+  const issuer = url(options?.issuer, 'issuer', true);
+  const maxAgeSeconds = options.maxAgeSeconds ?? 3600;
+  if (!Number.isInteger(maxAgeSeconds) || maxAgeSeconds < 0) throw new TypeError('options.maxAgeSeconds must be a non-negative integer');
+  const metadata = {
+    issuer,
+    jwks_uri: url(options.jwksUri, 'jwksUri', false),
+    token_endpoint: options.tokenEndpoint === undefined ? undefined : url(options.tokenEndpoint, 'tokenEndpoint', false),
+    revocation_endpoint: options.revocationEndpoint === undefined ? undefined : url(options.revocationEndpoint, 'revocationEndpoint', false),
+    scopes_supported: list(options.scopesSupported, 'scopesSupported'),
+    grant_types_supported: list(options.grantTypesSupported, 'grantTypesSupported'),
+    response_types_supported: list(options.responseTypesSupported, 'responseTypesSupported') ?? [],
+    subject_types_supported: ['public'],
+    id_token_signing_alg_values_supported: ['RS256'],
+    token_endpoint_auth_signing_alg_values_supported: options.tokenEndpoint === undefined ? undefined : ['RS256'],
+  };
+  const body = Buffer.from(JSON.stringify(metadata));
+  const cacheControl = `public, max-age=${maxAgeSeconds}`;
+
+  return function discovery(req, res, next) {
+    if (req.method !== 'GET' && req.method !== 'HEAD') {
+      next();
+      return;
+    }
+    res.statusCode = 200;
+    res.setHeader('Content-Type', 'application/json');
+    res.setHeader('Cache-Control', cacheControl);
+    res.setHeader('Content-Length', body.length);
+    res.end(req.method === 'HEAD' ? undefined : body);
+  };
+}
+
+function url(value: unknown, name: string, isIssuer: boolean): string {
+  let parsed: URL;
+  try {
+    parsed = new URL(String(value));
+  } catch {
+    throw new TypeError(`options.${name} must be an absolute URL`);
+  }
+  const loopback = ['localhost', '127.0.0.1', '[::1]'].includes(parsed.hostname);
+  if (typeof value !== 'string' || !(parsed.protocol === 'https:' || (parsed.protocol === 'http:' && loopback))) {
+    throw new TypeError(`options.${name} must be an https URL (http only on a loopback host)`);
+  }
+  if (isIssuer && (parsed.search || parsed.hash || value.includes('?') || value.includes('#'))) {
+    throw new TypeError(`options.${name} must not have a query or fragment`);
+  }
+  return value;
+}
+
+function list(value: readonly string[] | undefined, name: string): string[] | undefined {
+  if (value === undefined) return undefined;
+  if (!Array.isArray(value) || value.some((v) => typeof v !== 'string' || v === '')) throw new TypeError(`options.${name} must be a list of non-empty strings`);
+  return [...value];
+}

@@ -1,0 +1,60 @@
+import { createHash } from 'node:crypto';
+import type { RequestHandler } from 'express';
+import type { KeyRing } from './create-key-ring.js';
+
+interface Rendered {
+  readonly version: number;
+  readonly body: Buffer;
+  readonly etag: string;
+  readonly cacheControl: string;
+}
+
+/**
+ * Express handler for `GET /.well-known/jwks.json`: the key ring's public keys (kty, n, e, kid,
+ * alg, use only) as `application/jwk-set+json`, with `Cache-Control: public, max-age=N` (N =
+ * `keyRing.jwksCacheMaxAgeSeconds`), a strong ETag and `304 Not Modified` on a matching
+ * `If-None-Match`. The body and ETag are computed once per key-ring change. Other methods than
+ * GET and HEAD pass to `next()`.
+ */
+export function jwksHandler(keyRing: KeyRing): RequestHandler {
+  if (typeof keyRing?.publicJwks !== 'function') throw new TypeError('keyRing must be a KeyRing');
+  let rendered: Rendered | undefined;
+  const render = (): Rendered => {
+    if (rendered?.version === keyRing.version) return rendered;
+    const version = keyRing.version;
+    const body = Buffer.from(JSON.stringify(keyRing.publicJwks()));
+    const etag = `"${createHash('sha256').update(body).digest('base64url')}"`;
+    rendered = { version, body, etag, cacheControl: `public, max-age=${keyRing.jwksCacheMaxAgeSeconds}` };
+    return rendered;
+  };
+
+  return function jwks(req, res, next) {
+    if (req.method !== 'GET' && req.method !== 'HEAD') {
+      next();
+      return;
+    }
+    const { body, etag, cacheControl } = render();
+    res.setHeader('Cache-Control', cacheControl);
+    res.setHeader('ETag', etag);
+    res.setHeader('X-Content-Type-Options', 'nosniff');
+    if (matches(req.headers['if-none-match'], etag)) {
+      res.statusCode = 304;
+      res.end();
+      return;
+    }
+    res.statusCode = 200;
+    res.setHeader('Content-Type', 'application/jwk-set+json');
+    res.setHeader('Content-Length', body.length);
+    res.end(req.method === 'HEAD' ? undefined : body);
+  };
+}
+
+/** RFC 9110 §13.1.2: `*` or any listed entity tag equal under weak comparison. */
+function matches(header: string | undefined, etag: string): boolean {
+  if (!header) return false;
+  if (header.trim() === '*') return true;
+  return header.split(',').some((tag) => {
+    const trimmed = tag.trim();
+    return (trimmed.startsWith('W/') ? trimmed.slice(2) : trimmed) === etag;
+  });
+}

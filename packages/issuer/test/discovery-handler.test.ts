@@ -1,0 +1,47 @@
+import express from 'express';
+import request from 'supertest';
+import { discoveryHandler, type DiscoveryHandlerOptions } from '../src/index.js';
+
+const PATH = '/.well-known/openid-configuration';
+const base = { issuer: 'https://auth.example.com', jwksUri: 'https://auth.example.com/.well-known/jwks.json' };
+
+describe('discoveryHandler', () => {
+  it('serves RFC 8414 metadata with the issuer, jwks_uri, token endpoint and RS256', async () => {
+    const app = express().get(PATH, discoveryHandler({ ...base, tokenEndpoint: 'https://auth.example.com/token', grantTypesSupported: ['password', 'refresh_token'] }));
+    const res = await request(app).get(PATH).expect(200);
+    expect(res.headers['content-type']).toBe('application/json');
+    expect(res.headers['cache-control']).toBe('public, max-age=3600');
+    expect(res.body).toEqual({
+      issuer: 'https://auth.example.com',
+      jwks_uri: 'https://auth.example.com/.well-known/jwks.json',
+      token_endpoint: 'https://auth.example.com/token',
+      grant_types_supported: ['password', 'refresh_token'],
+      response_types_supported: [],
+      subject_types_supported: ['public'],
+      id_token_signing_alg_values_supported: ['RS256'],
+      token_endpoint_auth_signing_alg_values_supported: ['RS256'],
+    });
+  });
+
+  it('omits the token endpoint when none is configured and accepts http on loopback', async () => {
+    const app = express().get(PATH, discoveryHandler({ issuer: 'http://localhost:4000', jwksUri: 'http://localhost:4000/.well-known/jwks.json', maxAgeSeconds: 60 }));
+    const res = await request(app).get(PATH).expect(200);
+    expect(res.body).not.toHaveProperty('token_endpoint');
+    expect(res.body.issuer).toBe('http://localhost:4000');
+    expect(res.headers['cache-control']).toBe('public, max-age=60');
+  });
+
+  it.each<[string, Partial<DiscoveryHandlerOptions>]>([
+    ['issuer', { issuer: 'not a url' }],
+    ['issuer', { issuer: 'http://auth.example.com' }],
+    ['issuer', { issuer: 'https://auth.example.com/?tenant=1' }],
+    ['issuer', { issuer: 'https://auth.example.com/#x' }],
+    ['jwksUri', { jwksUri: '/.well-known/jwks.json' }],
+    ['tokenEndpoint', { tokenEndpoint: 'ftp://auth.example.com/token' }],
+    ['scopesSupported', { scopesSupported: [''] }],
+    ['maxAgeSeconds', { maxAgeSeconds: -1 }],
+  ])('rejects a bad %s with a TypeError naming it', (name, bad) => {
+    expect(() => discoveryHandler({ ...base, ...bad })).toThrow(TypeError);
+    expect(() => discoveryHandler({ ...base, ...bad })).toThrow(`options.${name}`);
+  });
+});
