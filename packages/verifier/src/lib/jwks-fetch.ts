@@ -43,7 +43,7 @@ export async function jwksFetch(url: URL, options: JwksFetchOptions): Promise<Jw
       await discard(response);
       return { status: 304, headers: response.headers };
     }
-    if (status >= 300 && status < 400) {
+    if (status >= 300 && status < 400 && status !== 304) {
       await discard(response);
       throw new KeySetError('ERR_JWKS_REDIRECT', `${url.href} answered with a redirect (${status}); redirects are not followed`);
     }
