@@ -1,0 +1,35 @@
+import { createHash } from 'node:crypto';
+
+/** The Redis keys of one family; they share the family id as hash tag (one Cluster slot). */
+export interface FamilyKeys {
+  /** Hash: sub, scope, clientId, createdAt, absoluteExpiresAt, lastUsedAt, expiresAt, head. */
+  readonly family: string;
+  /** Hash: rotated token hash → `rotatedAt|successorHash|sealedSuccessor`. */
+  readonly rotated: string;
+  /** Sorted set: recent access-token jti, scored by exp. */
+  readonly accessTokens: string;
+}
+
+/** The one place refresh-store key names come from. */
+export interface RefreshRedisKeys {
+  /** `<prefix>{<familyId>}:f`, `…:r`, `…:a`. */
+  family(familyId: string): FamilyKeys;
+  /** `<prefix>{s:<sha256(sub)>}:families`: set of the subject's family ids (its own slot). */
+  subject(sub: string): string;
+  /** SCAN MATCH pattern covering every key of this prefix. */
+  readonly scanPattern: string;
+}
+
+/** Creates the key builder for `keyPrefix` (validated by the caller: no `{` or `}`). */
+export function createRefreshRedisKeys(keyPrefix: string): RefreshRedisKeys {
+  return {
+    family(familyId) {
+      const base = `${keyPrefix}{${familyId}}`;
+      return { family: `${base}:f`, rotated: `${base}:r`, accessTokens: `${base}:a` };
+    },
+    subject(sub) {
+      return `${keyPrefix}{s:${createHash('sha256').update(sub).digest('base64url')}}:families`;
+    },
+    scanPattern: `${keyPrefix.replace(/[*?[\]\\]/g, '\\$&')}*`,
+  };
+}

@@ -1,0 +1,174 @@
+import type { Cluster, Redis } from 'ioredis';
+import { MAX_TRACKED_ACCESS_TOKENS } from '../lib/refresh-store-limits.js';
+import { RefreshTokenError } from '../refresh-token-error.js';
+import type { FamilyAccessToken, RefreshFamily, RefreshTokenStore, RotateRefreshTokenOutcome } from '../refresh-token-store.js';
+import { REFRESH_CREATE_LUA } from './refresh-create-script.js';
+import { REFRESH_END_LUA } from './refresh-end-script.js';
+import { REFRESH_FIND_LUA } from './refresh-find-script.js';
+import { REFRESH_INDEX_LUA } from './refresh-index-script.js';
+import { createRefreshRedisKeys } from './refresh-redis-keys.js';
+import { REFRESH_ROTATE_LUA } from './refresh-rotate-script.js';
+
+/** Options of {@link createRedisRefreshTokenStore}. */
+export type RedisRefreshTokenStoreOptions = Readonly<{
+  /** Prepended to every key; must not contain `{` or `}` (the hash tag is the family id). @default 'jwks-kit:refresh:' */
+  keyPrefix?: string;
+  /** A call not answered within this time rejects with `ERR_REFRESH_STORE_UNAVAILABLE`. @default 2_000 */
+  commandTimeoutMs?: number;
+}>;
+
+/** Versioned command names: a changed script gets a new name, so old and new code can share a client. */
+const COMMANDS = {
+  create: ['jwksKitRefreshCreateV1', 2, REFRESH_CREATE_LUA],
+  find: ['jwksKitRefreshFindV1', 2, REFRESH_FIND_LUA],
+  rotate: ['jwksKitRefreshRotateV1', 3, REFRESH_ROTATE_LUA],
+  end: ['jwksKitRefreshEndV1', 3, REFRESH_END_LUA],
+  index: ['jwksKitRefreshIndexV1', 1, REFRESH_INDEX_LUA],
+} as const;
+
+type ScriptCommand = (...args: string[]) => Promise<unknown>;
+type Flat = readonly string[];
+
+function familyFromFlat(familyId: string, flat: Flat): RefreshFamily {
+  const fields = new Map<string, string>();
+  for (let i = 0; i + 1 < flat.length; i += 2) fields.set(flat[i]!, flat[i + 1]!);
+  const num = (name: string) => Number(fields.get(name));
+  const scope = fields.get('scope');
+  const clientId = fields.get('clientId');
+  return {
+    familyId,
+    sub: fields.get('sub') ?? '',
+    ...(scope === undefined ? {} : { scope }),
+    ...(clientId === undefined ? {} : { clientId }),
+    createdAt: num('createdAt'),
+    absoluteExpiresAt: num('absoluteExpiresAt'),
+    lastUsedAt: num('lastUsedAt'),
+    expiresAt: num('expiresAt'),
+    headHash: fields.get('head') ?? '',
+  };
+}
+
+function familyFields(family: RefreshFamily): string[] {
+  const fields = [
+    'sub', family.sub,
+    'createdAt', String(family.createdAt),
+    'absoluteExpiresAt', String(family.absoluteExpiresAt),
+    'lastUsedAt', String(family.lastUsedAt),
+    'expiresAt', String(family.expiresAt),
+    'head', family.headHash,
+  ];
+  if (family.scope !== undefined) fields.push('scope', family.scope);
+  if (family.clientId !== undefined) fields.push('clientId', family.clientId);
+  return fields;
+}
+
+/**
+ * A {@link RefreshTokenStore} in Redis (standalone or Cluster). Rotation is one Lua script, so a
+ * family cannot fork even when Redis fails mid-request; the keys of a family share the family id
+ * as hash tag. Tokens appear only as SHA-256 hashes, successors only sealed under their
+ * predecessor. The client is the caller's: configure its retries (e.g. `maxRetriesPerRequest: 1`);
+ * the store never quits it. A call that fails or times out rejects with a `RefreshTokenError` of
+ * code `ERR_REFRESH_STORE_UNAVAILABLE`; a rotation that committed without an answer is recovered
+ * by presenting the same token again inside the grace window.
+ */
+export function createRedisRefreshTokenStore(client: Redis | Cluster, options: RedisRefreshTokenStoreOptions = {}): RefreshTokenStore {
+  if (client === null || typeof client !== 'object' || typeof client.defineCommand !== 'function') {
+    throw new TypeError('client must be an ioredis Redis or Cluster instance');
+  }
+  const keyPrefix = options.keyPrefix ?? 'jwks-kit:refresh:';
+  if (typeof keyPrefix !== 'string' || keyPrefix.length > 256 || /[{}]/.test(keyPrefix)) {
+    throw new TypeError('options.keyPrefix must be a string of at most 256 characters without { or }');
+  }
+  const commandTimeoutMs = options.commandTimeoutMs ?? 2_000;
+  if (!Number.isSafeInteger(commandTimeoutMs) || commandTimeoutMs <= 0) {
+    throw new TypeError('options.commandTimeoutMs must be a positive integer number of milliseconds');
+  }
+  const keys = createRefreshRedisKeys(keyPrefix);
+  const commands = client as unknown as Record<string, ScriptCommand | undefined>;
+  for (const [name, numberOfKeys, lua] of Object.values(COMMANDS)) {
+    if (typeof commands[name] !== 'function') client.defineCommand(name, { numberOfKeys, lua });
+  }
+
+  const call = <T>(start: () => Promise<T>): Promise<T> =>
+    new Promise<T>((resolve, reject) => {
+      const fail = (cause: unknown) =>
+        reject(new RefreshTokenError('ERR_REFRESH_STORE_UNAVAILABLE', 'The refresh-token store is unavailable.', { cause }));
+      const timer = setTimeout(() => fail(new Error(`Redis did not answer within ${commandTimeoutMs} ms`)), commandTimeoutMs);
+      let pending: Promise<T>;
+      try {
+        pending = start();
+      } catch (cause) {
+        clearTimeout(timer);
+        fail(cause);
+        return;
+      }
+      pending.then(
+        (value) => {
+          clearTimeout(timer);
+          resolve(value);
+        },
+        (cause: unknown) => {
+          clearTimeout(timer);
+          fail(cause);
+        },
+      );
+    });
+  const script = (command: keyof typeof COMMANDS, ...args: string[]) =>
+    call(() => (commands[COMMANDS[command][0]] as ScriptCommand).call(client, ...args));
+
+  /** Best effort: a lingering index entry only names a family that no longer exists. */
+  const unindex = (family: RefreshFamily): void => {
+    call(() => client.srem(keys.subject(family.sub), family.familyId)).catch(() => undefined);
+  };
+
+  return {
+    async create(family, accessToken) {
+      const k = keys.family(family.familyId);
+      const px = String(Math.max(1, family.expiresAt - family.createdAt));
+      await script('index', keys.subject(family.sub), family.familyId, String(family.absoluteExpiresAt - family.createdAt));
+      await script('create', k.family, k.accessTokens, px, accessToken.jti, String(accessToken.exp), ...familyFields(family));
+    },
+    async find(familyId, tokenHash) {
+      const k = keys.family(familyId);
+      const found = (await script('find', k.family, k.rotated, tokenHash)) as [string, Flat] | null;
+      if (!found) return undefined;
+      return { state: found[0] === 'head' ? 'head' : 'rotated', family: familyFromFlat(familyId, found[1]) };
+    },
+    async rotate(request): Promise<RotateRefreshTokenOutcome> {
+      const k = keys.family(request.familyId);
+      const [kind, sealed, flat] = (await script(
+        'rotate',
+        k.family,
+        k.rotated,
+        k.accessTokens,
+        request.presentedHash,
+        request.successorHash,
+        request.sealedSuccessor,
+        String(request.nowMs),
+        String(request.graceMs),
+        String(request.idleTimeoutMs),
+        request.accessToken.jti,
+        String(request.accessToken.exp),
+        String(MAX_TRACKED_ACCESS_TOKENS),
+      )) as [string, string, Flat];
+      if (kind === 'invalid') return { kind };
+      const family = familyFromFlat(request.familyId, flat);
+      if (kind === 'replayed') return { kind, family, sealedSuccessor: sealed };
+      if (kind === 'reused' || kind === 'expired') unindex(family);
+      return { kind: kind as 'rotated' | 'reused' | 'expired', family };
+    },
+    async end(familyId, nowMs) {
+      const k = keys.family(familyId);
+      const ended = (await script('end', k.family, k.rotated, k.accessTokens, String(Math.floor(nowMs / 1000)))) as [Flat, Flat] | null;
+      if (!ended) return undefined;
+      const family = familyFromFlat(familyId, ended[0]);
+      unindex(family);
+      const accessTokens: FamilyAccessToken[] = [];
+      for (let i = 0; i + 1 < ended[1].length; i += 2) accessTokens.push({ jti: ended[1][i]!, exp: Number(ended[1][i + 1]) });
+      return { family, accessTokens };
+    },
+    async familiesOf(sub) {
+      return call(() => client.smembers(keys.subject(sub)));
+    },
+  };
+}
