@@ -1,5 +1,6 @@
 import { inspectCommand } from './commands/inspect.js';
 import { jwksCommand } from './commands/jwks.js';
+import { signCommand } from './commands/sign.js';
 import { keysImportCommand } from './commands/keys-import.js';
 import { keysInitCommand } from './commands/keys-init.js';
 import { keysListCommand } from './commands/keys-list.js';
@@ -15,7 +16,7 @@ import { parseCommandArgs } from './lib/parse-command-args.js';
 const program = 'jwks-kit';
 
 /** Every command, in the order the overview lists them. */
-const commands: readonly CommandSpec[] = [keysInitCommand, keysListCommand, keysRotateCommand, keysImportCommand, jwksCommand, inspectCommand];
+const commands: readonly CommandSpec[] = [keysInitCommand, keysListCommand, keysRotateCommand, keysImportCommand, jwksCommand, inspectCommand, signCommand];
 
 const footer = `Run \`${program} <command> --help\` for the options of a command.
 Exit codes: 0 ok, 1 failure (invalid token, unhealthy JWKS), 2 usage error, 3 I/O error

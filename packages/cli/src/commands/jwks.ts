@@ -69,7 +69,7 @@ function httpProblems(url: URL, fetched: FetchedJwks): JwksProblem[] {
   return problems;
 }
 
-async function checkRemote(text: string, input: CommandInput, context: CommandContext): Promise<number> {
+async function checkRemote(text: string, input: CommandInput, context: CommandContext): Promise<ExitCode> {
   const url = parseUrl(text);
   const timeoutText = stringOption(input, 'timeout', '5s');
   const timeoutSeconds = parseDurationSeconds(timeoutText);

@@ -10,6 +10,8 @@ export interface VerificationOutcome {
   /** The verifier's error code when invalid. */
   readonly code?: string;
   readonly message?: string;
+  /** Whether iss and aud were compared with expected values (`--issuer`, `--audience`) or taken from the token. */
+  readonly checked?: Readonly<{ issuer: boolean; audience: boolean }>;
 }
 
 /** Everything `inspect` reports: `--json` prints it as is. */
@@ -33,7 +35,11 @@ function show(value: unknown): string {
 function banner(report: InspectReport): string {
   const outcome = report.verification;
   if (!outcome) return unverifiedBanner;
-  if (outcome.valid) return `VERIFIED against ${outcome.jwks}: signature, issuer, audience and times checked.`;
+  if (outcome.valid) {
+    const unchecked = [outcome.checked?.issuer ? '' : 'issuer (--issuer)', outcome.checked?.audience ? '' : 'audience (--audience)'].filter(Boolean);
+    const note = unchecked.length > 0 ? `\n  not compared with expected values: ${unchecked.join(', ')}` : '';
+    return `VERIFIED against ${outcome.jwks}: signature, algorithm, typ and times checked.${note}`;
+  }
   return `INVALID (${outcome.code ?? 'unknown'}): ${outcome.message ?? 'verification failed'}\n  checked against ${outcome.jwks}`;
 }
 
