@@ -19,11 +19,14 @@ import { median, roundRatios } from './lib/stats.js';
 import { TARGETS } from './lib/targets.js';
 import { createTokenPool, signToken } from './lib/token-pool.js';
 import { claimsFor } from './lib/claims.js';
+import { revokedJti, seedRevocations } from './lib/seed-revocations.js';
 import type { LoadPlan, ParentTokens, ScenarioContext } from './lib/types.js';
 
 const RESULTS_DIR = fileURLToPath(new URL('./results', import.meta.url));
 const ISSUER = 'https://auth.bench.example';
 const AUDIENCE = 'https://api.bench.example';
+/** Live revocations in Redis during the Redis scenarios and the memory probe. */
+const REVOCATIONS = 100_000;
 
 interface Running {
   readonly def: ScenarioDef;
@@ -55,16 +58,24 @@ async function main(): Promise<void> {
   const poolStart = Date.now();
   const pool = needsPool ? await createTokenPool(key.privateJwk, key.kid, base, options.poolSize) : [];
   if (needsPool) log(`signed ${pool.length} distinct tokens in ${((Date.now() - poolStart) / 1000).toFixed(1)} s`);
-  const tokens: ParentTokens = { repeated, pool, badSignature };
+  const revoked = signToken(key.privateKey, key.kid, { ...claimsFor(base, 999_998, nowSeconds), jti: revokedJti(0) });
+  const tokens: ParentTokens = { repeated, pool, badSignature, revoked };
 
   let redis: TestRedis | undefined;
-  if (selected.some((s) => s.needsRedis)) redis = await startRedis({ forceSpawn: true });
+  const keyPrefix = `bench:${randomBytes(4).toString('hex')}:`;
+  if (selected.some((s) => s.needsRedis || s.kind === 'probe')) {
+    redis = await startRedis({ forceSpawn: true });
+    const seedStart = Date.now();
+    await seedRevocations(redis.url, { issuer: ISSUER, keyPrefix, count: REVOCATIONS });
+    log(`seeded ${REVOCATIONS} revocations in Redis in ${((Date.now() - seedStart) / 1000).toFixed(1)} s`);
+  }
   const ctx: ScenarioContext = {
     jwksUri: jwks.jwksUri,
     issuer: ISSUER,
     audience: AUDIENCE,
-    keyPrefix: `bench:${randomBytes(4).toString('hex')}:`,
+    keyPrefix,
     poolSize: options.poolSize,
+    revocations: REVOCATIONS,
     ...(redis ? { redisUrl: redis.url } : {}),
   };
 
@@ -128,7 +139,7 @@ async function main(): Promise<void> {
             latency.set(r.def.id, [...(latency.get(r.def.id) ?? []), result]);
             log(`round ${round + 1}/${options.rounds} ${r.def.id}: ${Math.round(result.rps)} req/s, p99 ${result.p99Ms} ms`);
           } else {
-            const answer = await r.server.request({ type: 'micro', durationMs: (options.durationSec * 1000) / 2 });
+            const answer = await r.server.request({ type: 'micro', durationMs: options.durationSec * 1000 });
             if (answer.type !== 'micro-result') throw new Error(`unexpected answer ${answer.type}`);
             for (const [variant, ops] of Object.entries(answer.opsPerSec)) push(`${r.def.id}:${variant}`, ops);
             log(`round ${round + 1}/${options.rounds} ${r.def.id}: ${JSON.stringify(answer.opsPerSec, (_k, v: unknown) => (typeof v === 'number' ? Math.round(v) : v))}`);
@@ -143,9 +154,9 @@ async function main(): Promise<void> {
     const memory: Record<string, number | string> = {};
     for (const def of probes) {
       try {
-        const server = await spawnServer({ scenarioId: def.id, ctx: { ...ctx, tokens: pool }, ...(pinned ? { pinCore: 1 } : {}) });
+        const server = await spawnServer({ scenarioId: def.id, ctx, nodeFlags: ['--expose-gc'], ...(pinned ? { pinCore: 1 } : {}) });
         try {
-          const answer = await server.request({ type: 'probe' }, 600_000);
+          const answer = await server.request({ type: 'probe', tokens: pool.slice(0, 10_000) }, 600_000);
           if (answer.type !== 'probe-result') throw new Error(`unexpected answer ${answer.type}`);
           Object.assign(memory, answer.values);
         } finally {
@@ -153,6 +164,8 @@ async function main(): Promise<void> {
         }
       } catch (error) {
         failures.set(def.id, error instanceof Error ? error.message : String(error));
+        memory[`${def.id} failed`] = failures.get(def.id)!;
+        log(`${def.id}: FAILED ${failures.get(def.id)}`);
       }
     }
 

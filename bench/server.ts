@@ -36,7 +36,7 @@ async function main(): Promise<void> {
         if (message.type === 'micro' && micro) {
           send({ type: 'micro-result', opsPerSec: await runMicro(micro, message.durationMs) });
         } else if (message.type === 'probe' && mod.kind === 'probe') {
-          send({ type: 'probe-result', values: await mod.probe(ctx) });
+          send({ type: 'probe-result', values: await mod.probe(ctx, message.tokens) });
         } else if (message.type === 'memory') {
           const usage = process.memoryUsage();
           send({ type: 'memory-result', rssBytes: usage.rss, heapUsedBytes: usage.heapUsed });

@@ -30,10 +30,11 @@ export async function prepareOpen(baseUrl: string): Promise<LoadPlan> {
 /**
  * Pre-flight of an authenticated route: 200 for the repeated token and pool tokens, 401 for a
  * token with a wrong signature and for no token at all (a middleware that lets everything
- * through must not be timed). Returns the plan for repeated or rotating tokens.
+ * through must not be timed); with `denylist`, also 401 for a revoked token. Returns the plan for repeated or rotating tokens.
  */
-export async function prepareAuth(baseUrl: string, tokens: ParentTokens, rotate: boolean): Promise<LoadPlan> {
+export async function prepareAuth(baseUrl: string, tokens: ParentTokens, rotate: boolean, denylist = false): Promise<LoadPlan> {
   const url = `${baseUrl}/`;
+  if (denylist) await expectStatus(url, { authorization: `Bearer ${tokens.revoked}` }, 401, 'revoked token');
   await expectStatus(url, { authorization: `Bearer ${tokens.repeated}` }, 200, 'valid token');
   for (const token of [tokens.pool[0], tokens.pool[tokens.pool.length - 1]]) {
     if (token) await expectStatus(url, { authorization: `Bearer ${token}` }, 200, 'pool token');

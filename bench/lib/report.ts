@@ -70,16 +70,17 @@ export function renderMarkdown(report: Report): string {
     lines.push('', '| derived | value |', '|---|---:|');
     for (const d of report.derived) lines.push(`| ${d.label} | ${fmt(d.value, 2)} |`);
   }
-  if (report.targets.length > 0) {
+  const measured = report.targets.filter((t) => t.value !== null);
+  if (measured.length > 0) {
     lines.push('', '| target | measured | |', '|---|---:|---|');
-    for (const t of report.targets) {
+    for (const t of measured) {
       lines.push(`| ${t.label} | ${t.value === null ? 'not run' : `${fmt(t.value, 2)}×`} | ${t.pass === null ? '' : t.pass ? 'met' : 'MISSED'} |`);
     }
   }
   const memory = Object.entries(report.memory);
   if (memory.length > 0) {
     lines.push('', '| memory | value |', '|---|---:|');
-    for (const [k, v] of memory) lines.push(`| ${k} | ${typeof v === 'number' ? fmt(v, 1) : v} |`);
+    for (const [k, v] of memory) lines.push(`| ${k} | ${typeof v === 'number' ? fmt(v, Number.isInteger(v) ? 0 : 1) : v} |`);
   }
   if (report.notes.length > 0) lines.push('', ...report.notes.map((n) => `- ${n}`));
   return `${lines.join('\n')}\n`;

@@ -12,8 +12,8 @@ export interface ScenarioContext {
   readonly keyPrefix: string;
   /** Size of the distinct-token pool (the verifier's token cache is kept below it). */
   readonly poolSize: number;
-  /** Tokens for in-process measurements (memory scenario); empty for HTTP scenarios. */
-  readonly tokens?: readonly string[];
+  /** Live jti revocations seeded in Redis under `keyPrefix` before any scenario starts. */
+  readonly revocations: number;
 }
 
 /** A server under test: an Express app answering `GET /` with `{ ok: true }` once authorised. */
@@ -45,7 +45,8 @@ export interface MicroScenarioModule {
 /** A probe run once in its own process: reports memory figures. */
 export interface ProbeScenarioModule {
   readonly kind: 'probe';
-  probe(ctx: ScenarioContext): Promise<Record<string, number | string>>;
+  /** `tokens`: valid distinct tokens (sent over IPC: too large for the environment). */
+  probe(ctx: ScenarioContext, tokens: readonly string[]): Promise<Record<string, number | string>>;
 }
 
 export type ScenarioModule = HttpScenarioModule | MicroScenarioModule | ProbeScenarioModule;
@@ -68,12 +69,14 @@ export interface ParentTokens {
   readonly pool: readonly string[];
   /** Same claims, signature from another key with the same kid: must be rejected with 401. */
   readonly badSignature: string;
+  /** Valid signature, but its jti is revoked in the seeded denylist. */
+  readonly revoked: string;
 }
 
 /** Messages between the orchestrator and a server-under-test process. */
 export type ParentMessage =
   | { readonly type: 'micro'; readonly durationMs: number }
-  | { readonly type: 'probe' }
+  | { readonly type: 'probe'; readonly tokens: readonly string[] }
   | { readonly type: 'memory' }
   | { readonly type: 'close' };
 

@@ -65,11 +65,27 @@ export const SCENARIOS: readonly ScenarioDef[] = [
     prepare: (url, tokens) => prepareAuth(url, tokens, true),
   },
   {
+    id: 'issuer-sign',
+    number: 10,
+    title: 'issuer: access tokens signed (micro, ops/s)',
+    kind: 'micro',
+    microBaseline: 'crypto.sign',
+    load: mod(() => import('./issuer-sign.js')),
+  },
+  {
     id: 'crypto-floor',
     number: 13,
     title: 'raw `crypto.verify` RS256 with a KeyObject (micro, ops/s)',
     kind: 'micro',
     load: mod(() => import('./crypto-floor.js')),
+  },
+  {
+    id: 'memory',
+    number: 14,
+    title: 'memory probe',
+    kind: 'probe',
+    needsRedis: true,
+    load: mod(() => import('./memory.js')),
   },
 ];
 

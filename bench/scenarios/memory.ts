@@ -1,0 +1,56 @@
+import { setImmediate as tick } from 'node:timers/promises';
+import { Redis } from 'ioredis';
+import { createMemoryDenylist } from '@jwks-kit/denylist';
+import { createRedisDenylist } from '@jwks-kit/denylist/redis';
+import type { ProbeScenarioModule } from '../lib/types.js';
+
+const MB = 1024 * 1024;
+const MILLION = 1_000_000;
+
+/** Collects garbage until the heap settles, then reads memory usage. */
+async function settled(): Promise<NodeJS.MemoryUsage> {
+  const gc = (globalThis as { gc?: () => void }).gc;
+  if (!gc) throw new Error('the memory probe needs node --expose-gc');
+  for (let i = 0; i < 4; i += 1) {
+    gc();
+    await tick();
+  }
+  return process.memoryUsage();
+}
+
+const round1 = (n: number) => Math.round(n * 10) / 10;
+
+/**
+ * Memory probe, in its own process: RSS of a verifier process whose Redis mirror holds the seeded
+ * revocations, and the heap a memory denylist needs for one million live revocations.
+ */
+export const scenario: ProbeScenarioModule = {
+  kind: 'probe',
+  async probe(ctx) {
+    if (!ctx.redisUrl) throw new Error('the memory probe needs Redis');
+    const out: Record<string, number> = {};
+    const start = await settled();
+    out['process RSS at start (MB)'] = round1(start.rss / MB);
+
+    const client = new Redis(ctx.redisUrl, { lazyConnect: true });
+    await client.connect();
+    const mirror = createRedisDenylist(client, { issuer: ctx.issuer, keyPrefix: ctx.keyPrefix, mode: 'mirror', resyncIntervalMs: 3_600_000 });
+    const beforeMirror = await settled();
+    await mirror.ready();
+    const afterMirror = await settled();
+    out[`RSS with ${ctx.revocations.toLocaleString('en-US')} mirrored revocations (MB)`] = round1(afterMirror.rss / MB);
+    out['heap per mirrored revocation (bytes)'] = Math.round((afterMirror.heapUsed - beforeMirror.heapUsed) / ctx.revocations);
+    await mirror.close();
+    client.disconnect();
+
+    const memory = createMemoryDenylist({ issuer: ctx.issuer, maxEntries: MILLION, sweepIntervalMs: 0 });
+    const beforeMemory = await settled();
+    const exp = Math.floor(Date.now() / 1000) + 3600;
+    for (let i = 0; i < MILLION; i += 1) await memory.revoke(`revoked-${i}`, exp);
+    const afterMemory = await settled();
+    out['memory denylist: heap for 1,000,000 revocations (MB)'] = round1((afterMemory.heapUsed - beforeMemory.heapUsed) / MB);
+    out['memory denylist: heap per revocation (bytes)'] = Math.round((afterMemory.heapUsed - beforeMemory.heapUsed) / MILLION);
+    await memory.close();
+    return out;
+  },
+};
