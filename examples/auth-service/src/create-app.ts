@@ -1,0 +1,294 @@
+import { fileURLToPath } from 'node:url';
+import cookieParser from 'cookie-parser';
+import express, { type Express, type NextFunction, type Request, type RequestHandler, type Response } from 'express';
+import type { Denylist } from '@jwks-kit/denylist';
+import {
+  createAccessTokenSigner,
+  createRefreshTokenService,
+  discoveryHandler,
+  IssuerError,
+  jwksHandler,
+  RefreshTokenError,
+  type KeyRing,
+  type RefreshTokenGrant,
+  type RefreshTokenStore,
+} from '@jwks-kit/issuer';
+import { authErrorHandler, createLocalKeySet, requireAuth, requireScopes } from '@jwks-kit/verifier';
+import { ACCESS_COOKIE, AUDIENCES } from '../../shared/src/audiences.js';
+import { HttpError } from '../../shared/src/http-error.js';
+import { jsonErrorHandler } from '../../shared/src/json-error-handler.js';
+import { createLoginRateLimiter, type LoginRateLimiter } from './login-rate-limiter.js';
+import { parseCredentials } from './parse-credentials.js';
+import { requireSameOrigin } from './same-origin.js';
+import type { UserDirectory } from './users.js';
+
+/** Everything the auth service app needs; `server.ts` builds it from the environment, tests build it in memory. */
+export type AuthAppDeps = Readonly<{
+  /** `iss` of the tokens and base URL of the endpoints. */
+  issuerUrl: string;
+  keyRing: KeyRing;
+  users: UserDirectory;
+  /** Shared with the resource services (same object in one process, Redis otherwise). */
+  denylist: Denylist;
+  refreshStore: RefreshTokenStore;
+  /** Origins of the page (CSRF check of the cookie endpoints). */
+  allowedOrigins: readonly string[];
+  /** Ports of the resource services, told to the page. */
+  ordersPort: number;
+  profilePort: number;
+  /** Access-token lifetime. @default 300 */
+  accessTokenTtlSeconds?: number;
+  /** Window in which a rotated refresh token still yields the same successor. @default 10000 */
+  refreshGraceMs?: number;
+  /** Clock skew accepted when verifying tokens. @default 5 */
+  clockLeewaySeconds?: number;
+  /** @default createLoginRateLimiter({ now }) */
+  loginRateLimiter?: LoginRateLimiter;
+  /** Clock in ms since the epoch, for every time-dependent part. @default Date.now */
+  now?: () => number;
+  /** Log sink for unexpected errors. @default console.error */
+  log?: (message: string) => void;
+}>;
+
+const REFRESH_COOKIE = 'refresh_token';
+const REFRESH_PATH = '/refresh';
+const WEB_DIR = fileURLToPath(new URL('../../web/', import.meta.url));
+
+const asyncRoute =
+  (handler: (req: Request, res: Response) => Promise<void>): RequestHandler =>
+  (req, res, next: NextFunction) => {
+    handler(req, res).catch(next);
+  };
+
+function refreshFailure(error: unknown): unknown {
+  if (!(error instanceof RefreshTokenError)) return error;
+  switch (error.code) {
+    case 'ERR_REFRESH_TOKEN_REUSED':
+      return new HttpError(401, { error: 'invalid_grant', code: 'refresh_token_reused', description: 'The refresh token was already used; every session of this user was revoked.' });
+    case 'ERR_REFRESH_TOKEN_EXPIRED':
+      return new HttpError(401, { error: 'invalid_grant', code: 'refresh_token_expired', description: 'The session has expired; log in again.' });
+    case 'ERR_REFRESH_STORE_UNAVAILABLE':
+      return new HttpError(503, { error: 'temporarily_unavailable', description: 'Sessions are temporarily unavailable.', headers: { 'Retry-After': '5' } });
+    default:
+      return new HttpError(401, { error: 'invalid_grant', description: 'The refresh token is not valid.' });
+  }
+}
+
+/**
+ * The auth service: password login (cookies for the page, JSON for clients), refresh rotation with
+ * reuse detection, logout, admin revocation and key rotation, JWKS and discovery, and the demo page.
+ */
+export function createApp(deps: AuthAppDeps): Express {
+  const now = deps.now ?? Date.now;
+  const ttlSeconds = deps.accessTokenTtlSeconds ?? 300;
+  const limiter = deps.loginRateLimiter ?? createLoginRateLimiter({ now });
+  const issuer = deps.issuerUrl;
+  const signer = createAccessTokenSigner({
+    issuer,
+    keyRing: deps.keyRing,
+    defaultAudience: [AUDIENCES.auth, AUDIENCES.orders, AUDIENCES.profile],
+    defaultTtlSeconds: ttlSeconds,
+    now,
+  });
+  const sessions = createRefreshTokenService({
+    store: deps.refreshStore,
+    denylist: deps.denylist,
+    graceMs: deps.refreshGraceMs ?? 10_000,
+    now,
+    signAccessToken: (input) => signer.sign({ sub: input.sub, scope: input.scope, clientId: input.clientId, claims: { sid: input.familyId } }),
+  });
+  // The service verifies its own tokens (admin, session, logout) against its key ring's public keys: no HTTP round trip.
+  const publicKeys = () => ({ keys: deps.keyRing.publicJwks().keys.map((key) => ({ ...key })) });
+  const keySet = createLocalKeySet(publicKeys());
+  deps.keyRing.on('change', () => keySet.replaceKeys(publicKeys()));
+  const authenticate = requireAuth({
+    issuer,
+    audience: AUDIENCES.auth,
+    keySet,
+    denylist: deps.denylist,
+    cookieName: ACCESS_COOKIE,
+    allowedOrigins: deps.allowedOrigins,
+    leewaySeconds: deps.clockLeewaySeconds ?? 5,
+    now,
+  });
+  const sameOrigin = requireSameOrigin(deps.allowedOrigins);
+  const cookieBase = { httpOnly: true, secure: true, sameSite: 'lax' as const };
+
+  const setCookies = (res: Response, grant: RefreshTokenGrant) => {
+    res.cookie(ACCESS_COOKIE, grant.accessToken, { ...cookieBase, path: '/', maxAge: grant.accessTokenExp * 1000 - now() });
+    res.cookie(REFRESH_COOKIE, grant.refreshToken, { ...cookieBase, sameSite: 'strict', path: REFRESH_PATH, maxAge: grant.refreshTokenExpiresAt - now() });
+  };
+  const clearCookies = (res: Response) => {
+    res.clearCookie(ACCESS_COOKIE, { ...cookieBase, path: '/' });
+    res.clearCookie(REFRESH_COOKIE, { ...cookieBase, sameSite: 'strict', path: REFRESH_PATH });
+  };
+  const tokenResponse = (res: Response, grant: RefreshTokenGrant, scope: string | undefined) => {
+    res.set('Cache-Control', 'no-store').json({
+      access_token: grant.accessToken,
+      token_type: 'Bearer',
+      expires_in: grant.accessTokenExp - Math.floor(now() / 1000),
+      refresh_token: grant.refreshToken,
+      scope,
+    });
+  };
+  const checkPassword = async (req: Request) => {
+    const { username, password } = parseCredentials(req.body);
+    const ip = req.ip ?? 'unknown';
+    const decision = limiter.check(username, ip);
+    if (!decision.allowed) {
+      throw new HttpError(429, { error: 'too_many_requests', description: 'Too many failed logins; try again later.', headers: { 'Retry-After': String(decision.retryAfterSeconds) } });
+    }
+    const user = await deps.users.verifyPassword(username, password);
+    if (!user) {
+      limiter.recordFailure(username, ip);
+      throw new HttpError(401, { error: 'invalid_grant', code: 'invalid_credentials', description: 'Invalid username or password.' });
+    }
+    limiter.reset(username, ip);
+    return user;
+  };
+
+  const app = express();
+  app.disable('x-powered-by');
+  app.use(cookieParser());
+  app.use(express.json({ limit: '8kb' }));
+  app.use(express.urlencoded({ extended: false, limit: '8kb' }));
+
+  app.get('/healthz', (_req, res) => {
+    res.json({ status: 'ok', kid: deps.keyRing.signingKey().kid });
+  });
+  app.get('/.well-known/jwks.json', jwksHandler(deps.keyRing));
+  app.get(
+    '/.well-known/openid-configuration',
+    discoveryHandler({
+      issuer,
+      jwksUri: `${issuer}/.well-known/jwks.json`,
+      tokenEndpoint: `${issuer}/token`,
+      grantTypesSupported: ['password', 'refresh_token'],
+      scopesSupported: ['orders:read', 'orders:write', 'profile:read', 'admin'],
+    }),
+  );
+
+  app.post(
+    '/login',
+    sameOrigin,
+    asyncRoute(async (req, res) => {
+      const user = await checkPassword(req);
+      const grant = await sessions.start({ sub: user.username, scope: user.scope, clientId: 'web' });
+      setCookies(res, grant);
+      res.set('Cache-Control', 'no-store').json({ sub: user.username, scope: user.scope, expires_at: grant.accessTokenExp });
+    }),
+  );
+
+  app.post(
+    '/token',
+    asyncRoute(async (req, res) => {
+      const body = (req.body ?? {}) as Record<string, unknown>;
+      if (body.grant_type === 'password') {
+        const user = await checkPassword(req);
+        tokenResponse(res, await sessions.start({ sub: user.username, scope: user.scope, clientId: 'cli' }), user.scope);
+        return;
+      }
+      if (body.grant_type === 'refresh_token') {
+        if (typeof body.refresh_token !== 'string') throw new HttpError(400, { error: 'invalid_request', description: 'refresh_token is required.' });
+        const grant = await sessions.rotate(body.refresh_token).catch((error: unknown) => {
+          throw refreshFailure(error);
+        });
+        tokenResponse(res, grant, undefined);
+        return;
+      }
+      throw new HttpError(400, { error: 'unsupported_grant_type', description: 'grant_type must be password or refresh_token.' });
+    }),
+  );
+
+  app.post(
+    REFRESH_PATH,
+    sameOrigin,
+    asyncRoute(async (req, res) => {
+      const presented: unknown = req.cookies?.[REFRESH_COOKIE];
+      if (typeof presented !== 'string') throw new HttpError(401, { error: 'invalid_grant', description: 'The refresh token is not valid.' });
+      try {
+        const grant = await sessions.rotate(presented);
+        setCookies(res, grant);
+        res.set('Cache-Control', 'no-store').json({ expires_at: grant.accessTokenExp });
+      } catch (error) {
+        clearCookies(res);
+        throw refreshFailure(error);
+      }
+    }),
+  );
+
+  app.post(
+    '/logout',
+    sameOrigin,
+    authenticate,
+    asyncRoute(async (req, res) => {
+      const claims = req.auth?.claims;
+      const [jti, exp, sid] = [claims?.jti, claims?.exp, claims?.sid];
+      if (typeof jti === 'string' && typeof exp === 'number') await deps.denylist.revoke(jti, exp);
+      if (typeof sid === 'string') await sessions.revokeFamily(sid);
+      const presented = (req.body as Record<string, unknown> | undefined)?.refresh_token;
+      if (typeof presented === 'string') await sessions.logout(presented).catch(() => false);
+      clearCookies(res);
+      res.status(204).end();
+    }),
+  );
+
+  app.get('/session', authenticate, (req, res) => {
+    res.set('Cache-Control', 'no-store').json({ claims: req.auth?.claims });
+  });
+
+  app.post(
+    '/admin/revoke',
+    authenticate,
+    requireScopes(['admin']),
+    asyncRoute(async (req, res) => {
+      const { jti, sub } = (req.body ?? {}) as Record<string, unknown>;
+      const valid = (v: unknown) => typeof v === 'string' && v.length > 0 && v.length <= 256;
+      if (valid(jti) === valid(sub)) throw new HttpError(400, { error: 'invalid_request', description: 'Send exactly one of jti or sub.' });
+      if (valid(jti)) {
+        // The admin does not know the token's exp: keep the entry for the longest lifetime a token can have.
+        await deps.denylist.revoke(jti as string, Math.ceil((now() + deps.keyRing.maxTokenLifetimeMs) / 1000));
+        res.json({ revoked: { jti } });
+        return;
+      }
+      const families = await sessions.revokeAllForSubject(sub as string);
+      res.json({ revoked: { sub }, sessions_ended: families });
+    }),
+  );
+
+  app.post(
+    '/admin/rotate-keys',
+    authenticate,
+    requireScopes(['admin']),
+    asyncRoute(async (_req, res) => {
+      const previous = deps.keyRing.signingKey().kid;
+      try {
+        await deps.keyRing.rotate();
+      } catch (error) {
+        if (error instanceof IssuerError && error.code === 'ERR_NEXT_KEY_NOT_READY') {
+          const next = deps.keyRing.keys().find((key) => key.state === 'next');
+          const waitS = Math.max(1, Math.ceil(((next?.activatesAt ?? now()) - now()) / 1000));
+          throw new HttpError(409, { error: 'next_key_not_ready', description: 'The next key is not published long enough yet.', headers: { 'Retry-After': String(waitS) } });
+        }
+        throw error;
+      }
+      res.json({ previous_kid: previous, kid: deps.keyRing.signingKey().kid });
+    }),
+  );
+
+  app.get('/web-config.json', (_req, res) => {
+    res.json({ ordersPort: deps.ordersPort, profilePort: deps.profilePort });
+  });
+  const connectSrc = deps.allowedOrigins.flatMap((origin) => {
+    const url = new URL(origin);
+    return [deps.ordersPort, deps.profilePort].map((port) => `${url.protocol}//${url.hostname}:${port}`);
+  });
+  app.use((_req, res, next) => {
+    res.set('Content-Security-Policy', `default-src 'self'; connect-src 'self' ${connectSrc.join(' ')}; frame-ancestors 'none'`);
+    next();
+  });
+  app.use(express.static(WEB_DIR, { index: 'index.html' }));
+  app.use(authErrorHandler());
+  app.use(jsonErrorHandler(deps.log));
+  return app;
+}

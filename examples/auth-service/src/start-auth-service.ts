@@ -1,0 +1,48 @@
+import type { Denylist } from '@jwks-kit/denylist';
+import { createMemoryRefreshTokenStore, type KeyRing } from '@jwks-kit/issuer';
+import { createRedisRefreshTokenStore } from '@jwks-kit/issuer/redis';
+import { listen } from '../../shared/src/listen.js';
+import { openDenylist } from '../../shared/src/open-denylist.js';
+import type { AuthConfig } from './config.js';
+import { createApp } from './create-app.js';
+import { openKeyRing } from './open-key-ring.js';
+import { createUserDirectory, DEMO_USERS } from './users.js';
+
+/** A listening auth service. */
+export type StartedAuthService = Readonly<{ url: string; keyRing: KeyRing; close: () => Promise<void> }>;
+
+/**
+ * Builds the auth service from its configuration and listens on `config.port`. Pass `denylist` to
+ * share an embedded store with resource services in the same process; otherwise the denylist (and
+ * the refresh families) live in Redis when `REDIS_URL` is set, in memory when not.
+ */
+export async function startAuthService(config: AuthConfig, shared: Readonly<{ denylist?: Denylist }> = {}): Promise<StartedAuthService> {
+  const keyRing = await openKeyRing(config);
+  keyRing.start();
+  const users = await createUserDirectory(DEMO_USERS);
+  const opened = shared.denylist ? undefined : await openDenylist({ issuer: config.issuerUrl, redisUrl: config.redisUrl });
+  const denylist = shared.denylist ?? opened!.denylist;
+  const refreshStore = opened?.redis ? createRedisRefreshTokenStore(opened.redis) : createMemoryRefreshTokenStore();
+  const app = createApp({
+    issuerUrl: config.issuerUrl,
+    keyRing,
+    users,
+    denylist,
+    refreshStore,
+    allowedOrigins: config.allowedOrigins,
+    ordersPort: config.ordersPort,
+    profilePort: config.profilePort,
+    accessTokenTtlSeconds: config.accessTokenTtlSeconds,
+    refreshGraceMs: config.refreshGraceMs,
+  });
+  const running = await listen(app, config.port);
+  return {
+    url: running.url,
+    keyRing,
+    close: async () => {
+      await running.close();
+      keyRing.stop();
+      await opened?.close();
+    },
+  };
+}

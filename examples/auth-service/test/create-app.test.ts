@@ -1,0 +1,254 @@
+import request from 'supertest';
+import { createMemoryDenylist } from '@jwks-kit/denylist';
+import { createKeyRing, createMemoryKeyStore, createMemoryRefreshTokenStore, type KeyRing } from '@jwks-kit/issuer';
+import { createClock, type TestClock } from '@jwks-kit/test-kit';
+import { createApp } from '../src/create-app.js';
+import { createLoginRateLimiter } from '../src/login-rate-limiter.js';
+import { createUserDirectory, DEMO_USERS, type UserDirectory } from '../src/users.js';
+
+const ISSUER = 'http://127.0.0.1:4000';
+const PAGE = ISSUER;
+
+function cookiesOf(res: request.Response): Record<string, string> {
+  const raw = res.headers['set-cookie'] as unknown as string[] | undefined;
+  return Object.fromEntries((raw ?? []).map((c) => [c.slice(0, c.indexOf('=')), c]));
+}
+const valueOf = (setCookie: string | undefined) => (setCookie ?? '').split(';')[0]!.split('=').slice(1).join('=');
+const header = (token: string) => JSON.parse(Buffer.from(token.split('.')[0]!, 'base64url').toString()) as { kid: string; typ: string; alg: string };
+
+describe('auth service', () => {
+  let users: UserDirectory;
+  let clock: TestClock;
+  let keyRing: KeyRing;
+  let app: ReturnType<typeof createApp>;
+
+  beforeAll(async () => {
+    users = await createUserDirectory(DEMO_USERS);
+  });
+  beforeEach(async () => {
+    clock = createClock(Date.now());
+    keyRing = await createKeyRing({ store: createMemoryKeyStore(), maxJwksCacheAgeMs: 60_000, maxTokenLifetimeMs: 600_000, now: clock.now });
+    app = createApp({
+      issuerUrl: ISSUER,
+      keyRing,
+      users,
+      denylist: createMemoryDenylist({ issuer: ISSUER, now: clock.now, sweepIntervalMs: 0 }),
+      refreshStore: createMemoryRefreshTokenStore(),
+      allowedOrigins: [PAGE],
+      ordersPort: 4001,
+      profilePort: 4002,
+      refreshGraceMs: 1000,
+      loginRateLimiter: createLoginRateLimiter({ maxFailures: 3, windowMs: 60_000, now: clock.now }),
+      now: clock.now,
+      log: () => {},
+    });
+  });
+
+  const passwordGrant = (username: string, password: string) =>
+    request(app).post('/token').type('form').send({ grant_type: 'password', username, password });
+  const refreshGrant = (token: string) => request(app).post('/token').type('form').send({ grant_type: 'refresh_token', refresh_token: token });
+  const bearer = (token: string) => ({ Authorization: `Bearer ${token}` });
+
+  describe('POST /login (browser)', () => {
+    it('sets the access token in an httpOnly Secure SameSite=Lax cookie and the refresh token in a cookie scoped to /refresh', async () => {
+      const res = await request(app).post('/login').set('Origin', PAGE).send({ username: 'alice', password: 'alice-pass' });
+      expect(res.status).toBe(200);
+      expect(res.body).toMatchObject({ sub: 'alice', scope: 'orders:read profile:read' });
+      expect(JSON.stringify(res.body)).not.toMatch(/eyJ/);
+      const cookies = cookiesOf(res);
+      expect(cookies.access_token).toMatch(/HttpOnly/);
+      expect(cookies.access_token).toMatch(/Secure/);
+      expect(cookies.access_token).toMatch(/SameSite=Lax/);
+      expect(cookies.access_token).toMatch(/Path=\/;/);
+      expect(cookies.refresh_token).toMatch(/HttpOnly/);
+      expect(cookies.refresh_token).toMatch(/Path=\/refresh/);
+      expect(cookies.refresh_token).toMatch(/SameSite=Strict/);
+      const session = await request(app).get('/session').set('Cookie', `access_token=${valueOf(cookies.access_token)}`);
+      expect(session.status).toBe(200);
+      expect(session.body.claims).toMatchObject({ sub: 'alice', iss: ISSUER, scope: 'orders:read profile:read' });
+    });
+
+    it('answers a wrong password and an unknown user with the same 401 and no cookie', async () => {
+      const wrong = await request(app).post('/login').send({ username: 'alice', password: 'nope' });
+      const unknown = await request(app).post('/login').send({ username: 'mallory', password: 'nope' });
+      for (const res of [wrong, unknown]) {
+        expect(res.status).toBe(401);
+        expect(res.body).toEqual({ error: 'invalid_grant', code: 'invalid_credentials', error_description: 'Invalid username or password.' });
+        expect(res.headers['set-cookie']).toBeUndefined();
+      }
+    });
+
+    it('answers bad JSON and missing or malformed fields with 400 and a fixed message', async () => {
+      const badJson = await request(app).post('/login').set('Content-Type', 'application/json').send('{"username":');
+      expect(badJson.status).toBe(400);
+      expect(badJson.body.error).toBe('invalid_request');
+      const missing = await request(app).post('/login').send({ username: 'alice' });
+      expect(missing.status).toBe(400);
+      const weird = await request(app).post('/login').send({ username: '<img src=x>', password: 'x' });
+      expect(weird.status).toBe(400);
+      expect(JSON.stringify(weird.body)).not.toContain('img');
+      const array = await request(app).post('/login').send({ username: ['alice'], password: 'alice-pass' });
+      expect(array.status).toBe(400);
+    });
+
+    it('rate-limits failed logins per user and IP with 429 and Retry-After, even with the right password', async () => {
+      for (let i = 0; i < 3; i++) expect((await request(app).post('/login').send({ username: 'bob', password: 'guess' })).status).toBe(401);
+      const locked = await request(app).post('/login').send({ username: 'bob', password: 'bob-pass' });
+      expect(locked.status).toBe(429);
+      expect(locked.headers['retry-after']).toBe('60');
+      expect((await request(app).post('/login').send({ username: 'alice', password: 'alice-pass' })).status).toBe(200);
+      clock.advance(60_000);
+      expect((await request(app).post('/login').send({ username: 'bob', password: 'bob-pass' })).status).toBe(200);
+    });
+
+    it('refuses a login posted from a foreign origin or cross-site', async () => {
+      const foreign = await request(app).post('/login').set('Origin', 'http://evil.example').send({ username: 'alice', password: 'alice-pass' });
+      expect(foreign.status).toBe(403);
+      expect(foreign.headers['set-cookie']).toBeUndefined();
+      const crossSite = await request(app).post('/login').set('Sec-Fetch-Site', 'cross-site').send({ username: 'alice', password: 'alice-pass' });
+      expect(crossSite.status).toBe(403);
+    });
+  });
+
+  describe('POST /token (clients)', () => {
+    it('issues RS256 at+jwt access tokens signed with the active kid, and an opaque refresh token, never cached', async () => {
+      const res = await passwordGrant('alice', 'alice-pass');
+      expect(res.status).toBe(200);
+      expect(res.headers['cache-control']).toBe('no-store');
+      expect(res.body).toMatchObject({ token_type: 'Bearer', expires_in: 300, scope: 'orders:read profile:read' });
+      expect(header(res.body.access_token)).toEqual({ alg: 'RS256', typ: 'at+jwt', kid: keyRing.signingKey().kid });
+      expect(res.body.refresh_token).not.toContain('.');
+    });
+
+    it('refuses unknown grant types and a refresh grant without a token', async () => {
+      const unsupported = await request(app).post('/token').type('form').send({ grant_type: 'client_credentials' });
+      expect(unsupported.status).toBe(400);
+      expect(unsupported.body.error).toBe('unsupported_grant_type');
+      expect((await request(app).post('/token').type('form').send({ grant_type: 'refresh_token' })).status).toBe(400);
+      expect((await refreshGrant('not-a-refresh-token')).status).toBe(401);
+    });
+
+    it('rotates refresh tokens; replaying a rotated one revokes every session of the user', async () => {
+      const login = (await passwordGrant('alice', 'alice-pass')).body;
+      const other = (await passwordGrant('alice', 'alice-pass')).body;
+      const rotated = await refreshGrant(login.refresh_token);
+      expect(rotated.status).toBe(200);
+      expect(rotated.body.refresh_token).not.toBe(login.refresh_token);
+      expect((await request(app).get('/session').set(bearer(rotated.body.access_token))).status).toBe(200);
+      clock.advance(1_500);
+      const replay = await refreshGrant(login.refresh_token);
+      expect(replay.status).toBe(401);
+      expect(replay.body.code).toBe('refresh_token_reused');
+      for (const token of [rotated.body.access_token, other.access_token]) {
+        const res = await request(app).get('/session').set(bearer(token));
+        expect(res.status).toBe(401);
+        expect(res.body.code).toBe('token_revoked');
+      }
+      expect((await refreshGrant(rotated.body.refresh_token)).status).toBe(401);
+    });
+
+    it('gives concurrent refreshes inside the grace window the same successor, without a theft alarm', async () => {
+      const login = (await passwordGrant('alice', 'alice-pass')).body;
+      const [a, b] = await Promise.all([refreshGrant(login.refresh_token), refreshGrant(login.refresh_token)]);
+      expect(a.status).toBe(200);
+      expect(b.status).toBe(200);
+      expect(a.body.refresh_token).toBe(b.body.refresh_token);
+    });
+  });
+
+  describe('POST /refresh, GET /session, POST /logout (browser)', () => {
+    it('refreshes from the cookie after the access token expired, then logs out and kills both tokens', async () => {
+      const login = await request(app).post('/login').set('Origin', PAGE).send({ username: 'alice', password: 'alice-pass' });
+      const first = cookiesOf(login);
+      const access = valueOf(first.access_token);
+      clock.advance(306_000);
+      const expired = await request(app).get('/session').set('Cookie', `access_token=${access}`);
+      expect(expired.status).toBe(401);
+      expect(expired.body.code).toBe('token_expired');
+
+      const refreshed = await request(app).post('/refresh').set('Origin', PAGE).set('Cookie', `refresh_token=${valueOf(first.refresh_token)}`);
+      expect(refreshed.status).toBe(200);
+      const second = cookiesOf(refreshed);
+      const newAccess = valueOf(second.access_token);
+      expect((await request(app).get('/session').set('Cookie', `access_token=${newAccess}`)).status).toBe(200);
+
+      const out = await request(app).post('/logout').set('Origin', PAGE).set('Cookie', `access_token=${newAccess}`);
+      expect(out.status).toBe(204);
+      expect(cookiesOf(out).access_token).toMatch(/access_token=;/);
+      const after = await request(app).get('/session').set('Cookie', `access_token=${newAccess}`);
+      expect(after.status).toBe(401);
+      expect(after.body.code).toBe('token_revoked');
+      const dead = await request(app).post('/refresh').set('Cookie', `refresh_token=${valueOf(second.refresh_token)}`);
+      expect(dead.status).toBe(401);
+    });
+
+    it('refuses /refresh without a cookie and /session without a token', async () => {
+      expect((await request(app).post('/refresh')).status).toBe(401);
+      const anonymous = await request(app).get('/session');
+      expect(anonymous.status).toBe(401);
+      expect(anonymous.headers['www-authenticate']).toMatch(/^Bearer/);
+    });
+  });
+
+  describe('admin endpoints', () => {
+    it('lets admin revoke one token by jti and every token of a subject; refuses non-admins with 403', async () => {
+      const admin = (await passwordGrant('admin', 'admin-pass')).body.access_token;
+      const alice = (await passwordGrant('alice', 'alice-pass')).body.access_token;
+      const bob = (await passwordGrant('bob', 'bob-pass')).body.access_token;
+      const refused = await request(app).post('/admin/revoke').set(bearer(alice)).send({ sub: 'bob' });
+      expect(refused.status).toBe(403);
+      expect(refused.body.code).toBe('insufficient_scope');
+
+      const aliceJti = (await request(app).get('/session').set(bearer(alice))).body.claims.jti;
+      expect((await request(app).post('/admin/revoke').set(bearer(admin)).send({ jti: aliceJti })).status).toBe(200);
+      expect((await request(app).get('/session').set(bearer(alice))).body.code).toBe('token_revoked');
+
+      expect((await request(app).post('/admin/revoke').set(bearer(admin)).send({ sub: 'bob' })).status).toBe(200);
+      expect((await request(app).get('/session').set(bearer(bob))).body.code).toBe('token_revoked');
+
+      expect((await request(app).post('/admin/revoke').set(bearer(admin)).send({})).status).toBe(400);
+      expect((await request(app).post('/admin/revoke').set(bearer(admin)).send({ jti: 'a', sub: 'b' })).status).toBe(400);
+    });
+
+    it('rotates keys only once the next key was published long enough; old tokens stay valid, new ones use the new kid', async () => {
+      const admin = (await passwordGrant('admin', 'admin-pass')).body.access_token;
+      const early = await request(app).post('/admin/rotate-keys').set(bearer(admin));
+      expect(early.status).toBe(409);
+      expect(Number(early.headers['retry-after'])).toBeGreaterThan(0);
+      const oldKid = keyRing.signingKey().kid;
+      const nextKid = keyRing.keys().find((k) => k.state === 'next')!.kid;
+      const jwksBefore = await request(app).get('/.well-known/jwks.json');
+      expect(jwksBefore.body.keys.map((k: { kid: string }) => k.kid)).toEqual(expect.arrayContaining([oldKid, nextKid]));
+
+      clock.advance(Number(early.headers['retry-after']) * 1000);
+      const signedBefore = (await passwordGrant('admin', 'admin-pass')).body.access_token;
+      expect(header(signedBefore).kid).toBe(oldKid);
+      const rotated = await request(app).post('/admin/rotate-keys').set(bearer(signedBefore));
+      expect(rotated.status).toBe(200);
+      expect(rotated.body).toEqual({ previous_kid: oldKid, kid: nextKid });
+      expect((await request(app).get('/session').set(bearer(signedBefore))).status).toBe(200);
+      const fresh = (await passwordGrant('alice', 'alice-pass')).body.access_token;
+      expect(header(fresh).kid).toBe(nextKid);
+
+      const alice = (await passwordGrant('alice', 'alice-pass')).body.access_token;
+      expect((await request(app).post('/admin/rotate-keys').set(bearer(alice))).status).toBe(403);
+    });
+  });
+
+  describe('public endpoints', () => {
+    it('publishes only public key members, discovery metadata, health and the page with a CSP', async () => {
+      const jwks = await request(app).get('/.well-known/jwks.json');
+      expect(jwks.status).toBe(200);
+      expect(jwks.headers['cache-control']).toMatch(/max-age=/);
+      for (const key of jwks.body.keys) expect(Object.keys(key).sort()).toEqual(['alg', 'e', 'kid', 'kty', 'n', 'use']);
+      const discovery = await request(app).get('/.well-known/openid-configuration');
+      expect(discovery.body).toMatchObject({ issuer: ISSUER, jwks_uri: `${ISSUER}/.well-known/jwks.json`, token_endpoint: `${ISSUER}/token` });
+      expect((await request(app).get('/healthz')).status).toBe(200);
+      const page = await request(app).get('/');
+      expect(page.status).toBe(200);
+      expect(page.text).toContain('<form id="login"');
+      expect(page.headers['content-security-policy']).toContain("default-src 'self'");
+      expect((await request(app).get('/web-config.json')).body).toEqual({ ordersPort: 4001, profilePort: 4002 });
+    });
+  });
+});

@@ -1,0 +1,127 @@
+import request from 'supertest';
+import { createMemoryDenylist, type MemoryDenylist } from '@jwks-kit/denylist';
+import { createClock, type TestClock } from '@jwks-kit/test-kit';
+import { AUDIENCES } from '../../shared/src/audiences.js';
+import { startTestIssuer, type TestIssuer } from '../../test-support/issuer-fixture.js';
+import { createApp } from '../src/create-app.js';
+
+const PAGE = 'http://127.0.0.1:4000';
+
+describe('orders service', () => {
+  let clock: TestClock;
+  let issuer: TestIssuer;
+  let denylist: MemoryDenylist;
+  let app: ReturnType<typeof createApp>;
+
+  beforeAll(async () => {
+    clock = createClock(Date.now());
+    issuer = await startTestIssuer(clock.now);
+  });
+  afterAll(() => issuer.close());
+  beforeEach(() => {
+    denylist = createMemoryDenylist({ issuer: issuer.issuer, now: clock.now, sweepIntervalMs: 0 });
+    app = createApp({ issuerUrl: issuer.issuer, keySet: issuer.keySet, denylist, allowedOrigins: [PAGE], now: clock.now, log: () => {} });
+  });
+
+  it('lists the caller’s orders with orders:read', async () => {
+    const token = await issuer.sign({ sub: 'alice', scope: 'orders:read profile:read' });
+    const res = await request(app).get('/orders').set('Authorization', `Bearer ${token}`);
+    expect(res.status).toBe(200);
+    expect(res.body.sub).toBe('alice');
+    expect(res.body.orders.map((o: { item: string }) => o.item)).toEqual(['espresso beans', 'grinder']);
+  });
+
+  it('asks for a token when there is none (401 with a Bearer challenge)', async () => {
+    const res = await request(app).get('/orders');
+    expect(res.status).toBe(401);
+    expect(res.headers['www-authenticate']).toMatch(/^Bearer realm=/);
+  });
+
+  it('refuses a token without orders:read with 403 insufficient_scope', async () => {
+    const token = await issuer.sign({ sub: 'bob', scope: 'profile:read' });
+    const res = await request(app).get('/orders').set('Authorization', `Bearer ${token}`);
+    expect(res.status).toBe(403);
+    expect(res.body.code).toBe('insufficient_scope');
+    expect(res.headers['www-authenticate']).toMatch(/error="insufficient_scope"/);
+  });
+
+  it('creates an order with orders:write, validates the body with a fixed message, and refuses orders:read alone', async () => {
+    const writer = await issuer.sign({ sub: 'carol', scope: 'orders:read orders:write' });
+    const created = await request(app).post('/orders').set('Authorization', `Bearer ${writer}`).send({ item: 'milk', quantity: 2 });
+    expect(created.status).toBe(201);
+    expect(created.body).toMatchObject({ item: 'milk', quantity: 2 });
+    const listed = await request(app).get('/orders').set('Authorization', `Bearer ${writer}`);
+    expect(listed.body.orders).toHaveLength(1);
+    const bad = await request(app).post('/orders').set('Authorization', `Bearer ${writer}`).send({ item: '<img src=x>', quantity: 1000 });
+    expect(bad.status).toBe(400);
+    expect(JSON.stringify(bad.body)).not.toContain('img');
+    const reader = await issuer.sign({ sub: 'alice', scope: 'orders:read' });
+    const refused = await request(app).post('/orders').set('Authorization', `Bearer ${reader}`).send({ item: 'milk', quantity: 1 });
+    expect(refused.status).toBe(403);
+    expect(refused.body.code).toBe('insufficient_scope');
+  });
+
+  it('answers token_expired once the token is past exp and leeway', async () => {
+    const token = await issuer.sign({ sub: 'alice', scope: 'orders:read', ttlSeconds: 60 });
+    clock.advance(66_000);
+    try {
+      const res = await request(app).get('/orders').set('Authorization', `Bearer ${token}`);
+      expect(res.status).toBe(401);
+      expect(res.body.code).toBe('token_expired');
+    } finally {
+      clock.set(Date.now());
+    }
+  });
+
+  it('refuses a revoked token (denylist consulted on every request)', async () => {
+    const token = await issuer.sign({ sub: 'alice', scope: 'orders:read' });
+    expect((await request(app).get('/orders').set('Authorization', `Bearer ${token}`)).status).toBe(200);
+    await denylist.revokeSubject('alice', Math.floor(clock.now() / 1000) + 1);
+    const res = await request(app).get('/orders').set('Authorization', `Bearer ${token}`);
+    expect(res.status).toBe(401);
+    expect(res.body.code).toBe('token_revoked');
+  });
+
+  it('refuses a token for another audience', async () => {
+    const token = await issuer.sign({ sub: 'alice', scope: 'orders:read', aud: AUDIENCES.profile });
+    const res = await request(app).get('/orders').set('Authorization', `Bearer ${token}`);
+    expect(res.status).toBe(401);
+    expect(res.body.code).toBe('invalid_token');
+  });
+
+  it('refuses a token whose signature was tampered with', async () => {
+    const token = await issuer.sign({ sub: 'bob', scope: 'profile:read' });
+    const [h, p, s] = token.split('.') as [string, string, string];
+    const payload = JSON.parse(Buffer.from(p, 'base64url').toString());
+    const forged = `${h}.${Buffer.from(JSON.stringify({ ...payload, scope: 'orders:read' })).toString('base64url')}.${s}`;
+    const res = await request(app).get('/orders').set('Authorization', `Bearer ${forged}`);
+    expect(res.status).toBe(401);
+    expect(res.body.code).toBe('invalid_token');
+  });
+
+  it('accepts the access cookie, and refuses a cookie-authenticated POST from a foreign origin', async () => {
+    const token = await issuer.sign({ sub: 'carol', scope: 'orders:read orders:write' });
+    const read = await request(app).get('/orders').set('Cookie', `access_token=${token}`).set('Origin', PAGE);
+    expect(read.status).toBe(200);
+    expect(read.headers['access-control-allow-origin']).toBe(PAGE);
+    expect(read.headers['access-control-allow-credentials']).toBe('true');
+    const csrf = await request(app).post('/orders').set('Cookie', `access_token=${token}`).set('Origin', 'http://evil.example').send({ item: 'milk', quantity: 1 });
+    expect(csrf.status).toBe(403);
+    expect(csrf.headers['access-control-allow-origin']).toBeUndefined();
+    const same = await request(app).post('/orders').set('Cookie', `access_token=${token}`).set('Origin', PAGE).send({ item: 'milk', quantity: 1 });
+    expect(same.status).toBe(201);
+  });
+
+  it('refuses a request carrying both a cookie and a Bearer header with 400', async () => {
+    const token = await issuer.sign({ sub: 'alice', scope: 'orders:read' });
+    const res = await request(app).get('/orders').set('Cookie', `access_token=${token}`).set('Authorization', `Bearer ${token}`);
+    expect(res.status).toBe(400);
+  });
+
+  it('answers health checks without a token, and CORS preflights for the page', async () => {
+    expect((await request(app).get('/healthz')).status).toBe(200);
+    const pre = await request(app).options('/orders').set('Origin', PAGE).set('Access-Control-Request-Method', 'POST');
+    expect(pre.status).toBe(204);
+    expect(pre.headers['access-control-allow-origin']).toBe(PAGE);
+  });
+});

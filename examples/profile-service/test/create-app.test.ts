@@ -1,0 +1,40 @@
+import request from 'supertest';
+import { createMemoryDenylist } from '@jwks-kit/denylist';
+import { createClock } from '@jwks-kit/test-kit';
+import { startTestIssuer, type TestIssuer } from '../../test-support/issuer-fixture.js';
+import { createApp } from '../src/create-app.js';
+
+describe('profile service', () => {
+  const clock = createClock(Date.now());
+  let issuer: TestIssuer;
+  let app: ReturnType<typeof createApp>;
+
+  beforeAll(async () => {
+    issuer = await startTestIssuer(clock.now);
+    const denylist = createMemoryDenylist({ issuer: issuer.issuer, now: clock.now, sweepIntervalMs: 0 });
+    app = createApp({ issuerUrl: issuer.issuer, keySet: issuer.keySet, denylist, allowedOrigins: ['http://127.0.0.1:4000'], now: clock.now, log: () => {} });
+  });
+  afterAll(() => issuer.close());
+
+  it('answers GET /me from the verified claims with profile:read', async () => {
+    const token = await issuer.sign({ sub: 'bob', scope: 'profile:read' });
+    const res = await request(app).get('/me').set('Authorization', `Bearer ${token}`);
+    expect(res.status).toBe(200);
+    expect(res.body).toMatchObject({ sub: 'bob', name: 'Bob Builder', scope: 'profile:read' });
+  });
+
+  it('refuses a token without profile:read, a missing token and a token of another issuer', async () => {
+    const admin = await issuer.sign({ sub: 'admin', scope: 'admin' });
+    expect((await request(app).get('/me').set('Authorization', `Bearer ${admin}`)).status).toBe(403);
+    expect((await request(app).get('/me')).status).toBe(401);
+    const other = await startTestIssuer(clock.now);
+    try {
+      const foreign = await other.sign({ sub: 'bob', scope: 'profile:read' });
+      const res = await request(app).get('/me').set('Authorization', `Bearer ${foreign}`);
+      expect(res.status).toBe(401);
+      expect(res.body.code).toBe('invalid_token');
+    } finally {
+      await other.close();
+    }
+  });
+});
