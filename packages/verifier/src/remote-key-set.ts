@@ -57,8 +57,8 @@ export interface JwksFetchedEvent {
 export interface JwksStaleEvent {
   /** When the last fetch succeeded (ms). */
   readonly lastSuccessAtMs: number;
-  /** The error of the latest failed fetch. */
-  readonly lastError: KeySetError | undefined;
+  /** `ERR_JWKS_STALE`, with the latest fetch error as `cause`. */
+  readonly error: KeySetError;
 }
 
 /** Events of a {@link RemoteKeySet}, for logs and metrics. */
@@ -277,7 +277,11 @@ export class RemoteKeySet extends EventEmitter<RemoteKeySetEvents> implements Ke
     this.#stale = true;
     const removed = [...this.#keys.keys()];
     this.#keys = new Map();
-    this.emit('stale', { lastSuccessAtMs: this.#lastSuccessAtMs, lastError: this.#lastError });
+    const ageMs = this.#options.now() - this.#lastSuccessAtMs;
+    const error = new KeySetError('ERR_JWKS_STALE', `the JWKS was last fetched ${ageMs} ms ago, beyond its cache age plus maxStaleMs`, {
+      cause: this.#lastError,
+    });
+    this.emit('stale', { lastSuccessAtMs: this.#lastSuccessAtMs, error });
     for (const kid of removed) this.emit('keyRemoved', kid);
   }
 

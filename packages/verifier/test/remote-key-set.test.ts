@@ -2,7 +2,7 @@ import { once } from 'node:events';
 import { randomBytes } from 'node:crypto';
 import { SignJWT, jwtVerify } from 'jose';
 import { createClock, createTestKeyPair, type TestClock, type TestKeyPair } from '@jwks-kit/test-kit';
-import { createRemoteKeySet, type RemoteKeySet, type RemoteKeySetOptions, type JwksFetchedEvent } from '../src/remote-key-set.js';
+import { createRemoteKeySet, type RemoteKeySet, type RemoteKeySetOptions, type JwksFetchedEvent, type JwksStaleEvent } from '../src/remote-key-set.js';
 import { KeySetError } from '../src/key-set-error.js';
 import { startJwksServer, type JwksServer } from './remote-key-set-server.js';
 
@@ -271,6 +271,7 @@ describe('createRemoteKeySet: issuer outage', () => {
 
   it.each(outages)('serves the last good keys until maxStaleMs when the issuer %s, then none', async (_name, breakServer, options, code) => {
     const { keySet, server, clock } = await loaded({ maxStaleMs: 3_600_000, ...options });
+    const loadedAtMs = clock.now();
     const key = keySet.getKey(first.kid);
     breakServer(server);
     const failed = once(keySet, 'fetchFailed');
@@ -282,8 +283,9 @@ describe('createRemoteKeySet: issuer outage', () => {
     const removed: string[] = [];
     keySet.onKeyRemoved((kid) => removed.push(kid));
     expect(lookupAfter(clock, keySet, 1)).toBeUndefined();
-    const [event] = (await stale) as [{ lastError: KeySetError }];
-    expect(event.lastError).toBeInstanceOf(KeySetError);
+    const [event] = (await stale) as [JwksStaleEvent];
+    expect(event.error).toMatchObject({ code: 'ERR_JWKS_STALE', cause: error });
+    expect(event.lastSuccessAtMs).toBe(loadedAtMs);
     expect(removed).toEqual([first.kid]);
     expect(await keySet.resolveKey(first.kid)).toBeUndefined();
 
