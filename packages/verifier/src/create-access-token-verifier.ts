@@ -1,0 +1,183 @@
+import { compactVerify } from 'jose';
+import type { AccessTokenClaims, AccessTokenVerifierOptions } from './access-token-verifier-options.js';
+import type { KeySet, VerificationKey } from './key-set.js';
+import { isVerifierError, VerifierError, type VerifierErrorCode } from './errors.js';
+import { checkClaims, isClaimsFailure } from './lib/check-claims.js';
+import { decodeCompactJws } from './lib/decode-compact-jws.js';
+import { resolveVerifierOptions, type ResolvedIssuer } from './lib/resolve-verifier-options.js';
+import { VerifiedTokenCache } from './lib/verified-token-cache.js';
+
+/** What a successful verification yields (frozen; shared by repeat requests with the same token). */
+export interface VerifiedAccessToken {
+  /** The token's claims, deeply frozen. */
+  readonly claims: AccessTokenClaims;
+  /** The `kid` of the key that verified the signature. */
+  readonly kid: string;
+  /** The trusted issuer that matched `iss`. */
+  readonly issuer: string;
+  /** The `scope` claim split on spaces. */
+  readonly scopes: ReadonlySet<string>;
+}
+
+/** A framework-free access-token verifier; see {@link createAccessTokenVerifier}. */
+export interface AccessTokenVerifier {
+  /** Verifies `token`; rejects with a {@link VerifierError} (never anything else). */
+  verify(token: string): Promise<VerifiedAccessToken>;
+  /**
+   * Same as `verify`, but answers synchronously when it can (verified-token cache hit with a
+   * synchronous denylist) and throws a {@link VerifierError} synchronously for early refusals.
+   * The request path of `requireAuth` uses it to skip a promise per request.
+   */
+  verifySync(token: string): VerifiedAccessToken | Promise<VerifiedAccessToken>;
+  /** Resolves once every key cache the verifier created (for `jwksUri`) holds keys; rejects with the fetch's `KeySetError`. */
+  ready(): Promise<void>;
+  /** Stops the key caches the verifier created and unsubscribes from key-removal events. */
+  close(): Promise<void>;
+}
+
+interface CacheEntry {
+  readonly result: VerifiedAccessToken;
+  readonly keySet: KeySet;
+  readonly key: VerificationKey;
+  readonly validFromMs: number;
+  readonly validUntilMs: number;
+}
+
+const MAX_KID_LENGTH = 256;
+const FORBIDDEN_HEADERS = ['crit', 'b64', 'jku', 'x5u', 'jwk', 'x5c'] as const;
+
+/**
+ * Creates a verifier of RS256 (or other pinned RSA) access tokens: size cap and strict compact
+ * syntax first, then header (alg, typ, kid, no crit/b64/jku/x5u/jwk/x5c), issuer selection by
+ * exact `iss`, key lookup per (issuer, kid), signature by jose, claims, and the denylist.
+ * Options are validated here (TypeError naming the option).
+ */
+export function createAccessTokenVerifier(options: AccessTokenVerifierOptions): AccessTokenVerifier {
+  const resolved = resolveVerifierOptions(options);
+  const { issuers, algorithmSet, typ, maxTokenBytes, denylist, realm, now } = resolved;
+  const joseOptions = { algorithms: [...resolved.algorithms] };
+  const cache = resolved.verifiedTokenCacheSize > 0 ? new VerifiedTokenCache<CacheEntry>(resolved.verifiedTokenCacheSize) : undefined;
+  const unsubscribes: Array<() => void> = [];
+  if (cache) {
+    for (const { keySet } of issuers.values()) {
+      unsubscribes.push(keySet.onKeyRemoved((kid) => cache.deleteWhere((entry) => entry.keySet === keySet && entry.result.kid === kid)));
+    }
+  }
+
+  const fail = (code: VerifierErrorCode, description?: string, cause?: unknown) => new VerifierError(code, { realm, description, cause });
+  const malformed = () => fail('invalid_token', 'The access token is malformed');
+
+  const checkRevocation = (result: VerifiedAccessToken): VerifiedAccessToken | Promise<VerifiedAccessToken> => {
+    if (denylist === undefined) return result;
+    let answer: boolean | Promise<boolean>;
+    try {
+      answer = denylist.check(result.claims);
+    } catch (error) {
+      throw unavailable(error);
+    }
+    if (answer === false) return result;
+    if (answer === true) throw fail('token_revoked');
+    if (typeof (answer as Promise<boolean> | null)?.then !== 'function') throw unavailable(undefined);
+    return Promise.resolve(answer).then(
+      (revoked) => {
+        if (revoked === false) return result;
+        throw revoked === true ? fail('token_revoked') : unavailable(undefined);
+      },
+      (error: unknown) => {
+        throw unavailable(error);
+      },
+    );
+  };
+
+  const unavailable = (cause: unknown) => {
+    const retryAfter = (cause as { code?: unknown; retryAfterSeconds?: unknown } | null)?.code === 'ERR_DENYLIST_UNAVAILABLE' ? (cause as { retryAfterSeconds?: unknown }).retryAfterSeconds : undefined;
+    return new VerifierError('denylist_unavailable', { cause, retryAfterSeconds: typeof retryAfter === 'number' ? Math.ceil(retryAfter) : undefined });
+  };
+
+  const verifyFull = (token: string): Promise<VerifiedAccessToken> =>
+    verifyUncached(token).catch((error: unknown) => {
+      throw isVerifierError(error) ? error : fail('invalid_token', undefined, error);
+    });
+
+  const verifyUncached = async (token: string): Promise<VerifiedAccessToken> => {
+    const decoded = decodeCompactJws(token);
+    if (decoded === undefined) throw malformed();
+    const { header, payload } = decoded;
+    if (typeof header.alg !== 'string' || !algorithmSet.has(header.alg)) throw fail('invalid_token', 'The access token algorithm is not accepted');
+    if (typ !== undefined && (typeof header.typ !== 'string' || !typ.has(header.typ.toLowerCase()))) throw fail('invalid_token', 'The access token type is not accepted');
+    for (const name of FORBIDDEN_HEADERS) if (header[name] !== undefined) throw fail('invalid_token', 'The access token header is not accepted');
+    const kid = header.kid;
+    if (typeof kid !== 'string' || kid.length === 0 || kid.length > MAX_KID_LENGTH) throw fail('invalid_token', 'The access token key id is missing or invalid');
+    const issuer = typeof payload.iss === 'string' ? issuers.get(payload.iss) : undefined;
+    if (issuer === undefined) throw fail('invalid_token', 'The access token issuer is not accepted');
+    const key = await findKey(issuer, kid);
+    try {
+      await compactVerify(token, key, joseOptions);
+    } catch (error) {
+      throw fail('invalid_token', 'The access token signature is invalid', error);
+    }
+    const nowMs = now();
+    const window = checkClaims(payload, issuer, resolved, nowMs);
+    if (isClaimsFailure(window)) throw fail(window.code, window.description);
+    const claims = deepFreeze(payload) as unknown as AccessTokenClaims;
+    const result: VerifiedAccessToken = Object.freeze({ claims, kid, issuer: issuer.issuer, scopes: scopesOf(claims.scope) });
+    cache?.set(token, { result, keySet: issuer.keySet, key, validFromMs: window.validFromMs, validUntilMs: window.validUntilMs });
+    return checkRevocation(result);
+  };
+
+  const findKey = async (issuer: ResolvedIssuer, kid: string): Promise<VerificationKey> => {
+    let key = issuer.keySet.getKey(kid);
+    if (key === undefined) {
+      try {
+        key = await issuer.keySet.resolveKey(kid);
+      } catch (error) {
+        throw fail('keys_unavailable', undefined, error);
+      }
+    }
+    if (key === undefined) throw fail('invalid_token', 'The access token signing key is unknown');
+    return key;
+  };
+
+  const verifySync = (token: string): VerifiedAccessToken | Promise<VerifiedAccessToken> => {
+    if (typeof token !== 'string' || token.length > maxTokenBytes) throw malformed();
+    if (cache !== undefined) {
+      const entry = cache.get(token);
+      if (entry !== undefined) {
+        const nowMs = now();
+        if (nowMs < entry.validUntilMs && nowMs >= entry.validFromMs && entry.keySet.getKey(entry.result.kid) === entry.key) return checkRevocation(entry.result);
+        cache.delete(token);
+      }
+    }
+    return verifyFull(token);
+  };
+
+  return {
+    verifySync,
+    async verify(token) {
+      return verifySync(token);
+    },
+    async ready() {
+      await Promise.all(resolved.ownedKeySets.map((keySet) => keySet.ready()));
+    },
+    async close() {
+      for (const unsubscribe of unsubscribes.splice(0)) unsubscribe();
+      cache?.clear();
+      await Promise.all(resolved.ownedKeySets.map((keySet) => keySet.close()));
+    },
+  };
+}
+
+const NO_SCOPES: ReadonlySet<string> = new Set();
+
+function scopesOf(scope: string | undefined): ReadonlySet<string> {
+  if (scope === undefined || scope.length === 0) return NO_SCOPES;
+  return new Set(scope.split(' ').filter((value) => value.length > 0));
+}
+
+function deepFreeze(value: unknown): unknown {
+  if (typeof value === 'object' && value !== null && !Object.isFrozen(value)) {
+    Object.freeze(value);
+    for (const child of Object.values(value)) deepFreeze(child);
+  }
+  return value;
+}

@@ -1,0 +1,138 @@
+/**
+ * Why a request was refused. Each code maps to one HTTP status and one RFC 6750 error:
+ *
+ * | code | status | `error` |
+ * |---|---|---|
+ * | `missing_token` | 401 | (none in `WWW-Authenticate`; `unauthorized` in JSON) |
+ * | `invalid_request` | 400 | `invalid_request` |
+ * | `invalid_token` | 401 | `invalid_token` |
+ * | `token_expired` | 401 | `invalid_token` |
+ * | `token_revoked` | 401 | `invalid_token` |
+ * | `insufficient_scope` | 403 | `insufficient_scope` |
+ * | `insufficient_claims` | 403 | `insufficient_scope` |
+ * | `origin_not_allowed` | 403 | `access_denied` |
+ * | `denylist_unavailable` | 503 | `temporarily_unavailable` |
+ * | `keys_unavailable` | 503 | `temporarily_unavailable` |
+ */
+export type VerifierErrorCode =
+  | 'missing_token'
+  | 'invalid_request'
+  | 'invalid_token'
+  | 'token_expired'
+  | 'token_revoked'
+  | 'insufficient_scope'
+  | 'insufficient_claims'
+  | 'origin_not_allowed'
+  | 'denylist_unavailable'
+  | 'keys_unavailable';
+
+/** The OAuth error name of a {@link VerifierError} (RFC 6750 §3.1, RFC 6749 §4.1.2.1). */
+export type OAuthErrorName = 'unauthorized' | 'invalid_request' | 'invalid_token' | 'insufficient_scope' | 'access_denied' | 'temporarily_unavailable';
+
+/** Extra details of a {@link VerifierError}. */
+export interface VerifierErrorOptions {
+  /** `realm` of the `WWW-Authenticate` challenge. @default 'api' */
+  readonly realm?: string;
+  /** Fixed description; never built from request input. Defaults to the code's standard text. */
+  readonly description?: string;
+  /** Scopes the resource needs (`insufficient_scope` only), already validated as scope tokens. */
+  readonly scope?: string;
+  /** `Retry-After` seconds (503 only). @default 5 */
+  readonly retryAfterSeconds?: number;
+  /** The underlying error (jose, the denylist, the key set). Never rendered. */
+  readonly cause?: unknown;
+}
+
+const STATUS: Readonly<Record<VerifierErrorCode, number>> = {
+  missing_token: 401,
+  invalid_request: 400,
+  invalid_token: 401,
+  token_expired: 401,
+  token_revoked: 401,
+  insufficient_scope: 403,
+  insufficient_claims: 403,
+  origin_not_allowed: 403,
+  denylist_unavailable: 503,
+  keys_unavailable: 503,
+};
+
+const OAUTH_ERROR: Readonly<Record<VerifierErrorCode, OAuthErrorName>> = {
+  missing_token: 'unauthorized',
+  invalid_request: 'invalid_request',
+  invalid_token: 'invalid_token',
+  token_expired: 'invalid_token',
+  token_revoked: 'invalid_token',
+  insufficient_scope: 'insufficient_scope',
+  insufficient_claims: 'insufficient_scope',
+  origin_not_allowed: 'access_denied',
+  denylist_unavailable: 'temporarily_unavailable',
+  keys_unavailable: 'temporarily_unavailable',
+};
+
+const DESCRIPTION: Readonly<Record<VerifierErrorCode, string>> = {
+  missing_token: 'Authentication required',
+  invalid_request: 'The request is malformed',
+  invalid_token: 'The access token is invalid',
+  token_expired: 'The access token expired',
+  token_revoked: 'The access token was revoked',
+  insufficient_scope: 'The access token lacks a required scope',
+  insufficient_claims: 'The access token does not grant access to this resource',
+  origin_not_allowed: 'Cross-origin request refused for cookie authentication',
+  denylist_unavailable: 'Token revocation status is temporarily unavailable',
+  keys_unavailable: 'Signing keys are temporarily unavailable',
+};
+
+const DEFAULT_RETRY_AFTER_SECONDS = 5;
+
+/** Default `realm` of the `WWW-Authenticate` challenge. */
+export const DEFAULT_REALM = 'api';
+
+/**
+ * Every refusal of the verifier. Carries `status` and `headers` (`WWW-Authenticate`, `Retry-After`)
+ * so that Express's final handler, or {@link authErrorHandler}, answers per RFC 6750. The message is
+ * a fixed text that never contains request input.
+ */
+export class VerifierError extends Error {
+  override readonly name = 'VerifierError';
+  /** Machine-readable reason, stable across versions. */
+  readonly code: VerifierErrorCode;
+  /** HTTP status to answer with. */
+  readonly status: number;
+  /** OAuth error name for the JSON body (`error`). */
+  readonly error: OAuthErrorName;
+  /** Response headers to send (Express's final handler sets them for 4xx/5xx). */
+  readonly headers: Readonly<Record<string, string>>;
+
+  constructor(code: VerifierErrorCode, options: VerifierErrorOptions = {}) {
+    const description = options.description ?? DESCRIPTION[code];
+    super(description, options.cause === undefined ? undefined : { cause: options.cause });
+    this.code = code;
+    this.status = STATUS[code];
+    this.error = OAUTH_ERROR[code];
+    this.headers = buildHeaders(code, this.error, description, options);
+  }
+
+  /** The JSON body `{ error, code, error_description }`. */
+  toJSON(): { error: OAuthErrorName; code: VerifierErrorCode; error_description: string } {
+    return { error: this.error, code: this.code, error_description: this.message };
+  }
+}
+
+/** True for a {@link VerifierError}, also across duplicated copies of this package. */
+export function isVerifierError(value: unknown): value is VerifierError {
+  return value instanceof VerifierError || (value instanceof Error && value.name === 'VerifierError' && typeof (value as { code?: unknown }).code === 'string');
+}
+
+function buildHeaders(code: VerifierErrorCode, error: OAuthErrorName, description: string, options: VerifierErrorOptions): Record<string, string> {
+  const status = STATUS[code];
+  if (status === 503) {
+    const seconds = options.retryAfterSeconds;
+    const retryAfter = seconds !== undefined && Number.isSafeInteger(seconds) && seconds > 0 ? seconds : DEFAULT_RETRY_AFTER_SECONDS;
+    return { 'Retry-After': String(retryAfter) };
+  }
+  if (code === 'origin_not_allowed') return {};
+  let challenge = `Bearer realm="${options.realm ?? DEFAULT_REALM}"`;
+  if (code !== 'missing_token') challenge += `, error="${error}", error_description="${description}"`;
+  if (options.scope !== undefined) challenge += `, scope="${options.scope}"`;
+  return { 'WWW-Authenticate': challenge };
+}

@@ -1,0 +1,107 @@
+import type { IncomingHttpHeaders } from 'node:http';
+import { VerifierError } from './errors.js';
+
+/** Where a token was found. */
+export type TokenSource = 'header' | 'cookie';
+
+/** A token taken from a request, not yet verified. */
+export interface FoundToken {
+  readonly token: string;
+  readonly source: TokenSource;
+}
+
+/** The parts of a request {@link getToken} reads (an Express or plain Node request). */
+export interface TokenRequest {
+  readonly headers: IncomingHttpHeaders;
+  /** Raw header list, used to detect repeated `Authorization` headers. */
+  readonly rawHeaders?: readonly string[];
+  /** Set by cookie-parser when it ran; otherwise the `Cookie` header is parsed here. */
+  readonly cookies?: unknown;
+}
+
+/** Options of {@link getToken}. */
+export type GetTokenOptions = Readonly<{
+  /** Name of the cookie that may carry the access token; without it cookies are ignored. @default undefined */
+  cookieName?: string;
+  /** `realm` of the challenge of an `invalid_request` refusal. @default 'api' */
+  realm?: string;
+}>;
+
+/** RFC 6750 §2.1 b64token. */
+const B64TOKEN = /^[A-Za-z0-9\-._~+/]+=*$/;
+
+/**
+ * Takes the bearer token from `Authorization: Bearer …` (scheme case-insensitive, exactly one
+ * token) or from the named cookie. Query-string and body tokens are never read. Answers
+ * `undefined` when there is none; throws a 400 `invalid_request` {@link VerifierError} for a
+ * malformed `Authorization: Bearer` header, repeated `Authorization` headers, a repeated token
+ * cookie, or a token in both the header and the cookie. Another scheme (e.g. Basic) is ignored.
+ */
+export function getToken(req: TokenRequest, options: GetTokenOptions = {}): FoundToken | undefined {
+  const authorization = req.headers.authorization;
+  let headerToken: string | undefined;
+  if (authorization !== undefined) {
+    if (countHeader(req.rawHeaders, 'authorization') > 1) throw invalidRequest(options.realm);
+    headerToken = bearerToken(authorization, options.realm);
+  }
+  const cookieToken = options.cookieName === undefined ? undefined : cookieValue(req, options.cookieName, options.realm);
+  if (headerToken !== undefined) {
+    if (cookieToken !== undefined) throw invalidRequest(options.realm);
+    return { token: headerToken, source: 'header' };
+  }
+  return cookieToken === undefined ? undefined : { token: cookieToken, source: 'cookie' };
+}
+
+function invalidRequest(realm: string | undefined): VerifierError {
+  return new VerifierError('invalid_request', { realm });
+}
+
+function bearerToken(value: string, realm: string | undefined): string | undefined {
+  const space = value.indexOf(' ');
+  const scheme = space === -1 ? value : value.slice(0, space);
+  if (scheme.length !== 6 || scheme.toLowerCase() !== 'bearer') return undefined;
+  let start = space === -1 ? value.length : space + 1;
+  while (value.charCodeAt(start) === 32) start += 1;
+  const token = value.slice(start);
+  if (!B64TOKEN.test(token)) throw invalidRequest(realm);
+  return token;
+}
+
+function countHeader(rawHeaders: readonly string[] | undefined, lowerName: string): number {
+  if (rawHeaders === undefined) return 1;
+  let count = 0;
+  for (let i = 0; i < rawHeaders.length; i += 2) {
+    const name = rawHeaders[i] as string;
+    if (name.length === lowerName.length && name.toLowerCase() === lowerName) count += 1;
+  }
+  return count;
+}
+
+function cookieValue(req: TokenRequest, name: string, realm: string | undefined): string | undefined {
+  const parsed = req.cookies;
+  let value: unknown;
+  if (typeof parsed === 'object' && parsed !== null) {
+    value = (parsed as Record<string, unknown>)[name];
+  } else {
+    const header = req.headers.cookie;
+    if (header === undefined) return undefined;
+    value = findCookie(header, name, realm);
+  }
+  if (value === undefined || value === '') return undefined;
+  if (typeof value !== 'string') throw invalidRequest(realm);
+  return value;
+}
+
+/** The value of cookie `name` in a `Cookie` header (quotes removed); a repeated name is refused. */
+function findCookie(header: string, name: string, realm: string | undefined): string | undefined {
+  let found: string | undefined;
+  for (const pair of header.split(';')) {
+    const eq = pair.indexOf('=');
+    if (eq === -1 || pair.slice(0, eq).trim() !== name) continue;
+    if (found !== undefined) throw invalidRequest(realm);
+    let value = pair.slice(eq + 1).trim();
+    if (value.length >= 2 && value.startsWith('"') && value.endsWith('"')) value = value.slice(1, -1);
+    found = value;
+  }
+  return found;
+}

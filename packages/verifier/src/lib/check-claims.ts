@@ -1,0 +1,73 @@
+import type { ResolvedIssuer, ResolvedVerifierOptions } from './resolve-verifier-options.js';
+
+/** Why claims were refused: the error code and its fixed description. */
+export interface ClaimsFailure {
+  readonly code: 'invalid_token' | 'token_expired';
+  readonly description: string;
+}
+
+/** The time window (ms) in which claims that passed stay valid: what the verified-token cache honours. */
+export interface ClaimsWindow {
+  readonly validFromMs: number;
+  readonly validUntilMs: number;
+}
+
+const INVALID_CLAIMS: ClaimsFailure = { code: 'invalid_token', description: 'The access token claims are invalid' };
+const WRONG_AUDIENCE: ClaimsFailure = { code: 'invalid_token', description: 'The access token audience is not accepted' };
+const NOT_YET_VALID: ClaimsFailure = { code: 'invalid_token', description: 'The access token is not yet valid' };
+const TOO_LONG: ClaimsFailure = { code: 'invalid_token', description: 'The access token lifetime is too long' };
+const EXPIRED: ClaimsFailure = { code: 'token_expired', description: 'The access token expired' };
+
+/**
+ * Checks the registered claims of a token whose signature and issuer were verified:
+ * aud, exp (required), nbf, iat, lifetime, age, sub/jti/scope types, required claims.
+ */
+export function checkClaims(payload: Record<string, unknown>, issuer: ResolvedIssuer, options: ResolvedVerifierOptions, nowMs: number): ClaimsWindow | ClaimsFailure {
+  const { leewaySeconds: leeway } = options;
+  const nowSeconds = nowMs / 1000;
+  const { exp, nbf, iat, aud } = payload;
+  if (!isNumericDate(exp)) return INVALID_CLAIMS;
+  if (nbf !== undefined && !isNumericDate(nbf)) return INVALID_CLAIMS;
+  if (iat !== undefined && !isNumericDate(iat)) return INVALID_CLAIMS;
+  if (!isOptionalNonEmptyString(payload.sub) || !isOptionalNonEmptyString(payload.jti) || !isOptionalString(payload.scope)) return INVALID_CLAIMS;
+  for (const name of options.requiredClaims) if (payload[name] === undefined || payload[name] === null) return INVALID_CLAIMS;
+  if (!audienceMatches(aud, issuer.audiences)) return WRONG_AUDIENCE;
+  if (exp - (iat ?? nowSeconds) > options.maxLifetimeSeconds) return TOO_LONG;
+  let validUntil = exp + leeway;
+  if (options.maxTokenAgeSeconds !== undefined) {
+    if (iat === undefined) return INVALID_CLAIMS;
+    validUntil = Math.min(validUntil, iat + options.maxTokenAgeSeconds + leeway);
+  }
+  if (nowSeconds >= validUntil) return EXPIRED;
+  const validFrom = Math.max(nbf ?? Number.NEGATIVE_INFINITY, iat ?? Number.NEGATIVE_INFINITY) - leeway;
+  if (nowSeconds < validFrom) return NOT_YET_VALID;
+  return { validFromMs: validFrom * 1000, validUntilMs: validUntil * 1000 };
+}
+
+/** True for a {@link ClaimsFailure} (as opposed to a window). */
+export function isClaimsFailure(result: ClaimsWindow | ClaimsFailure): result is ClaimsFailure {
+  return (result as ClaimsFailure).code !== undefined;
+}
+
+function isNumericDate(value: unknown): value is number {
+  return typeof value === 'number' && Number.isFinite(value) && value >= 0;
+}
+
+function isOptionalString(value: unknown): boolean {
+  return value === undefined || typeof value === 'string';
+}
+
+function isOptionalNonEmptyString(value: unknown): boolean {
+  return value === undefined || (typeof value === 'string' && value.length > 0);
+}
+
+function audienceMatches(aud: unknown, accepted: ReadonlySet<string>): boolean {
+  if (typeof aud === 'string') return accepted.has(aud);
+  if (!Array.isArray(aud) || aud.length === 0) return false;
+  let match = false;
+  for (const value of aud) {
+    if (typeof value !== 'string') return false;
+    if (accepted.has(value)) match = true;
+  }
+  return match;
+}

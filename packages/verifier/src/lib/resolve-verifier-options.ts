@@ -1,0 +1,165 @@
+import type { AccessTokenAlgorithm, AccessTokenVerifierOptions, JwksCacheOptions, RevocationCheck, TrustedIssuer } from '../access-token-verifier-options.js';
+import type { KeySet } from '../key-set.js';
+import { createRemoteKeySet, type RemoteKeySet } from '../remote-key-set.js';
+import { isQuotableValue } from './challenge-syntax.js';
+import { DEFAULT_REALM } from '../errors.js';
+
+/** One trusted issuer, checked. */
+export interface ResolvedIssuer {
+  readonly issuer: string;
+  readonly audiences: ReadonlySet<string>;
+  readonly keySet: KeySet;
+}
+
+/** {@link AccessTokenVerifierOptions} checked, defaults applied, key caches created. */
+export interface ResolvedVerifierOptions {
+  readonly issuers: ReadonlyMap<string, ResolvedIssuer>;
+  readonly algorithms: readonly AccessTokenAlgorithm[];
+  readonly algorithmSet: ReadonlySet<string>;
+  /** Lower-cased accepted `typ` values; `undefined` accepts any. */
+  readonly typ: ReadonlySet<string> | undefined;
+  readonly leewaySeconds: number;
+  readonly maxLifetimeSeconds: number;
+  readonly maxTokenAgeSeconds: number | undefined;
+  readonly requiredClaims: readonly string[];
+  readonly maxTokenBytes: number;
+  readonly verifiedTokenCacheSize: number;
+  readonly denylist: RevocationCheck | undefined;
+  readonly realm: string;
+  readonly now: () => number;
+  /** Key caches created for `jwksUri` entries (closed with the verifier). */
+  readonly ownedKeySets: readonly RemoteKeySet[];
+}
+
+const ALGORITHMS: readonly AccessTokenAlgorithm[] = ['RS256', 'RS384', 'RS512', 'PS256', 'PS384', 'PS512'];
+const DEFAULT_TYP = ['at+jwt', 'application/at+jwt'];
+
+/** Validates verifier options (TypeError naming the option) and applies the defaults. */
+export function resolveVerifierOptions(options: AccessTokenVerifierOptions): ResolvedVerifierOptions {
+  if (typeof options !== 'object' || options === null) throw new TypeError('options must be an object');
+  const algorithms = options.algorithms ?? ['RS256'];
+  if (!Array.isArray(algorithms) || algorithms.length === 0 || !algorithms.every((alg) => ALGORITHMS.includes(alg))) {
+    throw new TypeError(`option \`algorithms\` must be a non-empty array of ${ALGORITHMS.join(', ')}`);
+  }
+  const now = options.now ?? Date.now;
+  if (typeof now !== 'function') throw new TypeError('option `now` must be a function returning milliseconds');
+  const realm = options.realm ?? DEFAULT_REALM;
+  if (typeof realm !== 'string' || realm.length === 0 || realm.length > 256 || !isQuotableValue(realm)) {
+    throw new TypeError('option `realm` must be 1 to 256 printable ASCII characters without `"` or `\\`');
+  }
+  const denylist = options.denylist;
+  if (denylist !== undefined && (typeof denylist !== 'object' || denylist === null || typeof denylist.check !== 'function')) {
+    throw new TypeError('option `denylist` must be an object with a `check(claims)` method');
+  }
+  const requiredClaims = options.requiredClaims ?? [];
+  if (!Array.isArray(requiredClaims) || !requiredClaims.every((name) => typeof name === 'string' && name.length > 0)) {
+    throw new TypeError('option `requiredClaims` must be an array of claim names');
+  }
+  const maxTokenAgeSeconds = options.maxTokenAgeSeconds === undefined ? undefined : seconds(options.maxTokenAgeSeconds, 'maxTokenAgeSeconds', 1);
+  const entries = issuerEntries(options);
+  const ownedKeySets: RemoteKeySet[] = [];
+  const issuers = new Map<string, ResolvedIssuer>();
+  for (const entry of entries) {
+    let keySet = entry.keySet;
+    if (keySet === undefined) {
+      const remote = createRemoteKeySet({ ...entry.jwks, jwksUri: entry.jwksUri as string | URL, algorithms, now });
+      ownedKeySets.push(remote);
+      keySet = remote;
+    }
+    issuers.set(entry.issuer, { issuer: entry.issuer, audiences: new Set(audienceList(entry.audience, entry.audienceOption)), keySet });
+  }
+  return {
+    issuers,
+    algorithms: [...algorithms],
+    algorithmSet: new Set(algorithms),
+    typ: typOption(options.typ),
+    leewaySeconds: seconds(options.leewaySeconds ?? 5, 'leewaySeconds', 0),
+    maxLifetimeSeconds: seconds(options.maxLifetimeSeconds ?? 86_400, 'maxLifetimeSeconds', 1),
+    maxTokenAgeSeconds,
+    requiredClaims: [...requiredClaims],
+    maxTokenBytes: integer(options.maxTokenBytes ?? 8_192, 'maxTokenBytes', 64, 1_048_576),
+    verifiedTokenCacheSize: integer(options.verifiedTokenCacheSize ?? 10_000, 'verifiedTokenCacheSize', 0, 10_000_000),
+    denylist,
+    realm,
+    now,
+    ownedKeySets,
+  };
+}
+
+interface IssuerEntry {
+  readonly audienceOption: string;
+  readonly issuer: string;
+  readonly audience: unknown;
+  readonly keySet: KeySet | undefined;
+  readonly jwksUri: unknown;
+  readonly jwks: JwksCacheOptions | undefined;
+}
+
+function issuerEntries(options: AccessTokenVerifierOptions): IssuerEntry[] {
+  const inline = options.issuer !== undefined || options.audience !== undefined || options.keySet !== undefined || options.jwksUri !== undefined;
+  if (options.issuers !== undefined) {
+    if (inline) throw new TypeError('option `issuers` excludes `issuer`, `audience`, `keySet` and `jwksUri`: give one form');
+    if (!Array.isArray(options.issuers) || options.issuers.length === 0) throw new TypeError('option `issuers` must be a non-empty array');
+    const seen = new Set<string>();
+    return options.issuers.map((entry: TrustedIssuer, index) => {
+      const checked = issuerEntry(entry, `issuers[${index}]`);
+      if (seen.has(checked.issuer)) throw new TypeError(`option \`issuers[${index}].issuer\` repeats an issuer`);
+      seen.add(checked.issuer);
+      return checked;
+    });
+  }
+  return [issuerEntry(options, '')];
+}
+
+function issuerEntry(entry: TrustedIssuer | AccessTokenVerifierOptions, prefix: string): IssuerEntry {
+  const name = (option: string) => (prefix ? `${prefix}.${option}` : option);
+  if (typeof entry !== 'object' || entry === null) throw new TypeError(`option \`${prefix}\` must be an object`);
+  if (typeof entry.issuer !== 'string' || entry.issuer.length === 0) throw new TypeError(`option \`${name('issuer')}\` must be a non-empty string`);
+  const hasKeySet = entry.keySet !== undefined;
+  const hasJwksUri = entry.jwksUri !== undefined;
+  if (hasKeySet === hasJwksUri) throw new TypeError(`give exactly one of options \`${name('keySet')}\` and \`${name('jwksUri')}\``);
+  if (hasKeySet && !isKeySet(entry.keySet)) throw new TypeError(`option \`${name('keySet')}\` must be a KeySet (getKey, resolveKey, onKeyRemoved)`);
+  if (hasJwksUri && typeof entry.jwksUri !== 'string' && !(entry.jwksUri instanceof URL)) {
+    throw new TypeError(`option \`${name('jwksUri')}\` must be a URL or a string`);
+  }
+  if (entry.jwks !== undefined && (typeof entry.jwks !== 'object' || entry.jwks === null)) throw new TypeError(`option \`${name('jwks')}\` must be an object`);
+  if (hasKeySet && entry.jwks !== undefined) throw new TypeError(`option \`${name('jwks')}\` applies to \`${name('jwksUri')}\` only`);
+  audienceList(entry.audience, name('audience'));
+  return { audienceOption: name('audience'), issuer: entry.issuer, audience: entry.audience, keySet: entry.keySet, jwksUri: entry.jwksUri, jwks: entry.jwks };
+}
+
+function isKeySet(value: unknown): value is KeySet {
+  const candidate = value as Partial<KeySet> | null;
+  return typeof candidate === 'object' && candidate !== null && typeof candidate.getKey === 'function' && typeof candidate.resolveKey === 'function' && typeof candidate.onKeyRemoved === 'function';
+}
+
+function audienceList(value: unknown, name: string): string[] {
+  const list = typeof value === 'string' ? [value] : value;
+  if (!Array.isArray(list) || list.length === 0 || !list.every((aud) => typeof aud === 'string' && aud.length > 0)) {
+    throw new TypeError(`option \`${name}\` must be a non-empty string or a non-empty array of them`);
+  }
+  return list as string[];
+}
+
+function typOption(value: string | readonly string[] | false | undefined): ReadonlySet<string> | undefined {
+  if (value === false) return undefined;
+  const list = value === undefined ? DEFAULT_TYP : typeof value === 'string' ? [value] : value;
+  if (!Array.isArray(list) || list.length === 0 || !list.every((typ) => typeof typ === 'string' && typ.length > 0)) {
+    throw new TypeError('option `typ` must be a non-empty string, a non-empty array of them, or false');
+  }
+  return new Set(list.map((typ: string) => typ.toLowerCase()));
+}
+
+function seconds(value: unknown, name: string, min: number): number {
+  if (typeof value !== 'number' || !Number.isFinite(value) || value < min || value > 31_536_000) {
+    throw new TypeError(`option \`${name}\` must be a number of seconds from ${min} to 31536000`);
+  }
+  return value;
+}
+
+function integer(value: unknown, name: string, min: number, max: number): number {
+  if (typeof value !== 'number' || !Number.isSafeInteger(value) || value < min || value > max) {
+    throw new TypeError(`option \`${name}\` must be an integer from ${min} to ${max}`);
+  }
+  return value;
+}

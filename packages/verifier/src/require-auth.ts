@@ -1,0 +1,108 @@
+import type { NextFunction, Request, RequestHandler, Response } from 'express';
+import type { AccessTokenVerifierOptions } from './access-token-verifier-options.js';
+import { createAccessTokenVerifier, type VerifiedAccessToken } from './create-access-token-verifier.js';
+import { VerifierError, isVerifierError } from './errors.js';
+import type { RequestAuth } from './express-augment.js';
+import { getToken, type FoundToken, type GetTokenOptions } from './get-token.js';
+import { isAllowedOrigin } from './lib/is-allowed-origin.js';
+
+/** Options of {@link requireAuth}: the verifier's options plus where tokens come from. */
+export type RequireAuthOptions = AccessTokenVerifierOptions &
+  Readonly<{
+    /** Cookie that may carry the access token (httpOnly, e.g. `__Host-access`); without it only the header counts. @default undefined */
+    cookieName?: string;
+    /** Origins (e.g. `https://app.example.com`) allowed to send cookie-authenticated POST/PUT/PATCH/DELETE besides the request's own origin. @default [] */
+    allowedOrigins?: readonly string[];
+    /** When false, a request without any token passes on without `req.auth` (a bad token is still refused). @default true */
+    authRequired?: boolean;
+  }>;
+
+/** The middleware returned by {@link requireAuth}, with the lifecycle of the key caches it created. */
+export type RequireAuthHandler = RequestHandler & {
+  /** Resolves once the key caches created for `jwksUri` hold keys (rejects with the fetch's error). */
+  ready(): Promise<void>;
+  /** Stops the key caches created for `jwksUri`. */
+  close(): Promise<void>;
+};
+
+/** RFC 6265 cookie-name token. */
+const COOKIE_NAME = /^[!#$%&'*+\-.^_`|~0-9A-Za-z]+$/;
+
+/**
+ * Express middleware that verifies the request's access token and sets `req.auth`; refusals go to
+ * `next(err)` as a {@link VerifierError} carrying `status` and `headers` (RFC 6750). Options are
+ * validated here (TypeError naming the option).
+ */
+export function requireAuth(options: RequireAuthOptions): RequireAuthHandler {
+  if (typeof options !== 'object' || options === null) throw new TypeError('options must be an object');
+  const { cookieName, authRequired = true } = options;
+  if (cookieName !== undefined && (typeof cookieName !== 'string' || !COOKIE_NAME.test(cookieName))) {
+    throw new TypeError('option `cookieName` must be a cookie name (RFC 6265 token)');
+  }
+  if (typeof authRequired !== 'boolean') throw new TypeError('option `authRequired` must be a boolean');
+  const allowedOrigins = new Set(originList(options.allowedOrigins));
+  const { cookieName: _c, allowedOrigins: _a, authRequired: _r, ...verifierOptions } = options;
+  const verifier = createAccessTokenVerifier(verifierOptions);
+  const realm = options.realm;
+  const tokenOptions: GetTokenOptions = { cookieName, realm };
+
+  const handler = function requireAuthMiddleware(req: Request, _res: Response, next: NextFunction): void {
+    let found: FoundToken | undefined;
+    let verified: VerifiedAccessToken | Promise<VerifiedAccessToken>;
+    try {
+      found = getToken(req, tokenOptions);
+      if (found === undefined) {
+        if (authRequired) next(new VerifierError('missing_token', { realm }));
+        else next();
+        return;
+      }
+      if (found.source === 'cookie' && !isAllowedOrigin(req, allowedOrigins)) {
+        next(new VerifierError('origin_not_allowed', { realm }));
+        return;
+      }
+      verified = verifier.verifySync(found.token);
+    } catch (error) {
+      next(asVerifierError(error, realm));
+      return;
+    }
+    if (verified instanceof Promise) {
+      const token = found;
+      verified.then(
+        (result) => {
+          req.auth = toRequestAuth(result, token);
+          next();
+        },
+        (error: unknown) => next(asVerifierError(error, realm)),
+      );
+      return;
+    }
+    req.auth = toRequestAuth(verified, found);
+    next();
+  };
+  return Object.assign(handler, { ready: () => verifier.ready(), close: () => verifier.close() });
+}
+
+function toRequestAuth(result: VerifiedAccessToken, found: FoundToken): RequestAuth {
+  return { claims: result.claims, token: found.token, source: found.source, kid: result.kid, issuer: result.issuer, scopes: result.scopes };
+}
+
+function asVerifierError(error: unknown, realm: string | undefined): VerifierError {
+  return isVerifierError(error) ? error : new VerifierError('invalid_token', { realm, cause: error });
+}
+
+function originList(value: readonly string[] | undefined): string[] {
+  if (value === undefined) return [];
+  if (!Array.isArray(value)) throw new TypeError('option `allowedOrigins` must be an array of origins');
+  return value.map((origin: unknown, index) => {
+    let parsed: URL | undefined;
+    try {
+      parsed = typeof origin === 'string' ? new URL(origin) : undefined;
+    } catch {
+      parsed = undefined;
+    }
+    if (parsed === undefined || parsed.origin !== origin || (parsed.protocol !== 'https:' && parsed.protocol !== 'http:')) {
+      throw new TypeError(`option \`allowedOrigins[${index}]\` must be an origin such as https://app.example.com (scheme, host, optional port; no path or trailing slash)`);
+    }
+    return origin;
+  });
+}
