@@ -1,2 +1,4 @@
-// Placeholder until the examples issue: replaced by the multi-service demo runner.
-console.log('jwks-kit demo: the multi-service examples are not built yet.');
+import { runDemo } from './demo/run-demo.js';
+
+// `pnpm demo [--once]`: the three example services and a guided tour (see the README).
+process.exit(await runDemo(process.argv.slice(2)));

@@ -1,0 +1,36 @@
+import { readAuthConfig, type AuthConfig } from '../auth-service/src/config.js';
+import { readOrdersConfig, type OrdersConfig } from '../orders-service/src/config.js';
+import { readProfileConfig, type ProfileConfig } from '../profile-service/src/config.js';
+import type { Env } from '../shared/src/env.js';
+
+/** What the demo runner does, from its command line and environment. */
+export type DemoConfig = Readonly<{
+  /** `--once`: walk the tour, stop everything, exit 0 only if every step behaved. */
+  once: boolean;
+  /** The environment handed to the services: the caller's, plus demo-friendly timings where unset. */
+  serviceEnv: Env;
+  auth: AuthConfig;
+  orders: OrdersConfig;
+  profile: ProfileConfig;
+}>;
+
+/**
+ * Short windows so that the tour can show key rotation and refresh-token reuse within seconds:
+ * verifiers cache the JWKS for at most 2 s (so a next key may sign ~4 s after it was published),
+ * and concurrent refreshes share a successor for 1 s. Production keeps the minutes-long defaults.
+ */
+const DEMO_TIMINGS = { JWKS_MAX_AGE_SECONDS: '2', REFRESH_GRACE_MS: '1000' } as const;
+
+/** Reads `--once` and the services' configuration; throws on an unknown argument or a bad variable. */
+export function readDemoConfig(argv: readonly string[], env: Env = process.env): DemoConfig {
+  const unknown = argv.filter((arg) => arg !== '--once' && arg !== '--');
+  if (unknown.length > 0) throw new Error(`unknown argument ${JSON.stringify(unknown[0])}; usage: pnpm demo [--once]`);
+  const serviceEnv: Env = { ...DEMO_TIMINGS, ...Object.fromEntries(Object.entries(env).filter(([, v]) => v !== undefined && v !== '')) };
+  return {
+    once: argv.includes('--once'),
+    serviceEnv,
+    auth: readAuthConfig(serviceEnv),
+    orders: readOrdersConfig(serviceEnv),
+    profile: readProfileConfig(serviceEnv),
+  };
+}

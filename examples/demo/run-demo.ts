@@ -1,0 +1,69 @@
+import { readDemoConfig } from './config.js';
+import { runEmbedded } from './run-embedded.js';
+import { runProcesses } from './run-processes.js';
+import type { RunningDemo } from './running-demo.js';
+import { runTour } from './tour.js';
+
+/** Starts the services, walks the tour, and either exits (`--once`) or keeps running until Ctrl-C. Resolves the exit code. */
+export async function runDemo(argv: readonly string[], log: (line: string) => void = console.log): Promise<number> {
+  let config;
+  try {
+    config = readDemoConfig(argv);
+  } catch (error) {
+    log(`demo: ${(error as Error).message}`);
+    return 2;
+  }
+  const redis = config.auth.redisUrl;
+  log(
+    redis
+      ? `Starting three services as separate processes, agreeing through Redis at ${redis} …`
+      : 'Starting three services in this process, sharing embedded in-memory stores (set REDIS_URL for separate processes) …',
+  );
+  let demo: RunningDemo;
+  try {
+    demo = redis ? await runProcesses(config, log) : await runEmbedded(config);
+  } catch (error) {
+    log(`demo: could not start the services: ${(error as Error).message}`);
+    return 1;
+  }
+  const authUrl = `http://127.0.0.1:${config.auth.port}`;
+  const ordersUrl = `http://127.0.0.1:${config.orders.port}`;
+  const profileUrl = `http://127.0.0.1:${config.profile.port}`;
+  log('');
+  log(`  auth service     ${authUrl}   (web page, /token, /.well-known/jwks.json)`);
+  log(`  orders service   ${ordersUrl}   (GET/POST /orders)`);
+  log(`  profile service  ${profileUrl}   (GET /me)`);
+  log('');
+  log('Tour:');
+  const result = await runTour({
+    authUrl,
+    ordersUrl,
+    profileUrl,
+    mintExpiredToken: demo.mintExpiredToken,
+    refreshGraceMs: config.auth.refreshGraceMs,
+    log,
+  });
+  log('');
+  log(`Tour: ${result.passed} steps as expected, ${result.failed} not.`);
+  if (config.once) {
+    await demo.stop();
+    return result.failed === 0 ? 0 : 1;
+  }
+  log(`Open ${authUrl} in a browser (alice / alice-pass, bob / bob-pass, admin / admin-pass). Ctrl-C stops the demo.`);
+  return new Promise<number>((resolve) => {
+    const onSignal = () => {
+      process.off('SIGINT', onSignal);
+      process.off('SIGTERM', onSignal);
+      log('\nStopping …');
+      demo.stop().then(
+        () => resolve(0),
+        (error: unknown) => {
+          log(`demo: stop failed: ${(error as Error).message}`);
+          resolve(1);
+        },
+      );
+    };
+    process.on('SIGINT', onSignal);
+    process.on('SIGTERM', onSignal);
+  });
+}
