@@ -2,7 +2,7 @@ import { createPrivateKey, type KeyObject } from 'node:crypto';
 import type { RsaPrivateJwk } from './import-private-key.js';
 import { IssuerError } from './issuer-error.js';
 import type { KeyState, KeyStore, StoredKeySet } from './key-store.js';
-import { addKey, applyDueTransitions, missingKey, rotateKeys, type KeyTiming } from './key-ring.js';
+import { addKey, applyDueTransitions, missingKey, removeKey, rotateKeys, type KeyTiming } from './key-ring.js';
 import { generateRsaKey } from './lib/generate-key.js';
 import { toPublicJwk, type PublicJwk } from './lib/public-jwk.js';
 
@@ -93,6 +93,12 @@ export interface KeyRing {
   rotate(options?: RotateOptions): Promise<void>;
   /** Publishes a key you bring as the next key (replacing the generated next key). */
   addKey(key: RsaPrivateJwk): Promise<void>;
+  /**
+   * Withdraws a retired (or next) key from the JWKS at once, e.g. a compromised key after
+   * `rotate({ force: true })`; tokens it signed stop verifying once verifiers refresh.
+   * Refuses the active key (`ERR_INVALID_KEY`) and unknown kids (`ERR_UNKNOWN_KEY`).
+   */
+  removeKey(kid: string): Promise<void>;
   /** Re-reads the store (after another process or the CLI changed it). */
   reload(): Promise<void>;
   /** Re-reads the store and applies the transitions due now (what the scheduler runs). */
@@ -226,6 +232,7 @@ export async function createKeyRing(options: KeyRingOptions): Promise<KeyRing> {
     keys: () => infos,
     rotate: (rotateOptions = {}) => serial(() => update((set) => rotateKeys(set, now(), timing, rotateOptions.force === true))),
     addKey: (key) => serial(() => update((set) => addKey(set, key, 'next', now(), timing))),
+    removeKey: (kid) => serial(() => update((set) => removeKey(set, kid))),
     reload: () =>
       serial(async () => {
         const set = await store.load();

@@ -6,8 +6,6 @@ export { createFileKeyStore } from './file-key-store.js';
 export type { FileKeyStoreOptions } from './file-key-store.js';
 export { importPrivateKey, MIN_RSA_MODULUS_BITS } from './import-private-key.js';
 export type { RsaPrivateJwk } from './import-private-key.js';
-export { applyDueTransitions, rotateKeys, missingKey, addKey } from './key-ring.js';
-export type { KeyTiming, Transition } from './key-ring.js';
 export { createKeyRing } from './create-key-ring.js';
 export type { KeyRing, KeyRingOptions, KeyInfo, SigningKey, PublicJwk, PublicJwks, RotateOptions } from './create-key-ring.js';
 export { createAccessTokenSigner, RESERVED_CLAIMS } from './sign-access-token.js';

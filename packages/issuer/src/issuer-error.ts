@@ -6,6 +6,7 @@ export type IssuerErrorCode =
   | 'ERR_KEY_FILE_LOCKED'
   | 'ERR_INVALID_KEY'
   | 'ERR_KEY_TOO_SMALL'
+  | 'ERR_UNKNOWN_KEY'
   | 'ERR_NO_ACTIVE_KEY'
   | 'ERR_NO_NEXT_KEY'
   | 'ERR_NEXT_KEY_NOT_READY'

@@ -88,6 +88,17 @@ export function addKey(set: StoredKeySet, jwk: RsaPrivateJwk, state: 'active' | 
   return { keys: [...set.keys.filter((k) => state !== 'next' || k.state !== 'next'), key] };
 }
 
+/**
+ * Withdraws a next or retired key at once (a retired key's tokens stop verifying once verifiers
+ * refresh: for a compromised key). The active key cannot be removed: rotate first.
+ */
+export function removeKey(set: StoredKeySet, kid: string): StoredKeySet {
+  const key = set.keys.find((k) => k.kid === kid);
+  if (!key) throw new IssuerError('ERR_UNKNOWN_KEY', `key ${kid} is not in the key ring`);
+  if (key.state === 'active') throw new IssuerError('ERR_INVALID_KEY', `key ${kid} is the active key: rotate before removing it`);
+  return { keys: set.keys.filter((k) => k.kid !== kid) };
+}
+
 function promote(set: StoredKeySet, now: number, timing: KeyTiming): StoredKeySet {
   return {
     keys: set.keys.map((key): StoredKey => {

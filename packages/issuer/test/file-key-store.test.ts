@@ -153,5 +153,15 @@ describe('createFileKeyStore', () => {
       for (const token of [a.token, b.token, rotated.token]) await jwtVerify(token, createLocalJWKSet(later.jwks));
       expect((await stat(file)).mode & 0o777).toBe(0o600);
     });
+
+    it('a running issuer picks up a rotation made by another process on reload()', async () => {
+      const file = fresh('running.json');
+      const ring = await createKeyRing({ ...ringOptions, store: createFileKeyStore({ path: file }) });
+      const rotated = await spawnIssuer(file, 'rotate');
+      expect(ring.signingKey().kid).not.toBe(rotated.kid);
+      await ring.reload();
+      expect(ring.signingKey().kid).toBe(rotated.kid);
+      expect(JSON.parse(JSON.stringify(ring.publicJwks()))).toEqual(rotated.jwks);
+    });
   });
 });

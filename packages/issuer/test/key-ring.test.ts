@@ -1,5 +1,5 @@
 import { createClock } from '@jwks-kit/test-kit';
-import { createKeyRing, createMemoryKeyStore, IssuerError, type KeyRing, type KeyRingOptions } from '../src/index.js';
+import { createKeyRing, createMemoryKeyStore, IssuerError, type KeyRing, type KeyRingOptions, type KeyStore } from '../src/index.js';
 
 const MINUTE = 60_000;
 const HOUR = 60 * MINUTE;
@@ -172,5 +172,48 @@ describe('createKeyRing', () => {
   it('throws IssuerError instances', async () => {
     const ring = await createKeyRing({ ...base, store: createMemoryKeyStore() });
     await expect(ring.rotate()).rejects.toBeInstanceOf(IssuerError);
+  });
+
+  it('removeKey() withdraws a retired key at once, replaces a removed next key, and refuses the active key', async () => {
+    const clock = createClock();
+    const ring = await createKeyRing({ ...base, store: createMemoryKeyStore(), now: clock.now });
+    const compromised = ring.signingKey().kid;
+    await ring.rotate({ force: true });
+    await ring.removeKey(compromised);
+    expect(ring.publicJwks().keys.map((k) => k.kid)).not.toContain(compromised);
+    const next = ring.keys().find((k) => k.state === 'next')!.kid;
+    await ring.removeKey(next);
+    expect(states(ring)).toEqual(['active', 'next']);
+    expect(ring.keys().find((k) => k.state === 'next')!.kid).not.toBe(next);
+    await expect(ring.removeKey(ring.signingKey().kid)).rejects.toMatchObject({ code: 'ERR_INVALID_KEY' });
+    await expect(ring.removeKey('no-such-kid')).rejects.toMatchObject({ code: 'ERR_UNKNOWN_KEY' });
+  });
+
+  it('works over a store that offers only load() and save()', async () => {
+    const inner = createMemoryKeyStore();
+    const store: KeyStore = { load: () => inner.load(), save: (set) => inner.save(set) };
+    const clock = createClock();
+    const ring = await createKeyRing({ ...base, store, now: clock.now });
+    expect((await inner.load())?.keys.map((k) => k.kid).sort()).toEqual(ring.keys().map((k) => k.kid).sort());
+    clock.advance(DAY);
+    await ring.tick();
+    expect((await inner.load())?.keys.map((k) => k.state).sort()).toEqual(['active', 'next', 'retired']);
+  });
+
+  it('reports a failed scheduled tick to error listeners and keeps signing with its keys', async () => {
+    const inner = createMemoryKeyStore();
+    let broken = false;
+    const store: KeyStore = {
+      load: () => (broken ? Promise.reject(new Error('disk gone')) : inner.load()),
+      save: (set) => inner.save(set),
+    };
+    const ring = await createKeyRing({ ...base, store, checkIntervalMs: 10 });
+    const kid = ring.signingKey().kid;
+    broken = true;
+    const failure = new Promise<unknown>((resolve) => ring.on('error', resolve));
+    ring.start();
+    await expect(failure).resolves.toMatchObject({ message: 'disk gone' });
+    ring.stop();
+    expect(ring.signingKey().kid).toBe(kid);
   });
 });
