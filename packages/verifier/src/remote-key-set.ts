@@ -15,7 +15,7 @@ export type RemoteKeySetOptions = Readonly<{
   jwksUri: string | URL;
   /** Pinned algorithms: a key whose `alg` is not listed is skipped; a key without `alg` serves the listed ones. @default ['RS256'] */
   algorithms?: readonly RsaAlgorithm[];
-  /** Lower clamp of the response's `Cache-Control: max-age`, and the cache age when the response gives none. @default 60_000 */
+  /** Lower clamp of the response's `Cache-Control: max-age` (at least 1_000), and the cache age when the response gives none. @default 60_000 */
   minCacheMs?: number;
   /** Upper clamp of `max-age`: bounds how long a withdrawn (compromised) key is still served. @default 600_000 */
   maxCacheMs?: number;

@@ -141,6 +141,19 @@ describe('createRemoteKeySet: cache age', () => {
     expect(server.requests).toHaveLength(2);
   });
 
+  it('refreshes on its own timer, without lookups (real clock)', async () => {
+    const server = await startJwksServer([first.publicJwk]);
+    const keySet = createRemoteKeySet({ jwksUri: server.url, minCacheMs: 1_000, maxCacheMs: 1_000, refreshRatio: 0.05 });
+    open.push({ server, keySet });
+    const events: JwksFetchedEvent[] = [];
+    await new Promise<void>((resolve) => {
+      keySet.on('fetched', (event) => {
+        if (events.push(event) === 2) resolve();
+      });
+    });
+    expect(events.map((event) => event.status)).toEqual([200, 304]);
+  });
+
   it('revalidates with If-None-Match; a 304 keeps the keys and restarts their age', async () => {
     const { keySet, server, clock } = await loaded();
     const etag = server.requests[0]!.headers['if-none-match'];
@@ -342,6 +355,7 @@ describe('createRemoteKeySet: options', () => {
     ['algorithms', { jwksUri: url, algorithms: ['none'] }],
     ['minCacheMs', { jwksUri: url, minCacheMs: -1 }],
     ['minCacheMs', { jwksUri: url, minCacheMs: 700_000 }],
+    ['minCacheMs', { jwksUri: url, minCacheMs: 0 }],
     ['maxCacheMs', { jwksUri: url, maxCacheMs: 1.5 }],
     ['refreshRatio', { jwksUri: url, refreshRatio: 0 }],
     ['cooldownMs', { jwksUri: url, cooldownMs: '30s' }],

@@ -20,6 +20,8 @@ export interface ResolvedRemoteKeySetOptions {
 }
 
 const MAX_TIMER_MS = 2 ** 31 - 1;
+/** Floor of the cache age, so that `max-age=0` cannot turn background refresh into a fetch loop. */
+const MIN_CACHE_MS = 1_000;
 
 /** Validates {@link RemoteKeySetOptions} (TypeError naming the option) and applies the defaults. */
 export function resolveRemoteKeySetOptions(options: RemoteKeySetOptions): ResolvedRemoteKeySetOptions {
@@ -35,8 +37,8 @@ export function resolveRemoteKeySetOptions(options: RemoteKeySetOptions): Resolv
   ) {
     throw new TypeError(`option \`algorithms\` must be a non-empty array of ${RSA_ALGORITHMS.join(', ')}`);
   }
-  const minCacheMs = duration(options.minCacheMs, 60_000, 'minCacheMs', 0);
-  const maxCacheMs = duration(options.maxCacheMs, 600_000, 'maxCacheMs', 1);
+  const minCacheMs = duration(options.minCacheMs, 60_000, 'minCacheMs', MIN_CACHE_MS);
+  const maxCacheMs = duration(options.maxCacheMs, 600_000, 'maxCacheMs', MIN_CACHE_MS);
   if (minCacheMs > maxCacheMs) throw new TypeError('option `minCacheMs` must not exceed `maxCacheMs`');
   const refreshRatio = options.refreshRatio ?? 0.8;
   if (typeof refreshRatio !== 'number' || !(refreshRatio > 0 && refreshRatio <= 1)) {
