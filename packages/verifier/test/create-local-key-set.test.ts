@@ -1,0 +1,63 @@
+import { generateKeyPairSync } from 'node:crypto';
+import { createTestKeyPair, type TestKeyPair } from '@jwks-kit/test-kit';
+import type { JWK } from 'jose';
+import { createLocalKeySet } from '../src/index.js';
+
+let a: TestKeyPair;
+let b: TestKeyPair;
+
+beforeAll(async () => {
+  [a, b] = await Promise.all([createTestKeyPair(), createTestKeyPair()]);
+});
+
+describe('createLocalKeySet', () => {
+  it('serves each key by kid', async () => {
+    const keys = createLocalKeySet({ keys: [a.publicJwk, b.publicJwk] });
+    expect(keys.kids).toEqual([a.kid, b.kid]);
+    expect(keys.getKey(a.kid)).toBeDefined();
+    expect(keys.getKey('nope')).toBeUndefined();
+    await expect(keys.resolveKey(b.kid)).resolves.toBe(keys.getKey(b.kid));
+  });
+
+  it('refuses a set carrying a private member, as a whole', () => {
+    expect(() => createLocalKeySet({ keys: [a.publicJwk, a.privateJwk] })).toThrow(/`jwks\.keys\[1\]\.d` is a private member/);
+    expect(() => createLocalKeySet({ keys: [{ ...a.publicJwk, k: 'c2VjcmV0' }] })).toThrow(/`jwks\.keys\[0\]\.k`/);
+  });
+
+  it.each([
+    [{ kty: 'oct', kid: 'x', k: undefined }, /kty/],
+    [{ kid: undefined }, /kid/],
+    [{ kid: '' }, /kid/],
+    [{ use: 'enc' }, /use/],
+    [{ alg: 'RS512' }, /alg/],
+    [{ alg: 'HS256' }, /alg/],
+    [{ key_ops: ['sign'] }, /key_ops/],
+    [{ n: undefined }, /n and e/],
+    [{ n: 'AQAB' }, /modulus|valid/],
+  ])('refuses a key with %j', (override, message) => {
+    expect(() => createLocalKeySet({ keys: [{ ...a.publicJwk, ...override } as JWK] })).toThrow(message);
+  });
+
+  it('refuses repeated kids, short moduli and a non-set', () => {
+    expect(() => createLocalKeySet({ keys: [a.publicJwk, { ...b.publicJwk, kid: a.kid }] })).toThrow(/repeats a kid/);
+    const small = generateKeyPairSync('rsa', { modulusLength: 1024 }).publicKey.export({ format: 'jwk' });
+    expect(() => createLocalKeySet({ keys: [{ ...small, kid: 'small' }] })).toThrow(/at least 2048 bits/);
+    expect(() => createLocalKeySet({} as { keys: JWK[] })).toThrow(/JWK Set/);
+  });
+
+  it('replaceKeys reports kids that left or changed, and keeps unchanged keys', () => {
+    const keys = createLocalKeySet({ keys: [a.publicJwk, b.publicJwk] });
+    const removed: string[] = [];
+    const unsubscribe = keys.onKeyRemoved((kid) => removed.push(kid));
+    const keptKey = keys.getKey(a.kid);
+    keys.replaceKeys({ keys: [a.publicJwk, { ...a.publicJwk, kid: 'renamed' }] });
+    expect(removed).toEqual([b.kid]);
+    expect(keys.getKey(a.kid)).toBe(keptKey);
+    keys.replaceKeys({ keys: [{ ...b.publicJwk, kid: a.kid }] });
+    expect(removed).toEqual([b.kid, a.kid, 'renamed']);
+    unsubscribe();
+    keys.replaceKeys({ keys: [] });
+    expect(removed).toHaveLength(3);
+    expect(() => keys.replaceKeys({ keys: [a.privateJwk] })).toThrow(TypeError);
+  });
+});
