@@ -1,4 +1,4 @@
-import { open, stat, unlink } from 'node:fs/promises';
+import { open, stat, unlink, utimes } from 'node:fs/promises';
 import { setTimeout as delay } from 'node:timers/promises';
 
 /** How long to wait for a lock, and when a left-over lock file (crashed holder) may be taken over. */
@@ -9,7 +9,8 @@ export interface FileLockTiming {
 
 /**
  * Runs `task` while holding `lockPath`, a lock file created with O_EXCL so that it also excludes
- * other processes. A lock older than `staleMs` is considered abandoned and removed.
+ * other processes. A lock older than `staleMs` is considered abandoned and removed; the holder
+ * touches its lock every `staleMs / 3` so that a slow task (4096-bit key generation) keeps it.
  * Rejects with `Error & { code: 'ELOCKED' }` after `waitMs`.
  */
 export async function withFileLock<T>(lockPath: string, timing: FileLockTiming, task: () => Promise<T>): Promise<T> {
@@ -31,9 +32,15 @@ export async function withFileLock<T>(lockPath: string, timing: FileLockTiming, 
       await delay(10 + Math.floor(Math.random() * 20));
     }
   }
+  const heartbeat = setInterval(() => {
+    const now = new Date();
+    utimes(lockPath, now, now).catch(() => undefined);
+  }, Math.max(1, Math.floor(timing.staleMs / 3)));
+  heartbeat.unref();
   try {
     return await task();
   } finally {
+    clearInterval(heartbeat);
     await unlink(lockPath).catch(() => undefined);
   }
 }
