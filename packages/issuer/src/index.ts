@@ -36,3 +36,10 @@ export type {
 export { jwksHandler } from './jwks-handler.js';
 export { discoveryHandler } from './discovery-handler.js';
 export type { DiscoveryHandlerOptions } from './discovery-handler.js';
+export { setSessionCookies, clearSessionCookies, sessionCookieNames, isSecureRequest } from './session-cookies.js';
+export type { SetSessionCookiesOptions, SessionCookieNames } from './session-cookies.js';
+export { sendSessionGrant } from './session-grant-response.js';
+export type { SendSessionGrantOptions } from './session-grant-response.js';
+export type { SessionHandlerOptions } from './session-handler-options.js';
+export { createRefreshHandler } from './session-refresh-handler.js';
+export { createLogoutHandler } from './session-logout-handler.js';
