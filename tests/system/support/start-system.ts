@@ -1,0 +1,101 @@
+import { mkdtemp, rm } from 'node:fs/promises';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { freePort } from '@jwks-kit/test-kit';
+import type { KeyRing } from '@jwks-kit/issuer';
+import { openKeyRing } from '../../../examples/auth-service/src/open-key-ring.js';
+import { readDemoConfig } from '../../../examples/demo/config.js';
+import { runProcesses } from '../../../examples/demo/run-processes.js';
+
+/** Options of {@link startSystem}. */
+export type StartSystemOptions = Readonly<{
+  /** `REDIS_URL` of the three processes; unset → each process has its own in-memory stores. */
+  redisUrl?: string;
+  /** Keys directory to reuse (issuer restart); a fresh temp directory otherwise. */
+  keysDir?: string;
+  /** Extra environment of the three processes (e.g. `JWKS_MAX_AGE_SECONDS`). */
+  env?: Readonly<Record<string, string>>;
+}>;
+
+/** Auth, orders and profile services running as three real processes (the demo's process runner). */
+export type RunningSystem = Readonly<{
+  authUrl: string;
+  ordersUrl: string;
+  profileUrl: string;
+  /** The `iss` of every token. */
+  issuer: string;
+  keysDir: string;
+  /** The issuer's key ring opened on the same key file in this process (reload() before reading after a rotation). */
+  keyRing: KeyRing;
+  /** Output lines of the three processes, prefixed with their names. */
+  output: readonly string[];
+  /** Stops the three processes (the keys directory stays; see `removeKeys`). */
+  stop: () => Promise<void>;
+  /** Deletes the keys directory when this call created it. */
+  removeKeys: () => Promise<void>;
+}>;
+
+/**
+ * Starts the example services as separate processes on free ports, through the demo's own process
+ * runner (`runProcesses`): the auth service first (it creates the key file), then orders and profile,
+ * each answering `/healthz` before this resolves.
+ */
+export async function startSystem(options: StartSystemOptions = {}): Promise<RunningSystem> {
+  const ownKeys = options.keysDir === undefined;
+  const keysDir = options.keysDir ?? join(await mkdtemp(join(tmpdir(), 'jwks-kit-system-')), 'keys');
+  const [authPort, ordersPort, profilePort] = [await freePort(), await freePort(), await freePort()];
+  const env: Record<string, string> = {
+    AUTH_PORT: String(authPort),
+    ORDERS_PORT: String(ordersPort),
+    PROFILE_PORT: String(profilePort),
+    KEYS_DIR: keysDir,
+    ...(options.redisUrl ? { REDIS_URL: options.redisUrl } : {}),
+    ...options.env,
+  };
+  // The children inherit process.env: keep a developer's REDIS_URL or ISSUER_URL out of them.
+  const inherited = { ...process.env };
+  delete inherited.REDIS_URL;
+  delete inherited.ISSUER_URL;
+  const config = readDemoConfig([], { ...inherited, ...env });
+  const output: string[] = [];
+  const saved = { REDIS_URL: process.env.REDIS_URL, ISSUER_URL: process.env.ISSUER_URL };
+  delete process.env.REDIS_URL;
+  delete process.env.ISSUER_URL;
+  let demo;
+  try {
+    demo = await runProcesses(config, (line) => output.push(line));
+  } finally {
+    for (const [name, value] of Object.entries(saved)) if (value !== undefined) process.env[name] = value;
+  }
+  const keyRing = await openKeyRing(config.auth);
+  return {
+    authUrl: `http://127.0.0.1:${authPort}`,
+    ordersUrl: `http://127.0.0.1:${ordersPort}`,
+    profileUrl: `http://127.0.0.1:${profilePort}`,
+    issuer: config.auth.issuerUrl,
+    keysDir,
+    keyRing,
+    output,
+    stop: () => demo.stop(),
+    removeKeys: async () => {
+      if (ownKeys) await rm(join(keysDir, '..'), { recursive: true, force: true });
+    },
+  };
+}
+
+/** Tokens of a password grant at the auth service's `/token`. */
+export type TokenSet = Readonly<{ accessToken: string; refreshToken: string }>;
+
+/** Logs a demo user in with the password grant (`POST /token`), as a CLI client would. */
+export async function login(authUrl: string, username: string, password = `${username}-pass`): Promise<TokenSet> {
+  const res = await fetch(`${authUrl}/token`, {
+    method: 'POST',
+    headers: { 'content-type': 'application/x-www-form-urlencoded' },
+    body: new URLSearchParams({ grant_type: 'password', username, password }).toString(),
+  });
+  const body = (await res.json()) as { access_token?: unknown; refresh_token?: unknown };
+  if (res.status !== 200 || typeof body.access_token !== 'string' || typeof body.refresh_token !== 'string') {
+    throw new Error(`login of ${username} answered ${res.status}`);
+  }
+  return { accessToken: body.access_token, refreshToken: body.refresh_token };
+}
