@@ -107,7 +107,7 @@ export interface KeyRing {
   start(): void;
   /** Stops the scheduler. */
   stop(): void;
-  /** Subscribes to changes of the published set; returns the unsubscribe function. */
+  /** Subscribes to changes of the published set; returns the unsubscribe function. A throwing listener is reported to error listeners. */
   on(event: 'change', listener: () => void): () => void;
   /** Subscribes to failures of scheduled ticks (the ring keeps its current keys and retries). */
   on(event: 'error', listener: (error: unknown) => void): () => void;
@@ -173,7 +173,13 @@ export async function createKeyRing(options: KeyRingOptions): Promise<KeyRing> {
     );
     fingerprint = next;
     version += 1;
-    for (const listener of changeListeners) listener();
+    for (const listener of changeListeners) {
+      try {
+        listener();
+      } catch (error) {
+        for (const onError of errorListeners) onError(error);
+      }
+    }
   };
 
   const serial = <T>(task: () => Promise<T>): Promise<T> => {

@@ -5,6 +5,7 @@ import { dirname, join } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { promisify } from 'node:util';
 import { createLocalJWKSet, jwtVerify } from 'jose';
+import { createClock } from '@jwks-kit/test-kit';
 import { createFileKeyStore, createKeyRing, type KeyStore, type StoredKeySet } from '../src/index.js';
 
 const run = promisify(execFile);
@@ -123,6 +124,21 @@ describe('createFileKeyStore', () => {
     const [a, b] = await Promise.all(stores.map((store) => createKeyRing({ ...ringOptions, store })));
     expect(b!.publicJwks()).toEqual(a!.publicJwks());
     expect(b!.signingKey().kid).toBe(a!.signingKey().kid);
+  });
+
+  it('two rings whose schedulers fire at the same instant rotate once, to the same key', async () => {
+    const file = fresh('scheduled.json');
+    const clock = createClock();
+    const options = { ...ringOptions, rotationIntervalMs: 86_400_000, now: clock.now };
+    const a = await createKeyRing({ ...options, store: createFileKeyStore({ path: file }) });
+    const b = await createKeyRing({ ...options, store: createFileKeyStore({ path: file }) });
+    const next = a.keys().find((k) => k.state === 'next')!.kid;
+    clock.advance(86_400_000);
+    await Promise.all([a.tick(), b.tick()]);
+    expect(a.signingKey().kid).toBe(next);
+    expect(b.signingKey().kid).toBe(next);
+    expect(b.publicJwks()).toEqual(a.publicJwks());
+    expect(a.keys().map((k) => k.state).sort()).toEqual(['active', 'next', 'retired']);
   });
 
   it('rejects a missing path with a TypeError naming it', () => {

@@ -101,6 +101,19 @@ describe('createKeyRing', () => {
     expect(calls).toBe(1);
   });
 
+  it('reports a throwing change listener to error listeners without failing the change', async () => {
+    const ring = await createKeyRing({ ...base, store: createMemoryKeyStore() });
+    const errors: unknown[] = [];
+    ring.on('error', (error) => errors.push(error));
+    ring.on('change', () => {
+      throw new Error('listener bug');
+    });
+    const before = ring.signingKey().kid;
+    await ring.rotate({ force: true });
+    expect(ring.signingKey().kid).not.toBe(before);
+    expect(errors).toEqual([new Error('listener bug')]);
+  });
+
   it('derives the JWKS max-age from the verifiers cache age, below the pre-publication window', async () => {
     const ring = await createKeyRing({ ...base, store: createMemoryKeyStore() });
     expect(ring.jwksCacheMaxAgeSeconds).toBe(600);
