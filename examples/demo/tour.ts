@@ -121,7 +121,7 @@ export async function runTour(options: TourOptions): Promise<TourResult> {
       expectReply(await eventually('GET', `${ordersUrl}/orders`, refreshed.access_token, 401)),
     );
     await step('… and profile rejects it too', '401 token_revoked', async () => expectReply(await eventually('GET', `${profileUrl}/me`, refreshed.access_token, 401)));
-    await step('… and the refresh token issued by the rotation is dead', '401 invalid_grant', async () =>
+    await step('… and the refresh token issued by the rotation is dead', '401 refresh_token_invalid', async () =>
       expectReply(await send('POST', `${authUrl}/token`, { form: { grant_type: 'refresh_token', refresh_token: refreshed.refresh_token } })),
     );
   }
@@ -162,7 +162,7 @@ export async function runTour(options: TourOptions): Promise<TourResult> {
       await step('her logged-out access token is rejected', '401 token_revoked', async () =>
         expectReply(await eventually('GET', `${ordersUrl}/orders`, after.access_token, 401)),
       );
-      await step('her logged-out refresh token is rejected', '401 invalid_grant', async () =>
+      await step('her logged-out refresh token is rejected', '401 refresh_token_invalid', async () =>
         expectReply(await send('POST', `${authUrl}/token`, { form: { grant_type: 'refresh_token', refresh_token: after.refresh_token } })),
       );
     }

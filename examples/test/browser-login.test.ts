@@ -87,7 +87,7 @@ describe('the web page in a real browser (Chromium, headless)', () => {
     // The tokens exist as cookies, but httpOnly: the page's JavaScript cannot read them.
     const cookies = await context.cookies();
     const names = cookies.map((c) => c.name).sort();
-    expect(names).toEqual(['access_token', 'refresh_token']);
+    expect(names).toEqual(['__Host-access_token', '__Secure-refresh_token']);
     expect(cookies.every((c) => c.httpOnly)).toBe(true);
     const visible = String(await page.evaluate('document.cookie'));
     expect(visible).not.toContain('access_token');
@@ -95,11 +95,11 @@ describe('the web page in a real browser (Chromium, headless)', () => {
     for (const c of cookies) expect(visible).not.toContain(c.value);
 
     // The access token expires (the services' clock moves past exp + leeway); the page refreshes once and retries.
-    const before = cookies.find((c) => c.name === 'access_token')!.value;
+    const before = cookies.find((c) => c.name === '__Host-access_token')!.value;
     clock.advance((TTL_SECONDS + 10) * 1000);
     await page.click('#get-me');
     await status().filter({ hasText: 'GET /me (after refresh) → 200' }).waitFor();
-    const after = (await context.cookies()).find((c) => c.name === 'access_token')!.value;
+    const after = (await context.cookies()).find((c) => c.name === '__Host-access_token')!.value;
     expect(after).not.toBe(before);
 
     await page.click('#logout');

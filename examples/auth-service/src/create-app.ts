@@ -3,14 +3,15 @@ import cookieParser from 'cookie-parser';
 import express, { type Express, type NextFunction, type Request, type RequestHandler, type Response } from 'express';
 import type { Denylist } from '@jwks-kit/denylist';
 import {
+  clearSessionCookies,
   createAccessTokenSigner,
+  createRefreshHandler,
   createRefreshTokenService,
   discoveryHandler,
   IssuerError,
   jwksHandler,
-  RefreshTokenError,
+  sendSessionGrant,
   type KeyRing,
-  type RefreshTokenGrant,
   type RefreshTokenStore,
 } from '@jwks-kit/issuer';
 import { authErrorHandler, createLocalKeySet, requireAuth, requireScopes } from '@jwks-kit/verifier';
@@ -50,7 +51,6 @@ export type AuthAppDeps = Readonly<{
   log?: (message: string) => void;
 }>;
 
-const REFRESH_COOKIE = 'refresh_token';
 const REFRESH_PATH = '/refresh';
 const WEB_DIR = fileURLToPath(new URL('../../web/', import.meta.url));
 
@@ -59,20 +59,6 @@ const asyncRoute =
   (req, res, next: NextFunction) => {
     handler(req, res).catch(next);
   };
-
-function refreshFailure(error: unknown): unknown {
-  if (!(error instanceof RefreshTokenError)) return error;
-  switch (error.code) {
-    case 'ERR_REFRESH_TOKEN_REUSED':
-      return new HttpError(401, { error: 'invalid_grant', code: 'refresh_token_reused', description: 'The refresh token was already used; every session of this user was revoked.' });
-    case 'ERR_REFRESH_TOKEN_EXPIRED':
-      return new HttpError(401, { error: 'invalid_grant', code: 'refresh_token_expired', description: 'The session has expired; log in again.' });
-    case 'ERR_REFRESH_STORE_UNAVAILABLE':
-      return new HttpError(503, { error: 'temporarily_unavailable', description: 'Sessions are temporarily unavailable.', headers: { 'Retry-After': '5' } });
-    default:
-      return new HttpError(401, { error: 'invalid_grant', description: 'The refresh token is not valid.' });
-  }
-}
 
 /**
  * The auth service: password login (cookies for the page, JSON for clients), refresh rotation with
@@ -112,25 +98,10 @@ export function createApp(deps: AuthAppDeps): Express {
     now,
   });
   const sameOrigin = requireSameOrigin(deps.allowedOrigins);
-  const cookieBase = { httpOnly: true, secure: true, sameSite: 'lax' as const };
-
-  const setCookies = (res: Response, grant: RefreshTokenGrant) => {
-    res.cookie(ACCESS_COOKIE, grant.accessToken, { ...cookieBase, path: '/', maxAge: grant.accessTokenExp * 1000 - now() });
-    res.cookie(REFRESH_COOKIE, grant.refreshToken, { ...cookieBase, sameSite: 'strict', path: REFRESH_PATH, maxAge: grant.refreshTokenExpiresAt - now() });
-  };
-  const clearCookies = (res: Response) => {
-    res.clearCookie(ACCESS_COOKIE, { ...cookieBase, path: '/' });
-    res.clearCookie(REFRESH_COOKIE, { ...cookieBase, sameSite: 'strict', path: REFRESH_PATH });
-  };
-  const tokenResponse = (res: Response, grant: RefreshTokenGrant, scope: string | undefined) => {
-    res.set('Cache-Control', 'no-store').json({
-      access_token: grant.accessToken,
-      token_type: 'Bearer',
-      expires_in: grant.accessTokenExp - Math.floor(now() / 1000),
-      refresh_token: grant.refreshToken,
-      scope,
-    });
-  };
+  // Cookies are always Secure with prefixed names: browsers accept them over https and from http://localhost or 127.0.0.1.
+  const cookies = { refreshPath: REFRESH_PATH, secure: true } as const;
+  // Browsers send the refresh cookie (Path=/refresh); CLI clients send refresh_token in the body and get JSON.
+  const refresh = createRefreshHandler(sessions, { ...cookies, allowedOrigins: deps.allowedOrigins, now });
   const checkPassword = async (req: Request) => {
     const { username, password } = parseCredentials(req.body);
     const ip = req.ip ?? 'unknown';
@@ -174,48 +145,26 @@ export function createApp(deps: AuthAppDeps): Express {
     asyncRoute(async (req, res) => {
       const user = await checkPassword(req);
       const grant = await sessions.start({ sub: user.username, scope: user.scope, clientId: 'web' });
-      setCookies(res, grant);
-      res.set('Cache-Control', 'no-store').json({ sub: user.username, scope: user.scope, expires_at: grant.accessTokenExp });
+      sendSessionGrant(res, grant, { mode: 'cookie', ...cookies, nowMs: now() });
     }),
   );
 
-  app.post(
-    '/token',
-    asyncRoute(async (req, res) => {
-      const body = (req.body ?? {}) as Record<string, unknown>;
-      if (body.grant_type === 'password') {
-        const user = await checkPassword(req);
-        tokenResponse(res, await sessions.start({ sub: user.username, scope: user.scope, clientId: 'cli' }), user.scope);
-        return;
-      }
-      if (body.grant_type === 'refresh_token') {
-        if (typeof body.refresh_token !== 'string') throw new HttpError(400, { error: 'invalid_request', description: 'refresh_token is required.' });
-        const grant = await sessions.rotate(body.refresh_token).catch((error: unknown) => {
-          throw refreshFailure(error);
-        });
-        tokenResponse(res, grant, undefined);
-        return;
-      }
-      throw new HttpError(400, { error: 'unsupported_grant_type', description: 'grant_type must be password or refresh_token.' });
-    }),
-  );
+  app.post('/token', (req, res, next) => {
+    const grantType = (req.body as Record<string, unknown> | undefined)?.grant_type;
+    if (grantType === 'refresh_token') {
+      refresh(req, res, next);
+      return;
+    }
+    if (grantType !== 'password') {
+      next(new HttpError(400, { error: 'unsupported_grant_type', description: 'grant_type must be password or refresh_token.' }));
+      return;
+    }
+    checkPassword(req)
+      .then(async (user) => sendSessionGrant(res, await sessions.start({ sub: user.username, scope: user.scope, clientId: 'cli' }), { mode: 'json', ...cookies, nowMs: now() }))
+      .catch(next);
+  });
 
-  app.post(
-    REFRESH_PATH,
-    sameOrigin,
-    asyncRoute(async (req, res) => {
-      const presented: unknown = req.cookies?.[REFRESH_COOKIE];
-      if (typeof presented !== 'string') throw new HttpError(401, { error: 'invalid_grant', description: 'The refresh token is not valid.' });
-      try {
-        const grant = await sessions.rotate(presented);
-        setCookies(res, grant);
-        res.set('Cache-Control', 'no-store').json({ expires_at: grant.accessTokenExp });
-      } catch (error) {
-        clearCookies(res);
-        throw refreshFailure(error);
-      }
-    }),
-  );
+  app.post(REFRESH_PATH, refresh);
 
   app.post(
     '/logout',
@@ -227,9 +176,9 @@ export function createApp(deps: AuthAppDeps): Express {
       if (typeof jti === 'string' && typeof exp === 'number') await deps.denylist.revoke(jti, exp);
       if (typeof sid === 'string') await sessions.revokeFamily(sid);
       const presented = (req.body as Record<string, unknown> | undefined)?.refresh_token;
-      if (typeof presented === 'string') await sessions.logout(presented).catch(() => false);
-      clearCookies(res);
-      res.status(204).end();
+      if (typeof presented === 'string') await sessions.logout(presented);
+      clearSessionCookies(res, cookies);
+      res.set('Cache-Control', 'no-store').status(204).end();
     }),
   );
 

@@ -1,12 +1,13 @@
 import request from 'supertest';
 import { createMemoryDenylist } from '@jwks-kit/denylist';
-import { createKeyRing, createMemoryKeyStore, createMemoryRefreshTokenStore, type KeyRing } from '@jwks-kit/issuer';
+import { createKeyRing, createMemoryKeyStore, createMemoryRefreshTokenStore, sessionCookieNames, type KeyRing } from '@jwks-kit/issuer';
 import { createClock, type TestClock } from '@jwks-kit/test-kit';
 import { createApp } from '../src/create-app.js';
 import { createLoginRateLimiter } from '../src/login-rate-limiter.js';
 import { createUserDirectory, DEMO_USERS, type UserDirectory } from '../src/users.js';
 
 const ISSUER = 'http://127.0.0.1:4000';
+const { access: ACCESS, refresh: REFRESH } = sessionCookieNames(true);
 const PAGE = ISSUER;
 
 function cookiesOf(res: request.Response): Record<string, string> {
@@ -53,17 +54,17 @@ describe('auth service', () => {
     it('sets the access token in an httpOnly Secure SameSite=Lax cookie and the refresh token in a cookie scoped to /refresh', async () => {
       const res = await request(app).post('/login').set('Origin', PAGE).send({ username: 'alice', password: 'alice-pass' });
       expect(res.status).toBe(200);
-      expect(res.body).toMatchObject({ sub: 'alice', scope: 'orders:read profile:read' });
+      expect(res.body).toMatchObject({ token_type: 'Bearer', expires_in: 300 });
       expect(JSON.stringify(res.body)).not.toMatch(/eyJ/);
       const cookies = cookiesOf(res);
-      expect(cookies.access_token).toMatch(/HttpOnly/);
-      expect(cookies.access_token).toMatch(/Secure/);
-      expect(cookies.access_token).toMatch(/SameSite=Lax/);
-      expect(cookies.access_token).toMatch(/Path=\/;/);
-      expect(cookies.refresh_token).toMatch(/HttpOnly/);
-      expect(cookies.refresh_token).toMatch(/Path=\/refresh/);
-      expect(cookies.refresh_token).toMatch(/SameSite=Strict/);
-      const session = await request(app).get('/session').set('Cookie', `access_token=${valueOf(cookies.access_token)}`);
+      expect(cookies[ACCESS]).toMatch(/HttpOnly/);
+      expect(cookies[ACCESS]).toMatch(/Secure/);
+      expect(cookies[ACCESS]).toMatch(/SameSite=Lax/);
+      expect(cookies[ACCESS]).toMatch(/Path=\/;/);
+      expect(cookies[REFRESH]).toMatch(/HttpOnly/);
+      expect(cookies[REFRESH]).toMatch(/Path=\/refresh/);
+      expect(cookies[REFRESH]).toMatch(/SameSite=Strict/);
+      const session = await request(app).get('/session').set('Cookie', `${ACCESS}=${valueOf(cookies[ACCESS])}`);
       expect(session.status).toBe(200);
       expect(session.body.claims).toMatchObject({ sub: 'alice', iss: ISSUER, scope: 'orders:read profile:read' });
     });
@@ -115,7 +116,7 @@ describe('auth service', () => {
       const res = await passwordGrant('alice', 'alice-pass');
       expect(res.status).toBe(200);
       expect(res.headers['cache-control']).toBe('no-store');
-      expect(res.body).toMatchObject({ token_type: 'Bearer', expires_in: 300, scope: 'orders:read profile:read' });
+      expect(res.body).toMatchObject({ token_type: 'Bearer', expires_in: 300 });
       expect(header(res.body.access_token)).toEqual({ alg: 'RS256', typ: 'at+jwt', kid: keyRing.signingKey().kid });
       expect(res.body.refresh_token).not.toContain('.');
     });
@@ -124,8 +125,10 @@ describe('auth service', () => {
       const unsupported = await request(app).post('/token').type('form').send({ grant_type: 'client_credentials' });
       expect(unsupported.status).toBe(400);
       expect(unsupported.body.error).toBe('unsupported_grant_type');
-      expect((await request(app).post('/token').type('form').send({ grant_type: 'refresh_token' })).status).toBe(400);
-      expect((await refreshGrant('not-a-refresh-token')).status).toBe(401);
+      const missing = await request(app).post('/token').type('form').send({ grant_type: 'refresh_token' });
+      expect(missing.status).toBe(401);
+      expect(missing.body.code).toBe('refresh_token_missing');
+      expect((await refreshGrant('not-a-refresh-token')).body.code).toBe('refresh_token_malformed');
     });
 
     it('rotates refresh tokens; replaying a rotated one revokes every session of the user', async () => {
@@ -160,25 +163,27 @@ describe('auth service', () => {
     it('refreshes from the cookie after the access token expired, then logs out and kills both tokens', async () => {
       const login = await request(app).post('/login').set('Origin', PAGE).send({ username: 'alice', password: 'alice-pass' });
       const first = cookiesOf(login);
-      const access = valueOf(first.access_token);
+      const access = valueOf(first[ACCESS]);
       clock.advance(306_000);
-      const expired = await request(app).get('/session').set('Cookie', `access_token=${access}`);
+      const expired = await request(app).get('/session').set('Cookie', `${ACCESS}=${access}`);
       expect(expired.status).toBe(401);
       expect(expired.body.code).toBe('token_expired');
 
-      const refreshed = await request(app).post('/refresh').set('Origin', PAGE).set('Cookie', `refresh_token=${valueOf(first.refresh_token)}`);
+      const forged = await request(app).post('/refresh').set('Origin', 'http://evil.example').set('Cookie', `${REFRESH}=${valueOf(first[REFRESH])}`);
+      expect(forged.status).toBe(403);
+      const refreshed = await request(app).post('/refresh').set('Origin', PAGE).set('Cookie', `${REFRESH}=${valueOf(first[REFRESH])}`);
       expect(refreshed.status).toBe(200);
       const second = cookiesOf(refreshed);
-      const newAccess = valueOf(second.access_token);
-      expect((await request(app).get('/session').set('Cookie', `access_token=${newAccess}`)).status).toBe(200);
+      const newAccess = valueOf(second[ACCESS]);
+      expect((await request(app).get('/session').set('Cookie', `${ACCESS}=${newAccess}`)).status).toBe(200);
 
-      const out = await request(app).post('/logout').set('Origin', PAGE).set('Cookie', `access_token=${newAccess}`);
+      const out = await request(app).post('/logout').set('Origin', PAGE).set('Cookie', `${ACCESS}=${newAccess}`);
       expect(out.status).toBe(204);
-      expect(cookiesOf(out).access_token).toMatch(/access_token=;/);
-      const after = await request(app).get('/session').set('Cookie', `access_token=${newAccess}`);
+      expect(cookiesOf(out)[ACCESS]).toMatch(/^__Host-access_token=;/);
+      const after = await request(app).get('/session').set('Cookie', `${ACCESS}=${newAccess}`);
       expect(after.status).toBe(401);
       expect(after.body.code).toBe('token_revoked');
-      const dead = await request(app).post('/refresh').set('Cookie', `refresh_token=${valueOf(second.refresh_token)}`);
+      const dead = await request(app).post('/refresh').set('Origin', PAGE).set('Cookie', `${REFRESH}=${valueOf(second[REFRESH])}`);
       expect(dead.status).toBe(401);
     });
 

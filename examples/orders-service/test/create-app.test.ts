@@ -1,7 +1,7 @@
 import request from 'supertest';
 import { createMemoryDenylist, type MemoryDenylist } from '@jwks-kit/denylist';
 import { createClock, type TestClock } from '@jwks-kit/test-kit';
-import { AUDIENCES } from '../../shared/src/audiences.js';
+import { ACCESS_COOKIE, AUDIENCES } from '../../shared/src/audiences.js';
 import { startTestIssuer, type TestIssuer } from '../../test-support/issuer-fixture.js';
 import { createApp } from '../src/create-app.js';
 
@@ -101,20 +101,20 @@ describe('orders service', () => {
 
   it('accepts the access cookie, and refuses a cookie-authenticated POST from a foreign origin', async () => {
     const token = await issuer.sign({ sub: 'carol', scope: 'orders:read orders:write' });
-    const read = await request(app).get('/orders').set('Cookie', `access_token=${token}`).set('Origin', PAGE);
+    const read = await request(app).get('/orders').set('Cookie', `${ACCESS_COOKIE}=${token}`).set('Origin', PAGE);
     expect(read.status).toBe(200);
     expect(read.headers['access-control-allow-origin']).toBe(PAGE);
     expect(read.headers['access-control-allow-credentials']).toBe('true');
-    const csrf = await request(app).post('/orders').set('Cookie', `access_token=${token}`).set('Origin', 'http://evil.example').send({ item: 'milk', quantity: 1 });
+    const csrf = await request(app).post('/orders').set('Cookie', `${ACCESS_COOKIE}=${token}`).set('Origin', 'http://evil.example').send({ item: 'milk', quantity: 1 });
     expect(csrf.status).toBe(403);
     expect(csrf.headers['access-control-allow-origin']).toBeUndefined();
-    const same = await request(app).post('/orders').set('Cookie', `access_token=${token}`).set('Origin', PAGE).send({ item: 'milk', quantity: 1 });
+    const same = await request(app).post('/orders').set('Cookie', `${ACCESS_COOKIE}=${token}`).set('Origin', PAGE).send({ item: 'milk', quantity: 1 });
     expect(same.status).toBe(201);
   });
 
   it('refuses a request carrying both a cookie and a Bearer header with 400', async () => {
     const token = await issuer.sign({ sub: 'alice', scope: 'orders:read' });
-    const res = await request(app).get('/orders').set('Cookie', `access_token=${token}`).set('Authorization', `Bearer ${token}`);
+    const res = await request(app).get('/orders').set('Cookie', `${ACCESS_COOKIE}=${token}`).set('Authorization', `Bearer ${token}`);
     expect(res.status).toBe(400);
   });
 

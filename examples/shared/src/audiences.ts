@@ -1,3 +1,5 @@
+import { sessionCookieNames } from '@jwks-kit/issuer';
+
 /**
  * The `aud` values of the demo: each service accepts only tokens naming it. The auth service puts all
  * three into a browser session's tokens, so one login works for the whole demo; a real deployment
@@ -10,4 +12,4 @@ export const AUDIENCES = {
 } as const;
 
 /** Name of the httpOnly cookie that carries the access token (set by the auth service, read by every service). */
-export const ACCESS_COOKIE = 'access_token';
+export const ACCESS_COOKIE = sessionCookieNames(true).access;
