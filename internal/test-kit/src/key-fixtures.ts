@@ -1,5 +1,8 @@
-import { generateKeyPair, exportJWK, calculateJwkThumbprint, type JWK } from 'jose';
-import type { KeyObject } from 'node:crypto';
+import { exportJWK, calculateJwkThumbprint, type JWK } from 'jose';
+import { generateKeyPair, type KeyObject } from 'node:crypto';
+import { promisify } from 'node:util';
+
+const generateRsaKeyPair = promisify(generateKeyPair);
 
 /** An RSA key pair for tests, with its public JWK (kid = RFC 7638 thumbprint) and private JWK. */
 export interface TestKeyPair {
@@ -14,14 +17,14 @@ export interface TestKeyPair {
 
 /** Generates a fresh RSA key pair (2048 bits unless given) for signing test tokens. */
 export async function createTestKeyPair(modulusLength = 2048): Promise<TestKeyPair> {
-  const { privateKey, publicKey } = await generateKeyPair('RS256', { modulusLength, extractable: true });
+  const { privateKey, publicKey } = await generateRsaKeyPair('rsa', { modulusLength });
   const publicJwk = await exportJWK(publicKey);
   const kid = await calculateJwkThumbprint(publicJwk, 'sha256');
   const privateJwk = { ...(await exportJWK(privateKey)), kid, alg: 'RS256', use: 'sig' };
   return {
     kid,
-    privateKey: privateKey as unknown as KeyObject,
-    publicKey: publicKey as unknown as KeyObject,
+    privateKey,
+    publicKey,
     publicJwk: { kty: publicJwk.kty, n: publicJwk.n, e: publicJwk.e, kid, alg: 'RS256', use: 'sig' },
     privateJwk,
   };
