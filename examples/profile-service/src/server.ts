@@ -6,4 +6,7 @@ import { startProfileService } from './start-profile-service.js';
 const config = readProfileConfig();
 const service = await startProfileService(config);
 console.log(`profile-service: listening on ${service.url} (issuer ${config.issuerUrl}, ${config.redisUrl ? 'Redis' : 'in-memory'} denylist)`);
+if (!config.redisUrl) {
+  console.warn(`profile-service: REDIS_URL is not set: this process has its own in-memory denylist and will not see revocations made by the auth service. Use \`pnpm demo\` (one process) or set REDIS_URL.`);
+}
 runUntilSignal('profile-service', service.close);
