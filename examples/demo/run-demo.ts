@@ -1,14 +1,26 @@
+import type { Env } from '../shared/src/env.js';
 import { readDemoConfig } from './config.js';
 import { runEmbedded } from './run-embedded.js';
 import { runProcesses } from './run-processes.js';
 import type { RunningDemo } from './running-demo.js';
 import { runTour } from './tour.js';
 
+/** Inputs of {@link runDemo}. */
+export type RunDemoOptions = Readonly<{
+  /** Command-line arguments after the script (`--once`). */
+  argv: readonly string[];
+  /** Environment the services are configured from. @default process.env */
+  env?: Env;
+  /** Receives every line of output. @default console.log */
+  log?: (line: string) => void;
+}>;
+
 /** Starts the services, walks the tour, and either exits (`--once`) or keeps running until Ctrl-C. Resolves the exit code. */
-export async function runDemo(argv: readonly string[], log: (line: string) => void = console.log): Promise<number> {
+export async function runDemo(options: RunDemoOptions): Promise<number> {
+  const log = options.log ?? console.log;
   let config;
   try {
-    config = readDemoConfig(argv);
+    config = readDemoConfig(options.argv, options.env);
   } catch (error) {
     log(`demo: ${(error as Error).message}`);
     return 2;

@@ -100,6 +100,16 @@ export async function runTour(options: TourOptions): Promise<TourResult> {
   if (bob) {
     await step('bob GET /orders (profile:read only)', '403 insufficient_scope', async () => expectReply(await send('GET', `${ordersUrl}/orders`, { token: bob.access_token })));
   }
+  const admin = await step('admin logs in', '200', async () => {
+    const reply = await login('admin', 'admin-pass');
+    return { got: describe(reply), value: tokensOf(reply) };
+  });
+  if (admin && bob) {
+    await step('admin revokes every token of bob (POST /admin/revoke {sub})', '200', async () =>
+      expectReply(await send('POST', `${authUrl}/admin/revoke`, { token: admin.access_token, json: { sub: 'bob' } })),
+    );
+    await step('bob GET /me with his revoked token', '401 token_revoked', async () => expectReply(await eventually('GET', `${profileUrl}/me`, bob.access_token, 401)));
+  }
   await step('an expired access token of alice GET /orders', '401 token_expired', async () => {
     const expired = await options.mintExpiredToken('alice', 'orders:read profile:read');
     return expectReply(await send('GET', `${ordersUrl}/orders`, { token: expired }));
@@ -130,10 +140,6 @@ export async function runTour(options: TourOptions): Promise<TourResult> {
   await sleep(1100);
   const before = await step('alice logs in again (a session from before the rotation)', '200', async () => {
     const reply = await login('alice', 'alice-pass');
-    return { got: describe(reply), value: tokensOf(reply) };
-  });
-  const admin = await step('admin logs in', '200', async () => {
-    const reply = await login('admin', 'admin-pass');
     return { got: describe(reply), value: tokensOf(reply) };
   });
   if (admin && before) {

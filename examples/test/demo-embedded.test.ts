@@ -1,0 +1,36 @@
+import { mkdtemp, rm } from 'node:fs/promises';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { freePort } from '@jwks-kit/test-kit';
+import { runDemo } from '../demo/run-demo.js';
+
+describe('pnpm demo --once without Redis (one process, embedded stores)', () => {
+  let dir: string;
+  beforeAll(async () => {
+    dir = await mkdtemp(join(tmpdir(), 'jwks-kit-demo-'));
+  });
+  afterAll(() => rm(dir, { recursive: true, force: true }));
+
+  it('runs the three apps in this process sharing the denylist, and every tour step behaves', async () => {
+    const lines: string[] = [];
+    const env = { AUTH_PORT: String(await freePort()), ORDERS_PORT: String(await freePort()), PROFILE_PORT: String(await freePort()), KEYS_DIR: join(dir, 'keys') };
+    const code = await runDemo({ argv: ['--once'], env, log: (line) => lines.push(line) });
+    const output = lines.join('\n');
+    if (code !== 0) console.log(output);
+    expect(code).toBe(0);
+    expect(output).toContain('in this process, sharing embedded in-memory stores');
+    expect(output).toMatch(/Tour: \d+ steps as expected, 0 not\./);
+    // a revocation made by the auth service is seen by both resource services
+    expect(output).toMatch(/✔ .*orders rejects her token +401 token_revoked/);
+    expect(output).toMatch(/✔ .*profile rejects it too +401 token_revoked/);
+    expect(output).toMatch(/✔ .*bob GET \/me with his revoked token +401 token_revoked/);
+    // stopped: nothing listens any more
+    await expect(fetch(`http://127.0.0.1:${env.AUTH_PORT}/healthz`)).rejects.toThrow();
+  }, 60_000);
+
+  it('refuses an unknown argument with a usage line and exit code 2, starting nothing', async () => {
+    const lines: string[] = [];
+    expect(await runDemo({ argv: ['--onse'], env: {}, log: (line) => lines.push(line) })).toBe(2);
+    expect(lines.join('\n')).toContain('usage: pnpm demo [--once]');
+  });
+});
