@@ -25,8 +25,6 @@ import type { LoadPlan, ParentTokens, ScenarioContext } from './lib/types.js';
 const RESULTS_DIR = fileURLToPath(new URL('./results', import.meta.url));
 const ISSUER = 'https://auth.bench.example';
 const AUDIENCE = 'https://api.bench.example';
-/** Live revocations in Redis during the Redis scenarios and the memory probe. */
-const REVOCATIONS = 100_000;
 
 interface Running {
   readonly def: ScenarioDef;
@@ -44,6 +42,8 @@ async function main(): Promise<void> {
   const machine = machineInfo(pinned);
   log(`${machine.cpuModel}, ${machine.cores} cores, Node ${machine.node}, OpenSSL ${machine.openssl}, pinned: ${pinned}`);
   const selected = selectScenarios(options.only);
+  // Live revocations in Redis during the Redis scenarios and the memory probe.
+  const revocations = options.quick ? 20_000 : 100_000;
 
   const key = await createTestKeyPair();
   const otherKey = await createTestKeyPair();
@@ -66,8 +66,8 @@ async function main(): Promise<void> {
   if (selected.some((s) => s.needsRedis || s.kind === 'probe')) {
     redis = await startRedis({ forceSpawn: true });
     const seedStart = Date.now();
-    await seedRevocations(redis.url, { issuer: ISSUER, keyPrefix, count: REVOCATIONS });
-    log(`seeded ${REVOCATIONS} revocations in Redis in ${((Date.now() - seedStart) / 1000).toFixed(1)} s`);
+    await seedRevocations(redis.url, { issuer: ISSUER, keyPrefix, count: revocations });
+    log(`seeded ${revocations} revocations in Redis in ${((Date.now() - seedStart) / 1000).toFixed(1)} s`);
   }
   const ctx: ScenarioContext = {
     jwksUri: jwks.jwksUri,
@@ -75,13 +75,26 @@ async function main(): Promise<void> {
     audience: AUDIENCE,
     keyPrefix,
     poolSize: options.poolSize,
-    revocations: REVOCATIONS,
+    revocations,
+    memoryDenylistEntries: options.quick ? 200_000 : 1_000_000,
     ...(redis ? { redisUrl: redis.url } : {}),
   };
 
+  const running: Running[] = [];
+  const cleanup = async () => {
+    await Promise.all(running.map((r) => r.server.close()));
+    await redis?.stop();
+    await jwks.close();
+  };
+  // Interrupted (Ctrl-C, timeout): stop the Redis server this run started; children leave by themselves.
+  for (const signal of ['SIGINT', 'SIGTERM'] as const) {
+    process.once(signal, () => {
+      log(`${signal}: stopping`);
+      void cleanup().finally(() => process.exit(130));
+    });
+  }
   const rows = new Map<string, ReportRow>();
   const failures = new Map<string, string>();
-  const running: Running[] = [];
   const probes: ScenarioDef[] = [];
   try {
     for (const def of selected) {
@@ -219,9 +232,7 @@ async function main(): Promise<void> {
     process.stdout.write(renderMarkdown(report));
     log(`wrote ${RESULTS_DIR}/latest.json and latest.md`);
   } finally {
-    await Promise.all(running.map((r) => r.server.close()));
-    await redis?.stop();
-    await jwks.close();
+    await cleanup();
   }
 }
 

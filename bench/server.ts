@@ -30,6 +30,8 @@ async function main(): Promise<void> {
   } else {
     send({ type: 'ready' });
   }
+  // The orchestrator is gone (finished, interrupted or crashed): leave with it.
+  process.on('disconnect', () => process.exit(0));
   process.on('message', (message: ParentMessage) => {
     void (async () => {
       try {
@@ -44,10 +46,8 @@ async function main(): Promise<void> {
           await micro?.close?.();
           server?.closeAllConnections();
           server?.close();
-          process.disconnect();
-          // Let --cpu-prof write its profile, then leave even if a client keeps a socket open.
-          setTimeout(() => process.exit(0), 200).unref();
-          process.exitCode = 0;
+          // process.exit() still lets --cpu-prof write its profile.
+          process.exit(0);
         } else {
           send({ type: 'error', message: `unexpected message ${message.type} for a ${mod.kind} scenario` });
         }

@@ -14,6 +14,8 @@ export interface ScenarioContext {
   readonly poolSize: number;
   /** Live jti revocations seeded in Redis under `keyPrefix` before any scenario starts. */
   readonly revocations: number;
+  /** Live revocations the memory probe puts in a memory denylist (1,000,000; fewer in quick runs). */
+  readonly memoryDenylistEntries: number;
 }
 
 /** A server under test: an Express app answering `GET /` with `{ ok: true }` once authorised. */

@@ -1,6 +1,7 @@
 import express from 'express';
 import { expressjwt } from 'express-jwt';
 import jwksRsa from 'jwks-rsa';
+import { jsonErrorHandler } from '../lib/error-handler.js';
 import type { HttpScenarioModule } from '../lib/types.js';
 
 /** Scenario 6: express-jwt with a jwks-rsa secret provider, as its README configures it. */
@@ -19,6 +20,7 @@ export const scenario: HttpScenarioModule = {
     app.get('/', (_req, res) => {
       res.json({ ok: true });
     });
+    app.use(jsonErrorHandler);
     return app;
   },
 };

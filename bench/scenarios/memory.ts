@@ -2,10 +2,10 @@ import { setImmediate as tick } from 'node:timers/promises';
 import { Redis } from 'ioredis';
 import { createMemoryDenylist } from '@jwks-kit/denylist';
 import { createRedisDenylist } from '@jwks-kit/denylist/redis';
+import { createAccessTokenVerifier } from '@jwks-kit/verifier';
 import type { ProbeScenarioModule } from '../lib/types.js';
 
 const MB = 1024 * 1024;
-const MILLION = 1_000_000;
 
 /** Collects garbage until the heap settles, then reads memory usage. */
 async function settled(): Promise<NodeJS.MemoryUsage> {
@@ -20,13 +20,16 @@ async function settled(): Promise<NodeJS.MemoryUsage> {
 
 const round1 = (n: number) => Math.round(n * 10) / 10;
 
+const count = (n: number) => n.toLocaleString('en-US');
+
 /**
  * Memory probe, in its own process: RSS of a verifier process whose Redis mirror holds the seeded
- * revocations, and the heap a memory denylist needs for one million live revocations.
+ * revocations and whose verified-token cache holds the tokens it was given, then the heap a memory
+ * denylist needs for `ctx.memoryDenylistEntries` live revocations.
  */
 export const scenario: ProbeScenarioModule = {
   kind: 'probe',
-  async probe(ctx) {
+  async probe(ctx, tokens) {
     if (!ctx.redisUrl) throw new Error('the memory probe needs Redis');
     const out: Record<string, number> = {};
     const start = await settled();
@@ -40,16 +43,26 @@ export const scenario: ProbeScenarioModule = {
     const afterMirror = await settled();
     out[`RSS with ${ctx.revocations.toLocaleString('en-US')} mirrored revocations (MB)`] = round1(afterMirror.rss / MB);
     out['heap per mirrored revocation (bytes)'] = Math.round((afterMirror.heapUsed - beforeMirror.heapUsed) / ctx.revocations);
+
+    const verifier = createAccessTokenVerifier({ issuer: ctx.issuer, audience: ctx.audience, jwksUri: ctx.jwksUri, denylist: mirror });
+    await verifier.ready();
+    const beforeCache = await settled();
+    for (const token of tokens) await verifier.verify(token);
+    const afterCache = await settled();
+    out[`RSS with ${count(tokens.length)} cached tokens and ${count(ctx.revocations)} mirrored revocations (MB)`] = round1(afterCache.rss / MB);
+    out['heap per cached verified token (bytes)'] = Math.round((afterCache.heapUsed - beforeCache.heapUsed) / tokens.length);
+    await verifier.close();
     await mirror.close();
     client.disconnect();
 
-    const memory = createMemoryDenylist({ issuer: ctx.issuer, maxEntries: MILLION, sweepIntervalMs: 0 });
+    const entries = ctx.memoryDenylistEntries;
+    const memory = createMemoryDenylist({ issuer: ctx.issuer, maxEntries: entries, sweepIntervalMs: 0 });
     const beforeMemory = await settled();
     const exp = Math.floor(Date.now() / 1000) + 3600;
-    for (let i = 0; i < MILLION; i += 1) await memory.revoke(`revoked-${i}`, exp);
+    for (let i = 0; i < entries; i += 1) await memory.revoke(`revoked-${i}`, exp);
     const afterMemory = await settled();
-    out['memory denylist: heap for 1,000,000 revocations (MB)'] = round1((afterMemory.heapUsed - beforeMemory.heapUsed) / MB);
-    out['memory denylist: heap per revocation (bytes)'] = Math.round((afterMemory.heapUsed - beforeMemory.heapUsed) / MILLION);
+    out[`memory denylist: heap for ${count(entries)} revocations (MB)`] = round1((afterMemory.heapUsed - beforeMemory.heapUsed) / MB);
+    out['memory denylist: heap per revocation (bytes)'] = Math.round((afterMemory.heapUsed - beforeMemory.heapUsed) / entries);
     await memory.close();
     return out;
   },

@@ -1,5 +1,6 @@
 import { createRequire } from 'node:module';
 import express, { type RequestHandler } from 'express';
+import { jsonErrorHandler } from '../lib/error-handler.js';
 import type { HttpScenarioModule } from '../lib/types.js';
 
 /**
@@ -23,6 +24,7 @@ export const scenario: HttpScenarioModule = {
     app.get('/', (_req, res) => {
       res.json({ ok: true });
     });
+    app.use(jsonErrorHandler);
     return app;
   },
 };

@@ -2,6 +2,7 @@ import { createRequire } from 'node:module';
 import express, { type RequestHandler } from 'express';
 import { ExtractJwt, Strategy as JwtStrategy } from 'passport-jwt';
 import jwksRsa from 'jwks-rsa';
+import { jsonErrorHandler } from '../lib/error-handler.js';
 import type { HttpScenarioModule } from '../lib/types.js';
 
 /** The part of passport's API this scenario uses (bench has passport-jwt's types, not passport's). */
@@ -35,6 +36,7 @@ export const scenario: HttpScenarioModule = {
     app.get('/', passport.authenticate('jwt', { session: false }), (_req, res) => {
       res.json({ ok: true });
     });
+    app.use(jsonErrorHandler);
     return app;
   },
 };
