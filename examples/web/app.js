@@ -32,30 +32,29 @@ function refresh() {
   return refreshing;
 }
 
-/** Calls a service with the cookie; refreshes once on token_expired. */
-async function call(method, base, path, body) {
-  const url = `${base}${path}`;
-  const init = { method, credentials: 'include', headers: body ? { 'Content-Type': 'application/json' } : {}, body: body ? JSON.stringify(body) : undefined };
-  let res = await fetch(url, init);
+/** Sends a request with the cookie; on 401 token_expired refreshes once and sends it again. */
+async function withRefresh(send) {
+  let res = await send();
   let data = await readBody(res);
-  if (res.status === 401 && data && data.code === 'token_expired') {
-    const refreshed = await refresh();
-    if (refreshed.ok) {
-      await loadSession();
-      res = await fetch(url, init);
-      data = await readBody(res);
-      show(`${method} ${path} (after refresh)`, res.status, data);
-      return;
-    }
-    await loadSession();
+  let refreshed = false;
+  if (res.status === 401 && data && data.code === 'token_expired' && (await refresh()).ok) {
+    refreshed = true;
+    res = await send();
+    data = await readBody(res);
   }
-  show(`${method} ${path}`, res.status, data);
+  return { res, data, refreshed };
+}
+
+/** Calls a service with the cookie (cross-origin, so `credentials: 'include'`). */
+async function call(method, base, path, body) {
+  const init = { method, credentials: 'include', headers: body ? { 'Content-Type': 'application/json' } : {}, body: body ? JSON.stringify(body) : undefined };
+  const { res, data, refreshed } = await withRefresh(() => fetch(`${base}${path}`, init));
+  show(`${method} ${path}${refreshed ? ' (after refresh)' : ''}`, res.status, data);
+  await loadSession();
 }
 
 async function loadSession() {
-  const res = await fetch('/session', { credentials: 'same-origin' });
-  const data = await readBody(res);
-  if (res.status === 401 && data && data.code === 'token_expired' && (await refresh()).ok) return loadSession();
+  const { res, data } = await withRefresh(() => fetch('/session', { credentials: 'same-origin' }));
   const signedIn = res.ok;
   $('session').hidden = !signedIn;
   $('login').hidden = signedIn;
@@ -91,8 +90,9 @@ $('refresh').addEventListener('click', async () => {
   await loadSession();
 });
 $('logout').addEventListener('click', async () => {
-  const res = await fetch('/logout', { method: 'POST', credentials: 'same-origin' });
-  show('POST /logout', res.status, await readBody(res));
+  // Logout revokes the access token and ends the session it belongs to, so it needs a valid one.
+  const { res, data } = await withRefresh(() => fetch('/logout', { method: 'POST', credentials: 'same-origin' }));
+  show('POST /logout', res.status, data);
   await loadSession();
 });
 
