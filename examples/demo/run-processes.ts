@@ -20,7 +20,12 @@ function startChild(name: string, entry: string, env: NodeJS.ProcessEnv, log: (l
   for (const stream of [child.stdout, child.stderr]) {
     createInterface({ input: stream }).on('line', (line) => log(`  [${name}] ${line}`));
   }
-  const exited = new Promise<number | null>((resolve) => child.once('exit', (code) => resolve(code)));
+  const exited = new Promise<number | null>((resolve) =>
+    child.once('exit', (code, signal) => {
+      log(`  [${name}] exited (${signal ?? `code ${code}`})`);
+      resolve(code);
+    }),
+  );
   return { name, process: child, exited };
 }
 

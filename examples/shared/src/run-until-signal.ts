@@ -1,11 +1,12 @@
 /**
  * Keeps a server process up until SIGINT or SIGTERM, then runs `stop` once and exits (0 on a clean
- * stop, 1 when stopping failed). A second signal exits at once.
+ * stop, 1 when stopping failed). Further signals while stopping are ignored: Ctrl-C in a terminal
+ * reaches the demo runner and its children together, and the runner then sends SIGTERM as well.
  */
 export function runUntilSignal(name: string, stop: () => Promise<void>): void {
   let stopping = false;
   const onSignal = (signal: NodeJS.Signals) => {
-    if (stopping) process.exit(1);
+    if (stopping) return;
     stopping = true;
     console.log(`${name}: ${signal} received, stopping`);
     stop().then(
