@@ -147,10 +147,16 @@ async function main(): Promise<void> {
       for (const r of order) {
         try {
           if (r.def.kind === 'http') {
-            const result = await load(r, options.durationSec);
+            const before = await r.server.request({ type: 'cpu' });
+            const measured = await load(r, options.durationSec);
+            const after = await r.server.request({ type: 'cpu' });
+            const result =
+              before.type === 'cpu-result' && after.type === 'cpu-result'
+                ? { ...measured, serverCpu: (after.cpuMicros - before.cpuMicros) / (after.wallMicros - before.wallMicros) }
+                : measured;
             push(r.def.id, result.rps);
             latency.set(r.def.id, [...(latency.get(r.def.id) ?? []), result]);
-            log(`round ${round + 1}/${options.rounds} ${r.def.id}: ${Math.round(result.rps)} req/s, p99 ${result.p99Ms} ms`);
+            log(`round ${round + 1}/${options.rounds} ${r.def.id}: ${Math.round(result.rps)} req/s, p99 ${result.p99Ms} ms, server CPU ${Math.round((result.serverCpu ?? 0) * 100)}%`);
           } else {
             const answer = await r.server.request({ type: 'micro', durationMs: options.durationSec * 1000 });
             if (answer.type !== 'micro-result') throw new Error(`unexpected answer ${answer.type}`);
@@ -203,7 +209,14 @@ async function main(): Promise<void> {
           rounds: values.map((v) => Math.round(v)),
           median: median(values),
           ...(ratios.length > 0 ? { ratioTo, ratio: median(ratios) } : {}),
-          ...(lat.length > 0 ? { p50Ms: median(lat.map((l) => l.p50Ms)), p99Ms: median(lat.map((l) => l.p99Ms)) } : {}),
+          ...(lat.length > 0
+            ? {
+                p50Ms: median(lat.map((l) => l.p50Ms)),
+                p99Ms: median(lat.map((l) => l.p99Ms)),
+                serverCpu: median(lat.map((l) => l.serverCpu ?? Number.NaN)),
+                cpuUsPerRequest: median(lat.map((l) => ((l.serverCpu ?? Number.NaN) * 1e6) / l.rps)),
+              }
+            : {}),
         });
       }
     }
@@ -222,7 +235,11 @@ async function main(): Promise<void> {
       const value = median(roundRatios(a, b));
       return { label: t.label, value, min: t.min, pass: t.strict ? value > t.min : value >= t.min };
     });
+    const unsaturated = [...rows.values()].filter((r) => r.serverCpu !== undefined && r.serverCpu < 0.85).map((r) => r.id);
     const notes = [
+      ...(unsaturated.length > 0
+        ? [`Server CPU below 85% for ${unsaturated.join(', ')}: the load generator or other processes limited these runs, so their ratios understate the differences. Re-run on an idle machine.`]
+        : []),
       `JWKS server answered ${jwks.hits()} fetches during the run.`,
       'Peers (express-jwt, express-oauth2-jwt-bearer, passport-jwt, jose) are loaded with the distinct-token pool; they cache no verified tokens, so repeated tokens would cost them the same.',
       `Total run time ${Math.round((Date.now() - started) / 1000)} s.`,

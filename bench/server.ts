@@ -42,6 +42,9 @@ async function main(): Promise<void> {
         } else if (message.type === 'memory') {
           const usage = process.memoryUsage();
           send({ type: 'memory-result', rssBytes: usage.rss, heapUsedBytes: usage.heapUsed });
+        } else if (message.type === 'cpu') {
+          const { user, system } = process.cpuUsage();
+          send({ type: 'cpu-result', cpuMicros: user + system, wallMicros: Number(process.hrtime.bigint() / 1000n) });
         } else if (message.type === 'close') {
           await micro?.close?.();
           server?.closeAllConnections();

@@ -7,6 +7,8 @@ export interface LoadResult {
   readonly p50Ms: number;
   readonly p99Ms: number;
   readonly requests: number;
+  /** CPU time of the server process over wall time during the run (1 = one core fully busy). */
+  readonly serverCpu?: number;
 }
 
 export interface LoadOptions {

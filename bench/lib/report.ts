@@ -18,6 +18,10 @@ export interface ReportRow {
   readonly ratio?: number;
   readonly p50Ms?: number;
   readonly p99Ms?: number;
+  /** Median CPU use of the server process while loaded (1 = its core fully busy); below ~0.9 the load generator or the machine limited the run. */
+  readonly serverCpu?: number;
+  /** Median server CPU time per request in µs: comparable between rows even when the load generator limited a run. */
+  readonly cpuUsPerRequest?: number;
   /** Why the scenario has no numbers (failed pre-flight check or load run). */
   readonly failed?: string;
 }
@@ -55,16 +59,16 @@ export function renderMarkdown(report: Report): string {
     `${o.quick ? 'Quick run: ' : ''}${o.rounds} interleaved rounds of ${o.durationSec} s after ${o.warmupSec} s warm-up, ` +
       `${o.connections} connections, ${fmt(o.poolSize)} distinct tokens. Medians over rounds; ratios are taken within each round, then the median.`,
     '',
-    '| # | scenario | median | ratio | p50 ms | p99 ms |',
-    '|---|---|---:|---:|---:|---:|',
+    '| # | scenario | median | ratio | p50 ms | p99 ms | server CPU | CPU µs/req |',
+    '|---|---|---:|---:|---:|---:|---:|---:|',
   ];
   for (const row of report.rows) {
     if (row.failed) {
-      lines.push(`| ${row.number} | ${row.title} | failed: ${row.failed.replaceAll('|', '/').slice(0, 160)} | | | |`);
+      lines.push(`| ${row.number} | ${row.title} | failed: ${row.failed.replaceAll('|', '/').slice(0, 160)} | | | | | |`);
       continue;
     }
     const ratio = row.ratio === undefined ? '' : `${fmt(row.ratio, 2)}× ${row.ratioTo}`;
-    lines.push(`| ${row.number} | ${row.title} | ${fmt(row.median)} ${row.unit} | ${ratio} | ${fmt(row.p50Ms, 2)} | ${fmt(row.p99Ms, 2)} |`);
+    lines.push(`| ${row.number} | ${row.title} | ${fmt(row.median)} ${row.unit} | ${ratio} | ${fmt(row.p50Ms, 2)} | ${fmt(row.p99Ms, 2)} | ${row.serverCpu === undefined ? '–' : `${fmt(row.serverCpu * 100)}%`} | ${fmt(row.cpuUsPerRequest)} |`);
   }
   if (report.derived.length > 0) {
     lines.push('', '| derived | value |', '|---|---:|');

@@ -80,6 +80,7 @@ export type ParentMessage =
   | { readonly type: 'micro'; readonly durationMs: number }
   | { readonly type: 'probe'; readonly tokens: readonly string[] }
   | { readonly type: 'memory' }
+  | { readonly type: 'cpu' }
   | { readonly type: 'close' };
 
 export type ChildMessage =
@@ -87,4 +88,5 @@ export type ChildMessage =
   | { readonly type: 'micro-result'; readonly opsPerSec: Record<string, number> }
   | { readonly type: 'probe-result'; readonly values: Record<string, number | string> }
   | { readonly type: 'memory-result'; readonly rssBytes: number; readonly heapUsedBytes: number }
+  | { readonly type: 'cpu-result'; readonly cpuMicros: number; readonly wallMicros: number }
   | { readonly type: 'error'; readonly message: string };
