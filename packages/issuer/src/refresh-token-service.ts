@@ -123,7 +123,7 @@ const MESSAGES = {
 /**
  * Creates the refresh-token service: opaque 256-bit tokens stored as SHA-256, grouped in families
  * (one per login) and rotated atomically by the store. Presenting a rotated token outside the grace
- * window ends the family and revokes every access token of the subject. Inside the grace window the
+ * window ends every family of the subject (all its sessions) and revokes all its access tokens. Inside the grace window the
  * same successor is returned (it is kept encrypted under a key derived from the old token), so
  * concurrent refreshes never raise a false alarm and never fork the family.
  */
@@ -152,6 +152,13 @@ export function createRefreshTokenService(options: RefreshTokenServiceOptions): 
     await Promise.all(ended.accessTokens.map((token) => denylist.revoke(token.jti, token.exp)));
     onEvent?.({ type: 'ended', familyId });
     return true;
+  };
+
+  /** Ends every family of `sub` and revokes every access token it holds (iat up to the next whole second). */
+  const endSubject = async (sub: string): Promise<number> => {
+    const ended = await Promise.all((await store.familiesOf(sub)).map(endFamily));
+    await denylist.revokeSubject(sub, Math.floor(now() / 1000) + 1);
+    return ended.filter(Boolean).length;
   };
 
   return {
@@ -210,7 +217,7 @@ export function createRefreshTokenService(options: RefreshTokenServiceOptions): 
           return grant(outcome.family, same, access);
         }
         case 'reused':
-          await denylist.revokeSubject(outcome.family.sub, Math.floor(now() / 1000) + 1);
+          await endSubject(outcome.family.sub);
           onEvent?.({ type: 'reused', familyId });
           throw new RefreshTokenError('ERR_REFRESH_TOKEN_REUSED', MESSAGES.reused, { familyId });
         case 'expired':
@@ -228,9 +235,7 @@ export function createRefreshTokenService(options: RefreshTokenServiceOptions): 
 
     async revokeAllForSubject(sub) {
       if (typeof sub !== 'string' || sub === '') throw new TypeError('sub must be a non-empty string');
-      const ended = await Promise.all((await store.familiesOf(sub)).map(endFamily));
-      await denylist.revokeSubject(sub, Math.floor(now() / 1000) + 1);
-      return ended.filter(Boolean).length;
+      return endSubject(sub);
     },
 
     async logout(refreshToken) {

@@ -60,7 +60,7 @@ export function refreshTokenServiceContract(getStore: () => RefreshTokenStore): 
     expect((await service.rotate(grant.refreshToken)).familyId).toBe(grant.familyId);
   });
 
-  it('on replay of an old token revokes the family, its newest token, and every access token of the user', async () => {
+  it('on replay of an old token revokes the family, its newest token, every other session and every access token of the user', async () => {
     const { service, clock, isRevoked, events } = await setup(getStore());
     const first = await service.start({ sub: 'victim' });
     const otherDevice = await service.start({ sub: 'victim' });
@@ -76,7 +76,9 @@ export function refreshTokenServiceContract(getStore: () => RefreshTokenStore): 
     expect(error.familyId).toBe(first.familyId);
     expect((await rejection(service.rotate(newest.refreshToken))).code).toBe('ERR_REFRESH_TOKEN_INVALID');
     for (const grant of [...chain, otherDevice]) expect(await isRevoked(grant.accessToken)).toBe(true);
+    expect((await rejection(service.rotate(otherDevice.refreshToken))).code).toBe('ERR_REFRESH_TOKEN_INVALID');
     expect(await isRevoked(bystander.accessToken)).toBe(false);
+    expect((await service.rotate(bystander.refreshToken)).familyId).toBe(bystander.familyId);
     expect(events).toContainEqual({ type: 'reused', familyId: first.familyId });
   });
 
