@@ -148,6 +148,8 @@ describe('auth service', () => {
         expect(res.body.code).toBe('token_revoked');
       }
       expect((await refreshGrant(rotated.body.refresh_token)).status).toBe(401);
+      // the user's other session (another device) ends too: its refresh token no longer works
+      expect((await refreshGrant(other.refresh_token)).status).toBe(401);
     });
 
     it('gives concurrent refreshes inside the grace window the same successor, without a theft alarm', async () => {
