@@ -123,6 +123,14 @@ export const SCENARIOS: readonly ScenarioDef[] = [
     prepare: async (url) => (await import('./jwks-endpoint.js')).prepareJwks(url, true),
   },
   {
+    id: 'refresh-rotation',
+    number: 12,
+    title: 'refresh-token rotations on Redis (micro, 16 in flight, ops/s)',
+    kind: 'micro',
+    needsRedis: true,
+    load: mod(() => import('./refresh-rotation.js')),
+  },
+  {
     id: 'crypto-floor',
     number: 13,
     title: 'raw `crypto.verify` RS256 with a KeyObject (micro, ops/s)',
