@@ -1,0 +1,156 @@
+import { mkdtemp, rm } from 'node:fs/promises';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { startRedis, type TestRedis } from '@jwks-kit/test-kit';
+import { parseToken } from './support/compact-jws.js';
+import { codeOf, createHttpClient, type HttpClient } from './support/http-client.js';
+import { runLoad } from './support/run-load.js';
+import { login, startSystem, type RunningSystem, type TokenSet } from './support/start-system.js';
+
+/** The services' denylist mirror fails closed after 5 s without Redis (the library default they use). */
+const STALENESS_BOUND_MS = 5_000;
+/** Generous functional bound: fail closed within the staleness bound plus reconnect and scheduling slack. */
+const FAIL_CLOSED_WITHIN_MS = STALENESS_BOUND_MS + 15_000;
+const RECOVER_WITHIN_MS = 30_000;
+
+describe('Redis killed and restarted under load (auth, orders, profile as processes, Redis mirror and refresh store)', () => {
+  let redis: TestRedis;
+  let redisDir: string;
+  let system: RunningSystem;
+  let client: HttpClient;
+  let admin: TokenSet;
+  let alice: TokenSet;
+  let bob: TokenSet;
+
+  const get = async (service: 'orders' | 'profile', token: string) => {
+    const reply = await client.get(service === 'orders' ? `${system.ordersUrl}/orders` : `${system.profileUrl}/me`, { authorization: `Bearer ${token}` });
+    return reply.status === 200 ? '200' : `${reply.status} ${codeOf(reply)}`;
+  };
+  const both = async (token: string) => [await get('orders', token), await get('profile', token)];
+  /** Polls until both services answer `expected` for `token`; resolves the ms it took, or rejects past `withinMs`. */
+  const until = async (token: string, expected: string, withinMs: number) => {
+    const start = Date.now();
+    for (;;) {
+      const answers = await both(token);
+      if (answers.every((a) => a === expected)) return Date.now() - start;
+      if (Date.now() - start > withinMs) throw new Error(`expected ${expected} from both services within ${withinMs} ms, last answers ${answers.join(', ')}`);
+      await new Promise((resolve) => setTimeout(resolve, 50));
+    }
+  };
+  const revoke = (jti: string) =>
+    client.post(`${system.authUrl}/admin/revoke`, JSON.stringify({ jti }), { authorization: `Bearer ${admin.accessToken}`, 'content-type': 'application/json' });
+  const rotate = (refreshToken: string) =>
+    client.post(`${system.authUrl}/token`, new URLSearchParams({ grant_type: 'refresh_token', refresh_token: refreshToken }).toString(), {
+      'content-type': 'application/x-www-form-urlencoded',
+    });
+
+  beforeAll(async () => {
+    // Persistence on, as in production: a restarted Redis comes back with its data.
+    redisDir = await mkdtemp(join(tmpdir(), 'jwks-kit-redis-'));
+    redis = await startRedis({ forceSpawn: true, extraArgs: ['--appendonly', 'yes', '--appendfsync', 'always', '--dir', redisDir] });
+    system = await startSystem({ redisUrl: redis.url });
+    client = createHttpClient(16);
+    [admin, alice, bob] = [await login(system.authUrl, 'admin'), await login(system.authUrl, 'alice'), await login(system.authUrl, 'bob')];
+  }, 90_000);
+
+  afterAll(async () => {
+    client?.close();
+    await system?.stop();
+    await system?.removeKeys();
+    await redis?.stop();
+    if (redisDir) await rm(redisDir, { recursive: true, force: true });
+  });
+
+  it('a revocation made before the outage is in force on both services', async () => {
+    expect(await both(bob.accessToken)).toEqual(['403 insufficient_scope', '200']);
+    const res = await revoke(String(parseToken(bob.accessToken).payload.jti));
+    expect(res.status).toBe(200);
+    await until(bob.accessToken, '401 token_revoked', 10_000);
+  });
+
+  it('fails closed with 503 within the staleness bound, refuses revocations and refreshes during the outage, and recovers without restarts', async () => {
+    let phase: 'before' | 'outage' | 'after' = 'before';
+    let loading = true;
+    const byPhase = { before: new Map<string, number>(), outage: new Map<string, number>(), after: new Map<string, number>() };
+    const tokens = [alice.accessToken, bob.accessToken];
+    const load = runLoad({
+      concurrency: 4,
+      running: () => loading,
+      send: async (worker, index) => {
+        const token = tokens[index % 2] as string;
+        const who = index % 2 === 0 ? 'alice' : 'bob';
+        const answer = await get(worker % 2 === 0 ? 'orders' : 'profile', token);
+        const outcome = `${who} ${worker % 2 === 0 ? 'orders' : 'profile'} ${answer}`;
+        const tally = byPhase[phase];
+        tally.set(outcome, (tally.get(outcome) ?? 0) + 1);
+        return outcome;
+      },
+    });
+    let stoppedAt = 0;
+    let restartedAt = 0;
+    let failClosedMs = 0;
+    let sinceStopMs = 0;
+    let recoverMs = 0;
+    try {
+      await new Promise((resolve) => setTimeout(resolve, 500));
+      phase = 'outage';
+      await redis.stop();
+      stoppedAt = Date.now();
+      // A revocation attempted during the outage is refused to the caller (5xx with a JSON error), never acknowledged and dropped.
+      const duringRevoke = await revoke(String(parseToken(alice.accessToken).payload.jti));
+      expect(duringRevoke.status).toBeGreaterThanOrEqual(500);
+      expect(codeOf(duringRevoke)).toEqual(expect.any(String));
+      failClosedMs = await until(alice.accessToken, '503 denylist_unavailable', FAIL_CLOSED_WITHIN_MS);
+      sinceStopMs = Date.now() - stoppedAt;
+      // Refresh rotation needs the family store: refused with 503, several times over, forking nothing.
+      const refreshes = await Promise.all(Array.from({ length: 5 }, () => rotate(alice.refreshToken)));
+      expect(refreshes.map((r) => r.status)).toEqual([503, 503, 503, 503, 503]);
+      const lateRevoke = await revoke(String(parseToken(alice.accessToken).payload.jti));
+      expect(lateRevoke.status).toBe(503);
+    } finally {
+      if (restartedAt === 0) {
+        await redis.restart();
+        restartedAt = Date.now();
+      }
+      try {
+        recoverMs = await until(alice.accessToken, '200', RECOVER_WITHIN_MS);
+        phase = 'after';
+        await new Promise((resolve) => setTimeout(resolve, 500));
+      } finally {
+        loading = false;
+      }
+    }
+    const result = await load;
+
+    console.log(
+      `Redis outage: ${result.sent} requests under load; fail closed ${sinceStopMs} ms after the kill (staleness bound ${STALENESS_BOUND_MS} ms, polled ${failClosedMs} ms); ` +
+        `recovered ${Date.now() - restartedAt} ms after the restart (polled ${recoverMs} ms); outcomes ${JSON.stringify(Object.fromEntries(Object.entries(byPhase).map(([k, v]) => [k, Object.fromEntries(v)])))}`,
+    );
+    const all = [...byPhase.before, ...byPhase.outage, ...byPhase.after].map(([outcome]) => outcome);
+    // The revoked token is never accepted, before, during or after the outage; nothing ever answers 500 or drops the connection.
+    expect(all.filter((o) => o.startsWith('bob') && o.endsWith(' 200') && o.includes('profile'))).toEqual([]);
+    expect(all.filter((o) => !/ (200|401 token_revoked|403 insufficient_scope|503 denylist_unavailable)$/.test(o))).toEqual([]);
+    expect([...byPhase.before.keys()].filter((o) => o.includes('503'))).toEqual([]);
+    expect([...byPhase.outage.keys()].some((o) => o.includes('503 denylist_unavailable'))).toBe(true);
+    expect([...byPhase.after.keys()].filter((o) => o.includes('503'))).toEqual([]);
+  }, 90_000);
+
+  it('loses no revocation made before the outage, and takes the refused one when retried', async () => {
+    expect(await both(bob.accessToken)).toEqual(['401 token_revoked', '401 token_revoked']);
+    // The revocation refused during the outage did not half-happen: alice is still in, until the admin retries.
+    expect(await both(alice.accessToken)).toEqual(['200', '200']);
+    const retried = await revoke(String(parseToken(alice.accessToken).payload.jti));
+    expect(retried.status).toBe(200);
+    await until(alice.accessToken, '401 token_revoked', 10_000);
+  });
+
+  it('rotates the refresh family after the outage without forking it', async () => {
+    const [first, second] = await Promise.all([rotate(alice.refreshToken), rotate(alice.refreshToken)]);
+    const successors = [first, second].filter((r) => r.status === 200).map((r) => (JSON.parse(r.body) as { refresh_token: string }).refresh_token);
+    expect(successors.length).toBeGreaterThanOrEqual(1);
+    // Concurrent rotations inside the grace window share one successor: never two live branches.
+    expect(new Set(successors).size).toBe(1);
+    const next = await rotate(successors[0] as string);
+    expect(next.status).toBe(200);
+  });
+});
