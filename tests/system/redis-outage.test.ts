@@ -86,34 +86,30 @@ describe('Redis killed and restarted under load (auth, orders, profile as proces
         return outcome;
       },
     });
-    let stoppedAt = 0;
-    let restartedAt = 0;
-    let failClosedMs = 0;
-    let sinceStopMs = 0;
-    let recoverMs = 0;
+    const t = { stoppedAt: 0, restartedAt: 0, failClosedMs: 0, sinceStopMs: 0, recoverMs: 0 };
     try {
       await new Promise((resolve) => setTimeout(resolve, 500));
       phase = 'outage';
       await redis.stop();
-      stoppedAt = Date.now();
+      t.stoppedAt = Date.now();
       // A revocation attempted during the outage is refused to the caller (5xx with a JSON error), never acknowledged and dropped.
       const duringRevoke = await revoke(String(parseToken(alice.accessToken).payload.jti));
       expect(duringRevoke.status).toBeGreaterThanOrEqual(500);
       expect(codeOf(duringRevoke)).toEqual(expect.any(String));
-      failClosedMs = await until(alice.accessToken, '503 denylist_unavailable', FAIL_CLOSED_WITHIN_MS);
-      sinceStopMs = Date.now() - stoppedAt;
+      t.failClosedMs = await until(alice.accessToken, '503 denylist_unavailable', FAIL_CLOSED_WITHIN_MS);
+      t.sinceStopMs = Date.now() - t.stoppedAt;
       // Refresh rotation needs the family store: refused with 503, several times over, forking nothing.
       const refreshes = await Promise.all(Array.from({ length: 5 }, () => rotate(alice.refreshToken)));
       expect(refreshes.map((r) => r.status)).toEqual([503, 503, 503, 503, 503]);
       const lateRevoke = await revoke(String(parseToken(alice.accessToken).payload.jti));
       expect(lateRevoke.status).toBe(503);
     } finally {
-      if (restartedAt === 0) {
+      if (t.restartedAt === 0) {
         await redis.restart();
-        restartedAt = Date.now();
+        t.restartedAt = Date.now();
       }
       try {
-        recoverMs = await until(alice.accessToken, '200', RECOVER_WITHIN_MS);
+        t.recoverMs = await until(alice.accessToken, '200', RECOVER_WITHIN_MS);
         phase = 'after';
         await new Promise((resolve) => setTimeout(resolve, 500));
       } finally {
@@ -123,8 +119,8 @@ describe('Redis killed and restarted under load (auth, orders, profile as proces
     const result = await load;
 
     console.log(
-      `Redis outage: ${result.sent} requests under load; fail closed ${sinceStopMs} ms after the kill (staleness bound ${STALENESS_BOUND_MS} ms, polled ${failClosedMs} ms); ` +
-        `recovered ${Date.now() - restartedAt} ms after the restart (polled ${recoverMs} ms); outcomes ${JSON.stringify(Object.fromEntries(Object.entries(byPhase).map(([k, v]) => [k, Object.fromEntries(v)])))}`,
+      `Redis outage: ${result.sent} requests under load; fail closed ${t.sinceStopMs} ms after the kill (staleness bound ${STALENESS_BOUND_MS} ms, polled ${t.failClosedMs} ms); ` +
+        `recovered ${Date.now() - t.restartedAt} ms after the restart (polled ${t.recoverMs} ms); outcomes ${JSON.stringify(Object.fromEntries(Object.entries(byPhase).map(([k, v]) => [k, Object.fromEntries(v)])))}`,
     );
     const all = [...byPhase.before, ...byPhase.outage, ...byPhase.after].map(([outcome]) => outcome);
     // The revoked token is never accepted, before, during or after the outage; nothing ever answers 500 or drops the connection.

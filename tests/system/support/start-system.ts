@@ -13,12 +13,18 @@ export type StartSystemOptions = Readonly<{
   redisUrl?: string;
   /** Keys directory to reuse (issuer restart); a fresh temp directory otherwise. */
   keysDir?: string;
+  /** Ports to listen on (a restart keeps the issuer URL, hence `iss`); free ports otherwise. */
+  ports?: SystemPorts;
   /** Extra environment of the three processes (e.g. `JWKS_MAX_AGE_SECONDS`). */
   env?: Readonly<Record<string, string>>;
 }>;
 
+/** The ports of the three services. */
+export type SystemPorts = Readonly<{ auth: number; orders: number; profile: number }>;
+
 /** Auth, orders and profile services running as three real processes (the demo's process runner). */
 export type RunningSystem = Readonly<{
+  ports: SystemPorts;
   authUrl: string;
   ordersUrl: string;
   profileUrl: string;
@@ -43,7 +49,8 @@ export type RunningSystem = Readonly<{
 export async function startSystem(options: StartSystemOptions = {}): Promise<RunningSystem> {
   const ownKeys = options.keysDir === undefined;
   const keysDir = options.keysDir ?? join(await mkdtemp(join(tmpdir(), 'jwks-kit-system-')), 'keys');
-  const [authPort, ordersPort, profilePort] = [await freePort(), await freePort(), await freePort()];
+  const ports = options.ports ?? { auth: await freePort(), orders: await freePort(), profile: await freePort() };
+  const { auth: authPort, orders: ordersPort, profile: profilePort } = ports;
   const env: Record<string, string> = {
     AUTH_PORT: String(authPort),
     ORDERS_PORT: String(ordersPort),
@@ -69,6 +76,7 @@ export async function startSystem(options: StartSystemOptions = {}): Promise<Run
   }
   const keyRing = await openKeyRing(config.auth);
   return {
+    ports,
     authUrl: `http://127.0.0.1:${authPort}`,
     ordersUrl: `http://127.0.0.1:${ordersPort}`,
     profileUrl: `http://127.0.0.1:${profilePort}`,
