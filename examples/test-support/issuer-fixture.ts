@@ -28,7 +28,7 @@ export async function startTestIssuer(now: () => number): Promise<TestIssuer> {
     issuer,
     keyRing,
     keySet,
-    sign: async (input) => (await signer.sign(input)).token,
+    sign: async (input) => (await signer.sign({ clientId: 'test-client', ...input })).token,
     close: async () => {
       keySet.close();
       await server.close();

@@ -42,7 +42,7 @@ describe('auth service (JWKS) down for 10 minutes on a simulated clock', () => {
     });
     servers.push(await listen(createOrdersApp(await deps()), 0), await listen(createProfileApp(await deps()), 0));
     const [orders, profile] = servers as [RunningServer, RunningServer];
-    const token = await issuer.sign({ sub: 'alice', scope: 'orders:read profile:read', ttlSeconds: 3_600 });
+    const token = await issuer.sign({ sub: 'alice', scope: 'orders:read profile:read', clientId: 'cli', ttlSeconds: 3_600 });
     const client = createHttpClient(4);
     try {
       await issuer.close(); // the JWKS endpoint is gone: every fetch from now on is refused

@@ -15,7 +15,7 @@ import {
   type RefreshTokenStore,
 } from '@jwks-kit/issuer';
 import { authErrorHandler, createLocalKeySet, requireAuth, requireScopes } from '@jwks-kit/verifier';
-import { ACCESS_COOKIE, AUDIENCES } from '../../shared/src/audiences.js';
+import { ACCESS_COOKIE, AUDIENCES, RFC9068_REQUIRED_CLAIMS } from '../../shared/src/audiences.js';
 import { HttpError } from '../../shared/src/http-error.js';
 import { jsonErrorHandler } from '../../shared/src/json-error-handler.js';
 import { createLoginRateLimiter, type LoginRateLimiter } from './login-rate-limiter.js';
@@ -93,6 +93,8 @@ export function createApp(deps: AuthAppDeps): Express {
     keySet,
     denylist: deps.denylist,
     cookieName: ACCESS_COOKIE,
+    // RFC 9068 §2.2: an access token carries sub, client_id, iat and jti; refuse one that lacks any.
+    requiredClaims: RFC9068_REQUIRED_CLAIMS,
     allowedOrigins: deps.allowedOrigins,
     leewaySeconds: deps.clockLeewaySeconds ?? 5,
     now,

@@ -31,6 +31,13 @@ describe('orders service', () => {
     expect(res.body.orders.map((o: { item: string }) => o.item)).toEqual(['espresso beans', 'grinder']);
   });
 
+  it('refuses a validly signed token that lacks client_id (RFC 9068 required claims)', async () => {
+    const token = await issuer.sign({ sub: 'alice', scope: 'orders:read', clientId: undefined });
+    const res = await request(app).get('/orders').set('Authorization', `Bearer ${token}`);
+    expect(res.status).toBe(401);
+    expect(res.body.code).toBe('invalid_token');
+  });
+
   it('asks for a token when there is none (401 with a Bearer challenge)', async () => {
     const res = await request(app).get('/orders');
     expect(res.status).toBe(401);

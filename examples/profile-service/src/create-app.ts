@@ -2,7 +2,7 @@ import cookieParser from 'cookie-parser';
 import express, { type Express } from 'express';
 import type { Denylist } from '@jwks-kit/denylist';
 import { authErrorHandler, requireAuth, requireScopes, type KeySet } from '@jwks-kit/verifier';
-import { ACCESS_COOKIE, AUDIENCES } from '../../shared/src/audiences.js';
+import { ACCESS_COOKIE, AUDIENCES, RFC9068_REQUIRED_CLAIMS } from '../../shared/src/audiences.js';
 import { cors } from '../../shared/src/cors.js';
 import { jsonErrorHandler } from '../../shared/src/json-error-handler.js';
 
@@ -34,6 +34,8 @@ export function createApp(deps: ProfileAppDeps): Express {
     keySet: deps.keySet,
     denylist: deps.denylist,
     cookieName: ACCESS_COOKIE,
+    // RFC 9068 §2.2: an access token carries sub, client_id, iat and jti; refuse one that lacks any.
+    requiredClaims: RFC9068_REQUIRED_CLAIMS,
     allowedOrigins: deps.allowedOrigins,
     leewaySeconds: deps.clockLeewaySeconds ?? 5,
     now: deps.now,

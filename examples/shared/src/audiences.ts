@@ -13,3 +13,6 @@ export const AUDIENCES = {
 
 /** Name of the httpOnly cookie that carries the access token (set by the auth service, read by every service). */
 export const ACCESS_COOKIE = sessionCookieNames(true).access;
+
+/** Claims RFC 9068 §2.2 requires in a JWT access token besides iss, aud and exp (which are always checked). */
+export const RFC9068_REQUIRED_CLAIMS = ['sub', 'client_id', 'iat', 'jti'] as const;

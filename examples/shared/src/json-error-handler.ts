@@ -1,11 +1,14 @@
 import type { ErrorRequestHandler } from 'express';
 import { HttpError } from './http-error.js';
 
-type Renderable = { status?: unknown; statusCode?: unknown; type?: unknown; headers?: unknown };
+type Renderable = { status?: unknown; statusCode?: unknown; type?: unknown; headers?: unknown; code?: unknown; retryAfterSeconds?: unknown };
+
+/** Store errors that mean "try again shortly" (Redis unreachable): answered 503 with Retry-After, never 500. */
+const UNAVAILABLE_CODES = new Set(['ERR_REVOCATION_FAILED', 'ERR_DENYLIST_UNAVAILABLE', 'ERR_REFRESH_STORE_UNAVAILABLE']);
 
 /**
  * Final error handler of every example app: `{ error, code, error_description }` JSON with fixed texts.
- * Renders {@link HttpError}s, the body parser's own 400/413 errors, and otherwise answers 500 without
+ * Renders {@link HttpError}s, store outages (503 + Retry-After), the body parser's own 400/413 errors, and otherwise answers 500 without
  * details (the error is logged, not sent). Errors already rendered by a library handler never get here.
  */
 export function jsonErrorHandler(log: (message: string) => void = console.error): ErrorRequestHandler {
@@ -19,6 +22,14 @@ export function jsonErrorHandler(log: (message: string) => void = console.error)
       return;
     }
     const e = (err ?? {}) as Renderable;
+    if (typeof e.code === 'string' && UNAVAILABLE_CODES.has(e.code)) {
+      const retryAfter = typeof e.retryAfterSeconds === 'number' && e.retryAfterSeconds > 0 ? Math.ceil(e.retryAfterSeconds) : 1;
+      res
+        .set('Retry-After', String(retryAfter))
+        .status(503)
+        .json({ error: 'temporarily_unavailable', code: 'temporarily_unavailable', error_description: 'A backing store is unavailable; retry shortly.' });
+      return;
+    }
     if (e.type === 'entity.parse.failed') {
       res.status(400).json({ error: 'invalid_request', code: 'invalid_request', error_description: 'The request body is not valid JSON.' });
       return;
