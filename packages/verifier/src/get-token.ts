@@ -79,17 +79,25 @@ function countHeader(rawHeaders: readonly string[] | undefined, lowerName: strin
 
 function cookieValue(req: TokenRequest, name: string, realm: string | undefined): string | undefined {
   const parsed = req.cookies;
+  const header = req.headers.cookie;
   let value: unknown;
   if (typeof parsed === 'object' && parsed !== null) {
     value = (parsed as Record<string, unknown>)[name];
+    // cookie-parser keeps the first of repeated cookies (cookie tossing): findCookie refuses a repeat.
+    if (typeof header === 'string' && containsTwice(header, name)) findCookie(header, name, realm);
   } else {
-    const header = req.headers.cookie;
     if (header === undefined) return undefined;
     value = findCookie(header, name, realm);
   }
   if (value === undefined || value === '') return undefined;
   if (typeof value !== 'string') throw invalidRequest(realm);
   return value;
+}
+
+/** Whether `name` occurs at least twice in `header`: the cheap precondition of a repeated cookie. */
+function containsTwice(header: string, name: string): boolean {
+  const first = header.indexOf(name);
+  return first !== -1 && header.indexOf(name, first + name.length) !== -1;
 }
 
 /** The value of cookie `name` in a `Cookie` header (quotes removed); a repeated name is refused. */

@@ -41,6 +41,15 @@ async function expectInvalid(token: string, v?: AccessTokenVerifier): Promise<Ve
   return error;
 }
 
+const BASE64URL = 'ABCDEFGHIJKLMNOPQRSTUVWXYZabcdefghijklmnopqrstuvwxyz0123456789-_';
+
+/** The segment with the unused low bits of its last character set: decoders give the same bytes. */
+function withUnusedBits(segment: string): string {
+  const last = BASE64URL.indexOf(segment.at(-1) as string);
+  const unused = segment.length % 4 === 2 ? 0b1111 : 0b11;
+  return segment.slice(0, -1) + BASE64URL.charAt(last | unused);
+}
+
 const signed = (header: object | string, claims: object | string) => craftToken(header, claims, { rsa: 'RS256', key: pair.privateKey });
 
 describe('accepts', () => {
@@ -262,6 +271,29 @@ describe('refuses malformed tokens', () => {
     for (const bad of [`${h}.${p}.${s}.${s}.${s}`, `${h}.${p}`, `${h}.${p}.${s}.`, `${h}.${p}.${s}=`, `${h}.${p}. ${s}`, `${h}.${p}.${s}\n`, `${h}+.${p}.${s}`, `.${p}.${s}`, '', 'a.b.c']) {
       expect((await expectInvalid(bad)).message).toBe('The access token is malformed');
     }
+  });
+
+  it('a segment with non-zero unused bits in its last character (the same bytes, another string), or a length ≡ 1 mod 4', async () => {
+    const v = verifier();
+    let checked = 0;
+    for (let pad = 0; pad < 4; pad += 1) {
+      const token = accessToken(pair, clock, { header: { x: 'x'.repeat(pad) }, claims: { pad: 'x'.repeat(pad) } });
+      await expect(v.verify(token)).resolves.toBeDefined();
+      const segments = token.split('.');
+      for (const index of [0, 1, 2]) {
+        const segment = segments[index] as string;
+        const variants = [segment + 'A'.repeat((5 - (segment.length % 4)) % 4)];
+        if (segment.length % 4 !== 0) variants.push(withUnusedBits(segment));
+        for (const variant of variants) {
+          if (variant !== variants[0]) expect(Buffer.from(variant, 'base64url')).toEqual(Buffer.from(segment, 'base64url'));
+          const altered = segments.map((part, at) => (at === index ? variant : part)).join('.');
+          expect((await expectInvalid(altered, v)).message).toBe('The access token is malformed');
+          checked += 1;
+        }
+      }
+      await expect(v.verify(token)).resolves.toBeDefined();
+    }
+    expect(checked).toBeGreaterThanOrEqual(18);
   });
 
   it('a token above the size cap before any parsing', async () => {

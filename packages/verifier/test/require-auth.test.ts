@@ -181,6 +181,24 @@ describe('cookie', () => {
     await supertest(app()).get('/orders').set('Cookie', `${COOKIE}=`).expect(401, { error: 'unauthorized', code: 'missing_token', error_description: 'Authentication required' });
   });
 
+  it.each([true, false])('answers 400 to a tossed cookie (a forged one before the valid one) (cookie-parser: %s)', async (cookies) => {
+    const server = app({ cookies });
+    const token = accessToken(pair, clock);
+    const forged = accessToken(pair, clock, { claims: { sub: 'attacker' } });
+    for (const header of [`${COOKIE}=${forged}; ${COOKIE}=${token}`, `${COOKIE}=${token};${COOKIE}=${forged}`, `theme=dark;  ${COOKIE} =${forged} ; ${COOKIE}="${token}"`, `${COOKIE}=; ${COOKIE}=${token}`]) {
+      const res = await supertest(server).get('/orders').set('Cookie', header).expect(400);
+      expect(res.body.code).toBe('invalid_request');
+      expect(res.headers['www-authenticate']).toBe('Bearer realm="api", error="invalid_request", error_description="The request is malformed"');
+    }
+  });
+
+  it.each([true, false])('accepts the token cookie beside cookies whose names contain its name (cookie-parser: %s)', async (cookies) => {
+    const token = accessToken(pair, clock);
+    const cookie = `x${COOKIE}=a; ${COOKIE}x=b; other=${COOKIE}; ${COOKIE}=${token}`;
+    const res = await supertest(app({ cookies })).get('/orders').set('Cookie', cookie).expect(200);
+    expect(res.body).toMatchObject({ sub: 'user-1', source: 'cookie' });
+  });
+
   it('ignores cookies when no cookieName is configured', async () => {
     await supertest(app({ auth: { cookieName: undefined } })).get('/orders').set('Cookie', `${COOKIE}=${accessToken(pair, clock)}`).expect(401);
   });

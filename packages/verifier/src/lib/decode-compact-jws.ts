@@ -8,20 +8,37 @@ export interface DecodedCompactJws {
 }
 
 /**
- * Decodes a compact JWS after checking its syntax: three base64url segments of canonical lengths
- * whose first two are UTF-8 JSON objects. Answers `undefined` for anything else (never throws).
- * The caller has already capped the length.
+ * Decodes a compact JWS after checking its syntax: three canonical base64url segments (no length
+ * ≡ 1 mod 4, unused bits of the last character zero, so each byte string has exactly one encoding
+ * and a token cannot be altered without changing its bytes) whose first two are UTF-8 JSON objects.
+ * Answers `undefined` for anything else (never throws). The caller has already capped the length.
  */
 export function decodeCompactJws(token: string): DecodedCompactJws | undefined {
   if (!COMPACT_JWS.test(token)) return undefined;
   const firstDot = token.indexOf('.');
   const secondDot = token.indexOf('.', firstDot + 1);
-  if (firstDot % 4 === 1 || (secondDot - firstDot - 1) % 4 === 1 || (token.length - secondDot - 1) % 4 === 1) return undefined;
+  if (!isCanonicalEnd(token, 0, firstDot) || !isCanonicalEnd(token, firstDot + 1, secondDot) || !isCanonicalEnd(token, secondDot + 1, token.length)) return undefined;
   const header = parseJsonObject(token.slice(0, firstDot));
   if (header === undefined) return undefined;
   const payload = parseJsonObject(token.slice(firstDot + 1, secondDot));
   if (payload === undefined) return undefined;
   return { header, payload };
+}
+
+/** Last characters whose unused low bits are zero: 4 unused bits (2-character remainder), 2 unused bits (3-character remainder). */
+const FOUR_BITS_CLEAR = 'AQgw';
+const TWO_BITS_CLEAR = 'AEIMQUYcgkosw048';
+
+/**
+ * Whether the base64url segment `token[start, end)` is canonical: its length is not ≡ 1 mod 4 and
+ * the unused low bits of its last character are zero (decoders ignore them, so they would give
+ * another string for the same bytes). One character check, no decoding.
+ */
+function isCanonicalEnd(token: string, start: number, end: number): boolean {
+  const remainder = (end - start) % 4;
+  if (remainder === 0) return true;
+  if (remainder === 1) return false;
+  return (remainder === 2 ? FOUR_BITS_CLEAR : TWO_BITS_CLEAR).includes(token.charAt(end - 1));
 }
 
 const decoder = new TextDecoder('utf-8', { fatal: true });
