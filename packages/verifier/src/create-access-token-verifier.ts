@@ -1,11 +1,12 @@
-import { compactVerify } from 'jose';
 import type { AccessTokenClaims, AccessTokenVerifierOptions } from './access-token-verifier-options.js';
 import type { KeySet, VerificationKey } from './key-set.js';
 import { isVerifierError, VerifierError, type VerifierErrorCode } from './errors.js';
 import { checkClaims, isClaimsFailure } from './lib/check-claims.js';
 import { decodeCompactJws } from './lib/decode-compact-jws.js';
+import { keyBoundAlgorithm } from './lib/jwks-import-key.js';
 import { resolveVerifierOptions, type ResolvedIssuer } from './lib/resolve-verifier-options.js';
 import { VerifiedTokenCache } from './lib/verified-token-cache.js';
+import { verifyJwsSignature } from './lib/verify-jws-signature.js';
 
 /** What a successful verification yields (frozen; shared by repeat requests with the same token). */
 export interface VerifiedAccessToken {
@@ -24,8 +25,9 @@ export interface AccessTokenVerifier {
   /** Verifies `token`; rejects with a {@link VerifierError} (never anything else). */
   verify(token: string): Promise<VerifiedAccessToken>;
   /**
-   * Same as `verify`, but answers synchronously when it can (verified-token cache hit with a
-   * synchronous denylist) and throws a {@link VerifierError} synchronously for early refusals.
+   * Same as `verify`, but answers synchronously when it can (a verified-token cache hit, or a token
+   * whose signing key is already cached, with a synchronous denylist) and throws a {@link VerifierError}
+   * synchronously for any refusal decided without waiting.
    * The request path of `requireAuth` uses it to skip a promise per request.
    */
   verifySync(token: string): VerifiedAccessToken | Promise<VerifiedAccessToken>;
@@ -49,13 +51,13 @@ const FORBIDDEN_HEADERS = ['crit', 'b64', 'jku', 'x5u', 'jwk', 'x5c'] as const;
 /**
  * Creates a verifier of RS256 (or other pinned RSA) access tokens: size cap and strict compact
  * syntax first, then header (alg, typ, kid, no crit/b64/jku/x5u/jwk/x5c), issuer selection by
- * exact `iss`, key lookup per (issuer, kid), signature by jose, claims, and the denylist.
+ * exact `iss`, key lookup per (issuer, kid), signature by Node's `crypto.verify` (synchronous when
+ * the key is cached), claims, and the denylist.
  * Options are validated here (TypeError naming the option).
  */
 export function createAccessTokenVerifier(options: AccessTokenVerifierOptions): AccessTokenVerifier {
   const resolved = resolveVerifierOptions(options);
   const { issuers, algorithmSet, typ, maxTokenBytes, denylist, realm, now } = resolved;
-  const joseOptions = { algorithms: [...resolved.algorithms] };
   const cache = resolved.verifiedTokenCacheSize > 0 ? new VerifiedTokenCache<CacheEntry>(resolved.verifiedTokenCacheSize) : undefined;
   const unsubscribes: Array<() => void> = [];
   if (cache) {
@@ -94,48 +96,59 @@ export function createAccessTokenVerifier(options: AccessTokenVerifierOptions): 
     return new VerifierError('denylist_unavailable', { cause, retryAfterSeconds: typeof retryAfter === 'number' ? Math.ceil(retryAfter) : undefined });
   };
 
-  const verifyFull = (token: string): Promise<VerifiedAccessToken> =>
-    verifyUncached(token).catch((error: unknown) => {
-      throw isVerifierError(error) ? error : fail('invalid_token', undefined, error);
-    });
-
-  const verifyUncached = async (token: string): Promise<VerifiedAccessToken> => {
+  /** Decodes and verifies `token`; synchronous unless its kid is not cached (then the key set is asked once). */
+  const verifyUncached = (token: string): VerifiedAccessToken | Promise<VerifiedAccessToken> => {
     const decoded = decodeCompactJws(token);
     if (decoded === undefined) throw malformed();
     const { header, payload } = decoded;
-    if (typeof header.alg !== 'string' || !algorithmSet.has(header.alg)) throw fail('invalid_token', 'The access token algorithm is not accepted');
+    const alg = header.alg;
+    if (typeof alg !== 'string' || !algorithmSet.has(alg)) throw fail('invalid_token', 'The access token algorithm is not accepted');
     if (typ !== undefined && (typeof header.typ !== 'string' || !typ.has(header.typ.toLowerCase()))) throw fail('invalid_token', 'The access token type is not accepted');
     for (const name of FORBIDDEN_HEADERS) if (header[name] !== undefined) throw fail('invalid_token', 'The access token header is not accepted');
     const kid = header.kid;
     if (typeof kid !== 'string' || kid.length === 0 || kid.length > MAX_KID_LENGTH) throw fail('invalid_token', 'The access token key id is missing or invalid');
     const issuer = typeof payload.iss === 'string' ? issuers.get(payload.iss) : undefined;
     if (issuer === undefined) throw fail('invalid_token', 'The access token issuer is not accepted');
-    const key = await findKey(issuer, kid);
-    try {
-      await compactVerify(token, key, joseOptions);
-    } catch (error) {
-      throw fail('invalid_token', 'The access token signature is invalid', error);
-    }
-    const nowMs = now();
-    const window = checkClaims(payload, issuer, resolved, nowMs);
-    if (isClaimsFailure(window)) throw fail(window.code, window.description);
-    const claims = deepFreeze(payload) as unknown as AccessTokenClaims;
-    const result: VerifiedAccessToken = Object.freeze({ claims, kid, issuer: issuer.issuer, scopes: scopesOf(claims.scope) });
-    cache?.set(token, { result, keySet: issuer.keySet, key, validFromMs: window.validFromMs, validUntilMs: window.validUntilMs });
-    return checkRevocation(result);
+    const verified = (key: VerificationKey | undefined): VerifiedAccessToken | Promise<VerifiedAccessToken> => {
+      if (key === undefined) throw fail('invalid_token', 'The access token signing key is unknown');
+      const bound = keyBoundAlgorithm(key);
+      const secondDot = token.lastIndexOf('.');
+      if ((bound !== undefined && bound !== alg) || !verifyJwsSignature(alg, token.slice(0, secondDot), token.slice(secondDot + 1), key)) {
+        throw fail('invalid_token', 'The access token signature is invalid');
+      }
+      const nowMs = now();
+      const window = checkClaims(payload, issuer, resolved, nowMs);
+      if (isClaimsFailure(window)) throw fail(window.code, window.description);
+      const claims = deepFreeze(payload) as unknown as AccessTokenClaims;
+      const result: VerifiedAccessToken = Object.freeze({ claims, kid, issuer: issuer.issuer, scopes: scopesOf(claims.scope) });
+      cache?.set(token, { result, keySet: issuer.keySet, key, validFromMs: window.validFromMs, validUntilMs: window.validUntilMs });
+      return checkRevocation(result);
+    };
+    const cached = issuer.keySet.getKey(kid);
+    if (cached !== undefined) return verified(cached);
+    return resolveKey(issuer, kid).then(verified);
   };
 
-  const findKey = async (issuer: ResolvedIssuer, kid: string): Promise<VerificationKey> => {
-    let key = issuer.keySet.getKey(kid);
-    if (key === undefined) {
-      try {
-        key = await issuer.keySet.resolveKey(kid);
-      } catch (error) {
-        throw fail('keys_unavailable', undefined, error);
-      }
+  const resolveKey = async (issuer: ResolvedIssuer, kid: string): Promise<VerificationKey | undefined> => {
+    try {
+      return await issuer.keySet.resolveKey(kid);
+    } catch (error) {
+      throw fail('keys_unavailable', undefined, error);
     }
-    if (key === undefined) throw fail('invalid_token', 'The access token signing key is unknown');
-    return key;
+  };
+
+  /** Runs {@link verifyUncached}; anything thrown that is not a VerifierError becomes `invalid_token` (kept as cause). */
+  const verifyFull = (token: string): VerifiedAccessToken | Promise<VerifiedAccessToken> => {
+    const wrap = (error: unknown): never => {
+      throw isVerifierError(error) ? error : fail('invalid_token', undefined, error);
+    };
+    let outcome: VerifiedAccessToken | Promise<VerifiedAccessToken>;
+    try {
+      outcome = verifyUncached(token);
+    } catch (error) {
+      return wrap(error);
+    }
+    return outcome instanceof Promise ? outcome.catch(wrap) : outcome;
   };
 
   const verifySync = (token: string): VerifiedAccessToken | Promise<VerifiedAccessToken> => {

@@ -1,8 +1,7 @@
 import type { KeyObject } from 'node:crypto';
-import type { CryptoKey } from 'jose';
 
-/** A verification key ready for jose (imported once per kid). */
-export type VerificationKey = CryptoKey | KeyObject;
+/** A public RSA verification key as a Node KeyObject, imported once per kid. */
+export type VerificationKey = KeyObject;
 
 /** The keys a verifier checks signatures against, looked up by `kid`. */
 export interface KeySet {

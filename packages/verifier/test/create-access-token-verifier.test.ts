@@ -4,7 +4,7 @@ import type { AddressInfo } from 'node:net';
 import fc from 'fast-check';
 import { createClock, createTestKeyPair, type TestClock, type TestKeyPair } from '@jwks-kit/test-kit';
 import { createMemoryDenylist, DenylistError } from '@jwks-kit/denylist';
-import { createAccessTokenVerifier, createLocalKeySet, VerifierError, type AccessTokenVerifier, type AccessTokenVerifierOptions, type LocalKeySet } from '../src/index.js';
+import { createAccessTokenVerifier, createLocalKeySet, VerifierError, type AccessTokenVerifier, type AccessTokenVerifierOptions, type KeySet, type LocalKeySet } from '../src/index.js';
 import { accessToken, AUDIENCE, craftToken, ISSUER, validParts } from './lib/craft-token.js';
 
 let pair: TestKeyPair;
@@ -407,6 +407,31 @@ describe('verified-token cache', () => {
     const second = await v.verify(token);
     expect(second).not.toBe(first);
     expect(second.claims).toEqual(first.claims);
+  });
+});
+
+describe('synchronous answers', () => {
+  it('returns the result itself (not a promise) for a first-seen token whose key is cached, with a synchronous denylist', () => {
+    const v = verifier({ denylist: { check: () => false } });
+    const result = v.verifySync(accessToken(pair, clock));
+    expect(result).not.toBeInstanceOf(Promise);
+    expect(result).toMatchObject({ kid: pair.kid, issuer: ISSUER, claims: { sub: 'user-1' } });
+  });
+
+  it('throws the VerifierError synchronously for a first-seen token with a bad signature under a cached key', () => {
+    const { header, claims } = validParts(pair, clock);
+    const forged = craftToken(header, claims, { rsa: 'RS256', key: attacker.privateKey });
+    expect(() => verifier().verifySync(forged)).toThrow(expect.objectContaining({ code: 'invalid_token', message: 'The access token signature is invalid' }));
+  });
+
+  it('waits for the key set only when the kid is not cached', async () => {
+    const resolved: string[] = [];
+    const lazy: KeySet = { getKey: () => undefined, resolveKey: async (kid) => (resolved.push(kid), keySet.getKey(kid)), onKeyRemoved: () => () => undefined };
+    const pending = verifier({ keySet: lazy }).verifySync(accessToken(pair, clock));
+    expect(pending).toBeInstanceOf(Promise);
+    await expect(pending).resolves.toMatchObject({ kid: pair.kid });
+    expect(resolved).toEqual([pair.kid]);
+    await expect(verifier({ keySet: lazy }).verifySync(accessToken(attacker, clock))).rejects.toMatchObject({ message: 'The access token signing key is unknown' });
   });
 });
 

@@ -5,6 +5,8 @@ import { createClock, createTestKeyPair, type TestKeyPair } from '@jwks-kit/test
 import { createRemoteKeySet, type JwksFetchedEvent, type RemoteKeySet, type RemoteKeySetOptions } from '../src/remote-key-set.js';
 import type { KeySetError } from '../src/key-set-error.js';
 import { startJwksServer, type JwksServer } from './remote-key-set-server.js';
+import { createAccessTokenVerifier } from '../src/create-access-token-verifier.js';
+import { AUDIENCE, craftToken, ISSUER, validParts } from './lib/craft-token.js';
 
 let good: TestKeyPair;
 let other: TestKeyPair;
@@ -141,12 +143,15 @@ describe('remote key set: keys skipped within a valid set', () => {
 });
 
 describe('remote key set: algorithms', () => {
-  it('imports an RS256 key as a CryptoKey that refuses other algorithms', async () => {
-    const { keySet } = await accepted([good.publicJwk]);
-    const key = keySet.getKey(good.kid)!;
-    expect(key).not.toBeInstanceOf(KeyObject);
-    const ps256 = await new SignJWT({}).setProtectedHeader({ alg: 'PS256', kid: good.kid }).sign(privateKeyObject(good));
-    await expect(jwtVerify(ps256, key, { algorithms: ['PS256'] })).rejects.toThrow();
+  it('binds a key with alg RS256 to RS256: the verifier refuses a PS256 token under its kid even with both pinned', async () => {
+    const clock = createClock();
+    const { keySet } = await accepted([good.publicJwk], { algorithms: ['RS256', 'PS256'] });
+    expect(keySet.getKey(good.kid)).toBeInstanceOf(KeyObject);
+    const verifier = createAccessTokenVerifier({ issuer: ISSUER, audience: AUDIENCE, keySet, algorithms: ['RS256', 'PS256'], now: clock.now });
+    const { header, claims } = validParts(good, clock);
+    await expect(verifier.verify(craftToken(header, claims, { rsa: 'RS256', key: good.privateKey }))).resolves.toMatchObject({ kid: good.kid });
+    const ps256 = craftToken({ ...header, alg: 'PS256' }, claims, { rsa: 'PS256', key: good.privateKey });
+    await expect(verifier.verify(ps256)).rejects.toMatchObject({ code: 'invalid_token', message: 'The access token signature is invalid' });
   });
 
   it('uses the single pinned algorithm for a key without alg', async () => {

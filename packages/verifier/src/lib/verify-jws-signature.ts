@@ -1,0 +1,50 @@
+import { constants, KeyObject, verify } from 'node:crypto';
+
+interface AlgorithmEntry {
+  readonly hash: 'sha256' | 'sha384' | 'sha512';
+  /** PSS salt length in bytes (the hash length), or `undefined` for PKCS#1 v1.5. */
+  readonly pssSaltLength: number | undefined;
+}
+
+/** The only algorithms a signature is checked under (RFC 7518 §3.3 and §3.5). */
+const ALGORITHMS: ReadonlyMap<string, AlgorithmEntry> = new Map(
+  Object.entries({
+    RS256: Object.freeze({ hash: 'sha256', pssSaltLength: undefined }),
+    RS384: Object.freeze({ hash: 'sha384', pssSaltLength: undefined }),
+    RS512: Object.freeze({ hash: 'sha512', pssSaltLength: undefined }),
+    PS256: Object.freeze({ hash: 'sha256', pssSaltLength: 32 }),
+    PS384: Object.freeze({ hash: 'sha384', pssSaltLength: 48 }),
+    PS512: Object.freeze({ hash: 'sha512', pssSaltLength: 64 }),
+  } satisfies Record<string, AlgorithmEntry>),
+);
+Object.freeze(ALGORITHMS);
+
+const MIN_MODULUS_BITS = 2048;
+const BASE64URL = /^[A-Za-z0-9_-]+$/;
+
+/**
+ * Checks a compact JWS signature with Node's `crypto.verify` (OpenSSL does the RSA). `signingInput`
+ * is the token's exact `header.payload` text and `signatureB64u` its third segment (the verifier has
+ * already proven both canonical base64url; this function still refuses a signature segment that is not
+ * exactly the unpadded base64url length of the modulus). Answers `false` (never throws) for an algorithm
+ * outside RS256/384/512 and PS256/384/512, a key that is not a public RSA KeyObject of at least
+ * 2048 bits, a signature whose length is not the modulus length, or a signature that does not verify.
+ */
+export function verifyJwsSignature(alg: string, signingInput: string, signatureB64u: string, key: KeyObject): boolean {
+  const entry = ALGORITHMS.get(alg);
+  if (entry === undefined) return false;
+  if (!(key instanceof KeyObject) || key.type !== 'public' || key.asymmetricKeyType !== 'rsa') return false;
+  const modulusBits = key.asymmetricKeyDetails?.modulusLength;
+  if (modulusBits === undefined || modulusBits < MIN_MODULUS_BITS) return false;
+  const modulusBytes = Math.ceil(modulusBits / 8);
+  if (signatureB64u.length !== Math.ceil((modulusBytes * 4) / 3) || !BASE64URL.test(signatureB64u)) return false;
+  const signature = Buffer.from(signatureB64u, 'base64url');
+  if (signature.length !== modulusBytes) return false;
+  const data = Buffer.from(signingInput, 'latin1');
+  try {
+    if (entry.pssSaltLength === undefined) return verify(entry.hash, data, { key, padding: constants.RSA_PKCS1_PADDING }, signature);
+    return verify(entry.hash, data, { key, padding: constants.RSA_PKCS1_PSS_PADDING, saltLength: entry.pssSaltLength }, signature);
+  } catch {
+    return false;
+  }
+}
