@@ -109,24 +109,26 @@ export function createAccessTokenVerifier(options: AccessTokenVerifierOptions): 
     if (typeof kid !== 'string' || kid.length === 0 || kid.length > MAX_KID_LENGTH) throw fail('invalid_token', 'The access token key id is missing or invalid');
     const issuer = typeof payload.iss === 'string' ? issuers.get(payload.iss) : undefined;
     if (issuer === undefined) throw fail('invalid_token', 'The access token issuer is not accepted');
-    const verified = (key: VerificationKey | undefined): VerifiedAccessToken | Promise<VerifiedAccessToken> => {
-      if (key === undefined) throw fail('invalid_token', 'The access token signing key is unknown');
-      const bound = keyBoundAlgorithm(key);
-      const secondDot = token.lastIndexOf('.');
-      if ((bound !== undefined && bound !== alg) || !verifyJwsSignature(alg, token.slice(0, secondDot), token.slice(secondDot + 1), key)) {
-        throw fail('invalid_token', 'The access token signature is invalid');
-      }
-      const nowMs = now();
-      const window = checkClaims(payload, issuer, resolved, nowMs);
-      if (isClaimsFailure(window)) throw fail(window.code, window.description);
-      const claims = deepFreeze(payload) as unknown as AccessTokenClaims;
-      const result: VerifiedAccessToken = Object.freeze({ claims, kid, issuer: issuer.issuer, scopes: scopesOf(claims.scope) });
-      cache?.set(token, { result, keySet: issuer.keySet, key, validFromMs: window.validFromMs, validUntilMs: window.validUntilMs });
-      return checkRevocation(result);
-    };
     const cached = issuer.keySet.getKey(kid);
-    if (cached !== undefined) return verified(cached);
-    return resolveKey(issuer, kid).then(verified);
+    if (cached !== undefined) return verifyWithKey(token, alg, kid, payload, issuer, cached);
+    return resolveKey(issuer, kid).then((key) => verifyWithKey(token, alg, kid, payload, issuer, key));
+  };
+
+  /** Signature (no per-request closure on this path), claims, verified-token cache, denylist. */
+  const verifyWithKey = (token: string, alg: string, kid: string, payload: Record<string, unknown>, issuer: ResolvedIssuer, key: VerificationKey | undefined): VerifiedAccessToken | Promise<VerifiedAccessToken> => {
+    if (key === undefined) throw fail('invalid_token', 'The access token signing key is unknown');
+    const bound = keyBoundAlgorithm(key);
+    const secondDot = token.lastIndexOf('.');
+    if ((bound !== undefined && bound !== alg) || !verifyJwsSignature(alg, token.slice(0, secondDot), token.slice(secondDot + 1), key)) {
+      throw fail('invalid_token', 'The access token signature is invalid');
+    }
+    const nowMs = now();
+    const window = checkClaims(payload, issuer, resolved, nowMs);
+    if (isClaimsFailure(window)) throw fail(window.code, window.description);
+    const claims = deepFreeze(payload) as unknown as AccessTokenClaims;
+    const result: VerifiedAccessToken = Object.freeze({ claims, kid, issuer: issuer.issuer, scopes: scopesOf(claims.scope) });
+    cache?.set(token, { result, keySet: issuer.keySet, key, validFromMs: window.validFromMs, validUntilMs: window.validUntilMs });
+    return checkRevocation(result);
   };
 
   const resolveKey = async (issuer: ResolvedIssuer, kid: string): Promise<VerificationKey | undefined> => {
@@ -137,18 +139,19 @@ export function createAccessTokenVerifier(options: AccessTokenVerifierOptions): 
     }
   };
 
-  /** Runs {@link verifyUncached}; anything thrown that is not a VerifierError becomes `invalid_token` (kept as cause). */
+  /** Anything thrown that is not a VerifierError becomes `invalid_token` (kept as cause). */
+  const rethrowAsVerifierError = (error: unknown): never => {
+    throw isVerifierError(error) ? error : fail('invalid_token', undefined, error);
+  };
+
   const verifyFull = (token: string): VerifiedAccessToken | Promise<VerifiedAccessToken> => {
-    const wrap = (error: unknown): never => {
-      throw isVerifierError(error) ? error : fail('invalid_token', undefined, error);
-    };
     let outcome: VerifiedAccessToken | Promise<VerifiedAccessToken>;
     try {
       outcome = verifyUncached(token);
     } catch (error) {
-      return wrap(error);
+      return rethrowAsVerifierError(error);
     }
-    return outcome instanceof Promise ? outcome.catch(wrap) : outcome;
+    return outcome instanceof Promise ? outcome.catch(rethrowAsVerifierError) : outcome;
   };
 
   const verifySync = (token: string): VerifiedAccessToken | Promise<VerifiedAccessToken> => {
