@@ -22,9 +22,9 @@ export async function expectStatus(url: string, headers: Record<string, string>,
 }
 
 /** Pre-flight of an unauthenticated route (bare Express). */
-export async function prepareOpen(baseUrl: string): Promise<LoadPlan> {
-  await expectStatus(`${baseUrl}/`, {}, 200, 'no token');
-  return { path: '/', headers: {} };
+export async function prepareOpen(baseUrl: string, headers: Readonly<Record<string, string>> = {}): Promise<LoadPlan> {
+  await expectStatus(`${baseUrl}/`, headers, 200, 'open route');
+  return { path: '/', headers: { ...headers } };
 }
 
 /**
