@@ -5,6 +5,7 @@ import { checkClaims, isClaimsFailure } from './lib/check-claims.js';
 import { decodeCompactJws } from './lib/decode-compact-jws.js';
 import { keyBoundAlgorithm } from './lib/jwks-import-key.js';
 import { resolveVerifierOptions, type ResolvedIssuer } from './lib/resolve-verifier-options.js';
+import { SecondSightingFilter } from './lib/second-sighting-filter.js';
 import { VerifiedTokenCache } from './lib/verified-token-cache.js';
 import { verifyJwsSignature } from './lib/verify-jws-signature.js';
 
@@ -59,6 +60,7 @@ export function createAccessTokenVerifier(options: AccessTokenVerifierOptions): 
   const resolved = resolveVerifierOptions(options);
   const { issuers, algorithmSet, typ, maxTokenBytes, denylist, realm, now } = resolved;
   const cache = resolved.verifiedTokenCacheSize > 0 ? new VerifiedTokenCache<CacheEntry>(resolved.verifiedTokenCacheSize) : undefined;
+  const admission = cache === undefined ? undefined : new SecondSightingFilter(resolved.verifiedTokenCacheSize);
   const unsubscribes: Array<() => void> = [];
   if (cache) {
     for (const { keySet } of issuers.values()) {
@@ -127,7 +129,7 @@ export function createAccessTokenVerifier(options: AccessTokenVerifierOptions): 
     if (isClaimsFailure(window)) throw fail(window.code, window.description);
     const claims = deepFreeze(payload) as unknown as AccessTokenClaims;
     const result: VerifiedAccessToken = Object.freeze({ claims, kid, issuer: issuer.issuer, scopes: scopesOf(claims.scope) });
-    cache?.set(token, { result, keySet: issuer.keySet, key, validFromMs: window.validFromMs, validUntilMs: window.validUntilMs });
+    if (admission?.seenBefore(token)) cache?.set(token, { result, keySet: issuer.keySet, key, validFromMs: window.validFromMs, validUntilMs: window.validUntilMs });
     return checkRevocation(result);
   };
 

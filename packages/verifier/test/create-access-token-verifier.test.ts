@@ -365,17 +365,30 @@ describe('several issuers', () => {
 });
 
 describe('verified-token cache', () => {
-  it('answers a repeated token from the cache (same frozen result)', async () => {
+  it('caches a token from its second verification on (same frozen result); a token seen once is not cached', async () => {
     const v = verifier();
     const token = accessToken(pair, clock);
     const first = await v.verify(token);
-    expect(v.verifySync(token)).toBe(first);
+    const second = await v.verify(token);
+    expect(second).not.toBe(first);
+    expect(second.claims).toEqual(first.claims);
+    expect(v.verifySync(token)).toBe(second);
+    expect(v.verifySync(token)).toBe(second);
+  });
+
+  it('admits each of many reused tokens on its second sighting', async () => {
+    const v = verifier();
+    const tokens = Array.from({ length: 50 }, (_, i) => accessToken(pair, clock, { claims: { jti: `reused-${i}` } }));
+    for (const token of tokens) await v.verify(token);
+    const admitted = await Promise.all(tokens.map((token) => v.verify(token)));
+    tokens.forEach((token, i) => expect(v.verifySync(token)).toBe(admitted[i]));
   });
 
   it('honours exp: an entry past exp + leeway is refused as expired', async () => {
     const v = verifier();
     const token = accessToken(pair, clock);
     await v.verify(token);
+    await v.verify(token); // the second verification admits it to the cache
     clock.advance(304_000);
     expect(v.verifySync(token)).toBeDefined();
     clock.advance(2_000);
@@ -386,6 +399,7 @@ describe('verified-token cache', () => {
     const v = verifier({ maxTokenAgeSeconds: 60 });
     const token = accessToken(pair, clock);
     await v.verify(token);
+    await v.verify(token); // the second verification admits it to the cache
     clock.advance(70_000);
     expect(await refusal(token, v)).toMatchObject({ code: 'token_expired' });
   });
@@ -394,6 +408,7 @@ describe('verified-token cache', () => {
     const v = verifier();
     const token = accessToken(pair, clock);
     await v.verify(token);
+    await v.verify(token); // the second verification admits it to the cache
     keySet.replaceKeys({ keys: [attacker.publicJwk] });
     expect((await expectInvalid(token, v)).message).toBe('The access token signing key is unknown');
     keySet.replaceKeys({ keys: [pair.publicJwk] });

@@ -1,0 +1,38 @@
+/**
+ * Admission filter of the verified-token cache: a token is cached from its second verification on.
+ * Tokens seen once (a client that fetches a fresh token per call, or a flood of distinct tokens)
+ * then never enter the LRU, so they cause no eviction churn and no old-generation garbage; a token
+ * that is reused is verified twice instead of once before it is served from the cache.
+ *
+ * A fixed `Int32Array` of fingerprints of the signature's last characters: no allocation, and no
+ * token is retained. A lost slot only delays admission and a colliding fingerprint only admits
+ * early; the cache itself stays keyed by the exact token string. Only verified tokens are offered.
+ */
+export class SecondSightingFilter {
+  readonly #slots: Int32Array;
+  readonly #mask: number;
+
+  /** @param capacity the cache size it guards; the filter keeps at least four times as many slots (a power of two, at least 1,024). */
+  constructor(capacity: number) {
+    let size = 1024;
+    while (size < capacity * 4) size *= 2;
+    this.#slots = new Int32Array(size);
+    this.#mask = size - 1;
+  }
+
+  /** True when `token` was offered before (probably); otherwise remembers it and answers false. */
+  seenBefore(token: string): boolean {
+    const fingerprint = fingerprintOf(token);
+    const slot = (fingerprint >>> 7) & this.#mask;
+    if (this.#slots[slot] === fingerprint) return true;
+    this.#slots[slot] = fingerprint;
+    return false;
+  }
+}
+
+/** FNV-1a over the last 16 characters (RSA signature bytes: uniformly random), never 0 (an empty slot). */
+function fingerprintOf(token: string): number {
+  let hash = 0x811c9dc5;
+  for (let i = Math.max(0, token.length - 16); i < token.length; i += 1) hash = Math.imul(hash ^ token.charCodeAt(i), 0x01000193);
+  return hash | 1;
+}
