@@ -1,0 +1,27 @@
+import { pageOrigins, readHttpUrl, readPort, readPositiveInteger, readRedisUrl, type Env } from './env.js';
+
+/** Everything a resource service (orders, profile) reads from its environment. */
+export type ResourceServiceConfig = Readonly<{
+  /** The service's own port variable (`ORDERS_PORT`, `PROFILE_PORT`). */
+  port: number;
+  /** `ISSUER_URL`, default `http://127.0.0.1:<AUTH_PORT>`: expected `iss`, and where the JWKS is fetched. */
+  issuerUrl: string;
+  /** `REDIS_URL`; unset → an in-memory denylist (only useful when sharing a process with the auth service). */
+  redisUrl: string | undefined;
+  /** Origins allowed by CORS and by the cookie Origin check: the page served by the auth service. */
+  allowedOrigins: readonly string[];
+  /** `JWKS_MAX_AGE_SECONDS`, default 300: upper clamp of the JWKS cache age (the issuer's pre-publication window relies on it). */
+  jwksMaxAgeSeconds: number;
+}>;
+
+/** Reads a resource service's configuration, its port from `portVariable`; throws an Error naming the bad variable. */
+export function readResourceServiceConfig(env: Env, portVariable: string, defaultPort: number): ResourceServiceConfig {
+  const issuerUrl = readHttpUrl(env, 'ISSUER_URL', `http://127.0.0.1:${readPort(env, 'AUTH_PORT', 4000)}`);
+  return {
+    port: readPort(env, portVariable, defaultPort),
+    issuerUrl,
+    redisUrl: readRedisUrl(env),
+    allowedOrigins: pageOrigins(issuerUrl),
+    jwksMaxAgeSeconds: readPositiveInteger(env, 'JWKS_MAX_AGE_SECONDS', 300),
+  };
+}

@@ -1,0 +1,56 @@
+import cookieParser from 'cookie-parser';
+import express, { type Express } from 'express';
+import type { Denylist } from '@jwks-kit/denylist';
+import { authErrorHandler, requireAuth, type KeySet, type RequireAuthHandler } from '@jwks-kit/verifier';
+import { ACCESS_COOKIE, RFC9068_REQUIRED_CLAIMS } from './audiences.js';
+import { cors } from './cors.js';
+import { jsonErrorHandler } from './json-error-handler.js';
+
+/** What a resource service (orders, profile) needs: where tokens come from and how they are checked. */
+export type ResourceAppDeps = Readonly<{
+  /** Expected `iss` (the auth service). */
+  issuerUrl: string;
+  /** The auth service's public keys: `createRemoteKeySet(...)` on its JWKS in production. */
+  keySet: KeySet;
+  /** Revocations (shared memory store in the one-process demo, Redis mirror otherwise). */
+  denylist: Denylist;
+  /** Page origins allowed by CORS and by the cookie Origin check. */
+  allowedOrigins: readonly string[];
+  /** Clock skew accepted when verifying tokens. @default 5 */
+  clockLeewaySeconds?: number;
+  /** Clock in ms since the epoch. @default Date.now */
+  now?: () => number;
+  /** Log sink for unexpected errors. @default console.error */
+  log?: (message: string) => void;
+}>;
+
+/**
+ * The frame every resource service shares: exact-origin CORS, `/healthz`, cookie parsing, a
+ * `requireAuth` for `audience` (header or the access cookie, RFC 9068 claims required), and the
+ * error handlers after the routes that `mountRoutes` adds.
+ */
+export function createResourceApp(deps: ResourceAppDeps, audience: string, mountRoutes: (app: Express, authenticate: RequireAuthHandler) => void): Express {
+  const authenticate = requireAuth({
+    issuer: deps.issuerUrl,
+    audience,
+    keySet: deps.keySet,
+    denylist: deps.denylist,
+    cookieName: ACCESS_COOKIE,
+    // RFC 9068 §2.2: an access token carries sub, client_id, iat and jti; refuse one that lacks any.
+    requiredClaims: RFC9068_REQUIRED_CLAIMS,
+    allowedOrigins: deps.allowedOrigins,
+    leewaySeconds: deps.clockLeewaySeconds ?? 5,
+    now: deps.now,
+  });
+  const app = express();
+  app.disable('x-powered-by');
+  app.use(cors({ allowedOrigins: deps.allowedOrigins }));
+  app.get('/healthz', (_req, res) => {
+    res.json({ status: 'ok' });
+  });
+  app.use(cookieParser());
+  mountRoutes(app, authenticate);
+  app.use(authErrorHandler());
+  app.use(jsonErrorHandler(deps.log));
+  return app;
+}

@@ -1,0 +1,40 @@
+import type { Express } from 'express';
+import type { Denylist } from '@jwks-kit/denylist';
+import { createRemoteKeySet } from '@jwks-kit/verifier';
+import { listen } from './listen.js';
+import { openDenylist } from './open-denylist.js';
+import type { ResourceAppDeps } from './resource-service.js';
+import type { ResourceServiceConfig } from './resource-service-config.js';
+
+/** A listening resource service. */
+export type StartedResourceService = Readonly<{ url: string; close: () => Promise<void> }>;
+
+/**
+ * Builds a resource service with `createApp` from its configuration and listens on `config.port`:
+ * keys from the auth service's JWKS (cached, refreshed in the background), revocations from
+ * `shared.denylist` (same process) or from a Redis mirror (`REDIS_URL`).
+ */
+export async function startResourceService(
+  config: ResourceServiceConfig,
+  createApp: (deps: ResourceAppDeps) => Express,
+  shared: Readonly<{ denylist?: Denylist }> = {},
+): Promise<StartedResourceService> {
+  const maxCacheMs = config.jwksMaxAgeSeconds * 1000;
+  const keySet = createRemoteKeySet({
+    jwksUri: `${config.issuerUrl}/.well-known/jwks.json`,
+    minCacheMs: Math.min(60_000, maxCacheMs),
+    maxCacheMs,
+    cooldownMs: Math.min(30_000, maxCacheMs),
+  });
+  const opened = shared.denylist ? undefined : await openDenylist({ issuer: config.issuerUrl, redisUrl: config.redisUrl });
+  const app = createApp({ issuerUrl: config.issuerUrl, keySet, denylist: shared.denylist ?? opened!.denylist, allowedOrigins: config.allowedOrigins });
+  const running = await listen(app, config.port);
+  return {
+    url: running.url,
+    close: async () => {
+      await running.close();
+      keySet.close();
+      await opened?.close();
+    },
+  };
+}
