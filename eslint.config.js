@@ -1,11 +1,13 @@
 import js from '@eslint/js';
 import tseslint from 'typescript-eslint';
+import prettierConfig from 'eslint-config-prettier';
 
 /** Lint every TypeScript source; no type-aware rules so that lint stays fast. */
 export default tseslint.config(
   { ignores: ['**/node_modules/**', '**/dist/**', 'bench/results/**', '.data/**', '**/*.cjs'] },
   js.configs.recommended,
   ...tseslint.configs.recommended,
+  prettierConfig,
   {
     rules: {
       '@typescript-eslint/no-unused-vars': ['error', { argsIgnorePattern: '^_', varsIgnorePattern: '^_' }],
@@ -13,5 +15,17 @@ export default tseslint.config(
       'no-console': 'off',
     },
   },
-  { files: ['examples/web/**/*.js'], languageOptions: { globals: { window: 'readonly', document: 'readonly', fetch: 'readonly', console: 'readonly', atob: 'readonly', setTimeout: 'readonly' } } },
+  {
+    files: ['examples/web/**/*.js'],
+    languageOptions: {
+      globals: {
+        window: 'readonly',
+        document: 'readonly',
+        fetch: 'readonly',
+        console: 'readonly',
+        atob: 'readonly',
+        setTimeout: 'readonly',
+      },
+    },
+  },
 );

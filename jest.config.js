@@ -6,7 +6,12 @@ export default {
   transform: {
     '^.+\\.ts$': ['ts-jest', { useESM: true, tsconfig: 'tsconfig.json', diagnostics: { ignoreCodes: [151002] } }],
   },
-  testMatch: ['<rootDir>/packages/*/test/**/*.test.ts', '<rootDir>/internal/*/test/**/*.test.ts', '<rootDir>/examples/**/test/**/*.test.ts', '<rootDir>/tests/**/*.test.ts'],
+  testMatch: [
+    '<rootDir>/packages/*/test/**/*.test.ts',
+    '<rootDir>/internal/*/test/**/*.test.ts',
+    '<rootDir>/examples/**/test/**/*.test.ts',
+    '<rootDir>/tests/**/*.test.ts',
+  ],
   testPathIgnorePatterns: ['/node_modules/', '/dist/'],
   testTimeout: 30000,
   // Two cores on CI machines: one worker per core keeps the suite short without starving the Redis fault tests.

@@ -40,7 +40,9 @@ async function main(): Promise<void> {
   const pinned = canPin();
   if (pinned) pinSelf(0);
   const machine = machineInfo(pinned);
-  log(`${machine.cpuModel}, ${machine.cores} cores, Node ${machine.node}, OpenSSL ${machine.openssl}, pinned: ${pinned}`);
+  log(
+    `${machine.cpuModel}, ${machine.cores} cores, Node ${machine.node}, OpenSSL ${machine.openssl}, pinned: ${pinned}`,
+  );
   const selected = selectScenarios(options.only);
   // Live revocations in Redis during the Redis scenarios and the memory probe.
   const revocations = options.quick ? 20_000 : 100_000;
@@ -54,7 +56,8 @@ async function main(): Promise<void> {
   const repeated = signToken(key.privateKey, key.kid, repeatedClaims);
   // Same header (kid) and claims, signed by a key the JWKS does not hold.
   const badSignature = signToken(otherKey.privateKey, key.kid, repeatedClaims);
-  const needsPool = selected.some((s) => s.kind === 'http' && s.id !== 'bare') || selected.some((s) => s.kind === 'probe');
+  const needsPool =
+    selected.some((s) => s.kind === 'http' && s.id !== 'bare') || selected.some((s) => s.kind === 'probe');
   const poolStart = Date.now();
   const pool = needsPool ? await createTokenPool(key.privateJwk, key.kid, base, options.poolSize) : [];
   if (needsPool) log(`signed ${pool.length} distinct tokens in ${((Date.now() - poolStart) / 1000).toFixed(1)} s`);
@@ -107,7 +110,9 @@ async function main(): Promise<void> {
           scenarioId: def.id,
           ctx,
           ...(pinned ? { pinCore: 1 } : {}),
-          ...(options.profile.includes(def.id) ? { nodeFlags: ['--cpu-prof', `--cpu-prof-dir=${RESULTS_DIR}/profiles`] } : {}),
+          ...(options.profile.includes(def.id)
+            ? { nodeFlags: ['--cpu-prof', `--cpu-prof-dir=${RESULTS_DIR}/profiles`] }
+            : {}),
         });
         if (def.kind === 'http') {
           const plan = await def.prepare!(server.baseUrl!, tokens);
@@ -125,7 +130,14 @@ async function main(): Promise<void> {
 
     const cursor = { value: 0 };
     const load = (r: Running, durationSec: number) =>
-      runLoad({ baseUrl: r.server.baseUrl!, plan: r.plan!, durationSec, connections: options.connections, pool, cursor });
+      runLoad({
+        baseUrl: r.server.baseUrl!,
+        plan: r.plan!,
+        durationSec,
+        connections: options.connections,
+        pool,
+        cursor,
+      });
 
     log(`warm-up: ${options.warmupSec} s per scenario`);
     for (const r of running) {
@@ -152,16 +164,23 @@ async function main(): Promise<void> {
             const after = await r.server.request({ type: 'cpu' });
             const result =
               before.type === 'cpu-result' && after.type === 'cpu-result'
-                ? { ...measured, serverCpu: (after.cpuMicros - before.cpuMicros) / (after.wallMicros - before.wallMicros) }
+                ? {
+                    ...measured,
+                    serverCpu: (after.cpuMicros - before.cpuMicros) / (after.wallMicros - before.wallMicros),
+                  }
                 : measured;
             push(r.def.id, result.rps);
             latency.set(r.def.id, [...(latency.get(r.def.id) ?? []), result]);
-            log(`round ${round + 1}/${options.rounds} ${r.def.id}: ${Math.round(result.rps)} req/s, p99 ${result.p99Ms} ms, server CPU ${Math.round((result.serverCpu ?? 0) * 100)}%`);
+            log(
+              `round ${round + 1}/${options.rounds} ${r.def.id}: ${Math.round(result.rps)} req/s, p99 ${result.p99Ms} ms, server CPU ${Math.round((result.serverCpu ?? 0) * 100)}%`,
+            );
           } else {
             const answer = await r.server.request({ type: 'micro', durationMs: options.durationSec * 1000 });
             if (answer.type !== 'micro-result') throw new Error(`unexpected answer ${answer.type}`);
             for (const [variant, ops] of Object.entries(answer.opsPerSec)) push(`${r.def.id}:${variant}`, ops);
-            log(`round ${round + 1}/${options.rounds} ${r.def.id}: ${JSON.stringify(answer.opsPerSec, (_k, v: unknown) => (typeof v === 'number' ? Math.round(v) : v))}`);
+            log(
+              `round ${round + 1}/${options.rounds} ${r.def.id}: ${JSON.stringify(answer.opsPerSec, (_k, v: unknown) => (typeof v === 'number' ? Math.round(v) : v))}`,
+            );
           }
         } catch (error) {
           failures.set(r.def.id, error instanceof Error ? error.message : String(error));
@@ -173,7 +192,12 @@ async function main(): Promise<void> {
     const memory: Record<string, number | string> = {};
     for (const def of probes) {
       try {
-        const server = await spawnServer({ scenarioId: def.id, ctx, nodeFlags: ['--expose-gc'], ...(pinned ? { pinCore: 1 } : {}) });
+        const server = await spawnServer({
+          scenarioId: def.id,
+          ctx,
+          nodeFlags: ['--expose-gc'],
+          ...(pinned ? { pinCore: 1 } : {}),
+        });
         try {
           const answer = await server.request({ type: 'probe', tokens: pool.slice(0, 10_000) }, 600_000);
           if (answer.type !== 'probe-result') throw new Error(`unexpected answer ${answer.type}`);
@@ -193,12 +217,25 @@ async function main(): Promise<void> {
       const failed = failures.get(def.id);
       const ids = [...series.keys()].filter((id) => id === def.id || id.startsWith(`${def.id}:`));
       if (failed || ids.length === 0) {
-        rows.set(def.id, { id: def.id, number: def.number, title: def.title, unit: 'req/s', rounds: [], median: Number.NaN, failed: failed ?? 'no result' });
+        rows.set(def.id, {
+          id: def.id,
+          number: def.number,
+          title: def.title,
+          unit: 'req/s',
+          rounds: [],
+          median: Number.NaN,
+          failed: failed ?? 'no result',
+        });
         continue;
       }
       for (const id of ids) {
         const values = series.get(id)!;
-        const ratioTo = def.kind === 'http' ? (def.baseline ?? 'bare') : def.microBaseline && !id.endsWith(`:${def.microBaseline}`) ? `${def.id}:${def.microBaseline}` : undefined;
+        const ratioTo =
+          def.kind === 'http'
+            ? (def.baseline ?? 'bare')
+            : def.microBaseline && !id.endsWith(`:${def.microBaseline}`)
+              ? `${def.id}:${def.microBaseline}`
+              : undefined;
         const ratios = ratioTo && series.has(ratioTo) ? roundRatios(values, series.get(ratioTo)!) : [];
         const lat = latency.get(id) ?? [];
         rows.set(id, {
@@ -225,20 +262,31 @@ async function main(): Promise<void> {
     const verifies = series.get('crypto-floor:crypto.verify');
     const bare = series.get('bare');
     if (verifies && bare) {
-      derived.push({ label: 'theoretical distinct-token ceiling: bare req/s with one RSA verify per request, ratio to bare', value: median(roundRatios(verifies, bare).map((vOverB) => vOverB / (1 + vOverB))) });
-      derived.push({ label: 'RSA verifies per request of bare-Express time (bare req/s ÷ verify/s)', value: median(roundRatios(bare, verifies)) });
+      derived.push({
+        label: 'theoretical distinct-token ceiling: bare req/s with one RSA verify per request, ratio to bare',
+        value: median(roundRatios(verifies, bare).map((vOverB) => vOverB / (1 + vOverB))),
+      });
+      derived.push({
+        label: 'RSA verifies per request of bare-Express time (bare req/s ÷ verify/s)',
+        value: median(roundRatios(bare, verifies)),
+      });
     }
     const targets: TargetResult[] = TARGETS.map((t) => {
       const a = series.get(t.numerator);
       const b = series.get(t.denominator);
-      if (!a || !b || failures.has(t.numerator.split(':')[0]!) || failures.has(t.denominator.split(':')[0]!)) return { label: t.label, value: null, min: t.min, pass: null };
+      if (!a || !b || failures.has(t.numerator.split(':')[0]!) || failures.has(t.denominator.split(':')[0]!))
+        return { label: t.label, value: null, min: t.min, pass: null };
       const value = median(roundRatios(a, b));
       return { label: t.label, value, min: t.min, pass: t.strict ? value > t.min : value >= t.min };
     });
-    const unsaturated = [...rows.values()].filter((r) => r.serverCpu !== undefined && r.serverCpu < 0.85).map((r) => r.id);
+    const unsaturated = [...rows.values()]
+      .filter((r) => r.serverCpu !== undefined && r.serverCpu < 0.85)
+      .map((r) => r.id);
     const notes = [
       ...(unsaturated.length > 0
-        ? [`Server CPU below 85% for ${unsaturated.join(', ')}: the load generator or other processes limited these runs, so their ratios understate the differences. Re-run on an idle machine.`]
+        ? [
+            `Server CPU below 85% for ${unsaturated.join(', ')}: the load generator or other processes limited these runs, so their ratios understate the differences. Re-run on an idle machine.`,
+          ]
         : []),
       `JWKS server answered ${jwks.hits()} fetches during the run.`,
       'Peers (express-jwt, express-oauth2-jwt-bearer, passport-jwt, jose) are loaded with the distinct-token pool; they cache no verified tokens, so repeated tokens would cost them the same.',

@@ -1,5 +1,9 @@
 /** Claims of a benchmark access token: everything every middleware under test checks or requires. */
-export function claimsFor(ctx: { readonly issuer: string; readonly audience: string }, index: number, nowSeconds: number): Record<string, unknown> {
+export function claimsFor(
+  ctx: { readonly issuer: string; readonly audience: string },
+  index: number,
+  nowSeconds: number,
+): Record<string, unknown> {
   return {
     iss: ctx.issuer,
     sub: `user-${index % 1000}`,

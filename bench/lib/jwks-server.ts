@@ -20,7 +20,11 @@ export async function startJwksServer(keys: readonly JWK[]): Promise<JwksServer>
       return;
     }
     hits += 1;
-    res.writeHead(200, { 'content-type': 'application/json', 'cache-control': 'public, max-age=300', 'content-length': Buffer.byteLength(body) });
+    res.writeHead(200, {
+      'content-type': 'application/json',
+      'cache-control': 'public, max-age=300',
+      'content-length': Buffer.byteLength(body),
+    });
     res.end(body);
   });
   await new Promise<void>((resolve) => server.listen(0, '127.0.0.1', resolve));

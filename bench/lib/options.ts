@@ -38,7 +38,12 @@ export function parseOptions(argv: readonly string[]): BenchOptions {
     if (!Number.isFinite(n) || n <= 0) throw new Error(`--${key} takes a positive number, got ${raw}`);
     return n;
   };
-  const list = (key: string) => values.get(key)?.split(',').map((s) => s.trim()).filter(Boolean);
+  const list = (key: string) =>
+    values
+      .get(key)
+      ?.split(',')
+      .map((s) => s.trim())
+      .filter(Boolean);
   return {
     quick,
     only: list('only'),

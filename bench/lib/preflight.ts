@@ -6,7 +6,12 @@ export class PreflightError extends Error {
 }
 
 /** Sends one GET and checks its status (and `{ ok: true }` body on 200). Returns the response headers. */
-export async function expectStatus(url: string, headers: Record<string, string>, status: number, label: string): Promise<Headers> {
+export async function expectStatus(
+  url: string,
+  headers: Record<string, string>,
+  status: number,
+  label: string,
+): Promise<Headers> {
   const response = await fetch(url, { headers });
   const body = await response.text();
   if (response.status !== status) {
@@ -32,7 +37,12 @@ export async function prepareOpen(baseUrl: string, headers: Readonly<Record<stri
  * token with a wrong signature and for no token at all (a middleware that lets everything
  * through must not be timed); with `denylist`, also 401 for a revoked token. Returns the plan for repeated or rotating tokens.
  */
-export async function prepareAuth(baseUrl: string, tokens: ParentTokens, rotate: boolean, denylist = false): Promise<LoadPlan> {
+export async function prepareAuth(
+  baseUrl: string,
+  tokens: ParentTokens,
+  rotate: boolean,
+  denylist = false,
+): Promise<LoadPlan> {
   const url = `${baseUrl}/`;
   if (denylist) await expectStatus(url, { authorization: `Bearer ${tokens.revoked}` }, 401, 'revoked token');
   await expectStatus(url, { authorization: `Bearer ${tokens.repeated}` }, 200, 'valid token');
@@ -41,5 +51,7 @@ export async function prepareAuth(baseUrl: string, tokens: ParentTokens, rotate:
   }
   await expectStatus(url, { authorization: `Bearer ${tokens.badSignature}` }, 401, 'bad signature');
   await expectStatus(url, {}, 401, 'no token');
-  return rotate ? { path: '/', headers: {}, rotateTokens: true } : { path: '/', headers: { authorization: `Bearer ${tokens.repeated}` } };
+  return rotate
+    ? { path: '/', headers: {}, rotateTokens: true }
+    : { path: '/', headers: { authorization: `Bearer ${tokens.repeated}` } };
 }

@@ -44,7 +44,9 @@ export interface Report {
 }
 
 const fmt = (n: number | undefined, digits = 0) =>
-  n === undefined || !Number.isFinite(n) ? '–' : n.toLocaleString('en-US', { minimumFractionDigits: digits, maximumFractionDigits: digits });
+  n === undefined || !Number.isFinite(n)
+    ? '–'
+    : n.toLocaleString('en-US', { minimumFractionDigits: digits, maximumFractionDigits: digits });
 
 /** Renders the Markdown report (header with the machine, table, targets, memory, notes). */
 export function renderMarkdown(report: Report): string {
@@ -64,11 +66,15 @@ export function renderMarkdown(report: Report): string {
   ];
   for (const row of report.rows) {
     if (row.failed) {
-      lines.push(`| ${row.number} | ${row.title} | failed: ${row.failed.replaceAll('|', '/').slice(0, 160)} | | | | | |`);
+      lines.push(
+        `| ${row.number} | ${row.title} | failed: ${row.failed.replaceAll('|', '/').slice(0, 160)} | | | | | |`,
+      );
       continue;
     }
     const ratio = row.ratio === undefined ? '' : `${fmt(row.ratio, 2)}× ${row.ratioTo}`;
-    lines.push(`| ${row.number} | ${row.title} | ${fmt(row.median)} ${row.unit} | ${ratio} | ${fmt(row.p50Ms, 2)} | ${fmt(row.p99Ms, 2)} | ${row.serverCpu === undefined ? '–' : `${fmt(row.serverCpu * 100)}%`} | ${fmt(row.cpuUsPerRequest)} |`);
+    lines.push(
+      `| ${row.number} | ${row.title} | ${fmt(row.median)} ${row.unit} | ${ratio} | ${fmt(row.p50Ms, 2)} | ${fmt(row.p99Ms, 2)} | ${row.serverCpu === undefined ? '–' : `${fmt(row.serverCpu * 100)}%`} | ${fmt(row.cpuUsPerRequest)} |`,
+    );
   }
   if (report.derived.length > 0) {
     lines.push('', '| derived | value |', '|---|---:|');
@@ -78,13 +84,16 @@ export function renderMarkdown(report: Report): string {
   if (measured.length > 0) {
     lines.push('', '| target | measured | |', '|---|---:|---|');
     for (const t of measured) {
-      lines.push(`| ${t.label} | ${t.value === null ? 'not run' : `${fmt(t.value, 2)}×`} | ${t.pass === null ? '' : t.pass ? 'met' : 'MISSED'} |`);
+      lines.push(
+        `| ${t.label} | ${t.value === null ? 'not run' : `${fmt(t.value, 2)}×`} | ${t.pass === null ? '' : t.pass ? 'met' : 'MISSED'} |`,
+      );
     }
   }
   const memory = Object.entries(report.memory);
   if (memory.length > 0) {
     lines.push('', '| memory | value |', '|---|---:|');
-    for (const [k, v] of memory) lines.push(`| ${k} | ${typeof v === 'number' ? fmt(v, Number.isInteger(v) ? 0 : 1) : v} |`);
+    for (const [k, v] of memory)
+      lines.push(`| ${k} | ${typeof v === 'number' ? fmt(v, Number.isInteger(v) ? 0 : 1) : v} |`);
   }
   if (report.notes.length > 0) lines.push('', ...report.notes.map((n) => `- ${n}`));
   return `${lines.join('\n')}\n`;

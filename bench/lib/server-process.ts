@@ -24,9 +24,16 @@ export interface SpawnOptions {
 
 /** Starts `bench/server.ts <scenario>` and resolves once the scenario reports ready. */
 export async function spawnServer(options: SpawnOptions): Promise<ServerProcess> {
-  const nodeArgs = [...process.execArgv.filter((a) => !a.startsWith('--cpu-prof')), ...(options.nodeFlags ?? []), SERVER_ENTRY, options.scenarioId];
+  const nodeArgs = [
+    ...process.execArgv.filter((a) => !a.startsWith('--cpu-prof')),
+    ...(options.nodeFlags ?? []),
+    SERVER_ENTRY,
+    options.scenarioId,
+  ];
   const [command, args] =
-    options.pinCore === undefined ? [process.execPath, nodeArgs] : ['taskset', ['-c', String(options.pinCore), process.execPath, ...nodeArgs]];
+    options.pinCore === undefined
+      ? [process.execPath, nodeArgs]
+      : ['taskset', ['-c', String(options.pinCore), process.execPath, ...nodeArgs]];
   const child: ChildProcess = spawn(command, args, {
     stdio: ['ignore', 'inherit', 'inherit', 'ipc'],
     env: { ...process.env, NODE_ENV: 'production', BENCH_CONTEXT: JSON.stringify(options.ctx) },
@@ -34,7 +41,10 @@ export async function spawnServer(options: SpawnOptions): Promise<ServerProcess>
   const exited = new Promise<void>((resolve) => child.once('exit', () => resolve()));
   const waitFor = (timeoutMs: number) =>
     new Promise<ChildMessage>((resolve, reject) => {
-      const timer = setTimeout(() => reject(new Error(`${options.scenarioId}: no answer within ${timeoutMs} ms`)), timeoutMs);
+      const timer = setTimeout(
+        () => reject(new Error(`${options.scenarioId}: no answer within ${timeoutMs} ms`)),
+        timeoutMs,
+      );
       const onExit = (code: number | null) => {
         clearTimeout(timer);
         reject(new Error(`${options.scenarioId}: process exited (${code})`));

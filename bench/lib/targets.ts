@@ -13,11 +13,38 @@ export interface Target {
 export const TARGETS: readonly Target[] = [
   { label: 'repeated token ≥ 0.95× bare Express', numerator: 'require-auth-repeated', denominator: 'bare', min: 0.95 },
   { label: 'distinct tokens ≥ 0.65× bare Express', numerator: 'require-auth-distinct', denominator: 'bare', min: 0.65 },
-  { label: 'distinct tokens ≥ 2.5× express-jwt + jwks-rsa', numerator: 'require-auth-distinct', denominator: 'express-jwt', min: 2.5 },
-  { label: 'distinct tokens ahead of express-oauth2-jwt-bearer', numerator: 'require-auth-distinct', denominator: 'oauth2-jwt-bearer', min: 1, strict: true },
-  { label: 'distinct tokens ahead of hand-written jose', numerator: 'require-auth-distinct', denominator: 'jose-hand', min: 1, strict: true },
-  { label: 'Redis mirror ≥ 0.95× no denylist', numerator: 'require-auth-mirror', denominator: 'require-auth-distinct', min: 0.95 },
-  { label: 'issuer signing ≥ 0.9× crypto.sign', numerator: 'issuer-sign:signer', denominator: 'issuer-sign:crypto.sign', min: 0.9 },
+  {
+    label: 'distinct tokens ≥ 2.5× express-jwt + jwks-rsa',
+    numerator: 'require-auth-distinct',
+    denominator: 'express-jwt',
+    min: 2.5,
+  },
+  {
+    label: 'distinct tokens ahead of express-oauth2-jwt-bearer',
+    numerator: 'require-auth-distinct',
+    denominator: 'oauth2-jwt-bearer',
+    min: 1,
+    strict: true,
+  },
+  {
+    label: 'distinct tokens ahead of hand-written jose',
+    numerator: 'require-auth-distinct',
+    denominator: 'jose-hand',
+    min: 1,
+    strict: true,
+  },
+  {
+    label: 'Redis mirror ≥ 0.95× no denylist',
+    numerator: 'require-auth-mirror',
+    denominator: 'require-auth-distinct',
+    min: 0.95,
+  },
+  {
+    label: 'issuer signing ≥ 0.9× crypto.sign',
+    numerator: 'issuer-sign:signer',
+    denominator: 'issuer-sign:crypto.sign',
+    min: 0.9,
+  },
   { label: 'JWKS endpoint ≥ 0.95× bare Express', numerator: 'jwks', denominator: 'bare', min: 0.95 },
   { label: 'JWKS 304 (If-None-Match) ≥ 0.95× bare Express', numerator: 'jwks-304', denominator: 'bare', min: 0.95 },
 ];

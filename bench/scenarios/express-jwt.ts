@@ -11,7 +11,12 @@ export const scenario: HttpScenarioModule = {
     const app = express();
     app.use(
       expressjwt({
-        secret: jwksRsa.expressJwtSecret({ jwksUri: ctx.jwksUri, cache: true, rateLimit: true, jwksRequestsPerMinute: 10 }),
+        secret: jwksRsa.expressJwtSecret({
+          jwksUri: ctx.jwksUri,
+          cache: true,
+          rateLimit: true,
+          jwksRequestsPerMinute: 10,
+        }),
         algorithms: ['RS256'],
         issuer: ctx.issuer,
         audience: ctx.audience,

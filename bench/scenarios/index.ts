@@ -162,6 +162,9 @@ export function selectScenarios(only: readonly string[] | undefined): ScenarioDe
   const wanted = new Set(only);
   const picked = SCENARIOS.filter((s) => wanted.has(s.id) || wanted.has(String(s.number)) || s.id === 'bare');
   const unknown = only.filter((o) => !SCENARIOS.some((s) => s.id === o || String(s.number) === o));
-  if (unknown.length > 0) throw new Error(`unknown scenario(s) ${unknown.join(', ')}; known: ${SCENARIOS.map((s) => `${s.number}:${s.id}`).join(', ')}`);
+  if (unknown.length > 0)
+    throw new Error(
+      `unknown scenario(s) ${unknown.join(', ')}; known: ${SCENARIOS.map((s) => `${s.number}:${s.id}`).join(', ')}`,
+    );
   return picked;
 }

@@ -10,7 +10,11 @@ import type { MicroScenarioModule } from '../lib/types.js';
 export const scenario: MicroScenarioModule = {
   kind: 'micro',
   async setup(ctx) {
-    const keyRing = await createKeyRing({ store: createMemoryKeyStore(), maxJwksCacheAgeMs: 600_000, maxTokenLifetimeMs: 3_600_000 });
+    const keyRing = await createKeyRing({
+      store: createMemoryKeyStore(),
+      maxJwksCacheAgeMs: 600_000,
+      maxTokenLifetimeMs: 3_600_000,
+    });
     const signer = createAccessTokenSigner({ issuer: ctx.issuer, keyRing, defaultAudience: ctx.audience });
     const input = { sub: 'user-42', scope: 'orders:read profile:read', clientId: 'bench-client' };
     const sample = await signer.sign(input);

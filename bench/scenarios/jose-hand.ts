@@ -13,7 +13,12 @@ export const scenario: HttpScenarioModule = {
         res.status(401).json({ error: 'invalid_token' });
         return;
       }
-      jwtVerify(header.slice(7), jwks, { issuer: ctx.issuer, audience: ctx.audience, algorithms: ['RS256'], typ: 'at+jwt' }).then(
+      jwtVerify(header.slice(7), jwks, {
+        issuer: ctx.issuer,
+        audience: ctx.audience,
+        algorithms: ['RS256'],
+        typ: 'at+jwt',
+      }).then(
         ({ payload }) => {
           res.locals.auth = payload;
           next();

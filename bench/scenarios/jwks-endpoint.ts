@@ -9,7 +9,11 @@ export const JWKS_PATH = '/.well-known/jwks.json';
 export const scenario: HttpScenarioModule = {
   kind: 'http',
   async createApp() {
-    const keyRing = await createKeyRing({ store: createMemoryKeyStore(), maxJwksCacheAgeMs: 600_000, maxTokenLifetimeMs: 3_600_000 });
+    const keyRing = await createKeyRing({
+      store: createMemoryKeyStore(),
+      maxJwksCacheAgeMs: 600_000,
+      maxTokenLifetimeMs: 3_600_000,
+    });
     const app = express();
     app.get(JWKS_PATH, jwksHandler(keyRing));
     return app;
@@ -30,5 +34,7 @@ export async function prepareJwks(baseUrl: string, conditional: boolean): Promis
   }
   if (body.keys.some((k) => 'd' in k || 'p' in k)) throw new PreflightError('JWKS: private members in the response');
   await expectStatus(url, { 'if-none-match': etag }, 304, 'If-None-Match');
-  return conditional ? { path: JWKS_PATH, headers: { 'if-none-match': etag }, expectStatus: 304 } : { path: JWKS_PATH, headers: {} };
+  return conditional
+    ? { path: JWKS_PATH, headers: { 'if-none-match': etag }, expectStatus: 304 }
+    : { path: JWKS_PATH, headers: {} };
 }

@@ -37,22 +37,37 @@ export const scenario: ProbeScenarioModule = {
 
     const client = new Redis(ctx.redisUrl, { lazyConnect: true });
     await client.connect();
-    const mirror = createRedisDenylist(client, { issuer: ctx.issuer, keyPrefix: ctx.keyPrefix, mode: 'mirror', resyncIntervalMs: 3_600_000 });
+    const mirror = createRedisDenylist(client, {
+      issuer: ctx.issuer,
+      keyPrefix: ctx.keyPrefix,
+      mode: 'mirror',
+      resyncIntervalMs: 3_600_000,
+    });
     const beforeMirror = await settled();
     await mirror.ready();
     const afterMirror = await settled();
     out[`RSS with ${ctx.revocations.toLocaleString('en-US')} mirrored revocations (MB)`] = round1(afterMirror.rss / MB);
-    out['heap per mirrored revocation (bytes)'] = Math.round((afterMirror.heapUsed - beforeMirror.heapUsed) / ctx.revocations);
+    out['heap per mirrored revocation (bytes)'] = Math.round(
+      (afterMirror.heapUsed - beforeMirror.heapUsed) / ctx.revocations,
+    );
 
-    const verifier = createAccessTokenVerifier({ issuer: ctx.issuer, audience: ctx.audience, jwksUri: ctx.jwksUri, denylist: mirror });
+    const verifier = createAccessTokenVerifier({
+      issuer: ctx.issuer,
+      audience: ctx.audience,
+      jwksUri: ctx.jwksUri,
+      denylist: mirror,
+    });
     await verifier.ready();
     const beforeCache = await settled();
     // A token enters the verified-token cache on its second verification.
     for (const token of tokens) await verifier.verify(token);
     for (const token of tokens) await verifier.verify(token);
     const afterCache = await settled();
-    out[`RSS with ${count(tokens.length)} cached tokens and ${count(ctx.revocations)} mirrored revocations (MB)`] = round1(afterCache.rss / MB);
-    out['heap per cached verified token (bytes)'] = Math.round((afterCache.heapUsed - beforeCache.heapUsed) / tokens.length);
+    out[`RSS with ${count(tokens.length)} cached tokens and ${count(ctx.revocations)} mirrored revocations (MB)`] =
+      round1(afterCache.rss / MB);
+    out['heap per cached verified token (bytes)'] = Math.round(
+      (afterCache.heapUsed - beforeCache.heapUsed) / tokens.length,
+    );
     await verifier.close();
     await mirror.close();
     client.disconnect();
@@ -63,8 +78,12 @@ export const scenario: ProbeScenarioModule = {
     const exp = Math.floor(Date.now() / 1000) + 3600;
     for (let i = 0; i < entries; i += 1) await memory.revoke(`revoked-${i}`, exp);
     const afterMemory = await settled();
-    out[`memory denylist: heap for ${count(entries)} revocations (MB)`] = round1((afterMemory.heapUsed - beforeMemory.heapUsed) / MB);
-    out['memory denylist: heap per revocation (bytes)'] = Math.round((afterMemory.heapUsed - beforeMemory.heapUsed) / entries);
+    out[`memory denylist: heap for ${count(entries)} revocations (MB)`] = round1(
+      (afterMemory.heapUsed - beforeMemory.heapUsed) / MB,
+    );
+    out['memory denylist: heap per revocation (bytes)'] = Math.round(
+      (afterMemory.heapUsed - beforeMemory.heapUsed) / entries,
+    );
     await memory.close();
     return out;
   },

@@ -23,7 +23,12 @@ export const scenario: HttpScenarioModule = {
       new JwtStrategy(
         {
           jwtFromRequest: ExtractJwt.fromAuthHeaderAsBearerToken(),
-          secretOrKeyProvider: jwksRsa.passportJwtSecret({ jwksUri: ctx.jwksUri, cache: true, rateLimit: true, jwksRequestsPerMinute: 10 }),
+          secretOrKeyProvider: jwksRsa.passportJwtSecret({
+            jwksUri: ctx.jwksUri,
+            cache: true,
+            rateLimit: true,
+            jwksRequestsPerMinute: 10,
+          }),
           issuer: ctx.issuer,
           audience: ctx.audience,
           algorithms: ['RS256'],

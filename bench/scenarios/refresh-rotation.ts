@@ -1,5 +1,11 @@
 import { Redis } from 'ioredis';
-import { createAccessTokenSigner, createKeyRing, createMemoryKeyStore, createRefreshTokenService, type RefreshTokenService } from '@jwks-kit/issuer';
+import {
+  createAccessTokenSigner,
+  createKeyRing,
+  createMemoryKeyStore,
+  createRefreshTokenService,
+  type RefreshTokenService,
+} from '@jwks-kit/issuer';
 import { createRedisRefreshTokenStore } from '@jwks-kit/issuer/redis';
 import { createMemoryDenylist } from '@jwks-kit/denylist';
 import type { MicroScenarioModule, MicroVariant } from '../lib/types.js';
@@ -13,7 +19,8 @@ const CONCURRENCY = 16;
  */
 async function rotationVariant(name: string, service: RefreshTokenService): Promise<MicroVariant> {
   const queue: string[] = [];
-  for (let i = 0; i < CONCURRENCY * 2; i += 1) queue.push((await service.start({ sub: `user-${i}`, scope: 'orders:read' })).refreshToken);
+  for (let i = 0; i < CONCURRENCY * 2; i += 1)
+    queue.push((await service.start({ sub: `user-${i}`, scope: 'orders:read' })).refreshToken);
   return {
     name,
     concurrency: CONCURRENCY,
@@ -37,17 +44,29 @@ export const scenario: MicroScenarioModule = {
     await client.connect();
     const store = createRedisRefreshTokenStore(client, { keyPrefix: `${ctx.keyPrefix}refresh:` });
     const denylist = createMemoryDenylist({ issuer: ctx.issuer });
-    const keyRing = await createKeyRing({ store: createMemoryKeyStore(), maxJwksCacheAgeMs: 600_000, maxTokenLifetimeMs: 3_600_000 });
+    const keyRing = await createKeyRing({
+      store: createMemoryKeyStore(),
+      maxJwksCacheAgeMs: 600_000,
+      maxTokenLifetimeMs: 3_600_000,
+    });
     const signer = createAccessTokenSigner({ issuer: ctx.issuer, keyRing, defaultAudience: ctx.audience });
     const signed = createRefreshTokenService({
       store,
       denylist,
-      signAccessToken: (i) => signer.sign({ sub: i.sub, ...(i.scope ? { scope: i.scope } : {}), ...(i.clientId ? { clientId: i.clientId } : {}) }),
+      signAccessToken: (i) =>
+        signer.sign({
+          sub: i.sub,
+          ...(i.scope ? { scope: i.scope } : {}),
+          ...(i.clientId ? { clientId: i.clientId } : {}),
+        }),
     });
     const fixed = await signer.sign({ sub: 'user-0' });
     const storeOnly = createRefreshTokenService({ store, denylist, signAccessToken: async () => fixed });
     return {
-      variants: [await rotationVariant('rotate + sign access token', signed), await rotationVariant('rotate, store only', storeOnly)],
+      variants: [
+        await rotationVariant('rotate + sign access token', signed),
+        await rotationVariant('rotate, store only', storeOnly),
+      ],
       async close() {
         await denylist.close();
         client.disconnect();

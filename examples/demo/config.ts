@@ -25,7 +25,10 @@ const DEMO_TIMINGS = { JWKS_MAX_AGE_SECONDS: '2', REFRESH_GRACE_MS: '1000' } as 
 export function readDemoConfig(argv: readonly string[], env: Env = process.env): DemoConfig {
   const unknown = argv.filter((arg) => arg !== '--once' && arg !== '--');
   if (unknown.length > 0) throw new Error(`unknown argument ${JSON.stringify(unknown[0])}; usage: pnpm demo [--once]`);
-  const serviceEnv: Env = { ...DEMO_TIMINGS, ...Object.fromEntries(Object.entries(env).filter(([, v]) => v !== undefined && v !== '')) };
+  const serviceEnv: Env = {
+    ...DEMO_TIMINGS,
+    ...Object.fromEntries(Object.entries(env).filter(([, v]) => v !== undefined && v !== '')),
+  };
   return {
     once: argv.includes('--once'),
     serviceEnv,

@@ -2,7 +2,12 @@
 export type Reply = Readonly<{ status: number; body: unknown; headers: Headers }>;
 
 /** Options of one request. */
-export type RequestOptions = Readonly<{ token?: string; json?: unknown; form?: Record<string, string>; headers?: Record<string, string> }>;
+export type RequestOptions = Readonly<{
+  token?: string;
+  json?: unknown;
+  form?: Record<string, string>;
+  headers?: Record<string, string>;
+}>;
 
 /** Sends one request the way a CLI or service client would (Bearer header, JSON or form body). */
 export async function send(method: string, url: string, options: RequestOptions = {}): Promise<Reply> {
@@ -38,7 +43,9 @@ export function errorCode(reply: Reply): string | undefined {
 /** The `kid` of a compact JWS header (display only: nothing here verifies anything). */
 export function kidOf(token: string): string | undefined {
   try {
-    const header = JSON.parse(Buffer.from(token.split('.')[0] ?? '', 'base64url').toString('utf8')) as { kid?: unknown };
+    const header = JSON.parse(Buffer.from(token.split('.')[0] ?? '', 'base64url').toString('utf8')) as {
+      kid?: unknown;
+    };
     return typeof header.kid === 'string' ? header.kid : undefined;
   } catch {
     return undefined;

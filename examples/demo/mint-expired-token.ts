@@ -15,6 +15,13 @@ export function expiredTokenMinter(issuer: string, keyRing: KeyRing): (sub: stri
   });
   return async (sub, scope) => {
     await keyRing.reload();
-    return (await signer.sign({ sub, scope, clientId: 'web', ttlSeconds: Math.min(600, Math.floor(keyRing.maxTokenLifetimeMs / 1000)) })).token;
+    return (
+      await signer.sign({
+        sub,
+        scope,
+        clientId: 'web',
+        ttlSeconds: Math.min(600, Math.floor(keyRing.maxTokenLifetimeMs / 1000)),
+      })
+    ).token;
   };
 }

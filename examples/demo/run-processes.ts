@@ -70,7 +70,8 @@ async function waitHealthy(targets: readonly Readonly<{ name: string; url: strin
   await Promise.all(
     targets.map(async ({ name, url, child }) => {
       for (;;) {
-        if (child.process.exitCode !== null) throw new Error(`${name} exited with code ${child.process.exitCode} before it was healthy`);
+        if (child.process.exitCode !== null)
+          throw new Error(`${name} exited with code ${child.process.exitCode} before it was healthy`);
         const ok = await fetch(url, { signal: AbortSignal.timeout(1000) }).then(
           (res) => res.ok,
           () => false,

@@ -54,7 +54,11 @@ export async function runTour(options: TourOptions): Promise<TourResult> {
   let n = 0;
 
   /** Runs one step: `expected` is printed, `run` returns what happened or throws StepFailed. */
-  const step = async <T>(title: string, expected: string, run: () => Promise<{ got: string; value: T }>): Promise<T | undefined> => {
+  const step = async <T>(
+    title: string,
+    expected: string,
+    run: () => Promise<{ got: string; value: T }>,
+  ): Promise<T | undefined> => {
     n += 1;
     const label = `${String(n).padStart(2)}. ${title}`.padEnd(64);
     try {
@@ -88,17 +92,25 @@ export async function runTour(options: TourOptions): Promise<TourResult> {
   });
   if (!alice) return { passed, failed: failed + 1 };
 
-  await step('alice GET /orders (orders:read)', '200', async () => expectReply(await send('GET', `${ordersUrl}/orders`, { token: alice.access_token })));
-  await step('alice GET /me (profile:read)', '200', async () => expectReply(await send('GET', `${profileUrl}/me`, { token: alice.access_token })));
+  await step('alice GET /orders (orders:read)', '200', async () =>
+    expectReply(await send('GET', `${ordersUrl}/orders`, { token: alice.access_token })),
+  );
+  await step('alice GET /me (profile:read)', '200', async () =>
+    expectReply(await send('GET', `${profileUrl}/me`, { token: alice.access_token })),
+  );
   await step('alice POST /orders without orders:write', '403 insufficient_scope', async () =>
-    expectReply(await send('POST', `${ordersUrl}/orders`, { token: alice.access_token, json: { item: 'coffee', quantity: 1 } })),
+    expectReply(
+      await send('POST', `${ordersUrl}/orders`, { token: alice.access_token, json: { item: 'coffee', quantity: 1 } }),
+    ),
   );
   const bob = await step('bob logs in', '200', async () => {
     const reply = await login('bob', 'bob-pass');
     return { got: describe(reply), value: tokensOf(reply) };
   });
   if (bob) {
-    await step('bob GET /orders (profile:read only)', '403 insufficient_scope', async () => expectReply(await send('GET', `${ordersUrl}/orders`, { token: bob.access_token })));
+    await step('bob GET /orders (profile:read only)', '403 insufficient_scope', async () =>
+      expectReply(await send('GET', `${ordersUrl}/orders`, { token: bob.access_token })),
+    );
   }
   const admin = await step('admin logs in', '200', async () => {
     const reply = await login('admin', 'admin-pass');
@@ -108,31 +120,49 @@ export async function runTour(options: TourOptions): Promise<TourResult> {
     await step('admin revokes every token of bob (POST /admin/revoke {sub})', '200', async () =>
       expectReply(await send('POST', `${authUrl}/admin/revoke`, { token: admin.access_token, json: { sub: 'bob' } })),
     );
-    await step('bob GET /me with his revoked token', '401 token_revoked', async () => expectReply(await eventually('GET', `${profileUrl}/me`, bob.access_token, 401)));
+    await step('bob GET /me with his revoked token', '401 token_revoked', async () =>
+      expectReply(await eventually('GET', `${profileUrl}/me`, bob.access_token, 401)),
+    );
   }
   await step('an expired access token of alice GET /orders', '401 token_expired', async () => {
     const expired = await options.mintExpiredToken('alice', 'orders:read profile:read');
     return expectReply(await send('GET', `${ordersUrl}/orders`, { token: expired }));
   });
   const refreshed = await step('alice refreshes (refresh_token grant, rotation)', '200', async () => {
-    const reply = await send('POST', `${authUrl}/token`, { form: { grant_type: 'refresh_token', refresh_token: alice.refresh_token } });
+    const reply = await send('POST', `${authUrl}/token`, {
+      form: { grant_type: 'refresh_token', refresh_token: alice.refresh_token },
+    });
     const tokens = tokensOf(reply);
     if (tokens.refresh_token === alice.refresh_token) throw new StepFailed('the refresh token was not rotated');
     return { got: describe(reply), value: tokens };
   });
   if (refreshed) {
-    await step('the new access token works: GET /orders', '200', async () => expectReply(await send('GET', `${ordersUrl}/orders`, { token: refreshed.access_token })));
-    log(`     (waiting ${options.refreshGraceMs} ms: inside the grace window a concurrent refresh would get the same successor)`);
+    await step('the new access token works: GET /orders', '200', async () =>
+      expectReply(await send('GET', `${ordersUrl}/orders`, { token: refreshed.access_token })),
+    );
+    log(
+      `     (waiting ${options.refreshGraceMs} ms: inside the grace window a concurrent refresh would get the same successor)`,
+    );
     await sleep(options.refreshGraceMs + 100);
     await step('an attacker replays the old (rotated) refresh token', '401 refresh_token_reused', async () =>
-      expectReply(await send('POST', `${authUrl}/token`, { form: { grant_type: 'refresh_token', refresh_token: alice.refresh_token } })),
+      expectReply(
+        await send('POST', `${authUrl}/token`, {
+          form: { grant_type: 'refresh_token', refresh_token: alice.refresh_token },
+        }),
+      ),
     );
     await step('reuse revoked alice everywhere: orders rejects her token', '401 token_revoked', async () =>
       expectReply(await eventually('GET', `${ordersUrl}/orders`, refreshed.access_token, 401)),
     );
-    await step('… and profile rejects it too', '401 token_revoked', async () => expectReply(await eventually('GET', `${profileUrl}/me`, refreshed.access_token, 401)));
+    await step('… and profile rejects it too', '401 token_revoked', async () =>
+      expectReply(await eventually('GET', `${profileUrl}/me`, refreshed.access_token, 401)),
+    );
     await step('… and the refresh token issued by the rotation is dead', '401 refresh_token_invalid', async () =>
-      expectReply(await send('POST', `${authUrl}/token`, { form: { grant_type: 'refresh_token', refresh_token: refreshed.refresh_token } })),
+      expectReply(
+        await send('POST', `${authUrl}/token`, {
+          form: { grant_type: 'refresh_token', refresh_token: refreshed.refresh_token },
+        }),
+      ),
     );
   }
 
@@ -153,7 +183,9 @@ export async function runTour(options: TourOptions): Promise<TourResult> {
       }
       return expectReply(reply);
     });
-    await step('the token signed before the rotation still works', '200', async () => expectReply(await send('GET', `${ordersUrl}/orders`, { token: before.access_token })));
+    await step('the token signed before the rotation still works', '200', async () =>
+      expectReply(await send('GET', `${ordersUrl}/orders`, { token: before.access_token })),
+    );
     const after = await step('a new login is signed with the new kid', 'new kid', async () => {
       const tokens = tokensOf(await login('alice', 'alice-pass'));
       const oldKid = kidOf(before.access_token);
@@ -161,15 +193,26 @@ export async function runTour(options: TourOptions): Promise<TourResult> {
       return { got: newKid && oldKid && newKid !== oldKid ? 'new kid' : `same kid ${newKid}`, value: tokens };
     });
     if (after) {
-      await step('… and the services accept it (GET /me)', '200', async () => expectReply(await send('GET', `${profileUrl}/me`, { token: after.access_token })));
+      await step('… and the services accept it (GET /me)', '200', async () =>
+        expectReply(await send('GET', `${profileUrl}/me`, { token: after.access_token })),
+      );
       await step('alice logs out (POST /logout)', '204', async () =>
-        expectReply(await send('POST', `${authUrl}/logout`, { token: after.access_token, form: { refresh_token: after.refresh_token } })),
+        expectReply(
+          await send('POST', `${authUrl}/logout`, {
+            token: after.access_token,
+            form: { refresh_token: after.refresh_token },
+          }),
+        ),
       );
       await step('her logged-out access token is rejected', '401 token_revoked', async () =>
         expectReply(await eventually('GET', `${ordersUrl}/orders`, after.access_token, 401)),
       );
       await step('her logged-out refresh token is rejected', '401 refresh_token_invalid', async () =>
-        expectReply(await send('POST', `${authUrl}/token`, { form: { grant_type: 'refresh_token', refresh_token: after.refresh_token } })),
+        expectReply(
+          await send('POST', `${authUrl}/token`, {
+            form: { grant_type: 'refresh_token', refresh_token: after.refresh_token },
+          }),
+        ),
       );
     }
   }

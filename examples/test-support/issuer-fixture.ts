@@ -1,5 +1,12 @@
 import express from 'express';
-import { createAccessTokenSigner, createKeyRing, createMemoryKeyStore, jwksHandler, type KeyRing, type SignAccessTokenInput } from '@jwks-kit/issuer';
+import {
+  createAccessTokenSigner,
+  createKeyRing,
+  createMemoryKeyStore,
+  jwksHandler,
+  type KeyRing,
+  type SignAccessTokenInput,
+} from '@jwks-kit/issuer';
 import { createRemoteKeySet, type RemoteKeySet } from '@jwks-kit/verifier';
 import { AUDIENCES } from '../shared/src/audiences.js';
 import { listen, type RunningServer } from '../shared/src/listen.js';
@@ -16,12 +23,23 @@ export type TestIssuer = Readonly<{
 
 /** Starts a JWKS endpoint on a free loopback port; tokens carry every demo audience unless `aud` is given. */
 export async function startTestIssuer(now: () => number): Promise<TestIssuer> {
-  const keyRing = await createKeyRing({ store: createMemoryKeyStore(), maxJwksCacheAgeMs: 60_000, maxTokenLifetimeMs: 3_600_000, now });
+  const keyRing = await createKeyRing({
+    store: createMemoryKeyStore(),
+    maxJwksCacheAgeMs: 60_000,
+    maxTokenLifetimeMs: 3_600_000,
+    now,
+  });
   const app = express();
   app.get('/.well-known/jwks.json', jwksHandler(keyRing));
   const server: RunningServer = await listen(app, 0);
   const issuer = server.url;
-  const signer = createAccessTokenSigner({ issuer, keyRing, defaultAudience: Object.values(AUDIENCES), defaultTtlSeconds: 300, now });
+  const signer = createAccessTokenSigner({
+    issuer,
+    keyRing,
+    defaultAudience: Object.values(AUDIENCES),
+    defaultTtlSeconds: 300,
+    now,
+  });
   const keySet = createRemoteKeySet({ jwksUri: `${issuer}/.well-known/jwks.json` });
   await keySet.ready();
   return {

@@ -29,7 +29,12 @@ describe('the web page in a real browser (Chromium, headless)', () => {
     authUrl = `http://127.0.0.1:${authPort}`;
     const allowedOrigins = [authUrl];
     const denylist = createMemoryDenylist({ issuer: authUrl, now: clock.now, sweepIntervalMs: 0 });
-    const keyRing = await createKeyRing({ store: createMemoryKeyStore(), maxJwksCacheAgeMs: 60_000, maxTokenLifetimeMs: TTL_SECONDS * 1000, now: clock.now });
+    const keyRing = await createKeyRing({
+      store: createMemoryKeyStore(),
+      maxJwksCacheAgeMs: 60_000,
+      maxTokenLifetimeMs: TTL_SECONDS * 1000,
+      now: clock.now,
+    });
     const auth = createAuthApp({
       issuerUrl: authUrl,
       keyRing,
@@ -53,7 +58,14 @@ describe('the web page in a real browser (Chromium, headless)', () => {
     context = await chromium.launchPersistentContext(profileDir, {
       executablePath: CHROMIUM,
       headless: true,
-      args: ['--no-sandbox', '--disable-gpu', '--disable-background-networking', '--disable-component-update', '--disable-sync', '--no-first-run'],
+      args: [
+        '--no-sandbox',
+        '--disable-gpu',
+        '--disable-background-networking',
+        '--disable-component-update',
+        '--disable-sync',
+        '--no-first-run',
+      ],
     });
     page = context.pages()[0] ?? (await context.newPage());
   }, 60_000);

@@ -13,7 +13,12 @@ describe('pnpm demo --once without Redis (one process, embedded stores)', () => 
 
   it('runs the three apps in this process sharing the denylist, and every tour step behaves', async () => {
     const lines: string[] = [];
-    const env = { AUTH_PORT: String(await freePort()), ORDERS_PORT: String(await freePort()), PROFILE_PORT: String(await freePort()), KEYS_DIR: join(dir, 'keys') };
+    const env = {
+      AUTH_PORT: String(await freePort()),
+      ORDERS_PORT: String(await freePort()),
+      PROFILE_PORT: String(await freePort()),
+      KEYS_DIR: join(dir, 'keys'),
+    };
     const code = await runDemo({ argv: ['--once'], env, log: (line) => lines.push(line) });
     const output = lines.join('\n');
     if (code !== 0) console.log(output);

@@ -31,7 +31,11 @@ describe('pnpm demo --once with Redis (three real processes)', () => {
       KEYS_DIR: keysDir,
       ISSUER_URL: '',
     };
-    const child = spawn(process.execPath, ['--import', 'tsx', 'examples/demo.ts', '--once'], { cwd: ROOT, env, stdio: ['ignore', 'pipe', 'pipe'] });
+    const child = spawn(process.execPath, ['--import', 'tsx', 'examples/demo.ts', '--once'], {
+      cwd: ROOT,
+      env,
+      stdio: ['ignore', 'pipe', 'pipe'],
+    });
     let output = '';
     child.stdout.on('data', (chunk: Buffer) => (output += chunk.toString()));
     child.stderr.on('data', (chunk: Buffer) => (output += chunk.toString()));

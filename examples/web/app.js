@@ -47,7 +47,12 @@ async function withRefresh(send) {
 
 /** Calls a service with the cookie (cross-origin, so `credentials: 'include'`). */
 async function call(method, base, path, body) {
-  const init = { method, credentials: 'include', headers: body ? { 'Content-Type': 'application/json' } : {}, body: body ? JSON.stringify(body) : undefined };
+  const init = {
+    method,
+    credentials: 'include',
+    headers: body ? { 'Content-Type': 'application/json' } : {},
+    body: body ? JSON.stringify(body) : undefined,
+  };
   const { res, data, refreshed } = await withRefresh(() => fetch(`${base}${path}`, init));
   show(`${method} ${path}${refreshed ? ' (after refresh)' : ''}`, res.status, data);
   await loadSession();

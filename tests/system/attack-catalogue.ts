@@ -63,7 +63,8 @@ const ILL_TYPED: ReadonlyArray<readonly [string, unknown]> = [
 function echoParts(...values: string[]): string[] {
   const parts = new Set<string>();
   for (const value of values) {
-    for (const part of value.split('.')) if (part.length >= 12) parts.add(part.length > 4096 ? part.slice(0, 4096) : part);
+    for (const part of value.split('.'))
+      if (part.length >= 12) parts.add(part.length > 4096 ? part.slice(0, 4096) : part);
   }
   return [...parts];
 }
@@ -84,7 +85,14 @@ export function buildAttackCatalogue(input: CatalogueInput): AttackCase[] {
     headers: [['Authorization', `Bearer ${token}`], ...extra],
   });
   const add = (group: string, name: string, token: string, expected: Expected, markers: readonly string[] = []) => {
-    cases.push({ group, name, target: 'orders', request: bearer(token), expected, mustNotEcho: [...echoParts(token), ...markers] });
+    cases.push({
+      group,
+      name,
+      target: 'orders',
+      request: bearer(token),
+      expected,
+      mustNotEcho: [...echoParts(token), ...markers],
+    });
   };
   const resign = (headerPatch: JsonObject, payloadPatch: JsonObject, drop: readonly string[] = []): string => {
     const p: JsonObject = { ...payload, ...payloadPatch };
@@ -97,8 +105,22 @@ export function buildAttackCatalogue(input: CatalogueInput): AttackCase[] {
   // Controls: the real token and an identical re-signed copy pass, so every refusal below is due to its one change.
   add('control', 'the real token from the auth service', input.accessToken, OK);
   add('control', 'the same claims re-signed with the issuer key', resign({}, {}), OK);
-  cases.push({ group: 'control', name: 'lower-case scheme "bearer"', target: 'orders', request: { path: '/orders', headers: [['Authorization', `bearer ${input.accessToken}`]] }, expected: OK, mustNotEcho: echoParts(input.accessToken) });
-  cases.push({ group: 'control', name: 'no credentials at all', target: 'orders', request: { path: '/orders' }, expected: MISSING, mustNotEcho: [] });
+  cases.push({
+    group: 'control',
+    name: 'lower-case scheme "bearer"',
+    target: 'orders',
+    request: { path: '/orders', headers: [['Authorization', `bearer ${input.accessToken}`]] },
+    expected: OK,
+    mustNotEcho: echoParts(input.accessToken),
+  });
+  cases.push({
+    group: 'control',
+    name: 'no credentials at all',
+    target: 'orders',
+    request: { path: '/orders' },
+    expected: MISSING,
+    mustNotEcho: [],
+  });
 
   // Algorithm substitution.
   for (const alg of ['none', 'None', 'NONE', 'nOnE', 'none ', '']) {
@@ -130,18 +152,53 @@ export function buildAttackCatalogue(input: CatalogueInput): AttackCase[] {
     }
   }
   for (const alg of ['RS384', 'RS512', 'PS256', 'PS384', 'PS512'] as const) {
-    add('alg RSA variant', `${alg} with the issuer key, header says ${alg}`, signCompact({ ...header, alg }, payload, alg, input.signingKey), INVALID);
+    add(
+      'alg RSA variant',
+      `${alg} with the issuer key, header says ${alg}`,
+      signCompact({ ...header, alg }, payload, alg, input.signingKey),
+      INVALID,
+    );
   }
-  add('alg RSA variant', 'header RS256, signed RS512 with the issuer key', signCompact(header, payload, 'RS512', input.signingKey), INVALID);
-  add('alg RSA variant', 'header RS256, signed PS256 with the issuer key', signCompact(header, payload, 'PS256', input.signingKey), INVALID);
+  add(
+    'alg RSA variant',
+    'header RS256, signed RS512 with the issuer key',
+    signCompact(header, payload, 'RS512', input.signingKey),
+    INVALID,
+  );
+  add(
+    'alg RSA variant',
+    'header RS256, signed PS256 with the issuer key',
+    signCompact(header, payload, 'PS256', input.signingKey),
+    INVALID,
+  );
   const ec = generateKeyPairSync('ec', { namedCurve: 'P-256' });
   const ed = generateKeyPairSync('ed25519');
   const attacker = generateKeyPairSync('rsa', { modulusLength: 2048 });
   const attackerJwk = attacker.publicKey.export({ format: 'jwk' });
-  add('alg foreign key', 'ES256 with a fresh EC key, our kid', signCompact({ ...header, alg: 'ES256' }, payload, 'ES256', ec.privateKey), INVALID);
-  add('alg foreign key', 'ES256 with a fresh EC key, header says RS256', signCompact(header, payload, 'ES256', ec.privateKey), INVALID);
-  add('alg foreign key', 'EdDSA with a fresh Ed25519 key, our kid', signCompact({ ...header, alg: 'EdDSA' }, payload, 'EdDSA', ed.privateKey), INVALID);
-  add('alg foreign key', 'RS256 with a fresh RSA key, our kid', signCompact(header, payload, 'RS256', attacker.privateKey), INVALID);
+  add(
+    'alg foreign key',
+    'ES256 with a fresh EC key, our kid',
+    signCompact({ ...header, alg: 'ES256' }, payload, 'ES256', ec.privateKey),
+    INVALID,
+  );
+  add(
+    'alg foreign key',
+    'ES256 with a fresh EC key, header says RS256',
+    signCompact(header, payload, 'ES256', ec.privateKey),
+    INVALID,
+  );
+  add(
+    'alg foreign key',
+    'EdDSA with a fresh Ed25519 key, our kid',
+    signCompact({ ...header, alg: 'EdDSA' }, payload, 'EdDSA', ed.privateKey),
+    INVALID,
+  );
+  add(
+    'alg foreign key',
+    'RS256 with a fresh RSA key, our kid',
+    signCompact(header, payload, 'RS256', attacker.privateKey),
+    INVALID,
+  );
 
   // Key material or key locations named by the token itself.
   const trapJwks = `${input.trapUrl}/jwks.json`;
@@ -154,11 +211,31 @@ export function buildAttackCatalogue(input: CatalogueInput): AttackCase[] {
     ['jku + jwk + x5u together', { jku: trapJwks, jwk: attackerJwk, x5u: `${input.trapUrl}/cert.pem` }],
   ];
   for (const [what, patch] of keySources) {
-    add('key source', `${what}, signed by the attacker, attacker kid`, signCompact({ ...header, ...patch, kid: 'attacker-key' }, payload, 'RS256', attacker.privateKey), INVALID, [input.trapUrl]);
-    add('key source', `${what}, signed by the attacker, our kid`, signCompact({ ...header, ...patch }, payload, 'RS256', attacker.privateKey), INVALID, [input.trapUrl]);
-    add('key source', `${what}, signed with the issuer key (header still refused)`, resign(patch, {}), INVALID, [input.trapUrl]);
+    add(
+      'key source',
+      `${what}, signed by the attacker, attacker kid`,
+      signCompact({ ...header, ...patch, kid: 'attacker-key' }, payload, 'RS256', attacker.privateKey),
+      INVALID,
+      [input.trapUrl],
+    );
+    add(
+      'key source',
+      `${what}, signed by the attacker, our kid`,
+      signCompact({ ...header, ...patch }, payload, 'RS256', attacker.privateKey),
+      INVALID,
+      [input.trapUrl],
+    );
+    add('key source', `${what}, signed with the issuer key (header still refused)`, resign(patch, {}), INVALID, [
+      input.trapUrl,
+    ]);
   }
-  add('key source', 'jku without kid, signed by the attacker', signCompact({ alg: 'RS256', typ: 'at+jwt', jku: trapJwks }, payload, 'RS256', attacker.privateKey), INVALID, [input.trapUrl]);
+  add(
+    'key source',
+    'jku without kid, signed by the attacker',
+    signCompact({ alg: 'RS256', typ: 'at+jwt', jku: trapJwks }, payload, 'RS256', attacker.privateKey),
+    INVALID,
+    [input.trapUrl],
+  );
 
   // kid injections, each signed with the issuer key so that only the kid is wrong.
   const kids: ReadonlyArray<readonly [string, unknown]> = [
@@ -188,12 +265,23 @@ export function buildAttackCatalogue(input: CatalogueInput): AttackCase[] {
     ['unicode look-alike', `${kid.slice(0, -1)}\u0430`],
   ];
   for (const [what, value] of kids) {
-    add('kid injection', `kid ${what}`, resign({ kid: value }, {}), INVALID, typeof value === 'string' && value.length >= 12 && !value.startsWith(kid) ? [value] : []);
+    add(
+      'kid injection',
+      `kid ${what}`,
+      resign({ kid: value }, {}),
+      INVALID,
+      typeof value === 'string' && value.length >= 12 && !value.startsWith(kid) ? [value] : [],
+    );
   }
-  add('kid injection', 'kid missing', (() => {
-    const { kid: _k, ...rest } = header;
-    return signCompact(rest, payload, 'RS256', input.signingKey);
-  })(), INVALID);
+  add(
+    'kid injection',
+    'kid missing',
+    (() => {
+      const { kid: _k, ...rest } = header;
+      return signCompact(rest, payload, 'RS256', input.signingKey);
+    })(),
+    INVALID,
+  );
 
   // crit and b64 (RFC 7797): refused outright, even when signed with the issuer key.
   add('crit/b64', 'crit ["exp"]', resign({ crit: ['exp'] }, {}), INVALID);
@@ -201,8 +289,18 @@ export function buildAttackCatalogue(input: CatalogueInput): AttackCase[] {
   add('crit/b64', 'b64 false without crit', resign({ b64: false }, {}), INVALID);
   add('crit/b64', 'b64 true', resign({ b64: true }, {}), INVALID);
   add('crit/b64', 'crit [] (empty)', resign({ crit: [] }, {}), INVALID);
-  add('crit/b64', 'crit with an unknown extension', resign({ crit: ['urn:x-unknown'], 'urn:x-unknown': 1 }, {}), INVALID);
-  add('crit/b64', 'unencoded payload under b64 false', `${b64json({ ...header, b64: false, crit: ['b64'] })}.${JSON.stringify(payload)}.${s0}`, BAD_REQUEST);
+  add(
+    'crit/b64',
+    'crit with an unknown extension',
+    resign({ crit: ['urn:x-unknown'], 'urn:x-unknown': 1 }, {}),
+    INVALID,
+  );
+  add(
+    'crit/b64',
+    'unencoded payload under b64 false',
+    `${b64json({ ...header, b64: false, crit: ['b64'] })}.${JSON.stringify(payload)}.${s0}`,
+    BAD_REQUEST,
+  );
 
   // typ (RFC 9068 §4: at+jwt; compared case-insensitively, application/ prefix allowed).
   const typs: ReadonlyArray<readonly [unknown, Expected]> = [
@@ -227,10 +325,15 @@ export function buildAttackCatalogue(input: CatalogueInput): AttackCase[] {
     [['at+jwt'], INVALID],
   ];
   for (const [typ, expected] of typs) add('typ', `typ ${JSON.stringify(typ)}`, resign({ typ }, {}), expected);
-  add('typ', 'typ missing', (() => {
-    const { typ: _t, ...rest } = header;
-    return signCompact(rest, payload, 'RS256', input.signingKey);
-  })(), INVALID);
+  add(
+    'typ',
+    'typ missing',
+    (() => {
+      const { typ: _t, ...rest } = header;
+      return signCompact(rest, payload, 'RS256', input.signingKey);
+    })(),
+    INVALID,
+  );
   add('typ', 'cty JWT (nested token claim)', resign({ cty: 'JWT' }, {}), OK);
 
   // Every registered claim ill-typed: with the original signature (an attacker's edit) and re-signed (an issuer bug).
@@ -241,8 +344,18 @@ export function buildAttackCatalogue(input: CatalogueInput): AttackCase[] {
   };
   for (const claim of REGISTERED_CLAIMS) {
     for (const [label, value] of ILL_TYPED) {
-      add('ill-typed claim', `${claim} = ${label}, original signature`, withSignature(h0, { ...payload, [claim]: value }, s0), INVALID);
-      add('ill-typed claim', `${claim} = ${label}, re-signed`, resign({}, { [claim]: value }), resignedExpectation(claim, label));
+      add(
+        'ill-typed claim',
+        `${claim} = ${label}, original signature`,
+        withSignature(h0, { ...payload, [claim]: value }, s0),
+        INVALID,
+      );
+      add(
+        'ill-typed claim',
+        `${claim} = ${label}, re-signed`,
+        resign({}, { [claim]: value }),
+        resignedExpectation(claim, label),
+      );
     }
   }
 
@@ -250,7 +363,10 @@ export function buildAttackCatalogue(input: CatalogueInput): AttackCase[] {
   for (const claim of ['iss', 'aud', 'exp', 'sub', 'jti', 'iat', 'client_id']) {
     add('missing claim', `no ${claim}`, resign({}, {}, [claim]), INVALID);
   }
-  add('missing claim', 'no scope (authenticated, not authorised)', resign({}, {}, ['scope']), { status: 403, code: 'insufficient_scope' });
+  add('missing claim', 'no scope (authenticated, not authorised)', resign({}, {}, ['scope']), {
+    status: 403,
+    code: 'insufficient_scope',
+  });
   add('missing claim', 'empty payload {}', signCompact(header, {}, 'RS256', input.signingKey), INVALID);
   add('missing claim', 'payload is a JSON array', `${h0}.${b64json([payload])}.${s0}`, INVALID);
   add('missing claim', 'payload is a JSON string', `${h0}.${b64json('claims')}.${s0}`, INVALID);
@@ -282,11 +398,37 @@ export function buildAttackCatalogue(input: CatalogueInput): AttackCase[] {
   const iss = String(payload.iss);
   const url = new URL(iss);
   const twin = url.hostname === '127.0.0.1' ? 'localhost' : '127.0.0.1';
-  const issuers = [`${iss}/`, iss.toUpperCase(), iss.replace('http:', 'https:'), `${url.protocol}//${twin}:${url.port}`, `${iss} `, `${iss}#`, `${iss}?`, `${iss}/.well-known/jwks.json`, iss.slice(0, -1), [iss]];
-  for (const value of issuers) add('iss near miss', `iss ${JSON.stringify(value)}`, resign({}, { iss: value }), INVALID);
+  const issuers = [
+    `${iss}/`,
+    iss.toUpperCase(),
+    iss.replace('http:', 'https:'),
+    `${url.protocol}//${twin}:${url.port}`,
+    `${iss} `,
+    `${iss}#`,
+    `${iss}?`,
+    `${iss}/.well-known/jwks.json`,
+    iss.slice(0, -1),
+    [iss],
+  ];
+  for (const value of issuers)
+    add('iss near miss', `iss ${JSON.stringify(value)}`, resign({}, { iss: value }), INVALID);
   const aud = input.audience;
-  const audiences: unknown[] = [`${aud}/`, aud.toUpperCase(), `${aud} `, aud.slice(0, -1), `${aud}s`, [aud.toUpperCase()], [aud, 1], [aud, null], [], [[aud]], 'urn:jwks-kit-demo:profile', input.clientId];
-  for (const value of audiences) add('aud near miss', `aud ${JSON.stringify(value)}`, resign({}, { aud: value }), INVALID);
+  const audiences: unknown[] = [
+    `${aud}/`,
+    aud.toUpperCase(),
+    `${aud} `,
+    aud.slice(0, -1),
+    `${aud}s`,
+    [aud.toUpperCase()],
+    [aud, 1],
+    [aud, null],
+    [],
+    [[aud]],
+    'urn:jwks-kit-demo:profile',
+    input.clientId,
+  ];
+  for (const value of audiences)
+    add('aud near miss', `aud ${JSON.stringify(value)}`, resign({}, { aud: value }), INVALID);
 
   // base64 variants of the real token.
   const padded = (segment: string) => segment + '='.repeat((4 - (segment.length % 4)) % 4 || 1);
@@ -297,9 +439,28 @@ export function buildAttackCatalogue(input: CatalogueInput): AttackCase[] {
   const std = `${standard(h0)}.${standard(p0)}.${standard(s0)}`;
   if (std !== input.accessToken) add('base64', 'standard alphabet (+ and /)', std, INVALID);
   add('base64', 'standard alphabet forced into the signature', `${h0}.${p0}.${s0.slice(0, -2)}+/`, INVALID);
-  add('base64', 'standard alphabet with padding at the end', `${standard(h0)}.${standard(p0)}.${padded(standard(s0))}`, INVALID);
-  cases.push({ group: 'base64', name: 'space inside the token', target: 'orders', request: bearer(`${h0}.${p0} .${s0}`), expected: BAD_REQUEST, mustNotEcho: echoParts(input.accessToken) });
-  cases.push({ group: 'base64', name: 'tab inside the token', target: 'orders', request: bearer(`${h0}.\t${p0}.${s0}`), expected: BAD_REQUEST, mustNotEcho: echoParts(input.accessToken) });
+  add(
+    'base64',
+    'standard alphabet with padding at the end',
+    `${standard(h0)}.${standard(p0)}.${padded(standard(s0))}`,
+    INVALID,
+  );
+  cases.push({
+    group: 'base64',
+    name: 'space inside the token',
+    target: 'orders',
+    request: bearer(`${h0}.${p0} .${s0}`),
+    expected: BAD_REQUEST,
+    mustNotEcho: echoParts(input.accessToken),
+  });
+  cases.push({
+    group: 'base64',
+    name: 'tab inside the token',
+    target: 'orders',
+    request: bearer(`${h0}.\t${p0}.${s0}`),
+    expected: BAD_REQUEST,
+    mustNotEcho: echoParts(input.accessToken),
+  });
   add('base64', 'percent-encoded dot', `${h0}%2E${p0}.${s0}`, BAD_REQUEST);
   const alphabet = 'ABCDEFGHIJKLMNOPQRSTUVWXYZabcdefghijklmnopqrstuvwxyz0123456789-_';
   const unusedBits = (segment: string) => {
@@ -308,25 +469,81 @@ export function buildAttackCatalogue(input: CatalogueInput): AttackCase[] {
     return spare === 0 ? undefined : `${segment.slice(0, -1)}${alphabet[last | spare]}`;
   };
   const sigBits = unusedBits(s0);
-  if (sigBits !== undefined && sigBits !== s0) add('base64', 'non-zero unused bits in the signature (same bytes, other string)', `${h0}.${p0}.${sigBits}`, INVALID);
+  if (sigBits !== undefined && sigBits !== s0)
+    add(
+      'base64',
+      'non-zero unused bits in the signature (same bytes, other string)',
+      `${h0}.${p0}.${sigBits}`,
+      INVALID,
+    );
   const payloadBits = unusedBits(p0);
-  if (payloadBits !== undefined && payloadBits !== p0) add('base64', 'non-zero unused bits in the payload', `${h0}.${payloadBits}.${s0}`, INVALID);
+  if (payloadBits !== undefined && payloadBits !== p0)
+    add('base64', 'non-zero unused bits in the payload', `${h0}.${payloadBits}.${s0}`, INVALID);
   add('base64', 'segment of length 1 mod 4 (impossible length)', `${h0}.${p0}.${s0}A`, INVALID);
-  add('base64', 'UTF-16 BOM before the header JSON', withSignature(b64url(`\ufeff${JSON.stringify(header)}`), p0, s0), INVALID);
-  add('base64', 'header JSON with a duplicate alg (none last)', withSignature(b64url(`${JSON.stringify(header).slice(0, -1)},"alg":"none"}`), p0, s0), INVALID);
-  add('base64', 'invalid UTF-8 in the payload', withSignature(h0, Buffer.concat([Buffer.from('{"sub":"'), Buffer.from([0xff, 0xfe]), Buffer.from('"}')]).toString('base64url'), s0), INVALID);
+  add(
+    'base64',
+    'UTF-16 BOM before the header JSON',
+    withSignature(b64url(`\ufeff${JSON.stringify(header)}`), p0, s0),
+    INVALID,
+  );
+  add(
+    'base64',
+    'header JSON with a duplicate alg (none last)',
+    withSignature(b64url(`${JSON.stringify(header).slice(0, -1)},"alg":"none"}`), p0, s0),
+    INVALID,
+  );
+  add(
+    'base64',
+    'invalid UTF-8 in the payload',
+    withSignature(
+      h0,
+      Buffer.concat([Buffer.from('{"sub":"'), Buffer.from([0xff, 0xfe]), Buffer.from('"}')]).toString('base64url'),
+      s0,
+    ),
+    INVALID,
+  );
 
   // Truncated and extended signatures.
   const sigBytes = Buffer.from(s0, 'base64url');
   add('signature', 'signature without its last character', `${h0}.${p0}.${s0.slice(0, -1)}`, INVALID);
   add('signature', 'signature without its last 4 characters', `${h0}.${p0}.${s0.slice(0, -4)}`, INVALID);
-  add('signature', 'signature one byte short', `${h0}.${p0}.${sigBytes.subarray(0, -1).toString('base64url')}`, INVALID);
-  add('signature', 'signature halved', `${h0}.${p0}.${sigBytes.subarray(0, sigBytes.length / 2).toString('base64url')}`, INVALID);
+  add(
+    'signature',
+    'signature one byte short',
+    `${h0}.${p0}.${sigBytes.subarray(0, -1).toString('base64url')}`,
+    INVALID,
+  );
+  add(
+    'signature',
+    'signature halved',
+    `${h0}.${p0}.${sigBytes.subarray(0, sigBytes.length / 2).toString('base64url')}`,
+    INVALID,
+  );
   add('signature', 'signature of one byte', `${h0}.${p0}.AA`, INVALID);
-  add('signature', 'signature with a zero byte appended', `${h0}.${p0}.${Buffer.concat([sigBytes, Buffer.from([0])]).toString('base64url')}`, INVALID);
-  add('signature', 'signature with a leading zero byte', `${h0}.${p0}.${Buffer.concat([Buffer.from([0]), sigBytes]).toString('base64url')}`, INVALID);
-  add('signature', 'signature all zero bytes', `${h0}.${p0}.${Buffer.alloc(sigBytes.length).toString('base64url')}`, INVALID);
-  add('signature', 'signature of another payload (re-signed, payload swapped back)', `${h0}.${p0}.${resign({}, { sub: 'mallory' }).split('.')[2]}`, INVALID);
+  add(
+    'signature',
+    'signature with a zero byte appended',
+    `${h0}.${p0}.${Buffer.concat([sigBytes, Buffer.from([0])]).toString('base64url')}`,
+    INVALID,
+  );
+  add(
+    'signature',
+    'signature with a leading zero byte',
+    `${h0}.${p0}.${Buffer.concat([Buffer.from([0]), sigBytes]).toString('base64url')}`,
+    INVALID,
+  );
+  add(
+    'signature',
+    'signature all zero bytes',
+    `${h0}.${p0}.${Buffer.alloc(sigBytes.length).toString('base64url')}`,
+    INVALID,
+  );
+  add(
+    'signature',
+    'signature of another payload (re-signed, payload swapped back)',
+    `${h0}.${p0}.${resign({}, { sub: 'mallory' }).split('.')[2]}`,
+    INVALID,
+  );
   add('signature', 'empty signature', `${h0}.${p0}.`, INVALID);
   add('signature', 'four segments', `${h0}.${p0}.${s0}.${s0}`, INVALID);
   add('signature', 'trailing dot', `${h0}.${p0}.${s0}.`, INVALID);
@@ -334,15 +551,30 @@ export function buildAttackCatalogue(input: CatalogueInput): AttackCase[] {
 
   // JWE-shaped tokens (5 segments), as an encrypted access token would look.
   const jweHeader = b64json({ alg: 'RSA-OAEP-256', enc: 'A256GCM', kid, typ: 'at+jwt' });
-  add('JWE', 'five segments RSA-OAEP-256 / A256GCM', `${jweHeader}.${b64url(sigBytes)}.${b64url('123456789012')}.${p0}.${b64url('0123456789abcdef')}`, INVALID);
-  add('JWE', 'five segments alg dir, empty key', `${b64json({ alg: 'dir', enc: 'A128CBC-HS256', kid })}..${b64url('1234567890123456')}.${p0}.${b64url('0123456789abcdef')}`, INVALID);
+  add(
+    'JWE',
+    'five segments RSA-OAEP-256 / A256GCM',
+    `${jweHeader}.${b64url(sigBytes)}.${b64url('123456789012')}.${p0}.${b64url('0123456789abcdef')}`,
+    INVALID,
+  );
+  add(
+    'JWE',
+    'five segments alg dir, empty key',
+    `${b64json({ alg: 'dir', enc: 'A128CBC-HS256', kid })}..${b64url('1234567890123456')}.${p0}.${b64url('0123456789abcdef')}`,
+    INVALID,
+  );
   add('JWE', 'five segments with the JWS header', `${h0}.${p0}.${s0}.${p0}.${s0}`, INVALID);
 
   // Oversized input.
   const big = resign({}, { pad: 'x'.repeat(9000) });
   add('size', 'a 12 KB token signed with the issuer key (over the 8 KB cap)', big, INVALID);
   add('size', 'header with 9 KB of extra members', resign({ x: 'y'.repeat(9000) }, {}), INVALID);
-  add('size', 'claim nested 2000 deep, signed by the issuer (no stack overflow)', resign({}, { deep: JSON.parse('['.repeat(2000) + ']'.repeat(2000)) as unknown }), OK);
+  add(
+    'size',
+    'claim nested 2000 deep, signed by the issuer (no stack overflow)',
+    resign({}, { deep: JSON.parse('['.repeat(2000) + ']'.repeat(2000)) as unknown }),
+    OK,
+  );
   cases.push({
     group: 'size',
     name: '20 KB Authorization header (refused by the HTTP parser)',
@@ -363,12 +595,52 @@ export function buildAttackCatalogue(input: CatalogueInput): AttackCase[] {
   // Repeated or conflicting credentials (raw header lines, as no client library would send them).
   const t = input.accessToken;
   const echo = echoParts(t);
-  const credential = (name: string, headers: ReadonlyArray<readonly [string, string]>, expected: Expected, method = 'GET') =>
-    cases.push({ group: 'credentials', name, target: 'orders', request: { method, path: '/orders', headers }, expected, mustNotEcho: echo });
-  credential('two Authorization headers, same token', [['Authorization', `Bearer ${t}`], ['Authorization', `Bearer ${t}`]], BAD_REQUEST);
-  credential('two Authorization headers, valid and forged', [['Authorization', `Bearer ${t}`], ['Authorization', `Bearer ${resign({}, { sub: 'admin' }).slice(0, -8)}AAAAAAAA`]], BAD_REQUEST);
-  credential('Authorization and authorization (case variants)', [['Authorization', `Bearer ${t}`], ['authorization', `Bearer ${t}`]], BAD_REQUEST);
-  credential('Bearer token plus a Basic header', [['Authorization', `Bearer ${t}`], ['Authorization', 'Basic YWxpY2U6YWxpY2UtcGFzcw==']], BAD_REQUEST);
+  const credential = (
+    name: string,
+    headers: ReadonlyArray<readonly [string, string]>,
+    expected: Expected,
+    method = 'GET',
+  ) =>
+    cases.push({
+      group: 'credentials',
+      name,
+      target: 'orders',
+      request: { method, path: '/orders', headers },
+      expected,
+      mustNotEcho: echo,
+    });
+  credential(
+    'two Authorization headers, same token',
+    [
+      ['Authorization', `Bearer ${t}`],
+      ['Authorization', `Bearer ${t}`],
+    ],
+    BAD_REQUEST,
+  );
+  credential(
+    'two Authorization headers, valid and forged',
+    [
+      ['Authorization', `Bearer ${t}`],
+      ['Authorization', `Bearer ${resign({}, { sub: 'admin' }).slice(0, -8)}AAAAAAAA`],
+    ],
+    BAD_REQUEST,
+  );
+  credential(
+    'Authorization and authorization (case variants)',
+    [
+      ['Authorization', `Bearer ${t}`],
+      ['authorization', `Bearer ${t}`],
+    ],
+    BAD_REQUEST,
+  );
+  credential(
+    'Bearer token plus a Basic header',
+    [
+      ['Authorization', `Bearer ${t}`],
+      ['Authorization', 'Basic YWxpY2U6YWxpY2UtcGFzcw=='],
+    ],
+    BAD_REQUEST,
+  );
   credential('two tokens in one header, comma-joined', [['Authorization', `Bearer ${t}, Bearer ${t}`]], BAD_REQUEST);
   credential('two tokens in one header, space-separated', [['Authorization', `Bearer ${t} ${t}`]], BAD_REQUEST);
   credential('scheme without a token', [['Authorization', 'Bearer']], BAD_REQUEST);
@@ -376,40 +648,160 @@ export function buildAttackCatalogue(input: CatalogueInput): AttackCase[] {
   credential('Basic credentials only (not our scheme)', [['Authorization', 'Basic YWxpY2U6YWxpY2UtcGFzcw==']], MISSING);
   credential('token without a scheme', [['Authorization', t]], MISSING);
   credential('DPoP scheme', [['Authorization', `DPoP ${t}`]], MISSING);
-  credential('header and cookie, same token', [['Authorization', `Bearer ${t}`], ['Cookie', `${input.cookieName}=${t}`]], BAD_REQUEST);
-  credential('header and cookie, different tokens', [['Authorization', `Bearer ${t}`], ['Cookie', `${input.cookieName}=${resign({}, {})}`]], BAD_REQUEST);
+  credential(
+    'header and cookie, same token',
+    [
+      ['Authorization', `Bearer ${t}`],
+      ['Cookie', `${input.cookieName}=${t}`],
+    ],
+    BAD_REQUEST,
+  );
+  credential(
+    'header and cookie, different tokens',
+    [
+      ['Authorization', `Bearer ${t}`],
+      ['Cookie', `${input.cookieName}=${resign({}, {})}`],
+    ],
+    BAD_REQUEST,
+  );
   credential('cookie only, safe method', [['Cookie', `${input.cookieName}=${t}`]], OK);
-  credential('the token cookie twice (cookie tossing)', [['Cookie', `${input.cookieName}=${resign({}, { sub: 'mallory' })}; ${input.cookieName}=${t}`]], BAD_REQUEST);
-  credential('cookie, unsafe method, foreign Origin', [['Cookie', `${input.cookieName}=${t}`], ['Origin', 'https://evil.example'], ['Content-Type', 'application/json']], { status: 403, code: 'origin_not_allowed' }, 'POST');
-  credential('cookie, unsafe method, Origin null', [['Cookie', `${input.cookieName}=${t}`], ['Origin', 'null'], ['Content-Type', 'application/json']], { status: 403, code: 'origin_not_allowed' }, 'POST');
-  credential('cookie, unsafe method, no Origin nor Sec-Fetch-Site', [['Cookie', `${input.cookieName}=${t}`], ['Content-Type', 'application/json']], { status: 403, code: 'origin_not_allowed' }, 'POST');
-  credential('cookie, unsafe method, Sec-Fetch-Site cross-site', [['Cookie', `${input.cookieName}=${t}`], ['Sec-Fetch-Site', 'cross-site']], { status: 403, code: 'origin_not_allowed' }, 'POST');
-  cases.push({ group: 'credentials', name: 'token in the query string (never read)', target: 'orders', request: { path: `/orders?access_token=${t}` }, expected: MISSING, mustNotEcho: echo });
+  credential(
+    'the token cookie twice (cookie tossing)',
+    [['Cookie', `${input.cookieName}=${resign({}, { sub: 'mallory' })}; ${input.cookieName}=${t}`]],
+    BAD_REQUEST,
+  );
+  credential(
+    'cookie, unsafe method, foreign Origin',
+    [
+      ['Cookie', `${input.cookieName}=${t}`],
+      ['Origin', 'https://evil.example'],
+      ['Content-Type', 'application/json'],
+    ],
+    { status: 403, code: 'origin_not_allowed' },
+    'POST',
+  );
+  credential(
+    'cookie, unsafe method, Origin null',
+    [
+      ['Cookie', `${input.cookieName}=${t}`],
+      ['Origin', 'null'],
+      ['Content-Type', 'application/json'],
+    ],
+    { status: 403, code: 'origin_not_allowed' },
+    'POST',
+  );
+  credential(
+    'cookie, unsafe method, no Origin nor Sec-Fetch-Site',
+    [
+      ['Cookie', `${input.cookieName}=${t}`],
+      ['Content-Type', 'application/json'],
+    ],
+    { status: 403, code: 'origin_not_allowed' },
+    'POST',
+  );
+  credential(
+    'cookie, unsafe method, Sec-Fetch-Site cross-site',
+    [
+      ['Cookie', `${input.cookieName}=${t}`],
+      ['Sec-Fetch-Site', 'cross-site'],
+    ],
+    { status: 403, code: 'origin_not_allowed' },
+    'POST',
+  );
+  cases.push({
+    group: 'credentials',
+    name: 'token in the query string (never read)',
+    target: 'orders',
+    request: { path: `/orders?access_token=${t}` },
+    expected: MISSING,
+    mustNotEcho: echo,
+  });
   cases.push({
     group: 'credentials',
     name: 'token in a form body (never read)',
     target: 'orders',
-    request: { method: 'POST', path: '/orders', headers: [['Content-Type', 'application/x-www-form-urlencoded']], body: `access_token=${t}` },
+    request: {
+      method: 'POST',
+      path: '/orders',
+      headers: [['Content-Type', 'application/x-www-form-urlencoded']],
+      body: `access_token=${t}`,
+    },
     expected: MISSING,
     mustNotEcho: echo,
   });
 
   // Token confusion: refresh tokens and ID-token-like tokens from the same keys.
   add('confusion', 'refresh token as a Bearer access token', input.refreshToken, INVALID);
-  cases.push({ group: 'confusion', name: 'refresh token as the access-token cookie', target: 'orders', request: { path: '/orders', headers: [['Cookie', `${input.cookieName}=${input.refreshToken}`]] }, expected: INVALID, mustNotEcho: echoParts(input.refreshToken) });
+  cases.push({
+    group: 'confusion',
+    name: 'refresh token as the access-token cookie',
+    target: 'orders',
+    request: { path: '/orders', headers: [['Cookie', `${input.cookieName}=${input.refreshToken}`]] },
+    expected: INVALID,
+    mustNotEcho: echoParts(input.refreshToken),
+  });
   cases.push({
     group: 'confusion',
     name: 'access token as a refresh token (POST /token)',
     target: 'auth',
-    request: { method: 'POST', path: '/token', headers: [['Content-Type', 'application/x-www-form-urlencoded']], body: `grant_type=refresh_token&refresh_token=${t}` },
+    request: {
+      method: 'POST',
+      path: '/token',
+      headers: [['Content-Type', 'application/x-www-form-urlencoded']],
+      body: `grant_type=refresh_token&refresh_token=${t}`,
+    },
     expected: { status: 401, code: 'refresh_token_malformed' },
     mustNotEcho: echo,
   });
-  const idClaims = { iss, sub: payload.sub, aud: input.clientId, exp: nowS + 300, iat: nowS, auth_time: nowS - 10, nonce: 'n-0S6_WzA2Mj', azp: input.clientId };
-  add('confusion', 'ID-token-like: typ JWT, aud = client id', signCompact({ alg: 'RS256', typ: 'JWT', kid }, idClaims, 'RS256', input.signingKey), INVALID);
-  add('confusion', 'ID-token-like: no typ, aud = client id', signCompact({ alg: 'RS256', kid }, idClaims, 'RS256', input.signingKey), INVALID);
-  add('confusion', 'ID-token-like: typ JWT, aud = this service', signCompact({ alg: 'RS256', typ: 'JWT', kid }, { ...idClaims, aud: input.audience, scope: payload.scope }, 'RS256', input.signingKey), INVALID);
-  add('confusion', 'ID-token-like: typ at+jwt, aud = client id', signCompact(header, { ...payload, aud: input.clientId, nonce: 'n-0S6_WzA2Mj' }, 'RS256', input.signingKey), INVALID);
-  add('confusion', 'logout token shape (typ logout+jwt, events claim)', signCompact({ ...header, typ: 'logout+jwt' }, { ...payload, events: { 'http://schemas.openid.net/event/backchannel-logout': {} } }, 'RS256', input.signingKey), INVALID);
+  const idClaims = {
+    iss,
+    sub: payload.sub,
+    aud: input.clientId,
+    exp: nowS + 300,
+    iat: nowS,
+    auth_time: nowS - 10,
+    nonce: 'n-0S6_WzA2Mj',
+    azp: input.clientId,
+  };
+  add(
+    'confusion',
+    'ID-token-like: typ JWT, aud = client id',
+    signCompact({ alg: 'RS256', typ: 'JWT', kid }, idClaims, 'RS256', input.signingKey),
+    INVALID,
+  );
+  add(
+    'confusion',
+    'ID-token-like: no typ, aud = client id',
+    signCompact({ alg: 'RS256', kid }, idClaims, 'RS256', input.signingKey),
+    INVALID,
+  );
+  add(
+    'confusion',
+    'ID-token-like: typ JWT, aud = this service',
+    signCompact(
+      { alg: 'RS256', typ: 'JWT', kid },
+      { ...idClaims, aud: input.audience, scope: payload.scope },
+      'RS256',
+      input.signingKey,
+    ),
+    INVALID,
+  );
+  add(
+    'confusion',
+    'ID-token-like: typ at+jwt, aud = client id',
+    signCompact(header, { ...payload, aud: input.clientId, nonce: 'n-0S6_WzA2Mj' }, 'RS256', input.signingKey),
+    INVALID,
+  );
+  add(
+    'confusion',
+    'logout token shape (typ logout+jwt, events claim)',
+    signCompact(
+      { ...header, typ: 'logout+jwt' },
+      { ...payload, events: { 'http://schemas.openid.net/event/backchannel-logout': {} } },
+      'RS256',
+      input.signingKey,
+    ),
+    INVALID,
+  );
   return cases;
 }

@@ -34,7 +34,9 @@ describe('attack catalogue against the running services (real processes, real HT
     const kid = String(parseToken(tokens.accessToken).header.kid);
     const signing = system.keyRing.signingKey();
     if (signing.kid !== kid) throw new Error('the key file and the auth service disagree on the signing key');
-    const jwks = (await (await fetch(`${system.authUrl}/.well-known/jwks.json`)).json()) as { keys: Array<Record<string, unknown>> };
+    const jwks = (await (await fetch(`${system.authUrl}/.well-known/jwks.json`)).json()) as {
+      keys: Array<Record<string, unknown>>;
+    };
     const publicJwk = jwks.keys.find((key) => key.kid === kid);
     if (!publicJwk) throw new Error('the signing key is not published');
     catalogue = buildAttackCatalogue({
@@ -62,32 +64,64 @@ describe('attack catalogue against the running services (real processes, real HT
 
   it('covers every group of the catalogue with a few hundred crafted requests', () => {
     const groups = new Set(catalogue.map((attack) => attack.group));
-    for (const group of ['alg none', 'alg HMAC', 'alg RSA variant', 'alg foreign key', 'key source', 'kid injection', 'crit/b64', 'typ', 'ill-typed claim', 'missing claim', 'time edge', 'iss near miss', 'aud near miss', 'base64', 'signature', 'JWE', 'size', 'credentials', 'confusion']) {
+    for (const group of [
+      'alg none',
+      'alg HMAC',
+      'alg RSA variant',
+      'alg foreign key',
+      'key source',
+      'kid injection',
+      'crit/b64',
+      'typ',
+      'ill-typed claim',
+      'missing claim',
+      'time edge',
+      'iss near miss',
+      'aud near miss',
+      'base64',
+      'signature',
+      'JWE',
+      'size',
+      'credentials',
+      'confusion',
+    ]) {
       expect(groups).toContain(group);
     }
     expect(catalogue.length).toBeGreaterThan(250);
-    console.log(`attack catalogue: ${catalogue.length} cases in ${groups.size} groups, ${outcomes.filter((o) => o.response.status === 200).length} accepted (controls and legitimate variants)`);
+    console.log(
+      `attack catalogue: ${catalogue.length} cases in ${groups.size} groups, ${outcomes.filter((o) => o.response.status === 200).length} accepted (controls and legitimate variants)`,
+    );
   });
 
   it('answers every case with its expected status and code', () => {
     const mismatches = outcomes
-      .filter(({ attack, response }) => response.status !== attack.expected.status || codeOf(response) !== attack.expected.code)
-      .map(({ attack, response }) => `${attack.group} / ${attack.name}: expected ${attack.expected.status} ${attack.expected.code ?? '-'}, got ${response.status} ${codeOf(response) ?? '-'}`);
+      .filter(
+        ({ attack, response }) =>
+          response.status !== attack.expected.status || codeOf(response) !== attack.expected.code,
+      )
+      .map(
+        ({ attack, response }) =>
+          `${attack.group} / ${attack.name}: expected ${attack.expected.status} ${attack.expected.code ?? '-'}, got ${response.status} ${codeOf(response) ?? '-'}`,
+      );
     expect(mismatches).toEqual([]);
   });
 
   it('never answers 500, and every refusal carries the JSON error body and a challenge or Retry-After', () => {
     for (const { attack, response } of outcomes) {
       expect(response.status).toBeLessThan(500);
-      if (response.status === 401 && attack.target === 'orders') expect(response.headers['www-authenticate']).toMatch(/^Bearer realm="[^"]+"/);
-      if (response.status >= 400 && response.status !== 431) expect(JSON.parse(response.body)).toMatchObject({ error: expect.any(String), code: expect.any(String) });
+      if (response.status === 401 && attack.target === 'orders')
+        expect(response.headers['www-authenticate']).toMatch(/^Bearer realm="[^"]+"/);
+      if (response.status >= 400 && response.status !== 431)
+        expect(JSON.parse(response.body)).toMatchObject({ error: expect.any(String), code: expect.any(String) });
     }
   });
 
   it('never echoes any part of the input in the body or the headers', () => {
     const echoes = outcomes.flatMap(({ attack, response }) => {
       const answer = `${response.body}\n${Object.values(response.headers).join('\n')}`;
-      return attack.mustNotEcho.filter((part) => answer.includes(part)).map((part) => `${attack.group} / ${attack.name}: echoes ${part.slice(0, 40)}`);
+      return attack.mustNotEcho
+        .filter((part) => answer.includes(part))
+        .map((part) => `${attack.group} / ${attack.name}: echoes ${part.slice(0, 40)}`);
     });
     expect(echoes).toEqual([]);
   });

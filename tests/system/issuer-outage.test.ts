@@ -26,7 +26,14 @@ describe('auth service (JWKS) down for 10 minutes on a simulated clock', () => {
     let failedFetches = 0;
     const keySetFor = async () => {
       // The examples' production settings: cache age 60 s to 300 s, unknown-kid cooldown 30 s.
-      const keySet = createRemoteKeySet({ jwksUri: `${issuer.issuer}/.well-known/jwks.json`, minCacheMs: 60_000, maxCacheMs: 300_000, cooldownMs: 30_000, timeoutMs: 1_000, now: clock.now });
+      const keySet = createRemoteKeySet({
+        jwksUri: `${issuer.issuer}/.well-known/jwks.json`,
+        minCacheMs: 60_000,
+        maxCacheMs: 300_000,
+        cooldownMs: 30_000,
+        timeoutMs: 1_000,
+        now: clock.now,
+      });
       keySet.on('fetchFailed', () => failedFetches++);
       keySets.push(keySet);
       await keySet.ready();
@@ -42,7 +49,12 @@ describe('auth service (JWKS) down for 10 minutes on a simulated clock', () => {
     });
     servers.push(await listen(createOrdersApp(await deps()), 0), await listen(createProfileApp(await deps()), 0));
     const [orders, profile] = servers as [RunningServer, RunningServer];
-    const token = await issuer.sign({ sub: 'alice', scope: 'orders:read profile:read', clientId: 'cli', ttlSeconds: 3_600 });
+    const token = await issuer.sign({
+      sub: 'alice',
+      scope: 'orders:read profile:read',
+      clientId: 'cli',
+      ttlSeconds: 3_600,
+    });
     const client = createHttpClient(4);
     try {
       await issuer.close(); // the JWKS endpoint is gone: every fetch from now on is refused
@@ -57,7 +69,9 @@ describe('auth service (JWKS) down for 10 minutes on a simulated clock', () => {
         // Let the background refresh that the lookup started fail before the next step.
         await new Promise((resolve) => setTimeout(resolve, 20));
       }
-      console.log(`issuer down 10 simulated minutes: answers ${JSON.stringify(Object.fromEntries(answers))}, ${failedFetches} failed JWKS fetches`);
+      console.log(
+        `issuer down 10 simulated minutes: answers ${JSON.stringify(Object.fromEntries(answers))}, ${failedFetches} failed JWKS fetches`,
+      );
       expect(Object.fromEntries(answers)).toEqual({ '200': 40 });
       expect(failedFetches).toBeGreaterThanOrEqual(2);
     } finally {

@@ -24,7 +24,8 @@ describe('issuer restart with a file key store (real processes, temp KEYS_DIR)',
 
       second = await startSystem({ keysDir: first.keysDir, ports: first.ports });
       const jwksAfter = (await client.get(`${second.authUrl}/.well-known/jwks.json`)).body;
-      const kidsOf = (body: string) => (JSON.parse(body) as { keys: Array<{ kid: string }> }).keys.map((key) => key.kid).sort();
+      const kidsOf = (body: string) =>
+        (JSON.parse(body) as { keys: Array<{ kid: string }> }).keys.map((key) => key.kid).sort();
       expect(kidsOf(jwksAfter)).toEqual(kidsOf(jwksBefore));
       for (const url of [`${second.ordersUrl}/orders`, `${second.profileUrl}/me`]) {
         const reply = await client.get(url, { authorization: `Bearer ${before.accessToken}` });

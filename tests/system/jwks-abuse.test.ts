@@ -2,7 +2,14 @@ import { randomBytes } from 'node:crypto';
 import express from 'express';
 import { SignJWT } from 'jose';
 import { createClock, createTestKeyPair, type TestKeyPair } from '@jwks-kit/test-kit';
-import { authErrorHandler, createAccessTokenVerifier, createRemoteKeySet, requireAuth, type RemoteKeySet, type RemoteKeySetOptions } from '@jwks-kit/verifier';
+import {
+  authErrorHandler,
+  createAccessTokenVerifier,
+  createRemoteKeySet,
+  requireAuth,
+  type RemoteKeySet,
+  type RemoteKeySetOptions,
+} from '@jwks-kit/verifier';
 import { listen, type RunningServer } from '../../examples/shared/src/listen.js';
 import { startJwksServer, type JwksServer } from './support/jwks-server.js';
 import { codeOf, createHttpClient } from './support/http-client.js';
@@ -28,12 +35,26 @@ describe('JWKS endpoint abuse against a verifier (real sockets)', () => {
       .setExpirationTime(clock.nowSeconds() + 3600)
       .sign(signer.privateKey);
   const keySetOn = async (options: Partial<RemoteKeySetOptions> = {}) => {
-    const keySet = createRemoteKeySet({ jwksUri: jwks.url, cooldownMs: COOLDOWN_MS, minCacheMs: 3_600_000, maxCacheMs: 3_600_000, now: clock.now, ...options });
+    const keySet = createRemoteKeySet({
+      jwksUri: jwks.url,
+      cooldownMs: COOLDOWN_MS,
+      minCacheMs: 3_600_000,
+      maxCacheMs: 3_600_000,
+      now: clock.now,
+      ...options,
+    });
     keySets.push(keySet);
     await keySet.ready();
     return keySet;
   };
-  const verifierOn = (keySet: RemoteKeySet) => createAccessTokenVerifier({ issuer: ISSUER, audience: AUDIENCE, keySet, now: clock.now, verifiedTokenCacheSize: 0 });
+  const verifierOn = (keySet: RemoteKeySet) =>
+    createAccessTokenVerifier({
+      issuer: ISSUER,
+      audience: AUDIENCE,
+      keySet,
+      now: clock.now,
+      verifiedTokenCacheSize: 0,
+    });
 
   beforeAll(async () => {
     [key, other] = await Promise.all([createTestKeyPair(), createTestKeyPair()]);
@@ -58,15 +79,23 @@ describe('JWKS endpoint abuse against a verifier (real sockets)', () => {
       const before = jwks.requests();
       const startMs = clock.now();
       // Random kids, each signed by a real key (the signature is never reached: the kid is unknown).
-      const tokens = await Promise.all(Array.from({ length: 50 }, () => sign(other, randomBytes(16).toString('base64url'))));
-      const statuses = await mapConcurrent(Array.from({ length: 10_000 }, (_, i) => i), 32, async (i) => {
-        if (i % 500 === 499) clock.advance(5_000); // 100 simulated seconds over the flood
-        const reply = await client.get(`${server.url}/r`, { authorization: `Bearer ${tokens[i % tokens.length]}` });
-        return `${reply.status} ${codeOf(reply)}`;
-      });
+      const tokens = await Promise.all(
+        Array.from({ length: 50 }, () => sign(other, randomBytes(16).toString('base64url'))),
+      );
+      const statuses = await mapConcurrent(
+        Array.from({ length: 10_000 }, (_, i) => i),
+        32,
+        async (i) => {
+          if (i % 500 === 499) clock.advance(5_000); // 100 simulated seconds over the flood
+          const reply = await client.get(`${server.url}/r`, { authorization: `Bearer ${tokens[i % tokens.length]}` });
+          return `${reply.status} ${codeOf(reply)}`;
+        },
+      );
       const elapsedMs = clock.now() - startMs;
       const fetches = jwks.requests() - before;
-      console.log(`random-kid flood: ${statuses.length} requests over ${elapsedMs / 1000} simulated s, ${fetches} JWKS fetches (cooldown ${COOLDOWN_MS / 1000} s)`);
+      console.log(
+        `random-kid flood: ${statuses.length} requests over ${elapsedMs / 1000} simulated s, ${fetches} JWKS fetches (cooldown ${COOLDOWN_MS / 1000} s)`,
+      );
       expect(statuses.filter((s) => s !== '401 invalid_token')).toEqual([]);
       expect(fetches).toBeGreaterThanOrEqual(1);
       expect(fetches).toBeLessThanOrEqual(Math.floor(elapsedMs / COOLDOWN_MS) + 1);
@@ -113,18 +142,21 @@ describe('JWKS endpoint abuse against a verifier (real sockets)', () => {
     await expect(fresh.ready()).rejects.toMatchObject({ code: 'ERR_JWKS_PRIVATE_KEY' });
   });
 
-  it.each([301, 302, 303, 307, 308])('a %d redirect is not followed: the target gets no request and the cached keys stay', async (status) => {
-    const target = await startJwksServer({ keys: [other.publicJwk] });
-    try {
-      const keySet = await keySetOn();
-      const verifier = verifierOn(keySet);
-      jwks.setMode({ kind: 'redirect', status, location: target.url });
-      await expect(keySet.refresh()).rejects.toMatchObject({ code: 'ERR_JWKS_REDIRECT' });
-      expect(target.requests()).toBe(0);
-      await expect(verifier.verify(await sign(other))).rejects.toMatchObject({ code: 'invalid_token' });
-      await expect(verifier.verify(await sign(key))).resolves.toMatchObject({ kid: key.kid });
-    } finally {
-      await target.close();
-    }
-  });
+  it.each([301, 302, 303, 307, 308])(
+    'a %d redirect is not followed: the target gets no request and the cached keys stay',
+    async (status) => {
+      const target = await startJwksServer({ keys: [other.publicJwk] });
+      try {
+        const keySet = await keySetOn();
+        const verifier = verifierOn(keySet);
+        jwks.setMode({ kind: 'redirect', status, location: target.url });
+        await expect(keySet.refresh()).rejects.toMatchObject({ code: 'ERR_JWKS_REDIRECT' });
+        expect(target.requests()).toBe(0);
+        await expect(verifier.verify(await sign(other))).rejects.toMatchObject({ code: 'invalid_token' });
+        await expect(verifier.verify(await sign(key))).resolves.toMatchObject({ kid: key.kid });
+      } finally {
+        await target.close();
+      }
+    },
+  );
 });

@@ -23,7 +23,9 @@ describe('Redis killed and restarted under load (auth, orders, profile as proces
   let bob: TokenSet;
 
   const get = async (service: 'orders' | 'profile', token: string) => {
-    const reply = await client.get(service === 'orders' ? `${system.ordersUrl}/orders` : `${system.profileUrl}/me`, { authorization: `Bearer ${token}` });
+    const reply = await client.get(service === 'orders' ? `${system.ordersUrl}/orders` : `${system.profileUrl}/me`, {
+      authorization: `Bearer ${token}`,
+    });
     return reply.status === 200 ? '200' : `${reply.status} ${codeOf(reply)}`;
   };
   const both = async (token: string) => [await get('orders', token), await get('profile', token)];
@@ -33,24 +35,41 @@ describe('Redis killed and restarted under load (auth, orders, profile as proces
     for (;;) {
       const answers = await both(token);
       if (answers.every((a) => a === expected)) return Date.now() - start;
-      if (Date.now() - start > withinMs) throw new Error(`expected ${expected} from both services within ${withinMs} ms, last answers ${answers.join(', ')}`);
+      if (Date.now() - start > withinMs)
+        throw new Error(
+          `expected ${expected} from both services within ${withinMs} ms, last answers ${answers.join(', ')}`,
+        );
       await new Promise((resolve) => setTimeout(resolve, 50));
     }
   };
   const revoke = (jti: string) =>
-    client.post(`${system.authUrl}/admin/revoke`, JSON.stringify({ jti }), { authorization: `Bearer ${admin.accessToken}`, 'content-type': 'application/json' });
-  const rotate = (refreshToken: string) =>
-    client.post(`${system.authUrl}/token`, new URLSearchParams({ grant_type: 'refresh_token', refresh_token: refreshToken }).toString(), {
-      'content-type': 'application/x-www-form-urlencoded',
+    client.post(`${system.authUrl}/admin/revoke`, JSON.stringify({ jti }), {
+      authorization: `Bearer ${admin.accessToken}`,
+      'content-type': 'application/json',
     });
+  const rotate = (refreshToken: string) =>
+    client.post(
+      `${system.authUrl}/token`,
+      new URLSearchParams({ grant_type: 'refresh_token', refresh_token: refreshToken }).toString(),
+      {
+        'content-type': 'application/x-www-form-urlencoded',
+      },
+    );
 
   beforeAll(async () => {
     // Persistence on, as in production: a restarted Redis comes back with its data.
     redisDir = await mkdtemp(join(tmpdir(), 'jwks-kit-redis-'));
-    redis = await startRedis({ forceSpawn: true, extraArgs: ['--appendonly', 'yes', '--appendfsync', 'always', '--dir', redisDir] });
+    redis = await startRedis({
+      forceSpawn: true,
+      extraArgs: ['--appendonly', 'yes', '--appendfsync', 'always', '--dir', redisDir],
+    });
     system = await startSystem({ redisUrl: redis.url });
     client = createHttpClient(16);
-    [admin, alice, bob] = [await login(system.authUrl, 'admin'), await login(system.authUrl, 'alice'), await login(system.authUrl, 'bob')];
+    [admin, alice, bob] = [
+      await login(system.authUrl, 'admin'),
+      await login(system.authUrl, 'alice'),
+      await login(system.authUrl, 'bob'),
+    ];
   }, 90_000);
 
   afterAll(async () => {
@@ -71,7 +90,11 @@ describe('Redis killed and restarted under load (auth, orders, profile as proces
   it('fails closed with 503 within the staleness bound, refuses revocations and refreshes during the outage, and recovers without restarts', async () => {
     let phase: 'before' | 'outage' | 'after' = 'before';
     let loading = true;
-    const byPhase = { before: new Map<string, number>(), outage: new Map<string, number>(), after: new Map<string, number>() };
+    const byPhase = {
+      before: new Map<string, number>(),
+      outage: new Map<string, number>(),
+      after: new Map<string, number>(),
+    };
     const tokens = [alice.accessToken, bob.accessToken];
     const load = runLoad({
       concurrency: 4,
@@ -125,7 +148,9 @@ describe('Redis killed and restarted under load (auth, orders, profile as proces
     const all = [...byPhase.before, ...byPhase.outage, ...byPhase.after].map(([outcome]) => outcome);
     // The revoked token is never accepted, before, during or after the outage; nothing ever answers 500 or drops the connection.
     expect(all.filter((o) => o.startsWith('bob') && o.endsWith(' 200') && o.includes('profile'))).toEqual([]);
-    expect(all.filter((o) => !/ (200|401 token_revoked|403 insufficient_scope|503 denylist_unavailable)$/.test(o))).toEqual([]);
+    expect(
+      all.filter((o) => !/ (200|401 token_revoked|403 insufficient_scope|503 denylist_unavailable)$/.test(o)),
+    ).toEqual([]);
     expect([...byPhase.before.keys()].filter((o) => o.includes('503'))).toEqual([]);
     expect([...byPhase.outage.keys()].some((o) => o.includes('503 denylist_unavailable'))).toBe(true);
     expect([...byPhase.after.keys()].filter((o) => o.includes('503'))).toEqual([]);
@@ -142,7 +167,9 @@ describe('Redis killed and restarted under load (auth, orders, profile as proces
 
   it('rotates the refresh family after the outage without forking it', async () => {
     const [first, second] = await Promise.all([rotate(alice.refreshToken), rotate(alice.refreshToken)]);
-    const successors = [first, second].filter((r) => r.status === 200).map((r) => (JSON.parse(r.body) as { refresh_token: string }).refresh_token);
+    const successors = [first, second]
+      .filter((r) => r.status === 200)
+      .map((r) => (JSON.parse(r.body) as { refresh_token: string }).refresh_token);
     expect(successors.length).toBeGreaterThanOrEqual(1);
     // Concurrent rotations inside the grace window share one successor: never two live branches.
     expect(new Set(successors).size).toBe(1);

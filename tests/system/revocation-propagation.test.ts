@@ -30,18 +30,30 @@ describe('revocation propagation from POST /admin/revoke to both resource servic
     const admin = await login(system.authUrl, 'admin');
     await system.keyRing.reload();
     // Tokens from the issuer's own signer and key file: what /token would mint, without a password hash per trial.
-    const signer = createAccessTokenSigner({ issuer: system.issuer, keyRing: system.keyRing, defaultAudience: Object.values(AUDIENCES), defaultTtlSeconds: 300 });
+    const signer = createAccessTokenSigner({
+      issuer: system.issuer,
+      keyRing: system.keyRing,
+      defaultAudience: Object.values(AUDIENCES),
+      defaultTtlSeconds: 300,
+    });
     const services = { orders: `${system.ordersUrl}/orders`, profile: `${system.profileUrl}/me` };
     const delays: Record<keyof typeof services, number[]> = { orders: [], profile: [] };
     const both: number[] = [];
     for (let trial = 0; trial < TRIALS; trial += 1) {
-      const { token, jti } = await signer.sign({ sub: `user-${trial}`, scope: 'orders:read profile:read', clientId: 'cli' });
+      const { token, jti } = await signer.sign({
+        sub: `user-${trial}`,
+        scope: 'orders:read profile:read',
+        clientId: 'cli',
+      });
       for (const url of Object.values(services)) {
         // Warm: the token is accepted (and sits in each verifier's verified-token cache).
         expect((await client.get(url, { authorization: `Bearer ${token}` })).status).toBe(200);
       }
       const start = performance.now();
-      const revoked = await client.post(`${system.authUrl}/admin/revoke`, JSON.stringify({ jti }), { authorization: `Bearer ${admin.accessToken}`, 'content-type': 'application/json' });
+      const revoked = await client.post(`${system.authUrl}/admin/revoke`, JSON.stringify({ jti }), {
+        authorization: `Bearer ${admin.accessToken}`,
+        'content-type': 'application/json',
+      });
       expect(revoked.status).toBe(200);
       const seen = await Promise.all(
         Object.entries(services).map(async ([name, url]) => {
@@ -53,14 +65,18 @@ describe('revocation propagation from POST /admin/revoke to both resource servic
               return elapsed;
             }
             expect(reply.status).toBe(200);
-            if (elapsed > PROPAGATED_WITHIN_MS) throw new Error(`revocation did not reach ${name} within ${PROPAGATED_WITHIN_MS} ms`);
+            if (elapsed > PROPAGATED_WITHIN_MS)
+              throw new Error(`revocation did not reach ${name} within ${PROPAGATED_WITHIN_MS} ms`);
           }
         }),
       );
       both.push(Math.max(...seen));
     }
-    const fmt = (values: number[]) => `p50 ${percentile(values, 50).toFixed(1)} ms, p99 ${percentile(values, 99).toFixed(1)} ms, max ${Math.max(...values).toFixed(1)} ms`;
-    console.log(`revocation propagation over ${TRIALS} trials (from POST /admin/revoke to 401 token_revoked): orders ${fmt(delays.orders)}; profile ${fmt(delays.profile)}; both ${fmt(both)}`);
+    const fmt = (values: number[]) =>
+      `p50 ${percentile(values, 50).toFixed(1)} ms, p99 ${percentile(values, 99).toFixed(1)} ms, max ${Math.max(...values).toFixed(1)} ms`;
+    console.log(
+      `revocation propagation over ${TRIALS} trials (from POST /admin/revoke to 401 token_revoked): orders ${fmt(delays.orders)}; profile ${fmt(delays.profile)}; both ${fmt(both)}`,
+    );
     expect(delays.orders).toHaveLength(TRIALS);
     expect(delays.profile).toHaveLength(TRIALS);
   }, 180_000);

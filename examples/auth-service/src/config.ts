@@ -1,4 +1,11 @@
-import { pageOrigins, readHttpUrl, readPort, readPositiveInteger, readRedisUrl, type Env } from '../../shared/src/env.js';
+import {
+  pageOrigins,
+  readHttpUrl,
+  readPort,
+  readPositiveInteger,
+  readRedisUrl,
+  type Env,
+} from '../../shared/src/env.js';
 
 /** Everything the auth service reads from its environment. */
 export type AuthConfig = Readonly<{

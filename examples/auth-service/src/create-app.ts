@@ -81,7 +81,8 @@ export function createApp(deps: AuthAppDeps): Express {
     denylist: deps.denylist,
     graceMs: deps.refreshGraceMs ?? 10_000,
     now,
-    signAccessToken: (input) => signer.sign({ sub: input.sub, scope: input.scope, clientId: input.clientId, claims: { sid: input.familyId } }),
+    signAccessToken: (input) =>
+      signer.sign({ sub: input.sub, scope: input.scope, clientId: input.clientId, claims: { sid: input.familyId } }),
   });
   // The service verifies its own tokens (admin, session, logout) against its key ring's public keys: no HTTP round trip.
   const publicKeys = () => ({ keys: deps.keyRing.publicJwks().keys.map((key) => ({ ...key })) });
@@ -109,12 +110,20 @@ export function createApp(deps: AuthAppDeps): Express {
     const ip = req.ip ?? 'unknown';
     const decision = limiter.check(username, ip);
     if (!decision.allowed) {
-      throw new HttpError(429, { error: 'too_many_requests', description: 'Too many failed logins; try again later.', headers: { 'Retry-After': String(decision.retryAfterSeconds) } });
+      throw new HttpError(429, {
+        error: 'too_many_requests',
+        description: 'Too many failed logins; try again later.',
+        headers: { 'Retry-After': String(decision.retryAfterSeconds) },
+      });
     }
     const user = await deps.users.verifyPassword(username, password);
     if (!user) {
       limiter.recordFailure(username, ip);
-      throw new HttpError(401, { error: 'invalid_grant', code: 'invalid_credentials', description: 'Invalid username or password.' });
+      throw new HttpError(401, {
+        error: 'invalid_grant',
+        code: 'invalid_credentials',
+        description: 'Invalid username or password.',
+      });
     }
     limiter.reset(username, ip);
     return user;
@@ -158,11 +167,22 @@ export function createApp(deps: AuthAppDeps): Express {
       return;
     }
     if (grantType !== 'password') {
-      next(new HttpError(400, { error: 'unsupported_grant_type', description: 'grant_type must be password or refresh_token.' }));
+      next(
+        new HttpError(400, {
+          error: 'unsupported_grant_type',
+          description: 'grant_type must be password or refresh_token.',
+        }),
+      );
       return;
     }
     checkPassword(req)
-      .then(async (user) => sendSessionGrant(res, await sessions.start({ sub: user.username, scope: user.scope, clientId: 'cli' }), { mode: 'json', ...cookies, nowMs: now() }))
+      .then(async (user) =>
+        sendSessionGrant(res, await sessions.start({ sub: user.username, scope: user.scope, clientId: 'cli' }), {
+          mode: 'json',
+          ...cookies,
+          nowMs: now(),
+        }),
+      )
       .catch(next);
   });
 
@@ -195,7 +215,8 @@ export function createApp(deps: AuthAppDeps): Express {
     asyncRoute(async (req, res) => {
       const { jti, sub } = (req.body ?? {}) as Record<string, unknown>;
       const valid = (v: unknown) => typeof v === 'string' && v.length > 0 && v.length <= 256;
-      if (valid(jti) === valid(sub)) throw new HttpError(400, { error: 'invalid_request', description: 'Send exactly one of jti or sub.' });
+      if (valid(jti) === valid(sub))
+        throw new HttpError(400, { error: 'invalid_request', description: 'Send exactly one of jti or sub.' });
       if (valid(jti)) {
         // The admin does not know the token's exp: keep the entry for the longest lifetime a token can have.
         await deps.denylist.revoke(jti as string, Math.ceil((now() + deps.keyRing.maxTokenLifetimeMs) / 1000));
@@ -219,7 +240,11 @@ export function createApp(deps: AuthAppDeps): Express {
         if (error instanceof IssuerError && error.code === 'ERR_NEXT_KEY_NOT_READY') {
           const next = deps.keyRing.keys().find((key) => key.state === 'next');
           const waitS = Math.max(1, Math.ceil(((next?.activatesAt ?? now()) - now()) / 1000));
-          throw new HttpError(409, { error: 'next_key_not_ready', description: 'The next key is not published long enough yet.', headers: { 'Retry-After': String(waitS) } });
+          throw new HttpError(409, {
+            error: 'next_key_not_ready',
+            description: 'The next key is not published long enough yet.',
+            headers: { 'Retry-After': String(waitS) },
+          });
         }
         throw error;
       }
@@ -235,7 +260,10 @@ export function createApp(deps: AuthAppDeps): Express {
     return [deps.ordersPort, deps.profilePort].map((port) => `${url.protocol}//${url.hostname}:${port}`);
   });
   app.use((_req, res, next) => {
-    res.set('Content-Security-Policy', `default-src 'self'; connect-src 'self' ${connectSrc.join(' ')}; frame-ancestors 'none'`);
+    res.set(
+      'Content-Security-Policy',
+      `default-src 'self'; connect-src 'self' ${connectSrc.join(' ')}; frame-ancestors 'none'`,
+    );
     next();
   });
   app.use(express.static(WEB_DIR, { index: 'index.html' }));

@@ -56,7 +56,10 @@ export function createLoginRateLimiter(options: LoginRateLimiterOptions = {}): L
     check(username, ip) {
       const entry = current(keyOf(username, ip));
       if (!entry || entry.failures < maxFailures) return { allowed: true };
-      return { allowed: false, retryAfterSeconds: Math.max(1, Math.ceil((entry.windowStartMs + windowMs - now()) / 1000)) };
+      return {
+        allowed: false,
+        retryAfterSeconds: Math.max(1, Math.ceil((entry.windowStartMs + windowMs - now()) / 1000)),
+      };
     },
     recordFailure(username, ip) {
       const key = keyOf(username, ip);

@@ -12,7 +12,13 @@ export function requireSameOrigin(allowedOrigins: readonly string[]): RequestHan
     const origin = req.headers.origin;
     const site = req.headers['sec-fetch-site'];
     if ((origin !== undefined && !allowed.has(origin)) || site === 'cross-site') {
-      next(new HttpError(403, { error: 'access_denied', code: 'origin_not_allowed', description: 'Cross-origin request refused.' }));
+      next(
+        new HttpError(403, {
+          error: 'access_denied',
+          code: 'origin_not_allowed',
+          description: 'Cross-origin request refused.',
+        }),
+      );
       return;
     }
     next();

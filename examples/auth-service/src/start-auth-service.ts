@@ -16,11 +16,16 @@ export type StartedAuthService = Readonly<{ url: string; keyRing: KeyRing; close
  * share an embedded store with resource services in the same process; otherwise the denylist (and
  * the refresh families) live in Redis when `REDIS_URL` is set, in memory when not.
  */
-export async function startAuthService(config: AuthConfig, shared: Readonly<{ denylist?: Denylist }> = {}): Promise<StartedAuthService> {
+export async function startAuthService(
+  config: AuthConfig,
+  shared: Readonly<{ denylist?: Denylist }> = {},
+): Promise<StartedAuthService> {
   const keyRing = await openKeyRing(config);
   keyRing.start();
   const users = await createUserDirectory(DEMO_USERS);
-  const opened = shared.denylist ? undefined : await openDenylist({ issuer: config.issuerUrl, redisUrl: config.redisUrl });
+  const opened = shared.denylist
+    ? undefined
+    : await openDenylist({ issuer: config.issuerUrl, redisUrl: config.redisUrl });
   const denylist = shared.denylist ?? opened!.denylist;
   const refreshStore = opened?.redis ? createRedisRefreshTokenStore(opened.redis) : createMemoryRefreshTokenStore();
   const app = createApp({

@@ -40,7 +40,12 @@ export async function createUserDirectory(specs: readonly DemoUserSpec[]): Promi
   const users = new Map<string, StoredUser>();
   for (const spec of specs) {
     const salt = randomBytes(16);
-    users.set(spec.username, { username: spec.username, scope: spec.scope, salt, hash: await scryptAsync(spec.password, salt) });
+    users.set(spec.username, {
+      username: spec.username,
+      scope: spec.scope,
+      salt,
+      hash: await scryptAsync(spec.password, salt),
+    });
   }
   const decoy = { salt: randomBytes(16), hash: randomBytes(KEY_LENGTH) };
   return {

@@ -1,6 +1,12 @@
 import request from 'supertest';
 import { createMemoryDenylist } from '@jwks-kit/denylist';
-import { createKeyRing, createMemoryKeyStore, createMemoryRefreshTokenStore, sessionCookieNames, type KeyRing } from '@jwks-kit/issuer';
+import {
+  createKeyRing,
+  createMemoryKeyStore,
+  createMemoryRefreshTokenStore,
+  sessionCookieNames,
+  type KeyRing,
+} from '@jwks-kit/issuer';
 import { createClock, type TestClock } from '@jwks-kit/test-kit';
 import { createApp } from '../src/create-app.js';
 import { createLoginRateLimiter } from '../src/login-rate-limiter.js';
@@ -15,7 +21,8 @@ function cookiesOf(res: request.Response): Record<string, string> {
   return Object.fromEntries((raw ?? []).map((c) => [c.slice(0, c.indexOf('=')), c]));
 }
 const valueOf = (setCookie: string | undefined) => (setCookie ?? '').split(';')[0]!.split('=').slice(1).join('=');
-const header = (token: string) => JSON.parse(Buffer.from(token.split('.')[0]!, 'base64url').toString()) as { kid: string; typ: string; alg: string };
+const header = (token: string) =>
+  JSON.parse(Buffer.from(token.split('.')[0]!, 'base64url').toString()) as { kid: string; typ: string; alg: string };
 
 describe('auth service', () => {
   let users: UserDirectory;
@@ -28,7 +35,12 @@ describe('auth service', () => {
   });
   beforeEach(async () => {
     clock = createClock(Date.now());
-    keyRing = await createKeyRing({ store: createMemoryKeyStore(), maxJwksCacheAgeMs: 60_000, maxTokenLifetimeMs: 600_000, now: clock.now });
+    keyRing = await createKeyRing({
+      store: createMemoryKeyStore(),
+      maxJwksCacheAgeMs: 60_000,
+      maxTokenLifetimeMs: 600_000,
+      now: clock.now,
+    });
     app = createApp({
       issuerUrl: ISSUER,
       keyRing,
@@ -47,12 +59,16 @@ describe('auth service', () => {
 
   const passwordGrant = (username: string, password: string) =>
     request(app).post('/token').type('form').send({ grant_type: 'password', username, password });
-  const refreshGrant = (token: string) => request(app).post('/token').type('form').send({ grant_type: 'refresh_token', refresh_token: token });
+  const refreshGrant = (token: string) =>
+    request(app).post('/token').type('form').send({ grant_type: 'refresh_token', refresh_token: token });
   const bearer = (token: string) => ({ Authorization: `Bearer ${token}` });
 
   describe('POST /login (browser)', () => {
     it('sets the access token in an httpOnly Secure SameSite=Lax cookie and the refresh token in a cookie scoped to /refresh', async () => {
-      const res = await request(app).post('/login').set('Origin', PAGE).send({ username: 'alice', password: 'alice-pass' });
+      const res = await request(app)
+        .post('/login')
+        .set('Origin', PAGE)
+        .send({ username: 'alice', password: 'alice-pass' });
       expect(res.status).toBe(200);
       expect(res.body).toMatchObject({ token_type: 'Bearer', expires_in: 300 });
       expect(JSON.stringify(res.body)).not.toMatch(/eyJ/);
@@ -64,7 +80,9 @@ describe('auth service', () => {
       expect(cookies[REFRESH]).toMatch(/HttpOnly/);
       expect(cookies[REFRESH]).toMatch(/Path=\/refresh/);
       expect(cookies[REFRESH]).toMatch(/SameSite=Strict/);
-      const session = await request(app).get('/session').set('Cookie', `${ACCESS}=${valueOf(cookies[ACCESS])}`);
+      const session = await request(app)
+        .get('/session')
+        .set('Cookie', `${ACCESS}=${valueOf(cookies[ACCESS])}`);
       expect(session.status).toBe(200);
       expect(session.body.claims).toMatchObject({ sub: 'alice', iss: ISSUER, scope: 'orders:read profile:read' });
     });
@@ -74,7 +92,11 @@ describe('auth service', () => {
       const unknown = await request(app).post('/login').send({ username: 'mallory', password: 'nope' });
       for (const res of [wrong, unknown]) {
         expect(res.status).toBe(401);
-        expect(res.body).toEqual({ error: 'invalid_grant', code: 'invalid_credentials', error_description: 'Invalid username or password.' });
+        expect(res.body).toEqual({
+          error: 'invalid_grant',
+          code: 'invalid_credentials',
+          error_description: 'Invalid username or password.',
+        });
         expect(res.headers['set-cookie']).toBeUndefined();
       }
     });
@@ -88,12 +110,15 @@ describe('auth service', () => {
       const weird = await request(app).post('/login').send({ username: '<img src=x>', password: 'x' });
       expect(weird.status).toBe(400);
       expect(JSON.stringify(weird.body)).not.toContain('img');
-      const array = await request(app).post('/login').send({ username: ['alice'], password: 'alice-pass' });
+      const array = await request(app)
+        .post('/login')
+        .send({ username: ['alice'], password: 'alice-pass' });
       expect(array.status).toBe(400);
     });
 
     it('rate-limits failed logins per user and IP with 429 and Retry-After, even with the right password', async () => {
-      for (let i = 0; i < 3; i++) expect((await request(app).post('/login').send({ username: 'bob', password: 'guess' })).status).toBe(401);
+      for (let i = 0; i < 3; i++)
+        expect((await request(app).post('/login').send({ username: 'bob', password: 'guess' })).status).toBe(401);
       const locked = await request(app).post('/login').send({ username: 'bob', password: 'bob-pass' });
       expect(locked.status).toBe(429);
       expect(locked.headers['retry-after']).toBe('60');
@@ -103,10 +128,16 @@ describe('auth service', () => {
     });
 
     it('refuses a login posted from a foreign origin or cross-site', async () => {
-      const foreign = await request(app).post('/login').set('Origin', 'http://evil.example').send({ username: 'alice', password: 'alice-pass' });
+      const foreign = await request(app)
+        .post('/login')
+        .set('Origin', 'http://evil.example')
+        .send({ username: 'alice', password: 'alice-pass' });
       expect(foreign.status).toBe(403);
       expect(foreign.headers['set-cookie']).toBeUndefined();
-      const crossSite = await request(app).post('/login').set('Sec-Fetch-Site', 'cross-site').send({ username: 'alice', password: 'alice-pass' });
+      const crossSite = await request(app)
+        .post('/login')
+        .set('Sec-Fetch-Site', 'cross-site')
+        .send({ username: 'alice', password: 'alice-pass' });
       expect(crossSite.status).toBe(403);
     });
   });
@@ -163,7 +194,10 @@ describe('auth service', () => {
 
   describe('POST /refresh, GET /session, POST /logout (browser)', () => {
     it('refreshes from the cookie after the access token expired, then logs out and kills both tokens', async () => {
-      const login = await request(app).post('/login').set('Origin', PAGE).send({ username: 'alice', password: 'alice-pass' });
+      const login = await request(app)
+        .post('/login')
+        .set('Origin', PAGE)
+        .send({ username: 'alice', password: 'alice-pass' });
       const first = cookiesOf(login);
       const access = valueOf(first[ACCESS]);
       clock.advance(306_000);
@@ -171,9 +205,15 @@ describe('auth service', () => {
       expect(expired.status).toBe(401);
       expect(expired.body.code).toBe('token_expired');
 
-      const forged = await request(app).post('/refresh').set('Origin', 'http://evil.example').set('Cookie', `${REFRESH}=${valueOf(first[REFRESH])}`);
+      const forged = await request(app)
+        .post('/refresh')
+        .set('Origin', 'http://evil.example')
+        .set('Cookie', `${REFRESH}=${valueOf(first[REFRESH])}`);
       expect(forged.status).toBe(403);
-      const refreshed = await request(app).post('/refresh').set('Origin', PAGE).set('Cookie', `${REFRESH}=${valueOf(first[REFRESH])}`);
+      const refreshed = await request(app)
+        .post('/refresh')
+        .set('Origin', PAGE)
+        .set('Cookie', `${REFRESH}=${valueOf(first[REFRESH])}`);
       expect(refreshed.status).toBe(200);
       const second = cookiesOf(refreshed);
       const newAccess = valueOf(second[ACCESS]);
@@ -185,7 +225,10 @@ describe('auth service', () => {
       const after = await request(app).get('/session').set('Cookie', `${ACCESS}=${newAccess}`);
       expect(after.status).toBe(401);
       expect(after.body.code).toBe('token_revoked');
-      const dead = await request(app).post('/refresh').set('Origin', PAGE).set('Cookie', `${REFRESH}=${valueOf(second[REFRESH])}`);
+      const dead = await request(app)
+        .post('/refresh')
+        .set('Origin', PAGE)
+        .set('Cookie', `${REFRESH}=${valueOf(second[REFRESH])}`);
       expect(dead.status).toBe(401);
     });
 
@@ -214,7 +257,9 @@ describe('auth service', () => {
       expect((await request(app).get('/session').set(bearer(bob))).body.code).toBe('token_revoked');
 
       expect((await request(app).post('/admin/revoke').set(bearer(admin)).send({})).status).toBe(400);
-      expect((await request(app).post('/admin/revoke').set(bearer(admin)).send({ jti: 'a', sub: 'b' })).status).toBe(400);
+      expect((await request(app).post('/admin/revoke').set(bearer(admin)).send({ jti: 'a', sub: 'b' })).status).toBe(
+        400,
+      );
     });
 
     it('rotates keys only once the next key was published long enough; old tokens stay valid, new ones use the new kid', async () => {
@@ -225,7 +270,9 @@ describe('auth service', () => {
       const oldKid = keyRing.signingKey().kid;
       const nextKid = keyRing.keys().find((k) => k.state === 'next')!.kid;
       const jwksBefore = await request(app).get('/.well-known/jwks.json');
-      expect(jwksBefore.body.keys.map((k: { kid: string }) => k.kid)).toEqual(expect.arrayContaining([oldKid, nextKid]));
+      expect(jwksBefore.body.keys.map((k: { kid: string }) => k.kid)).toEqual(
+        expect.arrayContaining([oldKid, nextKid]),
+      );
 
       clock.advance(Number(early.headers['retry-after']) * 1000);
       const signedBefore = (await passwordGrant('admin', 'admin-pass')).body.access_token;
@@ -249,7 +296,11 @@ describe('auth service', () => {
       expect(jwks.headers['cache-control']).toMatch(/max-age=/);
       for (const key of jwks.body.keys) expect(Object.keys(key).sort()).toEqual(['alg', 'e', 'kid', 'kty', 'n', 'use']);
       const discovery = await request(app).get('/.well-known/openid-configuration');
-      expect(discovery.body).toMatchObject({ issuer: ISSUER, jwks_uri: `${ISSUER}/.well-known/jwks.json`, token_endpoint: `${ISSUER}/token` });
+      expect(discovery.body).toMatchObject({
+        issuer: ISSUER,
+        jwks_uri: `${ISSUER}/.well-known/jwks.json`,
+        token_endpoint: `${ISSUER}/token`,
+      });
       expect((await request(app).get('/healthz')).status).toBe(200);
       const page = await request(app).get('/');
       expect(page.status).toBe(200);

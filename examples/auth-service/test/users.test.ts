@@ -3,7 +3,10 @@ import { createUserDirectory, DEMO_USERS } from '../src/users.js';
 describe('createUserDirectory', () => {
   it('accepts the right password and returns the user with its scope', async () => {
     const users = await createUserDirectory(DEMO_USERS);
-    expect(await users.verifyPassword('alice', 'alice-pass')).toEqual({ username: 'alice', scope: 'orders:read profile:read' });
+    expect(await users.verifyPassword('alice', 'alice-pass')).toEqual({
+      username: 'alice',
+      scope: 'orders:read profile:read',
+    });
     expect(await users.verifyPassword('bob', 'bob-pass')).toEqual({ username: 'bob', scope: 'profile:read' });
   });
 

@@ -15,8 +15,17 @@ export type OrdersAppDeps = ResourceAppDeps &
 /** Parses `{ item, quantity }` of a new order; fixed messages, input never echoed. */
 function parseOrder(body: unknown): { item: string; quantity: number } {
   const { item, quantity } = (typeof body === 'object' && body !== null ? body : {}) as Record<string, unknown>;
-  if (typeof item !== 'string' || !/^[\w .,'-]{1,64}$/.test(item) || !Number.isInteger(quantity) || (quantity as number) < 1 || (quantity as number) > 100) {
-    throw new HttpError(400, { error: 'invalid_request', description: 'An order needs an item (1-64 letters, digits, spaces) and a quantity from 1 to 100.' });
+  if (
+    typeof item !== 'string' ||
+    !/^[\w .,'-]{1,64}$/.test(item) ||
+    !Number.isInteger(quantity) ||
+    (quantity as number) < 1 ||
+    (quantity as number) > 100
+  ) {
+    throw new HttpError(400, {
+      error: 'invalid_request',
+      description: 'An order needs an item (1-64 letters, digits, spaces) and a quantity from 1 to 100.',
+    });
   }
   return { item, quantity: quantity as number };
 }

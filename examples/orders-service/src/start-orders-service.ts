@@ -4,6 +4,9 @@ import type { OrdersConfig } from './config.js';
 import { createApp } from './create-app.js';
 
 /** Builds the orders service from its configuration and listens on `config.port` (see {@link startResourceService}). */
-export function startOrdersService(config: OrdersConfig, shared: Readonly<{ denylist?: Denylist }> = {}): Promise<StartedResourceService> {
+export function startOrdersService(
+  config: OrdersConfig,
+  shared: Readonly<{ denylist?: Denylist }> = {},
+): Promise<StartedResourceService> {
   return startResourceService(config, createApp, shared);
 }

@@ -20,7 +20,14 @@ describe('orders service', () => {
   afterAll(() => issuer.close());
   beforeEach(() => {
     denylist = createMemoryDenylist({ issuer: issuer.issuer, now: clock.now, sweepIntervalMs: 0 });
-    app = createApp({ issuerUrl: issuer.issuer, keySet: issuer.keySet, denylist, allowedOrigins: [PAGE], now: clock.now, log: () => {} });
+    app = createApp({
+      issuerUrl: issuer.issuer,
+      keySet: issuer.keySet,
+      denylist,
+      allowedOrigins: [PAGE],
+      now: clock.now,
+      log: () => {},
+    });
   });
 
   it('lists the caller’s orders with orders:read', async () => {
@@ -54,16 +61,25 @@ describe('orders service', () => {
 
   it('creates an order with orders:write, validates the body with a fixed message, and refuses orders:read alone', async () => {
     const writer = await issuer.sign({ sub: 'carol', scope: 'orders:read orders:write' });
-    const created = await request(app).post('/orders').set('Authorization', `Bearer ${writer}`).send({ item: 'milk', quantity: 2 });
+    const created = await request(app)
+      .post('/orders')
+      .set('Authorization', `Bearer ${writer}`)
+      .send({ item: 'milk', quantity: 2 });
     expect(created.status).toBe(201);
     expect(created.body).toMatchObject({ item: 'milk', quantity: 2 });
     const listed = await request(app).get('/orders').set('Authorization', `Bearer ${writer}`);
     expect(listed.body.orders).toHaveLength(1);
-    const bad = await request(app).post('/orders').set('Authorization', `Bearer ${writer}`).send({ item: '<img src=x>', quantity: 1000 });
+    const bad = await request(app)
+      .post('/orders')
+      .set('Authorization', `Bearer ${writer}`)
+      .send({ item: '<img src=x>', quantity: 1000 });
     expect(bad.status).toBe(400);
     expect(JSON.stringify(bad.body)).not.toContain('img');
     const reader = await issuer.sign({ sub: 'alice', scope: 'orders:read' });
-    const refused = await request(app).post('/orders').set('Authorization', `Bearer ${reader}`).send({ item: 'milk', quantity: 1 });
+    const refused = await request(app)
+      .post('/orders')
+      .set('Authorization', `Bearer ${reader}`)
+      .send({ item: 'milk', quantity: 1 });
     expect(refused.status).toBe(403);
     expect(refused.body.code).toBe('insufficient_scope');
   });
@@ -112,16 +128,27 @@ describe('orders service', () => {
     expect(read.status).toBe(200);
     expect(read.headers['access-control-allow-origin']).toBe(PAGE);
     expect(read.headers['access-control-allow-credentials']).toBe('true');
-    const csrf = await request(app).post('/orders').set('Cookie', `${ACCESS_COOKIE}=${token}`).set('Origin', 'http://evil.example').send({ item: 'milk', quantity: 1 });
+    const csrf = await request(app)
+      .post('/orders')
+      .set('Cookie', `${ACCESS_COOKIE}=${token}`)
+      .set('Origin', 'http://evil.example')
+      .send({ item: 'milk', quantity: 1 });
     expect(csrf.status).toBe(403);
     expect(csrf.headers['access-control-allow-origin']).toBeUndefined();
-    const same = await request(app).post('/orders').set('Cookie', `${ACCESS_COOKIE}=${token}`).set('Origin', PAGE).send({ item: 'milk', quantity: 1 });
+    const same = await request(app)
+      .post('/orders')
+      .set('Cookie', `${ACCESS_COOKIE}=${token}`)
+      .set('Origin', PAGE)
+      .send({ item: 'milk', quantity: 1 });
     expect(same.status).toBe(201);
   });
 
   it('refuses a request carrying both a cookie and a Bearer header with 400', async () => {
     const token = await issuer.sign({ sub: 'alice', scope: 'orders:read' });
-    const res = await request(app).get('/orders').set('Cookie', `${ACCESS_COOKIE}=${token}`).set('Authorization', `Bearer ${token}`);
+    const res = await request(app)
+      .get('/orders')
+      .set('Cookie', `${ACCESS_COOKIE}=${token}`)
+      .set('Authorization', `Bearer ${token}`);
     expect(res.status).toBe(400);
   });
 

@@ -6,7 +6,11 @@ import { createResourceApp, type ResourceAppDeps } from '../../shared/src/resour
 /** What the profile service needs: the shared resource-service dependencies. */
 export type ProfileAppDeps = ResourceAppDeps;
 
-const DISPLAY_NAMES: Readonly<Record<string, string>> = { alice: 'Alice Liddell', bob: 'Bob Builder', admin: 'Administrator' };
+const DISPLAY_NAMES: Readonly<Record<string, string>> = {
+  alice: 'Alice Liddell',
+  bob: 'Bob Builder',
+  admin: 'Administrator',
+};
 
 /** The profile service: `GET /me` needs `profile:read` and answers from the verified claims. */
 export function createApp(deps: ProfileAppDeps): Express {

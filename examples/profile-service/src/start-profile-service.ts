@@ -4,6 +4,9 @@ import type { ProfileConfig } from './config.js';
 import { createApp } from './create-app.js';
 
 /** Builds the profile service from its configuration and listens on `config.port` (see {@link startResourceService}). */
-export function startProfileService(config: ProfileConfig, shared: Readonly<{ denylist?: Denylist }> = {}): Promise<StartedResourceService> {
+export function startProfileService(
+  config: ProfileConfig,
+  shared: Readonly<{ denylist?: Denylist }> = {},
+): Promise<StartedResourceService> {
   return startResourceService(config, createApp, shared);
 }

@@ -12,7 +12,14 @@ describe('profile service', () => {
   beforeAll(async () => {
     issuer = await startTestIssuer(clock.now);
     const denylist = createMemoryDenylist({ issuer: issuer.issuer, now: clock.now, sweepIntervalMs: 0 });
-    app = createApp({ issuerUrl: issuer.issuer, keySet: issuer.keySet, denylist, allowedOrigins: ['http://127.0.0.1:4000'], now: clock.now, log: () => {} });
+    app = createApp({
+      issuerUrl: issuer.issuer,
+      keySet: issuer.keySet,
+      denylist,
+      allowedOrigins: ['http://127.0.0.1:4000'],
+      now: clock.now,
+      log: () => {},
+    });
   });
   afterAll(() => issuer.close());
 

@@ -17,7 +17,9 @@ export async function connectRedis(url: string): Promise<Redis> {
  * every service shares this process), otherwise a Redis mirror (pub/sub, no round trip per request),
  * loaded before this resolves.
  */
-export async function openDenylist(options: Readonly<{ issuer: string; redisUrl: string | undefined; now?: () => number }>): Promise<OpenedDenylist> {
+export async function openDenylist(
+  options: Readonly<{ issuer: string; redisUrl: string | undefined; now?: () => number }>,
+): Promise<OpenedDenylist> {
   if (!options.redisUrl) {
     const denylist = createMemoryDenylist({ issuer: options.issuer, now: options.now });
     return { denylist, redis: undefined, close: () => denylist.close() };

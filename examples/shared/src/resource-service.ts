@@ -29,7 +29,11 @@ export type ResourceAppDeps = Readonly<{
  * `requireAuth` for `audience` (header or the access cookie, RFC 9068 claims required), and the
  * error handlers after the routes that `mountRoutes` adds.
  */
-export function createResourceApp(deps: ResourceAppDeps, audience: string, mountRoutes: (app: Express, authenticate: RequireAuthHandler) => void): Express {
+export function createResourceApp(
+  deps: ResourceAppDeps,
+  audience: string,
+  mountRoutes: (app: Express, authenticate: RequireAuthHandler) => void,
+): Express {
   const authenticate = requireAuth({
     issuer: deps.issuerUrl,
     audience,

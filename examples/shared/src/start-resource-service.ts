@@ -26,8 +26,15 @@ export async function startResourceService(
     maxCacheMs,
     cooldownMs: Math.min(30_000, maxCacheMs),
   });
-  const opened = shared.denylist ? undefined : await openDenylist({ issuer: config.issuerUrl, redisUrl: config.redisUrl });
-  const app = createApp({ issuerUrl: config.issuerUrl, keySet, denylist: shared.denylist ?? opened!.denylist, allowedOrigins: config.allowedOrigins });
+  const opened = shared.denylist
+    ? undefined
+    : await openDenylist({ issuer: config.issuerUrl, redisUrl: config.redisUrl });
+  const app = createApp({
+    issuerUrl: config.issuerUrl,
+    keySet,
+    denylist: shared.denylist ?? opened!.denylist,
+    allowedOrigins: config.allowedOrigins,
+  });
   const running = await listen(app, config.port);
   return {
     url: running.url,

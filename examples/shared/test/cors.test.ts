@@ -21,7 +21,12 @@ describe('cors', () => {
   });
 
   it('sends no CORS headers to other origins, including look-alikes and "null"', async () => {
-    for (const origin of ['http://evil.example', 'http://127.0.0.1:4000.evil.example', 'http://127.0.0.1:40000', 'null']) {
+    for (const origin of [
+      'http://evil.example',
+      'http://127.0.0.1:4000.evil.example',
+      'http://127.0.0.1:40000',
+      'null',
+    ]) {
       const res = await request(app()).get('/x').set('Origin', origin);
       expect(res.headers['access-control-allow-origin']).toBeUndefined();
       expect(res.headers['access-control-allow-credentials']).toBeUndefined();
@@ -30,11 +35,17 @@ describe('cors', () => {
   });
 
   it('answers a preflight with 204 and the allowed methods and headers, only for allowed origins', async () => {
-    const ok = await request(app()).options('/x').set('Origin', 'http://127.0.0.1:4000').set('Access-Control-Request-Method', 'POST');
+    const ok = await request(app())
+      .options('/x')
+      .set('Origin', 'http://127.0.0.1:4000')
+      .set('Access-Control-Request-Method', 'POST');
     expect(ok.status).toBe(204);
     expect(ok.headers['access-control-allow-methods']).toBe('GET, POST');
     expect(ok.headers['access-control-allow-headers']).toBe('Content-Type, Authorization');
-    const bad = await request(app()).options('/x').set('Origin', 'http://evil.example').set('Access-Control-Request-Method', 'POST');
+    const bad = await request(app())
+      .options('/x')
+      .set('Origin', 'http://evil.example')
+      .set('Access-Control-Request-Method', 'POST');
     expect(bad.status).toBe(204);
     expect(bad.headers['access-control-allow-methods']).toBeUndefined();
   });

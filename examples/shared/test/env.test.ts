@@ -22,9 +22,28 @@ describe('example configuration from the environment', () => {
   });
 
   it('reads every variable', () => {
-    const env = { AUTH_PORT: '5000', ORDERS_PORT: '5001', PROFILE_PORT: '5002', ISSUER_URL: 'https://auth.example/', REDIS_URL: 'redis://r:6379', KEYS_DIR: '/k' };
-    expect(readAuthConfig(env)).toMatchObject({ port: 5000, issuerUrl: 'https://auth.example', redisUrl: 'redis://r:6379', keysDir: '/k', ordersPort: 5001, profilePort: 5002, allowedOrigins: ['https://auth.example'] });
-    expect(readOrdersConfig(env)).toMatchObject({ port: 5001, issuerUrl: 'https://auth.example', redisUrl: 'redis://r:6379' });
+    const env = {
+      AUTH_PORT: '5000',
+      ORDERS_PORT: '5001',
+      PROFILE_PORT: '5002',
+      ISSUER_URL: 'https://auth.example/',
+      REDIS_URL: 'redis://r:6379',
+      KEYS_DIR: '/k',
+    };
+    expect(readAuthConfig(env)).toMatchObject({
+      port: 5000,
+      issuerUrl: 'https://auth.example',
+      redisUrl: 'redis://r:6379',
+      keysDir: '/k',
+      ordersPort: 5001,
+      profilePort: 5002,
+      allowedOrigins: ['https://auth.example'],
+    });
+    expect(readOrdersConfig(env)).toMatchObject({
+      port: 5001,
+      issuerUrl: 'https://auth.example',
+      redisUrl: 'redis://r:6379',
+    });
   });
 
   it('names the bad variable', () => {

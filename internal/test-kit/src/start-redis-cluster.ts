@@ -21,7 +21,9 @@ export interface StartRedisClusterOptions {
 }
 
 function clusterStateOk(port: number): boolean {
-  const result = spawnSync('redis-cli', ['-h', '127.0.0.1', '-p', String(port), 'cluster', 'info'], { encoding: 'utf8' });
+  const result = spawnSync('redis-cli', ['-h', '127.0.0.1', '-p', String(port), 'cluster', 'info'], {
+    encoding: 'utf8',
+  });
   return result.status === 0 && result.stdout.includes('cluster_state:ok');
 }
 
@@ -34,7 +36,10 @@ export async function startRedisCluster(options: StartRedisClusterOptions = {}):
   const masters = options.masters ?? 3;
   const timeoutMs = options.timeoutMs ?? 20_000;
   if (!Number.isInteger(masters) || masters < 3) throw new RangeError('a Redis Cluster needs at least 3 masters');
-  if (!hasRedisServer()) throw new Error('redis-server was not found on PATH (Debian/Ubuntu: `sudo apt-get install -y redis-server redis-tools`)');
+  if (!hasRedisServer())
+    throw new Error(
+      'redis-server was not found on PATH (Debian/Ubuntu: `sudo apt-get install -y redis-server redis-tools`)',
+    );
   const host = '127.0.0.1';
   const dir = mkdtempSync(join(tmpdir(), 'jwks-kit-cluster-'));
   const children: ChildProcess[] = [];
@@ -57,9 +62,26 @@ export async function startRedisCluster(options: StartRedisClusterOptions = {}):
       const port = await freePort();
       const busPort = await freePort();
       const args = [
-        '--port', String(port), '--bind', host, '--cluster-enabled', 'yes', '--cluster-port', String(busPort),
-        '--cluster-config-file', join(dir, `nodes-${port}.conf`), '--cluster-node-timeout', '5000',
-        '--save', '', '--appendonly', 'no', '--daemonize', 'no', '--dir', dir,
+        '--port',
+        String(port),
+        '--bind',
+        host,
+        '--cluster-enabled',
+        'yes',
+        '--cluster-port',
+        String(busPort),
+        '--cluster-config-file',
+        join(dir, `nodes-${port}.conf`),
+        '--cluster-node-timeout',
+        '5000',
+        '--save',
+        '',
+        '--appendonly',
+        'no',
+        '--daemonize',
+        'no',
+        '--dir',
+        dir,
       ];
       const child = spawn('redis-server', args, { stdio: 'ignore', cwd: dir });
       child.unref();
@@ -75,7 +97,8 @@ export async function startRedisCluster(options: StartRedisClusterOptions = {}):
     if (create.status !== 0) throw new Error(`redis-cli --cluster create failed: ${create.stdout}${create.stderr}`);
     const deadline = Date.now() + timeoutMs;
     while (!nodes.every((node) => clusterStateOk(node.port))) {
-      if (Date.now() > deadline) throw new Error(`the Redis Cluster did not reach cluster_state:ok within ${timeoutMs} ms`);
+      if (Date.now() > deadline)
+        throw new Error(`the Redis Cluster did not reach cluster_state:ok within ${timeoutMs} ms`);
       await new Promise((resolve) => setTimeout(resolve, 100));
     }
   } catch (error) {

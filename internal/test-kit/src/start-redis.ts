@@ -86,12 +86,31 @@ export async function startRedis(options: StartRedisOptions = {}): Promise<TestR
     const notOwned = async () => {
       throw new Error('this Redis comes from REDIS_URL: the test kit did not start it and will not stop it');
     };
-    return { url: envUrl, host: parsed.hostname, port: Number(parsed.port || 6379), owned: false, stop: notOwned, restart: notOwned };
+    return {
+      url: envUrl,
+      host: parsed.hostname,
+      port: Number(parsed.port || 6379),
+      owned: false,
+      stop: notOwned,
+      restart: notOwned,
+    };
   }
   if (!hasRedisServer()) throw new Error(INSTALL_HINT);
   const port = await freePort();
   const host = '127.0.0.1';
-  const args = ['--port', String(port), '--bind', host, '--save', '', '--appendonly', 'no', '--daemonize', 'no', ...(options.extraArgs ?? [])];
+  const args = [
+    '--port',
+    String(port),
+    '--bind',
+    host,
+    '--save',
+    '',
+    '--appendonly',
+    'no',
+    '--daemonize',
+    'no',
+    ...(options.extraArgs ?? []),
+  ];
   let child: ChildProcess | undefined;
 
   const launch = async () => {

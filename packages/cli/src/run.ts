@@ -16,7 +16,15 @@ import { parseCommandArgs } from './lib/parse-command-args.js';
 const program = 'jwks-kit';
 
 /** Every command, in the order the overview lists them. */
-const commands: readonly CommandSpec[] = [keysInitCommand, keysListCommand, keysRotateCommand, keysImportCommand, jwksCommand, inspectCommand, signCommand];
+const commands: readonly CommandSpec[] = [
+  keysInitCommand,
+  keysListCommand,
+  keysRotateCommand,
+  keysImportCommand,
+  jwksCommand,
+  inspectCommand,
+  signCommand,
+];
 
 const footer = `Run \`${program} <command> --help\` for the options of a command.
 Exit codes: 0 ok, 1 failure (invalid token, unhealthy JWKS), 2 usage error, 3 I/O error
@@ -61,7 +69,9 @@ export async function run(argv: readonly string[], io: CliIo): Promise<ExitCode>
       (asked ? io.stdout : io.stderr).write(formatOverview(program, group, footer));
       return asked ? ExitCode.Ok : ExitCode.Usage;
     }
-    io.stderr.write(`${program}: unknown command "${argv.slice(0, group.length > 0 ? 2 : 1).join(' ')}"\nRun \`${program} --help\` for the list of commands.\n`);
+    io.stderr.write(
+      `${program}: unknown command "${argv.slice(0, group.length > 0 ? 2 : 1).join(' ')}"\nRun \`${program} --help\` for the list of commands.\n`,
+    );
     return ExitCode.Usage;
   }
   const { command, rest } = found;

@@ -1,15 +1,26 @@
 import { runCli } from './support/run-cli.js';
 
-const commands = [['keys', 'init'], ['keys', 'list'], ['keys', 'rotate'], ['keys', 'import'], ['jwks'], ['inspect'], ['sign']];
+const commands = [
+  ['keys', 'init'],
+  ['keys', 'list'],
+  ['keys', 'rotate'],
+  ['keys', 'import'],
+  ['jwks'],
+  ['inspect'],
+  ['sign'],
+];
 
 describe('jwks-kit help and usage errors', () => {
-  it.each(commands.map((command) => [command.join(' '), command]))('%s --help prints usage, options and exit codes', async (_name, command) => {
-    const result = await runCli([...command, '--help']);
-    expect(result.code).toBe(0);
-    expect(result.stdout).toMatch(new RegExp(`^Usage: jwks-kit ${command.join(' ')}`));
-    expect(result.stdout).toContain('--json');
-    expect(result.stdout).toContain('Exit codes');
-  });
+  it.each(commands.map((command) => [command.join(' '), command]))(
+    '%s --help prints usage, options and exit codes',
+    async (_name, command) => {
+      const result = await runCli([...command, '--help']);
+      expect(result.code).toBe(0);
+      expect(result.stdout).toMatch(new RegExp(`^Usage: jwks-kit ${command.join(' ')}`));
+      expect(result.stdout).toContain('--json');
+      expect(result.stdout).toContain('Exit codes');
+    },
+  );
 
   it('keys without a subcommand lists the keys commands on stderr with exit 2', async () => {
     const result = await runCli(['keys']);

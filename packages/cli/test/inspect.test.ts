@@ -78,8 +78,16 @@ describe('jwks-kit inspect', () => {
     ['two parts', 'abc.def', /expected 3 dot-separated parts.*found 2/],
     ['a JWE', 'a.b.c.d.e', /encrypted JWE/],
     ['a header that is not base64url', 'ab+c.def.ghi', /header is not base64url/],
-    ['a payload that is not JSON', `${unsignedPart({ alg: 'RS256' })}.${Buffer.from('not json').toString('base64url')}.sig`, /payload is not JSON/],
-    ['a payload that is a JSON array', `${unsignedPart({ alg: 'RS256' })}.${unsignedPart([1, 2])}.sig`, /payload is not a JSON object/],
+    [
+      'a payload that is not JSON',
+      `${unsignedPart({ alg: 'RS256' })}.${Buffer.from('not json').toString('base64url')}.sig`,
+      /payload is not JSON/,
+    ],
+    [
+      'a payload that is a JSON array',
+      `${unsignedPart({ alg: 'RS256' })}.${unsignedPart([1, 2])}.sig`,
+      /payload is not a JSON object/,
+    ],
     ['an empty input', '  \n', /input is empty/],
     ['two tokens', 'a.b.c d.e.f', /whitespace/],
   ])('rejects %s with exit 1 and a message naming the problem', async (_name, input, message) => {
@@ -102,7 +110,12 @@ describe('jwks-kit inspect', () => {
   });
 
   it('warns when a token has no exp', async () => {
-    const result = await runCli(['inspect', '-', '--json'], `${unsignedPart({ alg: 'RS256', typ: 'at+jwt', kid: 'k' })}.${unsignedPart({ sub: 'a' })}.c2ln`);
-    expect(JSON.parse(result.stdout).warnings).toEqual(['no exp claim: jwks-kit verifiers reject tokens that never expire']);
+    const result = await runCli(
+      ['inspect', '-', '--json'],
+      `${unsignedPart({ alg: 'RS256', typ: 'at+jwt', kid: 'k' })}.${unsignedPart({ sub: 'a' })}.c2ln`,
+    );
+    expect(JSON.parse(result.stdout).warnings).toEqual([
+      'no exp claim: jwks-kit verifiers reject tokens that never expire',
+    ]);
   });
 });

@@ -71,7 +71,11 @@ describe('jwks-kit jwks', () => {
   it.each([
     ['an answer that is not JSON', { status: 200, headers: {}, body: '<html>' }, /did not answer with JSON/],
     ['an HTTP error', { status: 500, headers: {}, body: '' }, /answered HTTP 500/],
-    ['a redirect', { status: 302, headers: { location: 'https://elsewhere.example/jwks' }, body: '' }, /302 redirecting to https:\/\/elsewhere\.example\/jwks: verifiers follow no redirects/],
+    [
+      'a redirect',
+      { status: 302, headers: { location: 'https://elsewhere.example/jwks' }, body: '' },
+      /302 redirecting to https:\/\/elsewhere\.example\/jwks: verifiers follow no redirects/,
+    ],
   ])('--url fails with exit 3 on %s', async (_name, answer, message) => {
     Object.assign(server.answer, answer);
     const result = await runCli(['jwks', '--url', server.url]);

@@ -92,7 +92,7 @@ describe('jwks-kit keys', () => {
     expect((await stat(join(dir, 'keys.json'))).mode & 0o777).toBe(0o600);
   });
 
-  it('rotate without --now proceeds once the next key is older than the verifiers\' cache age', async () => {
+  it("rotate without --now proceeds once the next key is older than the verifiers' cache age", async () => {
     await runCli(['keys', 'init', '--dir', dir, '--max-jwks-cache-age', '1s']);
     const file = join(dir, 'keys.json');
     const set = JSON.parse(await readFile(file, 'utf8'));
@@ -153,7 +153,10 @@ describe('jwks-kit keys', () => {
     it('refuses a corrupt key file with exit 3 and leaves it untouched', async () => {
       await mkdir(dir, { mode: 0o700 });
       await writeFile(join(dir, 'keys.json'), '{"keys": [', { mode: 0o600 });
-      for (const command of [['keys', 'list'], ['keys', 'rotate', '--now']]) {
+      for (const command of [
+        ['keys', 'list'],
+        ['keys', 'rotate', '--now'],
+      ]) {
         const result = await runCli([...command, '--dir', dir]);
         expect(result.code).toBe(3);
         expect(result.stderr).toContain('corrupt');

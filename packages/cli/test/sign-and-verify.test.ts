@@ -27,7 +27,18 @@ describe('jwks-kit sign and inspect --jwks', () => {
   });
 
   async function sign(...extra: string[]): Promise<string> {
-    const result = await runCli(['sign', '--dir', dir, '--sub', 'alice', '--aud', 'orders', '--scope', 'orders:read', ...extra]);
+    const result = await runCli([
+      'sign',
+      '--dir',
+      dir,
+      '--sub',
+      'alice',
+      '--aud',
+      'orders',
+      '--scope',
+      'orders:read',
+      ...extra,
+    ]);
     expect(result.code).toBe(0);
     return result.stdout.trim();
   }
@@ -57,9 +68,15 @@ describe('jwks-kit sign and inspect --jwks', () => {
     expect(result.stdout).toMatch(/^VERIFIED against /);
     expect(result.stdout).toContain('not compared with expected values: issuer (--issuer), audience (--audience)');
     expect(result.stdout).not.toContain('UNVERIFIED');
-    const strict = await runCli(['inspect', '-', '--jwks', jwksFile, '--issuer', 'http://127.0.0.1:4000', '--audience', 'orders', '--json'], token);
+    const strict = await runCli(
+      ['inspect', '-', '--jwks', jwksFile, '--issuer', 'http://127.0.0.1:4000', '--audience', 'orders', '--json'],
+      token,
+    );
     expect(strict.code).toBe(0);
-    expect(JSON.parse(strict.stdout)).toMatchObject({ verified: true, verification: { valid: true, checked: { issuer: true, audience: true } } });
+    expect(JSON.parse(strict.stdout)).toMatchObject({
+      verified: true,
+      verification: { valid: true, checked: { issuer: true, audience: true } },
+    });
   });
 
   it('inspect --jwks URL verifies against a real JWKS server', async () => {
@@ -69,8 +86,16 @@ describe('jwks-kit sign and inspect --jwks', () => {
   });
 
   it.each([
-    ['a wrong audience', ['--audience', 'profile'], /INVALID \(invalid_token\): The access token audience is not accepted/],
-    ['a wrong issuer', ['--issuer', 'https://evil.example'], /INVALID \(invalid_token\): The access token issuer is not accepted/],
+    [
+      'a wrong audience',
+      ['--audience', 'profile'],
+      /INVALID \(invalid_token\): The access token audience is not accepted/,
+    ],
+    [
+      'a wrong issuer',
+      ['--issuer', 'https://evil.example'],
+      /INVALID \(invalid_token\): The access token issuer is not accepted/,
+    ],
   ])('inspect --jwks says exactly why a token fails: %s (exit 1)', async (_name, args, message) => {
     const result = await runCli(['inspect', '-', '--jwks', jwksFile, ...args], await sign());
     expect(result.code).toBe(1);

@@ -6,7 +6,14 @@ export type SyncReason = 'initial' | 'interval' | 'reconnect' | 'retry';
 /** What a Redis denylist reports through `onEvent`: feed these to metrics and logs. */
 export type DenylistEvent =
   /** The mirror loaded every entry from Redis (SCAN) and wrote back `restored` entries Redis had lost. */
-  | { readonly type: 'synced'; readonly reason: SyncReason; readonly size: number; readonly loaded: number; readonly restored: number; readonly durationMs: number }
+  | {
+      readonly type: 'synced';
+      readonly reason: SyncReason;
+      readonly size: number;
+      readonly loaded: number;
+      readonly restored: number;
+      readonly durationMs: number;
+    }
   /** The mirror applied a revocation received by pub/sub; `lagMs` is receipt time minus write time. */
   | { readonly type: 'revocation'; readonly kind: 'jti' | 'subject'; readonly lagMs: number; readonly size: number }
   /** The mirror's subscriber connection dropped: the staleness clock runs from now. */

@@ -1,5 +1,10 @@
 import type { Denylist, RevocationClaims } from './denylist.js';
-import { claimsNamespace, planJtiRevocation, planSubjectRevocation, resolveRevocationSettings } from './lib/revocation-rules.js';
+import {
+  claimsNamespace,
+  planJtiRevocation,
+  planSubjectRevocation,
+  resolveRevocationSettings,
+} from './lib/revocation-rules.js';
 import { RevocationTable } from './lib/revocation-table.js';
 import { optionalNumber } from './lib/validate-options.js';
 

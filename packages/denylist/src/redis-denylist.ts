@@ -5,7 +5,12 @@ import { createRedisKeys } from './lib/redis-keys.js';
 import { createLookupCheck } from './lib/redis-lookup.js';
 import { startMirror } from './lib/redis-mirror.js';
 import { createRevocationWriter } from './lib/redis-writer.js';
-import { planJtiRevocation, planSubjectRevocation, resolveRevocationSettings, type Revocation } from './lib/revocation-rules.js';
+import {
+  planJtiRevocation,
+  planSubjectRevocation,
+  resolveRevocationSettings,
+  type Revocation,
+} from './lib/revocation-rules.js';
 import { optionalBoolean, optionalFunction, optionalNumber } from './lib/validate-options.js';
 import { DenylistError } from './errors.js';
 
@@ -106,22 +111,53 @@ export function createRedisDenylist(client: Redis | Cluster, options: RedisDenyl
 
   if (mode === 'lookup') {
     let failures = 0;
-    const check = createLookupCheck({ client, keys, settings, lookupTimeoutMs, failOpen, emit, onFailure: () => failures++ });
+    const check = createLookupCheck({
+      client,
+      keys,
+      settings,
+      lookupTimeoutMs,
+      failOpen,
+      emit,
+      onFailure: () => failures++,
+    });
     return {
       ...base,
       check: (claims) => {
-        if (closed) return Promise.reject(new DenylistError('ERR_DENYLIST_UNAVAILABLE', 'the denylist is closed', { retryAfterSeconds: 1 }));
+        if (closed)
+          return Promise.reject(
+            new DenylistError('ERR_DENYLIST_UNAVAILABLE', 'the denylist is closed', { retryAfterSeconds: 1 }),
+          );
         return check(claims);
       },
       ready: async () => {},
-      stats: () => ({ mode, size: 0, synced: true, unsureSinceMs: undefined, lastSyncAtMs: undefined, syncs: 0, failures, restored: 0, lastLagMs: undefined }),
+      stats: () => ({
+        mode,
+        size: 0,
+        synced: true,
+        unsureSinceMs: undefined,
+        lastSyncAtMs: undefined,
+        syncs: 0,
+        failures,
+        restored: 0,
+        lastLagMs: undefined,
+      }),
       async close() {
         closed = true;
       },
     };
   }
 
-  const mirror = startMirror({ client, keys, settings, write, maxStalenessMs, failOpen, resyncIntervalMs, stepTimeoutMs: writeTimeoutMs, emit });
+  const mirror = startMirror({
+    client,
+    keys,
+    settings,
+    write,
+    maxStalenessMs,
+    failOpen,
+    resyncIntervalMs,
+    stepTimeoutMs: writeTimeoutMs,
+    emit,
+  });
   return {
     ...base,
     check: (claims) => mirror.check(claims),
@@ -134,7 +170,8 @@ export function createRedisDenylist(client: Redis | Cluster, options: RedisDenyl
   };
 
   async function store(revocation: Revocation | undefined): Promise<void> {
-    if (closed) throw new DenylistError('ERR_REVOCATION_FAILED', 'the denylist is closed; the revocation did not take effect');
+    if (closed)
+      throw new DenylistError('ERR_REVOCATION_FAILED', 'the denylist is closed; the revocation did not take effect');
     if (!revocation) return;
     await write(revocation);
     if (mode === 'mirror') mirror.apply(revocation);

@@ -35,13 +35,25 @@ export function describeDenylistContract(name: string, createStore: CreateContra
     beforeEach(async () => {
       clock = createClock(Math.floor(Date.now() / 1000) * 1000 + 500);
       nowS = clock.nowSeconds();
-      denylist = await createStore({ issuer: ISSUER, now: clock.now, leewaySeconds: LEEWAY, maxTokenLifetimeSeconds: LIFETIME });
+      denylist = await createStore({
+        issuer: ISSUER,
+        now: clock.now,
+        leewaySeconds: LEEWAY,
+        maxTokenLifetimeSeconds: LIFETIME,
+      });
     });
     afterEach(async () => {
       await denylist.close();
     });
 
-    const token = (extra: Record<string, unknown> = {}) => ({ jti: 'jti-1', sub: 'user-1', iat: nowS - 10, exp: nowS + 300, iss: ISSUER, ...extra });
+    const token = (extra: Record<string, unknown> = {}) => ({
+      jti: 'jti-1',
+      sub: 'user-1',
+      iat: nowS - 10,
+      exp: nowS + 300,
+      iss: ISSUER,
+      ...extra,
+    });
 
     it('rejects a revoked jti and no other', async () => {
       await denylist.revoke('jti-1', nowS + 300);

@@ -17,7 +17,13 @@ describe('createMemoryDenylist', () => {
   it('refuses a new revocation with ERR_DENYLIST_FULL rather than dropping one, and makes room once entries expire', async () => {
     const clock = createClock();
     const nowS = clock.nowSeconds();
-    const denylist = createMemoryDenylist({ issuer, maxEntries: 2, leewaySeconds: 0, sweepIntervalMs: 0, now: clock.now });
+    const denylist = createMemoryDenylist({
+      issuer,
+      maxEntries: 2,
+      leewaySeconds: 0,
+      sweepIntervalMs: 0,
+      now: clock.now,
+    });
     await denylist.revoke('a', nowS + 10);
     await denylist.revokeSubject('user-1', nowS);
     const error = await denylist.revoke('c', nowS + 100).catch((e: unknown) => e);
@@ -38,7 +44,9 @@ describe('createMemoryDenylist', () => {
     expect(() => createMemoryDenylist({} as never)).toThrow(/options\.issuer/);
     expect(() => createMemoryDenylist({ issuer: '' })).toThrow(/options\.issuer/);
     expect(() => createMemoryDenylist({ issuer, leewaySeconds: -1 })).toThrow(/options\.leewaySeconds/);
-    expect(() => createMemoryDenylist({ issuer, maxTokenLifetimeSeconds: 0 })).toThrow(/options\.maxTokenLifetimeSeconds/);
+    expect(() => createMemoryDenylist({ issuer, maxTokenLifetimeSeconds: 0 })).toThrow(
+      /options\.maxTokenLifetimeSeconds/,
+    );
     expect(() => createMemoryDenylist({ issuer, maxEntries: Number.NaN })).toThrow(/options\.maxEntries/);
     expect(() => createMemoryDenylist({ issuer, sweepIntervalMs: '5' as never })).toThrow(/options\.sweepIntervalMs/);
     expect(() => createMemoryDenylist({ issuer, now: 5 as never })).toThrow(/options\.now/);

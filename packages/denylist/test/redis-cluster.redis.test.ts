@@ -7,7 +7,10 @@ import { describeDenylistContract } from './denylist-contract.js';
 let cluster: TestRedisCluster;
 const clients: Cluster[] = [];
 const newClient = async () => {
-  const client = new Cluster([...cluster.nodes], { enableOfflineQueue: true, redisOptions: { maxRetriesPerRequest: 1 } });
+  const client = new Cluster([...cluster.nodes], {
+    enableOfflineQueue: true,
+    redisOptions: { maxRetriesPerRequest: 1 },
+  });
   clients.push(client);
   if (client.status !== 'ready') await new Promise((resolve) => client.once('ready', resolve));
   return client;
@@ -74,13 +77,18 @@ describe('Redis Cluster', () => {
 
   it('a mirror on the Cluster receives revocations by pub/sub', async () => {
     const keyPrefix = prefix();
-    const writer = createRedisDenylist(await newClient(), { issuer: 'https://a.example.test', keyPrefix, mode: 'lookup' });
+    const writer = createRedisDenylist(await newClient(), {
+      issuer: 'https://a.example.test',
+      keyPrefix,
+      mode: 'lookup',
+    });
     const mirror = createRedisDenylist(await newClient(), { issuer: 'https://a.example.test', keyPrefix });
     opened.push(writer, mirror);
     await mirror.ready();
     await writer.revoke('pubsub-1', Math.floor(Date.now() / 1000) + 300);
     const deadline = Date.now() + 5000;
-    while (!mirror.check({ jti: 'pubsub-1' }) && Date.now() < deadline) await new Promise((resolve) => setTimeout(resolve, 2));
+    while (!mirror.check({ jti: 'pubsub-1' }) && Date.now() < deadline)
+      await new Promise((resolve) => setTimeout(resolve, 2));
     expect(mirror.check({ jti: 'pubsub-1' })).toBe(true);
   });
 });

@@ -1,7 +1,12 @@
 import { randomUUID } from 'node:crypto';
 import { Redis } from 'ioredis';
 import { startRedis, type TestRedis } from '@jwks-kit/test-kit';
-import { createRedisDenylist, type DenylistEvent, type RedisDenylist, type RedisDenylistOptions } from '../src/redis.js';
+import {
+  createRedisDenylist,
+  type DenylistEvent,
+  type RedisDenylist,
+  type RedisDenylistOptions,
+} from '../src/redis.js';
 import { createRedisKeys } from '../src/lib/redis-keys.js';
 import { describeDenylistContract } from './denylist-contract.js';
 
@@ -41,7 +46,11 @@ afterAll(async () => {
 
 for (const mode of ['lookup', 'mirror'] as const) {
   describeDenylistContract(`Redis ${mode}`, async (options) => {
-    const denylist = createRedisDenylist(await ready(clients[0] ?? newClient()), { ...options, mode, keyPrefix: prefix() });
+    const denylist = createRedisDenylist(await ready(clients[0] ?? newClient()), {
+      ...options,
+      mode,
+      keyPrefix: prefix(),
+    });
     await denylist.ready();
     return denylist;
   });
@@ -97,7 +106,8 @@ describe('createRedisDenylist', () => {
   it('loads entries written before it started (SCAN), for every issuer, then resolves ready()', async () => {
     const keyPrefix = prefix();
     const writer = await create({ mode: 'lookup', keyPrefix });
-    for (let i = 0; i < 1500; i++) await writer.revoke(`jti-${i}`, nowS() + 60, i % 2 ? ISSUER : 'https://tenant-b.example.test');
+    for (let i = 0; i < 1500; i++)
+      await writer.revoke(`jti-${i}`, nowS() + 60, i % 2 ? ISSUER : 'https://tenant-b.example.test');
     const at = nowS();
     await writer.revokeSubject('user-1', at);
     const events: DenylistEvent[] = [];
@@ -107,7 +117,9 @@ describe('createRedisDenylist', () => {
     expect(mirror.check({ jti: 'jti-2', iss: ISSUER })).toBe(false);
     expect(mirror.check({ sub: 'user-1', iat: at - 1 })).toBe(true);
     expect(mirror.check({ sub: 'user-1', iat: at })).toBe(false);
-    expect(events).toContainEqual(expect.objectContaining({ type: 'synced', reason: 'initial', loaded: 1501, restored: 0 }));
+    expect(events).toContainEqual(
+      expect.objectContaining({ type: 'synced', reason: 'initial', loaded: 1501, restored: 0 }),
+    );
     expect(mirror.stats()).toMatchObject({ mode: 'mirror', size: 1501, synced: true, unsureSinceMs: undefined });
   });
 
@@ -132,19 +144,30 @@ describe('createRedisDenylist', () => {
     }
     latencies.sort((a, b) => a - b);
     const p = (q: number) => (latencies[Math.min(trials - 1, Math.ceil(q * trials) - 1)] as number).toFixed(2);
-    console.log(`revocation seen by 2 mirrors (revoke() start → both see it), ${trials} trials: p50 ${p(0.5)} ms, p99 ${p(0.99)} ms, max ${p(1)} ms`);
+    console.log(
+      `revocation seen by 2 mirrors (revoke() start → both see it), ${trials} trials: p50 ${p(0.5)} ms, p99 ${p(0.99)} ms, max ${p(1)} ms`,
+    );
     expect(mirrorA.stats().lastLagMs).toBeDefined();
   });
 
   it('resyncs periodically, catching an entry whose pub/sub message it never got', async () => {
     const keyPrefix = prefix();
     const events: DenylistEvent[] = [];
-    const mirror = await create({ keyPrefix, resyncIntervalMs: 50, onEvent: (event) => events.push(event) }, await ready(newClient()));
+    const mirror = await create(
+      { keyPrefix, resyncIntervalMs: 50, onEvent: (event) => events.push(event) },
+      await ready(newClient()),
+    );
     const expiresAtMs = Date.now() + 60_000;
     // written behind the store's back: no publish
-    await client.set(createRedisKeys(keyPrefix).key({ kind: 'jti', ns: ISSUER, id: 'silent' }), String(expiresAtMs), 'PX', 60_000);
+    await client.set(
+      createRedisKeys(keyPrefix).key({ kind: 'jti', ns: ISSUER, id: 'silent' }),
+      String(expiresAtMs),
+      'PX',
+      60_000,
+    );
     const deadline = Date.now() + 5000;
-    while (!mirror.check({ jti: 'silent' }) && Date.now() < deadline) await new Promise((resolve) => setTimeout(resolve, 10));
+    while (!mirror.check({ jti: 'silent' }) && Date.now() < deadline)
+      await new Promise((resolve) => setTimeout(resolve, 10));
     expect(mirror.check({ jti: 'silent' })).toBe(true);
     expect(events).toContainEqual(expect.objectContaining({ type: 'synced', reason: 'interval' }));
   });
@@ -160,7 +183,8 @@ describe('createRedisDenylist', () => {
   });
 
   it('validates options at creation with a TypeError naming the option', () => {
-    const make = (options: Record<string, unknown>) => () => createRedisDenylist(client, { issuer: ISSUER, ...options } as RedisDenylistOptions);
+    const make = (options: Record<string, unknown>) => () =>
+      createRedisDenylist(client, { issuer: ISSUER, ...options } as RedisDenylistOptions);
     expect(() => createRedisDenylist({} as Redis, { issuer: ISSUER })).toThrow(/client/);
     expect(make({ issuer: undefined })).toThrow(/options\.issuer/);
     expect(make({ mode: 'cache' })).toThrow(/options\.mode/);

@@ -30,7 +30,11 @@ describe('Redis denylist when Redis goes away', () => {
   const denylists: RedisDenylist[] = [];
   const newClient = () => {
     // what the store requires of a client: commands fail at once while disconnected
-    const client = new Redis(redis.url, { enableOfflineQueue: false, maxRetriesPerRequest: 0, retryStrategy: () => 50 });
+    const client = new Redis(redis.url, {
+      enableOfflineQueue: false,
+      maxRetriesPerRequest: 0,
+      retryStrategy: () => 50,
+    });
     client.on('error', () => undefined);
     clients.push(client);
     return client;
@@ -81,14 +85,20 @@ describe('Redis denylist when Redis goes away', () => {
     expect(failOpen.check(revokedToken)).toBe(true);
     expect(failOpen.check(freshToken)).toBe(false);
     // lookup mode cannot answer
-    await expect(lookup.check(freshToken)).rejects.toMatchObject({ code: 'ERR_DENYLIST_UNAVAILABLE', retryAfterSeconds: 1 });
+    await expect(lookup.check(freshToken)).rejects.toMatchObject({
+      code: 'ERR_DENYLIST_UNAVAILABLE',
+      retryAfterSeconds: 1,
+    });
     // a revocation during the outage rejects loudly
     await expect(mirror.revoke('during-outage', nowS + 300)).rejects.toMatchObject({ code: 'ERR_REVOCATION_FAILED' });
     await expect(mirror.revokeSubject('user-during')).rejects.toMatchObject({ code: 'ERR_REVOCATION_FAILED' });
 
     // the restarted Redis has no persistence: it comes back empty
     await redis.restart();
-    const recoveryMs = await eventually(() => mirror.stats().unsureSinceMs === undefined, 'the mirror to resync after the restart');
+    const recoveryMs = await eventually(
+      () => mirror.stats().unsureSinceMs === undefined,
+      'the mirror to resync after the restart',
+    );
     console.log(`mirror current again ${recoveryMs.toFixed(0)} ms after redis-server answered PING`);
     expect(mirror.check(revokedToken)).toBe(true);
     expect(mirror.check(subjectToken)).toBe(true);

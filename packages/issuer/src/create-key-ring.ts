@@ -122,15 +122,22 @@ const MODULUS_LENGTHS = [2048, 3072, 4096];
  */
 export async function createKeyRing(options: KeyRingOptions): Promise<KeyRing> {
   const { store } = options ?? {};
-  if (typeof store?.load !== 'function' || typeof store.save !== 'function') throw new TypeError('options.store must be a KeyStore');
+  if (typeof store?.load !== 'function' || typeof store.save !== 'function')
+    throw new TypeError('options.store must be a KeyStore');
   const maxJwksCacheAgeMs = positive(options.maxJwksCacheAgeMs, 'maxJwksCacheAgeMs');
   const maxTokenLifetimeMs = positive(options.maxTokenLifetimeMs, 'maxTokenLifetimeMs');
   const checkIntervalMs = positive(options.checkIntervalMs ?? 60_000, 'checkIntervalMs');
   const safetyMarginMs = positive(options.safetyMarginMs ?? 300_000, 'safetyMarginMs');
-  if (safetyMarginMs < checkIntervalMs) throw new TypeError('options.safetyMarginMs must be at least options.checkIntervalMs');
+  if (safetyMarginMs < checkIntervalMs)
+    throw new TypeError('options.safetyMarginMs must be at least options.checkIntervalMs');
   const rotationIntervalMs = options.rotationIntervalMs ?? 30 * DAY_MS;
-  if (!Number.isFinite(rotationIntervalMs) || rotationIntervalMs < 0) throw new TypeError('options.rotationIntervalMs must be a non-negative number');
-  const timing: KeyTiming = { prePublishMs: maxJwksCacheAgeMs + safetyMarginMs, retainMs: maxTokenLifetimeMs + safetyMarginMs, rotationIntervalMs };
+  if (!Number.isFinite(rotationIntervalMs) || rotationIntervalMs < 0)
+    throw new TypeError('options.rotationIntervalMs must be a non-negative number');
+  const timing: KeyTiming = {
+    prePublishMs: maxJwksCacheAgeMs + safetyMarginMs,
+    retainMs: maxTokenLifetimeMs + safetyMarginMs,
+    rotationIntervalMs,
+  };
   if (rotationIntervalMs > 0 && rotationIntervalMs < timing.prePublishMs) {
     throw new TypeError('options.rotationIntervalMs must be 0 or at least maxJwksCacheAgeMs + safetyMarginMs');
   }
@@ -156,12 +163,26 @@ export async function createKeyRing(options: KeyRingOptions): Promise<KeyRing> {
 
   const adopt = (set: StoredKeySet) => {
     const sorted = [...set.keys].sort((a, b) => b.createdAt - a.createdAt || (a.kid < b.kid ? -1 : 1));
-    const next = JSON.stringify(sorted.map(({ kid, state, createdAt, activatesAt, activatedAt, retiredAt, removeAt }) => [kid, state, createdAt, activatesAt, activatedAt, retiredAt, removeAt]));
+    const next = JSON.stringify(
+      sorted.map(({ kid, state, createdAt, activatesAt, activatedAt, retiredAt, removeAt }) => [
+        kid,
+        state,
+        createdAt,
+        activatesAt,
+        activatedAt,
+        retiredAt,
+        removeAt,
+      ]),
+    );
     if (next === fingerprint) return;
     const active = sorted.find((key) => key.state === 'active');
     if (active && !keyObjects.has(active.kid)) {
       const privateKey = createPrivateKey({ key: { ...active }, format: 'jwk' });
-      keyObjects.set(active.kid, { kid: active.kid, privateKey, modulusLength: privateKey.asymmetricKeyDetails?.modulusLength ?? 0 });
+      keyObjects.set(active.kid, {
+        kid: active.kid,
+        privateKey,
+        modulusLength: privateKey.asymmetricKeyDetails?.modulusLength ?? 0,
+      });
     }
     for (const kid of keyObjects.keys()) if (kid !== active?.kid) keyObjects.delete(kid);
     signing = active && keyObjects.get(active.kid);
@@ -202,7 +223,10 @@ export async function createKeyRing(options: KeyRingOptions): Promise<KeyRing> {
         changed = true;
       }
       for (let missing = missingKey(set); missing; missing = missingKey(set)) {
-        const jwk = missing === 'active' && set.keys.length === 0 && initialKey ? initialKey : await generateRsaKey(modulusLength);
+        const jwk =
+          missing === 'active' && set.keys.length === 0 && initialKey
+            ? initialKey
+            : await generateRsaKey(modulusLength);
         set = addKey(set, jwk, missing, at, timing);
         changed = true;
       }
@@ -236,7 +260,8 @@ export async function createKeyRing(options: KeyRingOptions): Promise<KeyRing> {
     },
     publicJwks: () => jwks,
     keys: () => infos,
-    rotate: (rotateOptions = {}) => serial(() => update((set) => rotateKeys(set, now(), timing, rotateOptions.force === true))),
+    rotate: (rotateOptions = {}) =>
+      serial(() => update((set) => rotateKeys(set, now(), timing, rotateOptions.force === true))),
     addKey: (key) => serial(() => update((set) => addKey(set, key, 'next', now(), timing))),
     removeKey: (kid) => serial(() => update((set) => removeKey(set, kid))),
     reload: () =>
@@ -270,6 +295,7 @@ export async function createKeyRing(options: KeyRingOptions): Promise<KeyRing> {
 }
 
 function positive(value: unknown, name: string): number {
-  if (typeof value !== 'number' || !Number.isFinite(value) || value <= 0) throw new TypeError(`options.${name} must be a positive number of milliseconds`);
+  if (typeof value !== 'number' || !Number.isFinite(value) || value <= 0)
+    throw new TypeError(`options.${name} must be a positive number of milliseconds`);
   return value;
 }

@@ -28,12 +28,17 @@ export type DiscoveryHandlerOptions = Readonly<{
 export function discoveryHandler(options: DiscoveryHandlerOptions): RequestHandler {
   const issuer = url(options?.issuer, 'issuer', true);
   const maxAgeSeconds = options.maxAgeSeconds ?? 3600;
-  if (!Number.isInteger(maxAgeSeconds) || maxAgeSeconds < 0) throw new TypeError('options.maxAgeSeconds must be a non-negative integer');
+  if (!Number.isInteger(maxAgeSeconds) || maxAgeSeconds < 0)
+    throw new TypeError('options.maxAgeSeconds must be a non-negative integer');
   const metadata = {
     issuer,
     jwks_uri: url(options.jwksUri, 'jwksUri', false),
-    token_endpoint: options.tokenEndpoint === undefined ? undefined : url(options.tokenEndpoint, 'tokenEndpoint', false),
-    revocation_endpoint: options.revocationEndpoint === undefined ? undefined : url(options.revocationEndpoint, 'revocationEndpoint', false),
+    token_endpoint:
+      options.tokenEndpoint === undefined ? undefined : url(options.tokenEndpoint, 'tokenEndpoint', false),
+    revocation_endpoint:
+      options.revocationEndpoint === undefined
+        ? undefined
+        : url(options.revocationEndpoint, 'revocationEndpoint', false),
     scopes_supported: list(options.scopesSupported, 'scopesSupported'),
     grant_types_supported: list(options.grantTypesSupported, 'grantTypesSupported'),
     response_types_supported: list(options.responseTypesSupported, 'responseTypesSupported') ?? [],
@@ -76,6 +81,7 @@ function url(value: unknown, name: string, isIssuer: boolean): string {
 
 function list(value: readonly string[] | undefined, name: string): string[] | undefined {
   if (value === undefined) return undefined;
-  if (!Array.isArray(value) || value.some((v) => typeof v !== 'string' || v === '')) throw new TypeError(`options.${name} must be a list of non-empty strings`);
+  if (!Array.isArray(value) || value.some((v) => typeof v !== 'string' || v === ''))
+    throw new TypeError(`options.${name} must be a list of non-empty strings`);
   return [...value];
 }

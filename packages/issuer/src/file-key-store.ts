@@ -25,11 +25,14 @@ export type FileKeyStoreOptions = Readonly<{
  * corrupt file (`ERR_KEY_FILE_CORRUPT`); such a file is never overwritten.
  */
 export function createFileKeyStore(options: FileKeyStoreOptions): KeyStore {
-  if (typeof options?.path !== 'string' || options.path === '') throw new TypeError('options.path must be a non-empty string');
+  if (typeof options?.path !== 'string' || options.path === '')
+    throw new TypeError('options.path must be a non-empty string');
   const lockWaitMs = options.lockWaitMs ?? 10_000;
   const staleLockMs = options.staleLockMs ?? 30_000;
-  if (!Number.isFinite(lockWaitMs) || lockWaitMs < 0) throw new TypeError('options.lockWaitMs must be a non-negative number');
-  if (!Number.isFinite(staleLockMs) || staleLockMs <= 0) throw new TypeError('options.staleLockMs must be a positive number');
+  if (!Number.isFinite(lockWaitMs) || lockWaitMs < 0)
+    throw new TypeError('options.lockWaitMs must be a non-negative number');
+  if (!Number.isFinite(staleLockMs) || staleLockMs <= 0)
+    throw new TypeError('options.staleLockMs must be a positive number');
   const path = resolve(options.path);
   const lockTiming = { waitMs: lockWaitMs, staleMs: staleLockMs };
 
@@ -39,8 +42,11 @@ export function createFileKeyStore(options: FileKeyStoreOptions): KeyStore {
     } catch (error) {
       if (error instanceof IssuerError) throw error;
       const code = (error as NodeJS.ErrnoException).code;
-      if (code === 'ELOCKED') throw new IssuerError('ERR_KEY_FILE_LOCKED', `key file ${path} is locked by another writer`, { cause: error });
-      throw new IssuerError('ERR_KEY_FILE_IO', `cannot write key file ${path}: ${(error as Error).message}`, { cause: error });
+      if (code === 'ELOCKED')
+        throw new IssuerError('ERR_KEY_FILE_LOCKED', `key file ${path} is locked by another writer`, { cause: error });
+      throw new IssuerError('ERR_KEY_FILE_IO', `cannot write key file ${path}: ${(error as Error).message}`, {
+        cause: error,
+      });
     }
   };
 
@@ -83,7 +89,9 @@ async function readKeyFile(path: string): Promise<StoredKeySet | undefined> {
   } catch (error) {
     if (error instanceof IssuerError) throw error;
     if ((error as NodeJS.ErrnoException).code === 'ENOENT') return undefined;
-    throw new IssuerError('ERR_KEY_FILE_IO', `cannot read key file ${path}: ${(error as Error).message}`, { cause: error });
+    throw new IssuerError('ERR_KEY_FILE_IO', `cannot read key file ${path}: ${(error as Error).message}`, {
+      cause: error,
+    });
   }
   try {
     return await parseKeySet(JSON.parse(text));

@@ -4,7 +4,10 @@ import { IssuerError } from './issuer-error.js';
 import type { StoredKey } from './key-store.js';
 
 /** An RSA private key as a JWK with kid (RFC 7638 thumbprint), alg RS256 and use sig. */
-export type RsaPrivateJwk = Pick<StoredKey, 'kty' | 'kid' | 'alg' | 'use' | 'n' | 'e' | 'd' | 'p' | 'q' | 'dp' | 'dq' | 'qi'>;
+export type RsaPrivateJwk = Pick<
+  StoredKey,
+  'kty' | 'kid' | 'alg' | 'use' | 'n' | 'e' | 'd' | 'p' | 'q' | 'dp' | 'dq' | 'qi'
+>;
 
 /** Smallest RSA modulus accepted for signing. */
 export const MIN_RSA_MODULUS_BITS = 2048;
@@ -27,7 +30,9 @@ export async function importPrivateKey(pemOrJwk: string | JWK): Promise<RsaPriva
       key = createPrivateKey({ key: pemOrJwk as JsonWebKey, format: 'jwk' });
     }
   } catch (error) {
-    throw new IssuerError('ERR_INVALID_KEY', 'not an unencrypted private key in PEM (PKCS#8 or PKCS#1) or JWK form', { cause: error });
+    throw new IssuerError('ERR_INVALID_KEY', 'not an unencrypted private key in PEM (PKCS#8 or PKCS#1) or JWK form', {
+      cause: error,
+    });
   }
   return fromKeyObject(key);
 }
@@ -35,11 +40,17 @@ export async function importPrivateKey(pemOrJwk: string | JWK): Promise<RsaPriva
 /** Converts an RSA private KeyObject into an {@link RsaPrivateJwk}, enforcing type and size. */
 export async function fromKeyObject(key: KeyObject): Promise<RsaPrivateJwk> {
   if (key.type !== 'private' || key.asymmetricKeyType !== 'rsa') {
-    throw new IssuerError('ERR_INVALID_KEY', `expected an RSA private key, got a ${key.asymmetricKeyType ?? key.type} ${key.type} key`);
+    throw new IssuerError(
+      'ERR_INVALID_KEY',
+      `expected an RSA private key, got a ${key.asymmetricKeyType ?? key.type} ${key.type} key`,
+    );
   }
   const bits = key.asymmetricKeyDetails?.modulusLength ?? 0;
   if (bits < MIN_RSA_MODULUS_BITS) {
-    throw new IssuerError('ERR_KEY_TOO_SMALL', `RSA key has ${bits} bits; at least ${MIN_RSA_MODULUS_BITS} are required`);
+    throw new IssuerError(
+      'ERR_KEY_TOO_SMALL',
+      `RSA key has ${bits} bits; at least ${MIN_RSA_MODULUS_BITS} are required`,
+    );
   }
   const jwk = key.export({ format: 'jwk' }) as Record<string, string>;
   const kid = await calculateJwkThumbprint({ kty: 'RSA', n: jwk.n, e: jwk.e }, 'sha256');

@@ -7,9 +7,22 @@ export type { FileKeyStoreOptions } from './file-key-store.js';
 export { importPrivateKey, MIN_RSA_MODULUS_BITS } from './import-private-key.js';
 export type { RsaPrivateJwk } from './import-private-key.js';
 export { createKeyRing } from './create-key-ring.js';
-export type { KeyRing, KeyRingOptions, KeyInfo, SigningKey, PublicJwk, PublicJwks, RotateOptions } from './create-key-ring.js';
+export type {
+  KeyRing,
+  KeyRingOptions,
+  KeyInfo,
+  SigningKey,
+  PublicJwk,
+  PublicJwks,
+  RotateOptions,
+} from './create-key-ring.js';
 export { createAccessTokenSigner, RESERVED_CLAIMS } from './sign-access-token.js';
-export type { AccessTokenSigner, AccessTokenSignerOptions, SignAccessTokenInput, SignedAccessToken } from './sign-access-token.js';
+export type {
+  AccessTokenSigner,
+  AccessTokenSignerOptions,
+  SignAccessTokenInput,
+  SignedAccessToken,
+} from './sign-access-token.js';
 export { RefreshTokenError } from './refresh-token-error.js';
 export type { RefreshTokenErrorCode } from './refresh-token-error.js';
 export { createRefreshTokenService } from './refresh-token-service.js';

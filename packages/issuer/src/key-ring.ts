@@ -66,7 +66,8 @@ export function rotateKeys(set: StoredKeySet, now: number, timing: KeyTiming, fo
 
 /** Which key the ring lacks to be usable: an active key first, then a next key. */
 export function missingKey(set: StoredKeySet): 'active' | 'next' | undefined {
-  if (!set.keys.some((key) => key.state === 'active')) return set.keys.some((key) => key.state === 'next') ? undefined : 'active';
+  if (!set.keys.some((key) => key.state === 'active'))
+    return set.keys.some((key) => key.state === 'next') ? undefined : 'active';
   if (!set.keys.some((key) => key.state === 'next')) return 'next';
   return undefined;
 }
@@ -76,8 +77,15 @@ export function missingKey(set: StoredKeySet): 'active' | 'next' | undefined {
  * published now and may sign from `now + prePublishMs`; it replaces an existing next key, which
  * never signed anything and can therefore leave at once.
  */
-export function addKey(set: StoredKeySet, jwk: RsaPrivateJwk, state: 'active' | 'next', now: number, timing: KeyTiming): StoredKeySet {
-  if (set.keys.some((key) => key.kid === jwk.kid)) throw new IssuerError('ERR_INVALID_KEY', `key ${jwk.kid} is already in the key ring`);
+export function addKey(
+  set: StoredKeySet,
+  jwk: RsaPrivateJwk,
+  state: 'active' | 'next',
+  now: number,
+  timing: KeyTiming,
+): StoredKeySet {
+  if (set.keys.some((key) => key.kid === jwk.kid))
+    throw new IssuerError('ERR_INVALID_KEY', `key ${jwk.kid} is already in the key ring`);
   if (state === 'active' && set.keys.some((key) => key.state === 'active')) {
     throw new IssuerError('ERR_INVALID_KEY', 'the key ring already has an active key');
   }
@@ -95,7 +103,8 @@ export function addKey(set: StoredKeySet, jwk: RsaPrivateJwk, state: 'active' | 
 export function removeKey(set: StoredKeySet, kid: string): StoredKeySet {
   const key = set.keys.find((k) => k.kid === kid);
   if (!key) throw new IssuerError('ERR_UNKNOWN_KEY', `key ${kid} is not in the key ring`);
-  if (key.state === 'active') throw new IssuerError('ERR_INVALID_KEY', `key ${kid} is the active key: rotate before removing it`);
+  if (key.state === 'active')
+    throw new IssuerError('ERR_INVALID_KEY', `key ${kid} is the active key: rotate before removing it`);
   return { keys: set.keys.filter((k) => k.kid !== kid) };
 }
 

@@ -43,5 +43,7 @@ export interface StoredKeySet {
 export interface KeyStore {
   load(): Promise<StoredKeySet | undefined>;
   save(set: StoredKeySet): Promise<void>;
-  update?(mutate: (current: StoredKeySet | undefined) => Promise<StoredKeySet | undefined>): Promise<StoredKeySet | undefined>;
+  update?(
+    mutate: (current: StoredKeySet | undefined) => Promise<StoredKeySet | undefined>,
+  ): Promise<StoredKeySet | undefined>;
 }

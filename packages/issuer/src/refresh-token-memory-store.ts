@@ -71,7 +71,8 @@ export function createMemoryRefreshTokenStore(): RefreshTokenStore {
       return { kind: 'expired', family };
     }
     if (previous) {
-      const inGrace = request.nowMs - previous.rotatedAt < request.graceMs && previous.successorHash === family.headHash;
+      const inGrace =
+        request.nowMs - previous.rotatedAt < request.graceMs && previous.successorHash === family.headHash;
       if (!inGrace) {
         remove(request.familyId);
         return { kind: 'reused', family };
@@ -117,7 +118,9 @@ export function createMemoryRefreshTokenStore(): RefreshTokenStore {
       const entry = remove(familyId);
       if (!entry) return undefined;
       const nowSeconds = Math.floor(nowMs / 1000);
-      const accessTokens = [...entry.accessTokens].filter(([, exp]) => exp > nowSeconds).map(([jti, exp]) => ({ jti, exp }));
+      const accessTokens = [...entry.accessTokens]
+        .filter(([, exp]) => exp > nowSeconds)
+        .map(([jti, exp]) => ({ jti, exp }));
       return { family: entry.family, accessTokens };
     },
     async familiesOf(sub) {

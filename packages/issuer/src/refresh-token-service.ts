@@ -1,5 +1,12 @@
 import { nextExpiry } from './lib/refresh-store-limits.js';
-import { familyIdOf, hashRefreshToken, newFamilyId, newRefreshToken, openSuccessor, sealSuccessor } from './lib/refresh-token-crypto.js';
+import {
+  familyIdOf,
+  hashRefreshToken,
+  newFamilyId,
+  newRefreshToken,
+  openSuccessor,
+  sealSuccessor,
+} from './lib/refresh-token-crypto.js';
 import { RefreshTokenError } from './refresh-token-error.js';
 import type { RefreshFamily, RefreshTokenStore } from './refresh-token-store.js';
 
@@ -100,9 +107,14 @@ function validate(options: RefreshTokenServiceOptions) {
     throw new TypeError('denylist must offer revoke() and revokeSubject()');
   }
   if (options.now !== undefined && typeof options.now !== 'function') throw new TypeError('now must be a function');
-  if (options.onEvent !== undefined && typeof options.onEvent !== 'function') throw new TypeError('onEvent must be a function');
+  if (options.onEvent !== undefined && typeof options.onEvent !== 'function')
+    throw new TypeError('onEvent must be a function');
   const graceMs = nonNegativeInteger(options.graceMs ?? DEFAULTS.graceMs, 'graceMs', true);
-  const absoluteLifetimeMs = nonNegativeInteger(options.absoluteLifetimeMs ?? DEFAULTS.absoluteLifetimeMs, 'absoluteLifetimeMs', false);
+  const absoluteLifetimeMs = nonNegativeInteger(
+    options.absoluteLifetimeMs ?? DEFAULTS.absoluteLifetimeMs,
+    'absoluteLifetimeMs',
+    false,
+  );
   const idleTimeoutMs = nonNegativeInteger(
     options.idleTimeoutMs ?? Math.min(DEFAULTS.idleTimeoutMs, absoluteLifetimeMs),
     'idleTimeoutMs',
@@ -110,7 +122,16 @@ function validate(options: RefreshTokenServiceOptions) {
   );
   if (idleTimeoutMs > absoluteLifetimeMs) throw new TypeError('idleTimeoutMs must not exceed absoluteLifetimeMs');
   if (graceMs >= idleTimeoutMs) throw new TypeError('graceMs must be shorter than idleTimeoutMs');
-  return { store, signAccessToken, denylist, graceMs, absoluteLifetimeMs, idleTimeoutMs, now: options.now ?? Date.now, onEvent: options.onEvent };
+  return {
+    store,
+    signAccessToken,
+    denylist,
+    graceMs,
+    absoluteLifetimeMs,
+    idleTimeoutMs,
+    now: options.now ?? Date.now,
+    onEvent: options.onEvent,
+  };
 }
 
 const MESSAGES = {
@@ -128,7 +149,8 @@ const MESSAGES = {
  * concurrent refreshes never raise a false alarm and never fork the family.
  */
 export function createRefreshTokenService(options: RefreshTokenServiceOptions): RefreshTokenService {
-  const { store, signAccessToken, denylist, graceMs, absoluteLifetimeMs, idleTimeoutMs, now, onEvent } = validate(options);
+  const { store, signAccessToken, denylist, graceMs, absoluteLifetimeMs, idleTimeoutMs, now, onEvent } =
+    validate(options);
 
   const grant = (family: RefreshFamily, refreshToken: string, access: RefreshAccessTokenResult): RefreshTokenGrant => ({
     refreshToken,
@@ -212,7 +234,8 @@ export function createRefreshTokenService(options: RefreshTokenServiceOptions): 
           return grant(outcome.family, successor, access);
         case 'replayed': {
           const same = openSuccessor(refreshToken, familyId, outcome.sealedSuccessor);
-          if (same === undefined) throw new RefreshTokenError('ERR_REFRESH_TOKEN_INVALID', MESSAGES.invalid, { familyId });
+          if (same === undefined)
+            throw new RefreshTokenError('ERR_REFRESH_TOKEN_INVALID', MESSAGES.invalid, { familyId });
           onEvent?.({ type: 'replayed', familyId });
           return grant(outcome.family, same, access);
         }
@@ -229,7 +252,8 @@ export function createRefreshTokenService(options: RefreshTokenServiceOptions): 
     },
 
     revokeFamily(familyId) {
-      if (typeof familyId !== 'string' || familyId === '') return Promise.reject(new TypeError('familyId must be a non-empty string'));
+      if (typeof familyId !== 'string' || familyId === '')
+        return Promise.reject(new TypeError('familyId must be a non-empty string'));
       return endFamily(familyId);
     },
 

@@ -11,7 +11,9 @@ export interface SessionCookieNames {
  * `refresh_token`. The refresh cookie cannot be `__Host-` because its Path is the refresh route.
  */
 export function sessionCookieNames(secure: boolean): SessionCookieNames {
-  return secure ? { access: '__Host-access_token', refresh: '__Secure-refresh_token' } : { access: 'access_token', refresh: 'refresh_token' };
+  return secure
+    ? { access: '__Host-access_token', refresh: '__Secure-refresh_token' }
+    : { access: 'access_token', refresh: 'refresh_token' };
 }
 
 /**
@@ -64,7 +66,9 @@ export function setSessionCookies(res: Response, options: SetSessionCookiesOptio
     secure: options.secure,
     sameSite: 'strict',
     path: options.refreshPath,
-    ...(options.refreshTokenMaxAgeSeconds === undefined ? {} : { maxAge: Math.max(0, Math.floor(options.refreshTokenMaxAgeSeconds)) * 1000 }),
+    ...(options.refreshTokenMaxAgeSeconds === undefined
+      ? {}
+      : { maxAge: Math.max(0, Math.floor(options.refreshTokenMaxAgeSeconds)) * 1000 }),
   });
 }
 
@@ -73,5 +77,10 @@ export function clearSessionCookies(res: Response, options: Readonly<{ refreshPa
   checkPath(options.refreshPath);
   const names = sessionCookieNames(options.secure);
   res.clearCookie(names.access, { httpOnly: true, secure: options.secure, sameSite: 'lax', path: '/' });
-  res.clearCookie(names.refresh, { httpOnly: true, secure: options.secure, sameSite: 'strict', path: options.refreshPath });
+  res.clearCookie(names.refresh, {
+    httpOnly: true,
+    secure: options.secure,
+    sameSite: 'strict',
+    path: options.refreshPath,
+  });
 }

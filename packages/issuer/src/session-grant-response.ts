@@ -22,7 +22,12 @@ export function sendSessionGrant(res: Response, grant: RefreshTokenGrant, option
   const expiresIn = Math.max(0, grant.accessTokenExp - Math.floor(options.nowMs / 1000));
   res.set({ 'Cache-Control': 'no-store', Pragma: 'no-cache' });
   if (options.mode === 'json') {
-    res.status(200).json({ access_token: grant.accessToken, token_type: 'Bearer', expires_in: expiresIn, refresh_token: grant.refreshToken });
+    res.status(200).json({
+      access_token: grant.accessToken,
+      token_type: 'Bearer',
+      expires_in: expiresIn,
+      refresh_token: grant.refreshToken,
+    });
     return;
   }
   setSessionCookies(res, {

@@ -23,11 +23,19 @@ export function createRefreshHandler(service: RefreshTokenService, options: Sess
       const secure = config.secure(req);
       try {
         const grant = await service.rotate(presented.kind === 'none' ? '' : presented.token);
-        sendSessionGrant(res, grant, { mode: presented.kind === 'body' ? 'json' : 'cookie', refreshPath: config.refreshPath, secure, nowMs: config.now() });
+        sendSessionGrant(res, grant, {
+          mode: presented.kind === 'body' ? 'json' : 'cookie',
+          refreshPath: config.refreshPath,
+          secure,
+          nowMs: config.now(),
+        });
       } catch (error) {
         const failure = failureOf(error);
         if (!failure) throw error;
-        if (failure.status === 401 && (presented.kind === 'cookie' || (presented.kind === 'none' && presented.hasCookies))) {
+        if (
+          failure.status === 401 &&
+          (presented.kind === 'cookie' || (presented.kind === 'none' && presented.hasCookies))
+        ) {
           clearSessionCookies(res, { refreshPath: config.refreshPath, secure });
         }
         sendFailure(res, failure, config);

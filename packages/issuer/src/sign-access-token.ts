@@ -3,7 +3,19 @@ import type { KeyRing, SigningKey } from './create-key-ring.js';
 import { IssuerError } from './issuer-error.js';
 
 /** Claims the signer sets itself; custom claims may not use these names. */
-export const RESERVED_CLAIMS: ReadonlySet<string> = new Set(['iss', 'sub', 'aud', 'exp', 'nbf', 'iat', 'jti', 'client_id', 'scope', 'typ', 'cnf']);
+export const RESERVED_CLAIMS: ReadonlySet<string> = new Set([
+  'iss',
+  'sub',
+  'aud',
+  'exp',
+  'nbf',
+  'iat',
+  'jti',
+  'client_id',
+  'scope',
+  'typ',
+  'cnf',
+]);
 
 const SCOPE_TOKEN = /^[\x21\x23-\x5B\x5D-\x7E]+$/;
 
@@ -74,12 +86,16 @@ export function createAccessTokenSigner(options: AccessTokenSignerOptions): Acce
   const maxTtlSeconds = Math.floor(keyRing.maxTokenLifetimeMs / 1000);
   const defaultTtlSeconds = options.defaultTtlSeconds ?? Math.min(900, maxTtlSeconds);
   if (!Number.isInteger(defaultTtlSeconds) || defaultTtlSeconds <= 0 || defaultTtlSeconds > maxTtlSeconds) {
-    throw new TypeError(`options.defaultTtlSeconds must be a positive integer of at most ${maxTtlSeconds} (the key ring's maxTokenLifetimeMs)`);
+    throw new TypeError(
+      `options.defaultTtlSeconds must be a positive integer of at most ${maxTtlSeconds} (the key ring's maxTokenLifetimeMs)`,
+    );
   }
   const maxTokenBytes = options.maxTokenBytes ?? 4096;
-  if (!Number.isInteger(maxTokenBytes) || maxTokenBytes < 256) throw new TypeError('options.maxTokenBytes must be an integer of at least 256');
+  if (!Number.isInteger(maxTokenBytes) || maxTokenBytes < 256)
+    throw new TypeError('options.maxTokenBytes must be an integer of at least 256');
   const defaultAudience = options.defaultAudience === undefined ? undefined : audience(options.defaultAudience);
-  if (defaultAudience === null) throw new TypeError('options.defaultAudience must be a non-empty string or a non-empty list of them');
+  if (defaultAudience === null)
+    throw new TypeError('options.defaultAudience must be a non-empty string or a non-empty list of them');
   const now = options.now ?? Date.now;
   if (typeof now !== 'function') throw new TypeError('options.now must be a function');
 
@@ -87,7 +103,11 @@ export function createAccessTokenSigner(options: AccessTokenSignerOptions): Acce
   const prepare = (key: SigningKey): PreparedKey => {
     if (prepared?.key === key) return prepared;
     const header = JSON.stringify({ alg: 'RS256', typ: 'at+jwt', kid: key.kid });
-    prepared = { key, headerB64: Buffer.from(header).toString('base64url'), signatureChars: Math.ceil((Math.ceil(key.modulusLength / 8) * 4) / 3) };
+    prepared = {
+      key,
+      headerB64: Buffer.from(header).toString('base64url'),
+      signatureChars: Math.ceil((Math.ceil(key.modulusLength / 8) * 4) / 3),
+    };
     return prepared;
   };
 
@@ -96,10 +116,16 @@ export function createAccessTokenSigner(options: AccessTokenSignerOptions): Acce
     async sign(input) {
       if (typeof input !== 'object' || input === null) throw new TypeError('sign() takes an object');
       const { sub, clientId, claims } = input;
-      if (typeof sub !== 'string' || sub === '') throw new IssuerError('ERR_MISSING_SUB', 'an access token needs a non-empty sub');
+      if (typeof sub !== 'string' || sub === '')
+        throw new IssuerError('ERR_MISSING_SUB', 'an access token needs a non-empty sub');
       const aud = input.aud === undefined ? defaultAudience : audience(input.aud);
-      if (aud === null) throw new IssuerError('ERR_MISSING_AUDIENCE', 'aud must be a non-empty string or a non-empty list of them');
-      if (aud === undefined) throw new IssuerError('ERR_MISSING_AUDIENCE', 'an access token needs an audience: pass aud or set defaultAudience');
+      if (aud === null)
+        throw new IssuerError('ERR_MISSING_AUDIENCE', 'aud must be a non-empty string or a non-empty list of them');
+      if (aud === undefined)
+        throw new IssuerError(
+          'ERR_MISSING_AUDIENCE',
+          'an access token needs an audience: pass aud or set defaultAudience',
+        );
       const ttl = input.ttlSeconds ?? defaultTtlSeconds;
       if (!Number.isInteger(ttl) || ttl <= 0 || ttl > maxTtlSeconds) {
         throw new IssuerError('ERR_INVALID_TTL', `ttlSeconds must be a positive integer of at most ${maxTtlSeconds}`);
@@ -109,9 +135,11 @@ export function createAccessTokenSigner(options: AccessTokenSignerOptions): Acce
       }
       const scope = input.scope === undefined ? undefined : scopeString(input.scope);
       if (claims !== undefined) {
-        if (typeof claims !== 'object' || claims === null || Array.isArray(claims)) throw new IssuerError('ERR_INVALID_CLAIM', 'claims must be an object');
+        if (typeof claims !== 'object' || claims === null || Array.isArray(claims))
+          throw new IssuerError('ERR_INVALID_CLAIM', 'claims must be an object');
         for (const name of Object.keys(claims)) {
-          if (RESERVED_CLAIMS.has(name)) throw new IssuerError('ERR_RESERVED_CLAIM', `custom claim "${name}" would override a registered claim`);
+          if (RESERVED_CLAIMS.has(name))
+            throw new IssuerError('ERR_RESERVED_CLAIM', `custom claim "${name}" would override a registered claim`);
         }
       }
       const iat = Math.floor(now() / 1000);
@@ -127,7 +155,10 @@ export function createAccessTokenSigner(options: AccessTokenSignerOptions): Acce
       const signingInput = `${key.headerB64}.${Buffer.from(payload).toString('base64url')}`;
       const size = signingInput.length + 1 + key.signatureChars;
       if (size > maxTokenBytes) {
-        throw new IssuerError('ERR_TOKEN_TOO_LARGE', `access token would be ${size} bytes, over the ${maxTokenBytes}-byte cap (maxTokenBytes)`);
+        throw new IssuerError(
+          'ERR_TOKEN_TOO_LARGE',
+          `access token would be ${size} bytes, over the ${maxTokenBytes}-byte cap (maxTokenBytes)`,
+        );
       }
       const signature = rsaSign('sha256', Buffer.from(signingInput), key.key.privateKey).toString('base64url');
       return { token: `${signingInput}.${signature}`, jti, iat, exp, kid: key.key.kid };
@@ -144,7 +175,11 @@ function audience(value: string | readonly string[]): string | string[] | null {
 
 function scopeString(value: string | readonly string[]): string {
   const tokens = typeof value === 'string' ? value.split(' ') : value;
-  if (!Array.isArray(tokens) || tokens.length === 0 || tokens.some((token) => typeof token !== 'string' || !SCOPE_TOKEN.test(token))) {
+  if (
+    !Array.isArray(tokens) ||
+    tokens.length === 0 ||
+    tokens.some((token) => typeof token !== 'string' || !SCOPE_TOKEN.test(token))
+  ) {
     throw new IssuerError('ERR_INVALID_SCOPE', 'scope must be scope tokens (RFC 6749 §3.3) separated by single spaces');
   }
   return tokens.join(' ');

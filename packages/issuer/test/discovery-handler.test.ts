@@ -7,7 +7,14 @@ const base = { issuer: 'https://auth.example.com', jwksUri: 'https://auth.exampl
 
 describe('discoveryHandler', () => {
   it('serves RFC 8414 metadata with the issuer, jwks_uri, token endpoint and RS256', async () => {
-    const app = express().get(PATH, discoveryHandler({ ...base, tokenEndpoint: 'https://auth.example.com/token', grantTypesSupported: ['password', 'refresh_token'] }));
+    const app = express().get(
+      PATH,
+      discoveryHandler({
+        ...base,
+        tokenEndpoint: 'https://auth.example.com/token',
+        grantTypesSupported: ['password', 'refresh_token'],
+      }),
+    );
     const res = await request(app).get(PATH).expect(200);
     expect(res.headers['content-type']).toBe('application/json');
     expect(res.headers['cache-control']).toBe('public, max-age=3600');
@@ -24,7 +31,14 @@ describe('discoveryHandler', () => {
   });
 
   it('omits the token endpoint when none is configured and accepts http on loopback', async () => {
-    const app = express().get(PATH, discoveryHandler({ issuer: 'http://localhost:4000', jwksUri: 'http://localhost:4000/.well-known/jwks.json', maxAgeSeconds: 60 }));
+    const app = express().get(
+      PATH,
+      discoveryHandler({
+        issuer: 'http://localhost:4000',
+        jwksUri: 'http://localhost:4000/.well-known/jwks.json',
+        maxAgeSeconds: 60,
+      }),
+    );
     const res = await request(app).get(PATH).expect(200);
     expect(res.body).not.toHaveProperty('token_endpoint');
     expect(res.body.issuer).toBe('http://localhost:4000');

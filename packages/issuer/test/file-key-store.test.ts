@@ -37,7 +37,14 @@ describe('createFileKeyStore', () => {
     const parsed = JSON.parse(await readFile(file, 'utf8')) as StoredKeySet;
     expect(parsed.keys).toHaveLength(2);
     for (const key of parsed.keys) {
-      expect(key).toMatchObject({ kty: 'RSA', alg: 'RS256', use: 'sig', kid: expect.any(String), d: expect.any(String), createdAt: expect.any(Number) });
+      expect(key).toMatchObject({
+        kty: 'RSA',
+        alg: 'RS256',
+        use: 'sig',
+        kid: expect.any(String),
+        d: expect.any(String),
+        createdAt: expect.any(Number),
+      });
     }
     await expect(store.load()).resolves.toEqual(sample);
   });
@@ -138,7 +145,12 @@ describe('createFileKeyStore', () => {
     expect(a.signingKey().kid).toBe(next);
     expect(b.signingKey().kid).toBe(next);
     expect(b.publicJwks()).toEqual(a.publicJwks());
-    expect(a.keys().map((k) => k.state).sort()).toEqual(['active', 'next', 'retired']);
+    expect(
+      a
+        .keys()
+        .map((k) => k.state)
+        .sort(),
+    ).toEqual(['active', 'next', 'retired']);
   });
 
   it('rejects a missing path with a TypeError naming it', () => {

@@ -3,7 +3,13 @@ import { createClock } from '@jwks-kit/test-kit';
 import express from 'express';
 import { createRemoteJWKSet, jwtVerify } from 'jose';
 import request from 'supertest';
-import { createAccessTokenSigner, createKeyRing, createMemoryKeyStore, jwksHandler, type KeyRing } from '../src/index.js';
+import {
+  createAccessTokenSigner,
+  createKeyRing,
+  createMemoryKeyStore,
+  jwksHandler,
+  type KeyRing,
+} from '../src/index.js';
 
 const PATH = '/.well-known/jwks.json';
 const PRIVATE_MEMBERS = ['d', 'p', 'q', 'dp', 'dq', 'qi'];
@@ -15,7 +21,13 @@ describe('jwksHandler', () => {
   const clock = createClock();
   let ring: KeyRing;
   beforeAll(async () => {
-    ring = await createKeyRing({ store: createMemoryKeyStore(), maxJwksCacheAgeMs: 600_000, maxTokenLifetimeMs: 3_600_000, rotationIntervalMs: DAY, now: clock.now });
+    ring = await createKeyRing({
+      store: createMemoryKeyStore(),
+      maxJwksCacheAgeMs: 600_000,
+      maxTokenLifetimeMs: 3_600_000,
+      rotationIntervalMs: DAY,
+      now: clock.now,
+    });
   });
 
   it('serves the public JWKS with its media type, Cache-Control max-age and a strong ETag', async () => {
@@ -42,7 +54,13 @@ describe('jwksHandler', () => {
   });
 
   it('never publishes d, p, q, dp, dq, qi: for next, active and retired keys', async () => {
-    const own = await createKeyRing({ store: createMemoryKeyStore(), maxJwksCacheAgeMs: 600_000, maxTokenLifetimeMs: 3_600_000, rotationIntervalMs: DAY, now: clock.now });
+    const own = await createKeyRing({
+      store: createMemoryKeyStore(),
+      maxJwksCacheAgeMs: 600_000,
+      maxTokenLifetimeMs: 3_600_000,
+      rotationIntervalMs: DAY,
+      now: clock.now,
+    });
     await own.rotate({ force: true });
     expect(new Set(own.keys().map((k) => k.state))).toEqual(new Set(['next', 'active', 'retired']));
     const res = await request(appFor(own)).get(PATH).expect(200);
@@ -53,7 +71,13 @@ describe('jwksHandler', () => {
   });
 
   it('serialises the body once per key-ring change and changes the ETag with the key set', async () => {
-    const own = await createKeyRing({ store: createMemoryKeyStore(), maxJwksCacheAgeMs: 600_000, maxTokenLifetimeMs: 3_600_000, rotationIntervalMs: DAY, now: clock.now });
+    const own = await createKeyRing({
+      store: createMemoryKeyStore(),
+      maxJwksCacheAgeMs: 600_000,
+      maxTokenLifetimeMs: 3_600_000,
+      rotationIntervalMs: DAY,
+      now: clock.now,
+    });
     let serialisations = 0;
     const counted: KeyRing = Object.assign(Object.create(own) as KeyRing, {
       publicJwks: () => {
@@ -70,11 +94,16 @@ describe('jwksHandler', () => {
     await request(app).get(PATH).expect(200);
     expect(serialisations).toBe(2);
     expect(second.headers.etag).not.toBe(first.headers.etag);
-    await request(app).get(PATH).set('If-None-Match', first.headers.etag as string).expect(200);
+    await request(app)
+      .get(PATH)
+      .set('If-None-Match', first.headers.etag as string)
+      .expect(200);
   });
 
   it('answers HEAD with headers only and passes other methods on', async () => {
-    const app = express().use(PATH, jwksHandler(ring)).use((_req, res) => void res.status(405).end());
+    const app = express()
+      .use(PATH, jwksHandler(ring))
+      .use((_req, res) => void res.status(405).end());
     const head = await request(app).head(PATH).expect(200);
     expect(head.headers['content-type']).toBe('application/jwk-set+json');
     await request(app).post(PATH).expect(405);
@@ -85,7 +114,11 @@ describe('jwksHandler', () => {
   });
 
   it('tokens verify with jose createRemoteJWKSet against the handler on a real socket, with the exact header', async () => {
-    const own = await createKeyRing({ store: createMemoryKeyStore(), maxJwksCacheAgeMs: 600_000, maxTokenLifetimeMs: 3_600_000 });
+    const own = await createKeyRing({
+      store: createMemoryKeyStore(),
+      maxJwksCacheAgeMs: 600_000,
+      maxTokenLifetimeMs: 3_600_000,
+    });
     const server = appFor(own).listen(0, '127.0.0.1');
     await new Promise((resolve) => server.once('listening', resolve));
     try {
@@ -94,9 +127,23 @@ describe('jwksHandler', () => {
       const signer = createAccessTokenSigner({ issuer, keyRing: own, defaultAudience: 'orders' });
       const { token, jti } = await signer.sign({ sub: 'alice', scope: 'orders:read', clientId: 'web' });
       const jwks = createRemoteJWKSet(new URL(`${issuer}${PATH}`));
-      const { payload, protectedHeader } = await jwtVerify(token, jwks, { issuer, audience: 'orders', algorithms: ['RS256'], typ: 'at+jwt' });
+      const { payload, protectedHeader } = await jwtVerify(token, jwks, {
+        issuer,
+        audience: 'orders',
+        algorithms: ['RS256'],
+        typ: 'at+jwt',
+      });
       expect(protectedHeader).toEqual({ alg: 'RS256', typ: 'at+jwt', kid: own.signingKey().kid });
-      expect(payload).toEqual({ iss: issuer, sub: 'alice', aud: 'orders', exp: payload.iat! + 900, iat: payload.iat, jti, client_id: 'web', scope: 'orders:read' });
+      expect(payload).toEqual({
+        iss: issuer,
+        sub: 'alice',
+        aud: 'orders',
+        exp: payload.iat! + 900,
+        iat: payload.iat,
+        jti,
+        client_id: 'web',
+        scope: 'orders:read',
+      });
     } finally {
       await new Promise((resolve) => server.close(resolve));
     }

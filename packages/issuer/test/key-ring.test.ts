@@ -1,5 +1,12 @@
 import { createClock } from '@jwks-kit/test-kit';
-import { createKeyRing, createMemoryKeyStore, IssuerError, type KeyRing, type KeyRingOptions, type KeyStore } from '../src/index.js';
+import {
+  createKeyRing,
+  createMemoryKeyStore,
+  IssuerError,
+  type KeyRing,
+  type KeyRingOptions,
+  type KeyStore,
+} from '../src/index.js';
 
 const MINUTE = 60_000;
 const HOUR = 60 * MINUTE;
@@ -13,20 +20,42 @@ function expectOnlyPublicMembers(ring: KeyRing): void {
   }
 }
 
-const states = (ring: KeyRing) => ring.keys().map((k) => k.state).sort();
+const states = (ring: KeyRing) =>
+  ring
+    .keys()
+    .map((k) => k.state)
+    .sort();
 
 describe('createKeyRing', () => {
-  const base = { maxJwksCacheAgeMs: 10 * MINUTE, maxTokenLifetimeMs: HOUR, safetyMarginMs: 5 * MINUTE, rotationIntervalMs: DAY };
+  const base = {
+    maxJwksCacheAgeMs: 10 * MINUTE,
+    maxTokenLifetimeMs: HOUR,
+    safetyMarginMs: 5 * MINUTE,
+    rotationIntervalMs: DAY,
+  };
 
   it('starts an empty store with an active key that signs at once and a published next key', async () => {
     const clock = createClock();
     const ring = await createKeyRing({ ...base, store: createMemoryKeyStore(), now: clock.now });
-    const [newest, older] = [ring.keys().find((k) => k.state === 'next'), ring.keys().find((k) => k.state === 'active')];
+    const [newest, older] = [
+      ring.keys().find((k) => k.state === 'next'),
+      ring.keys().find((k) => k.state === 'active'),
+    ];
     expect(states(ring)).toEqual(['active', 'next']);
     expect(older).toMatchObject({ createdAt: clock.now(), activatesAt: clock.now(), activatedAt: clock.now() });
     expect(newest).toMatchObject({ createdAt: clock.now(), activatesAt: clock.now() + 15 * MINUTE });
     expect(ring.signingKey().kid).toBe(older?.kid);
-    expect(ring.publicJwks().keys.map((k) => k.kid).sort()).toEqual(ring.keys().map((k) => k.kid).sort());
+    expect(
+      ring
+        .publicJwks()
+        .keys.map((k) => k.kid)
+        .sort(),
+    ).toEqual(
+      ring
+        .keys()
+        .map((k) => k.kid)
+        .sort(),
+    );
     expect(ring.signingKey().privateKey.asymmetricKeyDetails?.modulusLength).toBe(2048);
     expectOnlyPublicMembers(ring);
   });
@@ -34,7 +63,8 @@ describe('createKeyRing', () => {
   it('uses the RFC 7638 thumbprint as kid', async () => {
     const { calculateJwkThumbprint } = await import('jose');
     const ring = await createKeyRing({ ...base, store: createMemoryKeyStore() });
-    for (const jwk of ring.publicJwks().keys) expect(jwk.kid).toBe(await calculateJwkThumbprint({ kty: 'RSA', n: jwk.n, e: jwk.e }));
+    for (const jwk of ring.publicJwks().keys)
+      expect(jwk.kid).toBe(await calculateJwkThumbprint({ kty: 'RSA', n: jwk.n, e: jwk.e }));
   });
 
   it('walks next → active → retired → removed on schedule, publishing only public members in every state', async () => {
@@ -50,7 +80,11 @@ describe('createKeyRing', () => {
     clock.advance(1);
     await ring.tick();
     expect(ring.signingKey().kid).toBe(second);
-    expect(ring.keys().find((k) => k.kid === first)).toMatchObject({ state: 'retired', retiredAt: clock.now(), removeAt: clock.now() + HOUR + 5 * MINUTE });
+    expect(ring.keys().find((k) => k.kid === first)).toMatchObject({
+      state: 'retired',
+      retiredAt: clock.now(),
+      removeAt: clock.now() + HOUR + 5 * MINUTE,
+    });
     expect(states(ring)).toEqual(['active', 'next', 'retired']);
     expectOnlyPublicMembers(ring);
 
@@ -207,7 +241,12 @@ describe('createKeyRing', () => {
     const store: KeyStore = { load: () => inner.load(), save: (set) => inner.save(set) };
     const clock = createClock();
     const ring = await createKeyRing({ ...base, store, now: clock.now });
-    expect((await inner.load())?.keys.map((k) => k.kid).sort()).toEqual(ring.keys().map((k) => k.kid).sort());
+    expect((await inner.load())?.keys.map((k) => k.kid).sort()).toEqual(
+      ring
+        .keys()
+        .map((k) => k.kid)
+        .sort(),
+    );
     clock.advance(DAY);
     await ring.tick();
     expect((await inner.load())?.keys.map((k) => k.state).sort()).toEqual(['active', 'next', 'retired']);

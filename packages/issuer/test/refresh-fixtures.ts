@@ -32,7 +32,11 @@ export async function createTestSigner(clock: TestClock, lifetimeSeconds = 300, 
     const iat = clock.nowSeconds();
     const jti = randomUUID();
     const exp = iat + lifetimeSeconds;
-    const token = await new SignJWT({ ...(input.scope ? { scope: input.scope } : {}), ...(input.clientId ? { client_id: input.clientId } : {}), sid: input.familyId })
+    const token = await new SignJWT({
+      ...(input.scope ? { scope: input.scope } : {}),
+      ...(input.clientId ? { client_id: input.clientId } : {}),
+      sid: input.familyId,
+    })
       .setProtectedHeader({ alg: 'RS256', typ: 'at+jwt', kid: key.kid })
       .setSubject(input.sub)
       .setIssuer('https://auth.test')
@@ -45,8 +49,15 @@ export async function createTestSigner(clock: TestClock, lifetimeSeconds = 300, 
     return { token, jti, exp };
   };
   const verify = async (token: string) =>
-    (await jwtVerify(token, key.publicKey, { algorithms: ['RS256'], typ: 'at+jwt', currentDate: new Date(clock.now()) })).payload;
+    (
+      await jwtVerify(token, key.publicKey, {
+        algorithms: ['RS256'],
+        typ: 'at+jwt',
+        currentDate: new Date(clock.now()),
+      })
+    ).payload;
   /** Claims of a token signed by this key, whatever the time (revocation outlives expiry checks). */
-  const claimsOf = async (token: string) => JSON.parse(new TextDecoder().decode((await compactVerify(token, key.publicKey)).payload)) as JWTPayload;
+  const claimsOf = async (token: string) =>
+    JSON.parse(new TextDecoder().decode((await compactVerify(token, key.publicKey)).payload)) as JWTPayload;
   return { sign, verify, claimsOf, signed, lifetimeSeconds };
 }

@@ -14,10 +14,23 @@ let dir: string;
 beforeAll(async () => {
   if (!hasRedisServer()) throw new Error('this suite needs redis-server on PATH (it starts a cluster node)');
   dir = mkdtempSync(join(tmpdir(), 'jwks-kit-cluster-'));
-  redis = await startRedis({ forceSpawn: true, extraArgs: ['--cluster-enabled', 'yes', '--cluster-config-file', join(dir, 'nodes.conf'), '--dir', dir, '--cluster-announce-ip', '127.0.0.1'] });
+  redis = await startRedis({
+    forceSpawn: true,
+    extraArgs: [
+      '--cluster-enabled',
+      'yes',
+      '--cluster-config-file',
+      join(dir, 'nodes.conf'),
+      '--dir',
+      dir,
+      '--cluster-announce-ip',
+      '127.0.0.1',
+    ],
+  });
   const admin = new Redis(redis.url);
   await admin.call('CLUSTER', 'ADDSLOTSRANGE', '0', '16383');
-  while (!String(await admin.call('CLUSTER', 'INFO')).includes('cluster_state:ok')) await new Promise((r) => setTimeout(r, 50));
+  while (!String(await admin.call('CLUSTER', 'INFO')).includes('cluster_state:ok'))
+    await new Promise((r) => setTimeout(r, 50));
   admin.disconnect();
   cluster = new Cluster([{ host: redis.host, port: redis.port }], { redisOptions: { maxRetriesPerRequest: 1 } });
 });

@@ -3,7 +3,12 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { Redis } from 'ioredis';
 import { createClock, hasRedisServer, startRedis, type TestRedis } from '@jwks-kit/test-kit';
-import { createRefreshTokenService, RefreshTokenError, type RefreshAccessTokenInput, type RefreshTokenGrant } from '../src/index.js';
+import {
+  createRefreshTokenService,
+  RefreshTokenError,
+  type RefreshAccessTokenInput,
+  type RefreshTokenGrant,
+} from '../src/index.js';
 import { createRedisRefreshTokenStore } from '../src/redis.js';
 import { createTestDenylist, createTestSigner } from './refresh-fixtures.js';
 import { hashRefreshToken } from './refresh-token-service-contract.js';
@@ -16,7 +21,10 @@ let dir: string;
 beforeAll(async () => {
   if (!hasRedisServer()) throw new Error('this suite needs redis-server on PATH (it stops and restarts Redis)');
   dir = mkdtempSync(join(tmpdir(), 'jwks-kit-refresh-fault-'));
-  redis = await startRedis({ forceSpawn: true, extraArgs: ['--appendonly', 'yes', '--appendfsync', 'always', '--dir', dir] });
+  redis = await startRedis({
+    forceSpawn: true,
+    extraArgs: ['--appendonly', 'yes', '--appendfsync', 'always', '--dir', dir],
+  });
   client = new Redis(redis.url, { maxRetriesPerRequest: 1, retryStrategy: () => 50 });
   expect(await client.config('GET', 'appendonly')).toEqual(['appendonly', 'yes']);
 });
@@ -33,7 +41,10 @@ async function ready(): Promise<void> {
 async function setupFault(gate?: (input: RefreshAccessTokenInput) => Promise<void>) {
   const clock = createClock();
   const signer = await createTestSigner(clock);
-  const store = createRedisRefreshTokenStore(client, { keyPrefix: `fault:${Math.random().toString(36).slice(2)}:`, commandTimeoutMs: 1_000 });
+  const store = createRedisRefreshTokenStore(client, {
+    keyPrefix: `fault:${Math.random().toString(36).slice(2)}:`,
+    commandTimeoutMs: 1_000,
+  });
   const service = createRefreshTokenService({
     store,
     denylist: createTestDenylist(clock),

@@ -1,6 +1,12 @@
 import { randomBytes } from 'node:crypto';
 import { createClock } from '@jwks-kit/test-kit';
-import { createRefreshTokenService, RefreshTokenError, type RefreshTokenEvent, type RefreshTokenServiceOptions, type RefreshTokenStore } from '../src/index.js';
+import {
+  createRefreshTokenService,
+  RefreshTokenError,
+  type RefreshTokenEvent,
+  type RefreshTokenServiceOptions,
+  type RefreshTokenStore,
+} from '../src/index.js';
 import { createTestDenylist, createTestSigner } from './refresh-fixtures.js';
 
 /** Hashes a token the way stores index it (to look a family up from a test). */
@@ -40,7 +46,13 @@ export function refreshTokenServiceContract(getStore: () => RefreshTokenStore): 
     const grant = await service.start({ sub: 'user-1', scope: 'orders:read', clientId: 'web' });
     expect(grant.refreshToken).toMatch(/^[A-Za-z0-9_-]{64}$/);
     const claims = await signer.verify(grant.accessToken);
-    expect(claims).toMatchObject({ sub: 'user-1', scope: 'orders:read', client_id: 'web', sid: grant.familyId, exp: grant.accessTokenExp });
+    expect(claims).toMatchObject({
+      sub: 'user-1',
+      scope: 'orders:read',
+      client_id: 'web',
+      sid: grant.familyId,
+      exp: grant.accessTokenExp,
+    });
     expect(grant.refreshTokenExpiresAt).toBe(clock.now() + 14 * 86_400_000);
   });
 
@@ -144,7 +156,13 @@ export function refreshTokenServiceContract(getStore: () => RefreshTokenStore): 
     const { service } = await setup(getStore());
     const real = await service.start({ sub: 'probe' });
     expect((await rejection(service.rotate(''))).code).toBe('ERR_REFRESH_TOKEN_MISSING');
-    for (const bad of ['abc', real.refreshToken + 'A', real.refreshToken.slice(0, 63) + '=', `${real.refreshToken.slice(0, 63)}.`, 'eyJhbGciOiJub25lIn0.eyJzdWIiOiJhIn0.']) {
+    for (const bad of [
+      'abc',
+      real.refreshToken + 'A',
+      real.refreshToken.slice(0, 63) + '=',
+      `${real.refreshToken.slice(0, 63)}.`,
+      'eyJhbGciOiJub25lIn0.eyJzdWIiOiJhIn0.',
+    ]) {
       expect((await rejection(service.rotate(bad))).code).toBe('ERR_REFRESH_TOKEN_MALFORMED');
     }
     const unknown = randomBytes(48).toString('base64url');
@@ -199,6 +217,7 @@ export function refreshTokenServiceContract(getStore: () => RefreshTokenStore): 
     await service.logout(next.refreshToken);
     expect(events.map((e) => e.type)).toEqual(['started', 'rotated', 'ended']);
     const logged = JSON.stringify(events);
-    for (const secret of [grant.refreshToken, next.refreshToken, grant.accessToken, next.accessToken]) expect(logged).not.toContain(secret);
+    for (const secret of [grant.refreshToken, next.refreshToken, grant.accessToken, next.accessToken])
+      expect(logged).not.toContain(secret);
   });
 }

@@ -28,7 +28,11 @@ async function dump(keyPrefix: string): Promise<string> {
     for (const key of keys) {
       const type = await client.type(key);
       const value =
-        type === 'hash' ? await client.hgetall(key) : type === 'zset' ? await client.zrange(key, 0, -1, 'WITHSCORES') : await client.smembers(key);
+        type === 'hash'
+          ? await client.hgetall(key)
+          : type === 'zset'
+            ? await client.zrange(key, 0, -1, 'WITHSCORES')
+            : await client.smembers(key);
       parts.push(key, JSON.stringify(value), (await client.dumpBuffer(key))?.toString('latin1') ?? '');
     }
   } while (cursor !== '0');
@@ -43,7 +47,8 @@ describe('createRefreshTokenService over the Redis store', () => {
     const { service } = await setup(createRedisRefreshTokenStore(client, { keyPrefix }));
     const start = await service.start({ sub: 'dumped', scope: 'a b' });
     const presented = [start.refreshToken];
-    for (let i = 0; i < 3; i += 1) presented.push((await service.rotate(presented[presented.length - 1]!)).refreshToken);
+    for (let i = 0; i < 3; i += 1)
+      presented.push((await service.rotate(presented[presented.length - 1]!)).refreshToken);
     presented.push((await service.rotate(presented[presented.length - 2]!)).refreshToken);
     const contents = await dump(keyPrefix);
     expect(contents).toContain(start.familyId);
@@ -57,7 +62,10 @@ describe('createRefreshTokenService over the Redis store', () => {
 
   it('lets every key of a family expire with the family', async () => {
     const keyPrefix = prefix();
-    const { service, clock } = await setup(createRedisRefreshTokenStore(client, { keyPrefix }), { idleTimeoutMs: 600_000, absoluteLifetimeMs: 3_600_000 });
+    const { service, clock } = await setup(createRedisRefreshTokenStore(client, { keyPrefix }), {
+      idleTimeoutMs: 600_000,
+      absoluteLifetimeMs: 3_600_000,
+    });
     const start = await service.start({ sub: 'slots' });
     clock.advance(1_000);
     await service.rotate(start.refreshToken);

@@ -10,11 +10,17 @@ describe('createRefreshTokenService over the memory store', () => {
 describe('createRefreshTokenService options', () => {
   it('rejects bad options with a TypeError naming the option', async () => {
     const clock = createClock();
-    const base = { store: createMemoryRefreshTokenStore(), signAccessToken: (await createTestSigner(clock)).sign, denylist: createTestDenylist(clock) };
+    const base = {
+      store: createMemoryRefreshTokenStore(),
+      signAccessToken: (await createTestSigner(clock)).sign,
+      denylist: createTestDenylist(clock),
+    };
     expect(() => createRefreshTokenService({ ...base, graceMs: -1 })).toThrow(/graceMs/);
     expect(() => createRefreshTokenService({ ...base, graceMs: 1.5 })).toThrow(/graceMs/);
     expect(() => createRefreshTokenService({ ...base, absoluteLifetimeMs: 0 })).toThrow(/absoluteLifetimeMs/);
-    expect(() => createRefreshTokenService({ ...base, idleTimeoutMs: 10, absoluteLifetimeMs: 5 })).toThrow(/idleTimeoutMs/);
+    expect(() => createRefreshTokenService({ ...base, idleTimeoutMs: 10, absoluteLifetimeMs: 5 })).toThrow(
+      /idleTimeoutMs/,
+    );
     expect(() => createRefreshTokenService({ ...base, idleTimeoutMs: 10_000 })).toThrow(/graceMs/);
     expect(() => createRefreshTokenService({ ...base, store: {} as never })).toThrow(/store/);
     expect(() => createRefreshTokenService({ ...base, signAccessToken: 'x' as never })).toThrow(/signAccessToken/);

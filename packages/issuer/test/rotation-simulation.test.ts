@@ -17,7 +17,13 @@ describe('90 days of scheduled rotation', () => {
       rotationIntervalMs: 30 * DAY,
       now: clock.now,
     });
-    const signer = createAccessTokenSigner({ issuer: 'https://auth.example.com', keyRing: ring, defaultAudience: 'api', defaultTtlSeconds: 3600, now: clock.now });
+    const signer = createAccessTokenSigner({
+      issuer: 'https://auth.example.com',
+      keyRing: ring,
+      defaultAudience: 'api',
+      defaultTtlSeconds: 3600,
+      now: clock.now,
+    });
     const end = clock.now() + 90 * DAY;
     const step = 30 * MINUTE;
 
@@ -49,12 +55,21 @@ describe('90 days of scheduled rotation', () => {
 
       for (const { token, kid } of tokens) {
         try {
-          await jwtVerify(token, jwks, { issuer: 'https://auth.example.com', audience: 'api', algorithms: ['RS256'], typ: 'at+jwt', currentDate: new Date(clock.now()) });
+          await jwtVerify(token, jwks, {
+            issuer: 'https://auth.example.com',
+            audience: 'api',
+            algorithms: ['RS256'],
+            typ: 'at+jwt',
+            currentDate: new Date(clock.now()),
+          });
         } catch (error) {
           failures.push(`${new Date(clock.now()).toISOString()}: ${(error as Error).message}`);
         }
         for (const copy of cached) {
-          if (!copy.kids.has(kid)) failures.push(`${new Date(clock.now()).toISOString()}: kid ${kid} missing from a JWKS cached at ${new Date(copy.fetchedAt).toISOString()}`);
+          if (!copy.kids.has(kid))
+            failures.push(
+              `${new Date(clock.now()).toISOString()}: kid ${kid} missing from a JWKS cached at ${new Date(copy.fetchedAt).toISOString()}`,
+            );
         }
       }
       steps += 1;

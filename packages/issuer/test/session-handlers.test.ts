@@ -14,16 +14,30 @@ import { createTestDenylist, createTestSigner } from './refresh-fixtures.js';
 
 const APP_ORIGIN = 'https://app.example.com';
 
-async function createSessionApp(store: RefreshTokenStore = createMemoryRefreshTokenStore(), overrides: Partial<SessionHandlerOptions> = {}) {
+async function createSessionApp(
+  store: RefreshTokenStore = createMemoryRefreshTokenStore(),
+  overrides: Partial<SessionHandlerOptions> = {},
+) {
   const clock = createClock();
   const denylist = createTestDenylist(clock);
   const signer = await createTestSigner(clock);
   const service = createRefreshTokenService({ store, signAccessToken: signer.sign, denylist, now: clock.now });
-  const options: SessionHandlerOptions = { refreshPath: '/auth', secure: true, allowedOrigins: [APP_ORIGIN], now: clock.now, ...overrides };
+  const options: SessionHandlerOptions = {
+    refreshPath: '/auth',
+    secure: true,
+    allowedOrigins: [APP_ORIGIN],
+    now: clock.now,
+    ...overrides,
+  };
   const app = express();
   app.post('/auth/login', express.json(), async (req, res) => {
     const grant = await service.start({ sub: String(req.body.sub) });
-    sendSessionGrant(res, grant, { mode: req.body.mode === 'json' ? 'json' : 'cookie', refreshPath: '/auth', secure: true, nowMs: clock.now() });
+    sendSessionGrant(res, grant, {
+      mode: req.body.mode === 'json' ? 'json' : 'cookie',
+      refreshPath: '/auth',
+      secure: true,
+      nowMs: clock.now(),
+    });
   });
   app.post('/auth/refresh', createRefreshHandler(service, options));
   app.post('/auth/logout', createLogoutHandler(service, options));
@@ -45,7 +59,11 @@ function valueOf(line: string | undefined): string {
 async function login(app: express.Express, sub = 'alice') {
   const res = await request(app).post('/auth/login').send({ sub });
   const cookies = cookiesOf(res);
-  return { res, access: valueOf(cookies.get('__Host-access_token')), refresh: valueOf(cookies.get('__Secure-refresh_token')) };
+  return {
+    res,
+    access: valueOf(cookies.get('__Host-access_token')),
+    refresh: valueOf(cookies.get('__Secure-refresh_token')),
+  };
 }
 
 const sameOrigin = { 'Sec-Fetch-Site': 'same-origin' };
@@ -59,21 +77,33 @@ describe('session cookies', () => {
     expect(res.body).toEqual({ token_type: 'Bearer', expires_in: 300 });
     const cookies = cookiesOf(res);
     const access = cookies.get('__Host-access_token')!;
-    expect(access.split('; ').slice(1)).toEqual(expect.arrayContaining(['Max-Age=300', 'Path=/', 'HttpOnly', 'Secure', 'SameSite=Lax']));
+    expect(access.split('; ').slice(1)).toEqual(
+      expect.arrayContaining(['Max-Age=300', 'Path=/', 'HttpOnly', 'Secure', 'SameSite=Lax']),
+    );
     expect(access).not.toMatch(/Domain=/i);
     const refresh = cookies.get('__Secure-refresh_token')!;
-    expect(refresh.split('; ').slice(1)).toEqual(expect.arrayContaining([`Max-Age=${14 * 86_400}`, 'Path=/auth', 'HttpOnly', 'Secure', 'SameSite=Strict']));
+    expect(refresh.split('; ').slice(1)).toEqual(
+      expect.arrayContaining([`Max-Age=${14 * 86_400}`, 'Path=/auth', 'HttpOnly', 'Secure', 'SameSite=Strict']),
+    );
     expect(valueOf(refresh)).toMatch(/^[A-Za-z0-9_-]{64}$/);
   });
 
   it('names cookies with prefixes over https or localhost and plainly otherwise (secure: auto)', async () => {
     const { app } = await createSessionApp(undefined, { secure: 'auto' });
     const { refresh } = await login(app);
-    const local = await request(app).post('/auth/refresh').set('Host', 'localhost:3000').set(sameOrigin).set('Cookie', `__Secure-refresh_token=${refresh}`);
+    const local = await request(app)
+      .post('/auth/refresh')
+      .set('Host', 'localhost:3000')
+      .set(sameOrigin)
+      .set('Cookie', `__Secure-refresh_token=${refresh}`);
     expect(local.status).toBe(200);
     expect([...cookiesOf(local).keys()].sort()).toEqual(['__Host-access_token', '__Secure-refresh_token']);
     const next = valueOf(cookiesOf(local).get('__Secure-refresh_token'));
-    const plain = await request(app).post('/auth/refresh').set('Host', 'auth.internal:8080').set(sameOrigin).set('Cookie', `refresh_token=${next}`);
+    const plain = await request(app)
+      .post('/auth/refresh')
+      .set('Host', 'auth.internal:8080')
+      .set(sameOrigin)
+      .set('Cookie', `refresh_token=${next}`);
     expect(plain.status).toBe(200);
     expect([...cookiesOf(plain).keys()].sort()).toEqual(['access_token', 'refresh_token']);
     expect(cookiesOf(plain).get('access_token')).not.toMatch(/Secure/);
@@ -84,7 +114,10 @@ describe('createRefreshHandler', () => {
   it('rotates the refresh cookie for a same-origin request and sets new cookies', async () => {
     const { app } = await createSessionApp();
     const first = await login(app);
-    const res = await request(app).post('/auth/refresh').set(sameOrigin).set('Cookie', `__Secure-refresh_token=${first.refresh}`);
+    const res = await request(app)
+      .post('/auth/refresh')
+      .set(sameOrigin)
+      .set('Cookie', `__Secure-refresh_token=${first.refresh}`);
     expect(res.status).toBe(200);
     expect(res.headers['cache-control']).toBe('no-store');
     expect(res.body).toEqual({ token_type: 'Bearer', expires_in: 300 });
@@ -99,7 +132,9 @@ describe('createRefreshHandler', () => {
     let { refresh } = await login(app);
     for (const origin of [APP_ORIGIN, 'own']) {
       const req = request(app).post('/auth/refresh').set('Cookie', `__Secure-refresh_token=${refresh}`);
-      const res = await (origin === 'own' ? req.set('Host', 'auth.example.com').set('Origin', 'http://auth.example.com') : req.set('Origin', origin));
+      const res = await (origin === 'own'
+        ? req.set('Host', 'auth.example.com').set('Origin', 'http://auth.example.com')
+        : req.set('Origin', origin));
       expect(res.status).toBe(200);
       refresh = valueOf(cookiesOf(res).get('__Secure-refresh_token'));
     }
@@ -116,24 +151,49 @@ describe('createRefreshHandler', () => {
       {},
     ];
     for (const headers of attempts) {
-      const res = await request(app).post('/auth/refresh').set(headers).set('Cookie', `__Secure-refresh_token=${refresh}`);
+      const res = await request(app)
+        .post('/auth/refresh')
+        .set(headers)
+        .set('Cookie', `__Secure-refresh_token=${refresh}`);
       expect(res.status).toBe(403);
-      expect(res.body).toEqual({ error: 'invalid_request', code: 'cross_site_request', error_description: 'Cross-site requests may not use the session cookies.' });
+      expect(res.body).toEqual({
+        error: 'invalid_request',
+        code: 'cross_site_request',
+        error_description: 'Cross-site requests may not use the session cookies.',
+      });
       expect(res.headers['set-cookie']).toBeUndefined();
     }
-    expect((await request(app).post('/auth/refresh').set(sameOrigin).set('Cookie', `__Secure-refresh_token=${refresh}`)).status).toBe(200);
+    expect(
+      (await request(app).post('/auth/refresh').set(sameOrigin).set('Cookie', `__Secure-refresh_token=${refresh}`))
+        .status,
+    ).toBe(200);
   });
 
   it('serves non-browser clients from a JSON or form body with the OAuth token response', async () => {
     const { app } = await createSessionApp();
     const json = await request(app).post('/auth/login').send({ sub: 'cli', mode: 'json' });
-    expect(json.body).toEqual({ access_token: expect.any(String), token_type: 'Bearer', expires_in: 300, refresh_token: expect.any(String) });
-    const viaJson = await request(app).post('/auth/refresh').send({ grant_type: 'refresh_token', refresh_token: json.body.refresh_token });
+    expect(json.body).toEqual({
+      access_token: expect.any(String),
+      token_type: 'Bearer',
+      expires_in: 300,
+      refresh_token: expect.any(String),
+    });
+    const viaJson = await request(app)
+      .post('/auth/refresh')
+      .send({ grant_type: 'refresh_token', refresh_token: json.body.refresh_token });
     expect(viaJson.status).toBe(200);
     expect(viaJson.headers['cache-control']).toBe('no-store');
     expect(viaJson.headers['set-cookie']).toBeUndefined();
-    expect(viaJson.body).toEqual({ access_token: expect.any(String), token_type: 'Bearer', expires_in: 300, refresh_token: expect.any(String) });
-    const viaForm = await request(app).post('/auth/refresh').type('form').send({ refresh_token: viaJson.body.refresh_token });
+    expect(viaJson.body).toEqual({
+      access_token: expect.any(String),
+      token_type: 'Bearer',
+      expires_in: 300,
+      refresh_token: expect.any(String),
+    });
+    const viaForm = await request(app)
+      .post('/auth/refresh')
+      .type('form')
+      .send({ refresh_token: viaJson.body.refresh_token });
     expect(viaForm.status).toBe(200);
     expect(viaForm.body.refresh_token).not.toBe(viaJson.body.refresh_token);
   });
@@ -145,7 +205,11 @@ describe('createRefreshHandler', () => {
     const cases: [object, string, string][] = [
       [{}, 'refresh_token_missing', 'No refresh token was presented.'],
       [{ refresh_token: crafted }, 'refresh_token_malformed', 'The refresh token is malformed.'],
-      [{ refresh_token: 'eyJhbGciOiJub25lIn0.eyJzdWIiOiJhZG1pbiJ9.' }, 'refresh_token_malformed', 'The refresh token is malformed.'],
+      [
+        { refresh_token: 'eyJhbGciOiJub25lIn0.eyJzdWIiOiJhZG1pbiJ9.' },
+        'refresh_token_malformed',
+        'The refresh token is malformed.',
+      ],
       [{ refresh_token: 'A'.repeat(64) }, 'refresh_token_invalid', 'The refresh token is not valid.'],
     ];
     for (const [body, code, text] of cases) {
@@ -155,7 +219,10 @@ describe('createRefreshHandler', () => {
       expect(res.body).toEqual({ error: 'invalid_grant', code, error_description: text });
     }
     clock.advance(14 * 86_400_000);
-    const expired = await request(app).post('/auth/refresh').set(sameOrigin).set('Cookie', `__Secure-refresh_token=${refresh}`);
+    const expired = await request(app)
+      .post('/auth/refresh')
+      .set(sameOrigin)
+      .set('Cookie', `__Secure-refresh_token=${refresh}`);
     expect(expired.status).toBe(401);
     expect(expired.body.code).toBe('refresh_token_expired');
     expect(cookiesOf(expired).get('__Secure-refresh_token')).toMatch(/Expires=Thu, 01 Jan 1970/);
@@ -164,16 +231,26 @@ describe('createRefreshHandler', () => {
   it('answers 401 refresh_token_reused on replay, revoking the session and the user’s access tokens', async () => {
     const { app, clock, isRevoked } = await createSessionApp();
     const first = await login(app);
-    const rotated = await request(app).post('/auth/refresh').set(sameOrigin).set('Cookie', `__Secure-refresh_token=${first.refresh}`);
+    const rotated = await request(app)
+      .post('/auth/refresh')
+      .set(sameOrigin)
+      .set('Cookie', `__Secure-refresh_token=${first.refresh}`);
     const newest = valueOf(cookiesOf(rotated).get('__Secure-refresh_token'));
     const newestAccess = valueOf(cookiesOf(rotated).get('__Host-access_token'));
     clock.advance(10_000);
     const replay = await request(app).post('/auth/refresh').send({ refresh_token: first.refresh });
     expect(replay.status).toBe(401);
-    expect(replay.body).toEqual({ error: 'invalid_grant', code: 'refresh_token_reused', error_description: 'The refresh token was already used; the session has been revoked.' });
+    expect(replay.body).toEqual({
+      error: 'invalid_grant',
+      code: 'refresh_token_reused',
+      error_description: 'The refresh token was already used; the session has been revoked.',
+    });
     expect(await isRevoked(first.access)).toBe(true);
     expect(await isRevoked(newestAccess)).toBe(true);
-    const after = await request(app).post('/auth/refresh').set(sameOrigin).set('Cookie', `__Secure-refresh_token=${newest}`);
+    const after = await request(app)
+      .post('/auth/refresh')
+      .set(sameOrigin)
+      .set('Cookie', `__Secure-refresh_token=${newest}`);
     expect(after.body.code).toBe('refresh_token_invalid');
     expect([...cookiesOf(after).keys()].sort()).toEqual(['__Host-access_token', '__Secure-refresh_token']);
   });
@@ -181,7 +258,11 @@ describe('createRefreshHandler', () => {
   it('answers 400 to a token in both cookie and body, a wrong grant_type, or an unreadable body', async () => {
     const { app } = await createSessionApp();
     const { refresh } = await login(app);
-    const both = await request(app).post('/auth/refresh').set(sameOrigin).set('Cookie', `__Secure-refresh_token=${refresh}`).send({ refresh_token: refresh });
+    const both = await request(app)
+      .post('/auth/refresh')
+      .set(sameOrigin)
+      .set('Cookie', `__Secure-refresh_token=${refresh}`)
+      .send({ refresh_token: refresh });
     expect(both.status).toBe(400);
     expect(both.body.code).toBe('multiple_refresh_tokens');
     const grant = await request(app).post('/auth/refresh').send({ grant_type: 'password', refresh_token: refresh });
@@ -195,18 +276,29 @@ describe('createRefreshHandler', () => {
     ] as const) {
       const res = await request(app).post('/auth/refresh').set('Content-Type', type).send(body);
       expect(res.status).toBe(400);
-      expect(res.body).toEqual({ error: 'invalid_request', code: 'malformed_request', error_description: 'The request body could not be read.' });
+      expect(res.body).toEqual({
+        error: 'invalid_request',
+        code: 'malformed_request',
+        error_description: 'The request body could not be read.',
+      });
     }
-    expect((await request(app).post('/auth/refresh').set(sameOrigin).set('Cookie', `__Secure-refresh_token=${refresh}`)).status).toBe(200);
+    expect(
+      (await request(app).post('/auth/refresh').set(sameOrigin).set('Cookie', `__Secure-refresh_token=${refresh}`))
+        .status,
+    ).toBe(200);
   });
 
   it('rejects bad options with a TypeError naming the option', async () => {
     const { service } = await createSessionApp();
     expect(() => createRefreshHandler(service, {} as SessionHandlerOptions)).toThrow(/refreshPath/);
     expect(() => createRefreshHandler(service, { refreshPath: 'auth' })).toThrow(/refreshPath/);
-    expect(() => createRefreshHandler(service, { refreshPath: '/auth', allowedOrigins: ['https://a.example/path'] })).toThrow(/allowedOrigins/);
+    expect(() =>
+      createRefreshHandler(service, { refreshPath: '/auth', allowedOrigins: ['https://a.example/path'] }),
+    ).toThrow(/allowedOrigins/);
     expect(() => createRefreshHandler(service, { refreshPath: '/auth', secure: 'yes' as never })).toThrow(/secure/);
-    expect(() => createLogoutHandler(service, { refreshPath: '/auth', retryAfterSeconds: -1 })).toThrow(/retryAfterSeconds/);
+    expect(() => createLogoutHandler(service, { refreshPath: '/auth', retryAfterSeconds: -1 })).toThrow(
+      /retryAfterSeconds/,
+    );
     expect(() => createLogoutHandler({} as never, { refreshPath: '/auth' })).toThrow(/service/);
   });
 });
@@ -216,11 +308,18 @@ describe('createLogoutHandler', () => {
     const { app, isRevoked } = await createSessionApp();
     const other = await login(app, 'bob');
     const { access, refresh } = await login(app, 'bob');
-    const res = await request(app).post('/auth/logout').set(sameOrigin).set('Cookie', [`__Secure-refresh_token=${refresh}`, `__Host-access_token=${access}`].join('; '));
+    const res = await request(app)
+      .post('/auth/logout')
+      .set(sameOrigin)
+      .set('Cookie', [`__Secure-refresh_token=${refresh}`, `__Host-access_token=${access}`].join('; '));
     expect(res.status).toBe(204);
     const cleared = cookiesOf(res);
-    expect(cleared.get('__Host-access_token')).toMatch(/^__Host-access_token=; Path=\/; Expires=Thu, 01 Jan 1970 00:00:00 GMT; HttpOnly; Secure; SameSite=Lax$/);
-    expect(cleared.get('__Secure-refresh_token')).toMatch(/^__Secure-refresh_token=; Path=\/auth; Expires=Thu, 01 Jan 1970 00:00:00 GMT; HttpOnly; Secure; SameSite=Strict$/);
+    expect(cleared.get('__Host-access_token')).toMatch(
+      /^__Host-access_token=; Path=\/; Expires=Thu, 01 Jan 1970 00:00:00 GMT; HttpOnly; Secure; SameSite=Lax$/,
+    );
+    expect(cleared.get('__Secure-refresh_token')).toMatch(
+      /^__Secure-refresh_token=; Path=\/auth; Expires=Thu, 01 Jan 1970 00:00:00 GMT; HttpOnly; Secure; SameSite=Strict$/,
+    );
     expect(await isRevoked(access)).toBe(true);
     const again = await request(app).post('/auth/refresh').send({ refresh_token: refresh });
     expect(again.body.code).toBe('refresh_token_invalid');
@@ -230,9 +329,15 @@ describe('createLogoutHandler', () => {
   it('answers 403 to a cross-site logout and 204 to a logout without a session', async () => {
     const { app } = await createSessionApp();
     const { refresh } = await login(app);
-    const forged = await request(app).post('/auth/logout').set('Origin', 'https://evil.example').set('Cookie', `__Secure-refresh_token=${refresh}`);
+    const forged = await request(app)
+      .post('/auth/logout')
+      .set('Origin', 'https://evil.example')
+      .set('Cookie', `__Secure-refresh_token=${refresh}`);
     expect(forged.status).toBe(403);
     expect((await request(app).post('/auth/logout')).status).toBe(204);
-    expect((await request(app).post('/auth/refresh').set(sameOrigin).set('Cookie', `__Secure-refresh_token=${refresh}`)).status).toBe(200);
+    expect(
+      (await request(app).post('/auth/refresh').set(sameOrigin).set('Cookie', `__Secure-refresh_token=${refresh}`))
+        .status,
+    ).toBe(200);
   });
 });

@@ -1,6 +1,12 @@
 import { createClock } from '@jwks-kit/test-kit';
 import { createLocalJWKSet, decodeProtectedHeader, jwtVerify } from 'jose';
-import { createAccessTokenSigner, createKeyRing, createMemoryKeyStore, type AccessTokenSignerOptions, type KeyRing } from '../src/index.js';
+import {
+  createAccessTokenSigner,
+  createKeyRing,
+  createMemoryKeyStore,
+  type AccessTokenSignerOptions,
+  type KeyRing,
+} from '../src/index.js';
 
 const ISSUER = 'https://auth.example.com';
 const HOUR = 3_600_000;
@@ -9,20 +15,34 @@ describe('createAccessTokenSigner', () => {
   const clock = createClock();
   let ring: KeyRing;
   beforeAll(async () => {
-    ring = await createKeyRing({ store: createMemoryKeyStore(), maxJwksCacheAgeMs: 600_000, maxTokenLifetimeMs: HOUR, now: clock.now });
+    ring = await createKeyRing({
+      store: createMemoryKeyStore(),
+      maxJwksCacheAgeMs: 600_000,
+      maxTokenLifetimeMs: HOUR,
+      now: clock.now,
+    });
   });
   const signer = (options: Partial<AccessTokenSignerOptions> = {}) =>
     createAccessTokenSigner({ issuer: ISSUER, keyRing: ring, defaultAudience: 'orders', now: clock.now, ...options });
 
   it('signs an RFC 9068 token that jose verifies against the published JWKS, with the exact header and claims', async () => {
-    const signed = await signer().sign({ sub: 'user-1', scope: ['orders:read', 'orders:write'], clientId: 'web', claims: { role: 'admin' } });
-    const { payload, protectedHeader } = await jwtVerify(signed.token, createLocalJWKSet({ keys: [...ring.publicJwks().keys] }), {
-      issuer: ISSUER,
-      audience: 'orders',
-      algorithms: ['RS256'],
-      typ: 'at+jwt',
-      currentDate: new Date(clock.now()),
+    const signed = await signer().sign({
+      sub: 'user-1',
+      scope: ['orders:read', 'orders:write'],
+      clientId: 'web',
+      claims: { role: 'admin' },
     });
+    const { payload, protectedHeader } = await jwtVerify(
+      signed.token,
+      createLocalJWKSet({ keys: [...ring.publicJwks().keys] }),
+      {
+        issuer: ISSUER,
+        audience: 'orders',
+        algorithms: ['RS256'],
+        typ: 'at+jwt',
+        currentDate: new Date(clock.now()),
+      },
+    );
     expect(protectedHeader).toEqual({ alg: 'RS256', typ: 'at+jwt', kid: ring.signingKey().kid });
     const iat = clock.nowSeconds();
     expect(payload).toEqual({
@@ -50,18 +70,26 @@ describe('createAccessTokenSigner', () => {
 
   it('honours aud lists, a scope string, ttlSeconds, and omits client_id and scope when not given', async () => {
     const signed = await signer().sign({ sub: 'u', aud: ['orders', 'profile'], scope: 'a b', ttlSeconds: 60 });
-    const { payload } = await jwtVerify(signed.token, createLocalJWKSet({ keys: [...ring.publicJwks().keys] }), { currentDate: new Date(clock.now()) });
+    const { payload } = await jwtVerify(signed.token, createLocalJWKSet({ keys: [...ring.publicJwks().keys] }), {
+      currentDate: new Date(clock.now()),
+    });
     expect(payload.aud).toEqual(['orders', 'profile']);
     expect(payload.scope).toBe('a b');
     expect(payload.exp).toBe(clock.nowSeconds() + 60);
     const plain = await signer().sign({ sub: 'u' });
-    const { payload: p2 } = await jwtVerify(plain.token, createLocalJWKSet({ keys: [...ring.publicJwks().keys] }), { currentDate: new Date(clock.now()) });
+    const { payload: p2 } = await jwtVerify(plain.token, createLocalJWKSet({ keys: [...ring.publicJwks().keys] }), {
+      currentDate: new Date(clock.now()),
+    });
     expect(p2).not.toHaveProperty('client_id');
     expect(p2).not.toHaveProperty('scope');
   });
 
   it('signs with the new active key after a rotation', async () => {
-    const own = await createKeyRing({ store: createMemoryKeyStore(), maxJwksCacheAgeMs: 600_000, maxTokenLifetimeMs: HOUR });
+    const own = await createKeyRing({
+      store: createMemoryKeyStore(),
+      maxJwksCacheAgeMs: 600_000,
+      maxTokenLifetimeMs: HOUR,
+    });
     const s = createAccessTokenSigner({ issuer: ISSUER, keyRing: own, defaultAudience: 'orders' });
     const before = await s.sign({ sub: 'u' });
     await own.rotate({ force: true });
@@ -88,26 +116,38 @@ describe('createAccessTokenSigner', () => {
     ['an empty clientId', { clientId: '' }, 'ERR_INVALID_CLAIM'],
     ['claims that are not an object', { claims: ['x'] }, 'ERR_INVALID_CLAIM'],
     ['claims that cannot be serialised', { claims: { n: 1n } }, 'ERR_INVALID_CLAIM'],
-    ...['iss', 'sub', 'aud', 'exp', 'iat', 'nbf', 'jti', 'client_id', 'scope', 'typ'].map((name) => [`a custom ${name} claim`, { claims: { [name]: 'x' } }, 'ERR_RESERVED_CLAIM'] as const),
+    ...['iss', 'sub', 'aud', 'exp', 'iat', 'nbf', 'jti', 'client_id', 'scope', 'typ'].map(
+      (name) => [`a custom ${name} claim`, { claims: { [name]: 'x' } }, 'ERR_RESERVED_CLAIM'] as const,
+    ),
   ])('refuses %s with a typed IssuerError', async (_what, input, code) => {
     await expect(signer().sign({ sub: 'u', ...input } as never)).rejects.toMatchObject({ name: 'IssuerError', code });
   });
 
   it('refuses a token without any audience', async () => {
-    await expect(signer({ defaultAudience: undefined }).sign({ sub: 'u' })).rejects.toMatchObject({ code: 'ERR_MISSING_AUDIENCE' });
+    await expect(signer({ defaultAudience: undefined }).sign({ sub: 'u' })).rejects.toMatchObject({
+      code: 'ERR_MISSING_AUDIENCE',
+    });
   });
 
   it('refuses a token over the size cap and reports its exact size; a token exactly at the cap is signed', async () => {
     const input = { sub: 'u', claims: { groups: 'g'.repeat(300) } };
     const { token } = await signer().sign(input);
-    await expect(signer({ maxTokenBytes: token.length }).sign(input)).resolves.toMatchObject({ token: expect.any(String) });
-    const error = await signer({ maxTokenBytes: token.length - 1 }).sign(input).catch((e: unknown) => e);
+    await expect(signer({ maxTokenBytes: token.length }).sign(input)).resolves.toMatchObject({
+      token: expect.any(String),
+    });
+    const error = await signer({ maxTokenBytes: token.length - 1 })
+      .sign(input)
+      .catch((e: unknown) => e);
     expect(error).toMatchObject({ name: 'IssuerError', code: 'ERR_TOKEN_TOO_LARGE' });
-    expect((error as Error).message).toBe(`access token would be ${token.length} bytes, over the ${token.length - 1}-byte cap (maxTokenBytes)`);
+    expect((error as Error).message).toBe(
+      `access token would be ${token.length} bytes, over the ${token.length - 1}-byte cap (maxTokenBytes)`,
+    );
   });
 
   it('applies the 4096-byte cookie limit by default', async () => {
-    await expect(signer().sign({ sub: 'u', claims: { permissions: 'p'.repeat(4000) } })).rejects.toMatchObject({ code: 'ERR_TOKEN_TOO_LARGE' });
+    await expect(signer().sign({ sub: 'u', claims: { permissions: 'p'.repeat(4000) } })).rejects.toMatchObject({
+      code: 'ERR_TOKEN_TOO_LARGE',
+    });
   });
 
   it.each<[string, Partial<AccessTokenSignerOptions>]>([

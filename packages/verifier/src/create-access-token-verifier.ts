@@ -59,16 +59,22 @@ const FORBIDDEN_HEADERS = ['crit', 'b64', 'jku', 'x5u', 'jwk', 'x5c'] as const;
 export function createAccessTokenVerifier(options: AccessTokenVerifierOptions): AccessTokenVerifier {
   const resolved = resolveVerifierOptions(options);
   const { issuers, algorithmSet, typ, maxTokenBytes, denylist, realm, now } = resolved;
-  const cache = resolved.verifiedTokenCacheSize > 0 ? new VerifiedTokenCache<CacheEntry>(resolved.verifiedTokenCacheSize) : undefined;
+  const cache =
+    resolved.verifiedTokenCacheSize > 0
+      ? new VerifiedTokenCache<CacheEntry>(resolved.verifiedTokenCacheSize)
+      : undefined;
   const admission = cache === undefined ? undefined : new SecondSightingFilter(resolved.verifiedTokenCacheSize);
   const unsubscribes: Array<() => void> = [];
   if (cache) {
     for (const { keySet } of issuers.values()) {
-      unsubscribes.push(keySet.onKeyRemoved((kid) => cache.deleteWhere((entry) => entry.keySet === keySet && entry.result.kid === kid)));
+      unsubscribes.push(
+        keySet.onKeyRemoved((kid) => cache.deleteWhere((entry) => entry.keySet === keySet && entry.result.kid === kid)),
+      );
     }
   }
 
-  const fail = (code: VerifierErrorCode, description?: string, cause?: unknown) => new VerifierError(code, { realm, description, cause });
+  const fail = (code: VerifierErrorCode, description?: string, cause?: unknown) =>
+    new VerifierError(code, { realm, description, cause });
   const malformed = () => fail('invalid_token', 'The access token is malformed');
 
   const checkRevocation = (result: VerifiedAccessToken): VerifiedAccessToken | Promise<VerifiedAccessToken> => {
@@ -94,8 +100,14 @@ export function createAccessTokenVerifier(options: AccessTokenVerifierOptions): 
   };
 
   const unavailable = (cause: unknown) => {
-    const retryAfter = (cause as { code?: unknown; retryAfterSeconds?: unknown } | null)?.code === 'ERR_DENYLIST_UNAVAILABLE' ? (cause as { retryAfterSeconds?: unknown }).retryAfterSeconds : undefined;
-    return new VerifierError('denylist_unavailable', { cause, retryAfterSeconds: typeof retryAfter === 'number' ? Math.ceil(retryAfter) : undefined });
+    const retryAfter =
+      (cause as { code?: unknown; retryAfterSeconds?: unknown } | null)?.code === 'ERR_DENYLIST_UNAVAILABLE'
+        ? (cause as { retryAfterSeconds?: unknown }).retryAfterSeconds
+        : undefined;
+    return new VerifierError('denylist_unavailable', {
+      cause,
+      retryAfterSeconds: typeof retryAfter === 'number' ? Math.ceil(retryAfter) : undefined,
+    });
   };
 
   /** Decodes and verifies `token`; synchronous unless its kid is not cached (then the key set is asked once). */
@@ -104,11 +116,15 @@ export function createAccessTokenVerifier(options: AccessTokenVerifierOptions): 
     if (decoded === undefined) throw malformed();
     const { header, payload } = decoded;
     const alg = header.alg;
-    if (typeof alg !== 'string' || !algorithmSet.has(alg)) throw fail('invalid_token', 'The access token algorithm is not accepted');
-    if (typ !== undefined && (typeof header.typ !== 'string' || !typ.has(header.typ.toLowerCase()))) throw fail('invalid_token', 'The access token type is not accepted');
-    for (const name of FORBIDDEN_HEADERS) if (header[name] !== undefined) throw fail('invalid_token', 'The access token header is not accepted');
+    if (typeof alg !== 'string' || !algorithmSet.has(alg))
+      throw fail('invalid_token', 'The access token algorithm is not accepted');
+    if (typ !== undefined && (typeof header.typ !== 'string' || !typ.has(header.typ.toLowerCase())))
+      throw fail('invalid_token', 'The access token type is not accepted');
+    for (const name of FORBIDDEN_HEADERS)
+      if (header[name] !== undefined) throw fail('invalid_token', 'The access token header is not accepted');
     const kid = header.kid;
-    if (typeof kid !== 'string' || kid.length === 0 || kid.length > MAX_KID_LENGTH) throw fail('invalid_token', 'The access token key id is missing or invalid');
+    if (typeof kid !== 'string' || kid.length === 0 || kid.length > MAX_KID_LENGTH)
+      throw fail('invalid_token', 'The access token key id is missing or invalid');
     const issuer = typeof payload.iss === 'string' ? issuers.get(payload.iss) : undefined;
     if (issuer === undefined) throw fail('invalid_token', 'The access token issuer is not accepted');
     const cached = issuer.keySet.getKey(kid);
@@ -117,19 +133,41 @@ export function createAccessTokenVerifier(options: AccessTokenVerifierOptions): 
   };
 
   /** Signature (no per-request closure on this path), claims, verified-token cache, denylist. */
-  const verifyWithKey = (token: string, alg: string, kid: string, payload: Record<string, unknown>, issuer: ResolvedIssuer, key: VerificationKey | undefined): VerifiedAccessToken | Promise<VerifiedAccessToken> => {
+  const verifyWithKey = (
+    token: string,
+    alg: string,
+    kid: string,
+    payload: Record<string, unknown>,
+    issuer: ResolvedIssuer,
+    key: VerificationKey | undefined,
+  ): VerifiedAccessToken | Promise<VerifiedAccessToken> => {
     if (key === undefined) throw fail('invalid_token', 'The access token signing key is unknown');
     const bound = keyBoundAlgorithm(key);
     const secondDot = token.lastIndexOf('.');
-    if ((bound !== undefined && bound !== alg) || !verifyJwsSignature(alg, token.slice(0, secondDot), token.slice(secondDot + 1), key)) {
+    if (
+      (bound !== undefined && bound !== alg) ||
+      !verifyJwsSignature(alg, token.slice(0, secondDot), token.slice(secondDot + 1), key)
+    ) {
       throw fail('invalid_token', 'The access token signature is invalid');
     }
     const nowMs = now();
     const window = checkClaims(payload, issuer, resolved, nowMs);
     if (isClaimsFailure(window)) throw fail(window.code, window.description);
     const claims = deepFreeze(payload) as unknown as AccessTokenClaims;
-    const result: VerifiedAccessToken = Object.freeze({ claims, kid, issuer: issuer.issuer, scopes: scopesOf(claims.scope) });
-    if (admission?.seenBefore(token)) cache?.set(token, { result, keySet: issuer.keySet, key, validFromMs: window.validFromMs, validUntilMs: window.validUntilMs });
+    const result: VerifiedAccessToken = Object.freeze({
+      claims,
+      kid,
+      issuer: issuer.issuer,
+      scopes: scopesOf(claims.scope),
+    });
+    if (admission?.seenBefore(token))
+      cache?.set(token, {
+        result,
+        keySet: issuer.keySet,
+        key,
+        validFromMs: window.validFromMs,
+        validUntilMs: window.validUntilMs,
+      });
     return checkRevocation(result);
   };
 
@@ -162,7 +200,12 @@ export function createAccessTokenVerifier(options: AccessTokenVerifierOptions): 
       const entry = cache.get(token);
       if (entry !== undefined) {
         const nowMs = now();
-        if (nowMs < entry.validUntilMs && nowMs >= entry.validFromMs && entry.keySet.getKey(entry.result.kid) === entry.key) return checkRevocation(entry.result);
+        if (
+          nowMs < entry.validUntilMs &&
+          nowMs >= entry.validFromMs &&
+          entry.keySet.getKey(entry.result.kid) === entry.key
+        )
+          return checkRevocation(entry.result);
         cache.delete(token);
       }
     }

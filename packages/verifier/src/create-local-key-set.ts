@@ -32,7 +32,8 @@ const MAX_KID_LENGTH = 256;
  */
 export function createLocalKeySet(jwks: JwkSet, options: LocalKeySetOptions = {}): LocalKeySet {
   const algorithms = options.algorithms ?? ['RS256'];
-  if (!Array.isArray(algorithms) || algorithms.length === 0) throw new TypeError('option `algorithms` must be a non-empty array');
+  if (!Array.isArray(algorithms) || algorithms.length === 0)
+    throw new TypeError('option `algorithms` must be a non-empty array');
   let keys = importAll(jwks, algorithms, new Map());
   const listeners = new Set<(kid: string) => void>();
   return {
@@ -62,21 +63,32 @@ interface Imported {
   readonly key: KeyObject;
 }
 
-function importAll(jwks: JwkSet, algorithms: readonly string[], previous: ReadonlyMap<string, Imported>): Map<string, Imported> {
-  if (typeof jwks !== 'object' || jwks === null || !Array.isArray(jwks.keys)) throw new TypeError('`jwks` must be a JWK Set: { keys: [...] }');
+function importAll(
+  jwks: JwkSet,
+  algorithms: readonly string[],
+  previous: ReadonlyMap<string, Imported>,
+): Map<string, Imported> {
+  if (typeof jwks !== 'object' || jwks === null || !Array.isArray(jwks.keys))
+    throw new TypeError('`jwks` must be a JWK Set: { keys: [...] }');
   const keys = new Map<string, Imported>();
   jwks.keys.forEach((member: JWK, index) => {
     const jwk = member as Record<string, unknown> & JWK;
     const where = `jwks.keys[${index}]`;
     if (typeof jwk !== 'object' || jwk === null) throw new TypeError(`\`${where}\` must be a JWK object`);
-    for (const member of PRIVATE_MEMBERS) if (jwk[member] !== undefined) throw new TypeError(`\`${where}.${member}\` is a private member: a JWKS must hold public keys only`);
+    for (const member of PRIVATE_MEMBERS)
+      if (jwk[member] !== undefined)
+        throw new TypeError(`\`${where}.${member}\` is a private member: a JWKS must hold public keys only`);
     if (jwk.kty !== 'RSA') throw new TypeError(`\`${where}.kty\` must be "RSA"`);
-    if (typeof jwk.kid !== 'string' || jwk.kid.length === 0 || jwk.kid.length > MAX_KID_LENGTH) throw new TypeError(`\`${where}.kid\` must be a string of 1 to ${MAX_KID_LENGTH} characters`);
+    if (typeof jwk.kid !== 'string' || jwk.kid.length === 0 || jwk.kid.length > MAX_KID_LENGTH)
+      throw new TypeError(`\`${where}.kid\` must be a string of 1 to ${MAX_KID_LENGTH} characters`);
     if (keys.has(jwk.kid)) throw new TypeError(`\`${where}.kid\` repeats a kid`);
     if (jwk.use !== undefined && jwk.use !== 'sig') throw new TypeError(`\`${where}.use\` must be "sig" when present`);
-    if (jwk.alg !== undefined && !algorithms.includes(jwk.alg)) throw new TypeError(`\`${where}.alg\` must be one of ${algorithms.join(', ')} when present`);
-    if (jwk.key_ops !== undefined && (!Array.isArray(jwk.key_ops) || !jwk.key_ops.includes('verify'))) throw new TypeError(`\`${where}.key_ops\` must include "verify" when present`);
-    if (typeof jwk.n !== 'string' || typeof jwk.e !== 'string') throw new TypeError(`\`${where}\` must carry the RSA members n and e`);
+    if (jwk.alg !== undefined && !algorithms.includes(jwk.alg))
+      throw new TypeError(`\`${where}.alg\` must be one of ${algorithms.join(', ')} when present`);
+    if (jwk.key_ops !== undefined && (!Array.isArray(jwk.key_ops) || !jwk.key_ops.includes('verify')))
+      throw new TypeError(`\`${where}.key_ops\` must include "verify" when present`);
+    if (typeof jwk.n !== 'string' || typeof jwk.e !== 'string')
+      throw new TypeError(`\`${where}\` must carry the RSA members n and e`);
     const fingerprint = `${jwk.n}.${jwk.e}`;
     const known = previous.get(jwk.kid);
     if (known !== undefined && known.fingerprint === fingerprint) {
@@ -89,7 +101,8 @@ function importAll(jwks: JwkSet, algorithms: readonly string[], previous: Readon
     } catch (cause) {
       throw new TypeError(`\`${where}\` is not a valid RSA public key`, { cause });
     }
-    if ((key.asymmetricKeyDetails?.modulusLength ?? 0) < MIN_MODULUS_BITS) throw new TypeError(`\`${where}.n\` must be a modulus of at least ${MIN_MODULUS_BITS} bits`);
+    if ((key.asymmetricKeyDetails?.modulusLength ?? 0) < MIN_MODULUS_BITS)
+      throw new TypeError(`\`${where}.n\` must be a modulus of at least ${MIN_MODULUS_BITS} bits`);
     keys.set(jwk.kid, { fingerprint, key });
   });
   return keys;

@@ -31,7 +31,8 @@ export async function discoverJwksUri(issuer: string, options: DiscoverJwksUriOp
   const configurationUrl = new URL(`${issuer.replace(/\/$/, '')}/.well-known/openid-configuration`);
 
   const response = await jwksFetch(configurationUrl, { timeoutMs, maxResponseBytes, accept: 'application/json' });
-  if (response.status !== 200) throw new KeySetError('ERR_JWKS_HTTP_STATUS', `${configurationUrl.href} answered with status ${response.status}`);
+  if (response.status !== 200)
+    throw new KeySetError('ERR_JWKS_HTTP_STATUS', `${configurationUrl.href} answered with status ${response.status}`);
   let document: unknown;
   try {
     document = JSON.parse(decoder.decode(response.body));
@@ -50,7 +51,10 @@ export async function discoverJwksUri(issuer: string, options: DiscoverJwksUriOp
   }
   const url = new URL(jwksUri);
   if (url.username || url.password || !isAllowedJwksUrl(url, allowInsecureHttp)) {
-    throw new KeySetError('ERR_JWKS_INSECURE_URL', 'the discovered jwks_uri is neither https nor http on a loopback host');
+    throw new KeySetError(
+      'ERR_JWKS_INSECURE_URL',
+      'the discovered jwks_uri is neither https nor http on a loopback host',
+    );
   }
   return url;
 }

@@ -27,7 +27,13 @@ export type VerifierErrorCode =
   | 'keys_unavailable';
 
 /** The OAuth error name of a {@link VerifierError} (RFC 6750 §3.1, RFC 6749 §4.1.2.1). */
-export type OAuthErrorName = 'unauthorized' | 'invalid_request' | 'invalid_token' | 'insufficient_scope' | 'access_denied' | 'temporarily_unavailable';
+export type OAuthErrorName =
+  | 'unauthorized'
+  | 'invalid_request'
+  | 'invalid_token'
+  | 'insufficient_scope'
+  | 'access_denied'
+  | 'temporarily_unavailable';
 
 /** Extra details of a {@link VerifierError}. */
 export interface VerifierErrorOptions {
@@ -120,14 +126,23 @@ export class VerifierError extends Error {
 
 /** True for a {@link VerifierError}, also across duplicated copies of this package. */
 export function isVerifierError(value: unknown): value is VerifierError {
-  return value instanceof VerifierError || (value instanceof Error && value.name === 'VerifierError' && typeof (value as { code?: unknown }).code === 'string');
+  return (
+    value instanceof VerifierError ||
+    (value instanceof Error && value.name === 'VerifierError' && typeof (value as { code?: unknown }).code === 'string')
+  );
 }
 
-function buildHeaders(code: VerifierErrorCode, error: OAuthErrorName, description: string, options: VerifierErrorOptions): Record<string, string> {
+function buildHeaders(
+  code: VerifierErrorCode,
+  error: OAuthErrorName,
+  description: string,
+  options: VerifierErrorOptions,
+): Record<string, string> {
   const status = STATUS[code];
   if (status === 503) {
     const seconds = options.retryAfterSeconds;
-    const retryAfter = seconds !== undefined && Number.isSafeInteger(seconds) && seconds > 0 ? seconds : DEFAULT_RETRY_AFTER_SECONDS;
+    const retryAfter =
+      seconds !== undefined && Number.isSafeInteger(seconds) && seconds > 0 ? seconds : DEFAULT_RETRY_AFTER_SECONDS;
     return { 'Retry-After': String(retryAfter) };
   }
   if (code === 'origin_not_allowed') return {};

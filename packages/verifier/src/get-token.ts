@@ -44,7 +44,8 @@ export function getToken(req: TokenRequest, options: GetTokenOptions = {}): Foun
     if (countHeader(req.rawHeaders, 'authorization') > 1) throw invalidRequest(options.realm);
     headerToken = bearerToken(authorization, options.realm);
   }
-  const cookieToken = options.cookieName === undefined ? undefined : cookieValue(req, options.cookieName, options.realm);
+  const cookieToken =
+    options.cookieName === undefined ? undefined : cookieValue(req, options.cookieName, options.realm);
   if (headerToken !== undefined) {
     if (cookieToken !== undefined) throw invalidRequest(options.realm);
     return { token: headerToken, source: 'header' };

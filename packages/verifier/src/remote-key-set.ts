@@ -231,7 +231,10 @@ export class RemoteKeySet extends EventEmitter<RemoteKeySetEvents> implements Ke
       this.#keys = new Map([...imported].map(([kid, entry]) => [kid, entry.key]));
       if (response.status === 200) this.#etag = usableEtag(response.headers.get('etag'));
       const now = options.now();
-      const cacheMs = Math.min(options.maxCacheMs, Math.max(options.minCacheMs, maxAgeMs ?? (response.status === 304 ? this.#cacheMs : 0)));
+      const cacheMs = Math.min(
+        options.maxCacheMs,
+        Math.max(options.minCacheMs, maxAgeMs ?? (response.status === 304 ? this.#cacheMs : 0)),
+      );
       this.#cacheMs = cacheMs;
       this.#loaded = true;
       this.#stale = false;
@@ -244,11 +247,16 @@ export class RemoteKeySet extends EventEmitter<RemoteKeySetEvents> implements Ke
       event = { status: response.status, kids: [...this.#keys.keys()], skipped, cacheMs };
     } catch (cause) {
       const error =
-        cause instanceof KeySetError ? cause : new KeySetError('ERR_JWKS_INVALID', 'the JWKS could not be processed', { cause });
+        cause instanceof KeySetError
+          ? cause
+          : new KeySetError('ERR_JWKS_INVALID', 'the JWKS could not be processed', { cause });
       if (this.#closed) throw error;
       this.#failures += 1;
       this.#lastError = error;
-      const backoffMs = Math.min(options.backoffMaxMs, options.backoffInitialMs * 2 ** Math.min(this.#failures - 1, 30));
+      const backoffMs = Math.min(
+        options.backoffMaxMs,
+        options.backoffInitialMs * 2 ** Math.min(this.#failures - 1, 30),
+      );
       this.#nextAttemptAtMs = options.now() + backoffMs;
       this.emit('fetchFailed', error);
       throw error;
@@ -278,9 +286,13 @@ export class RemoteKeySet extends EventEmitter<RemoteKeySetEvents> implements Ke
     const removed = [...this.#keys.keys()];
     this.#keys = new Map();
     const ageMs = this.#options.now() - this.#lastSuccessAtMs;
-    const error = new KeySetError('ERR_JWKS_STALE', `the JWKS was last fetched ${ageMs} ms ago, beyond its cache age plus maxStaleMs`, {
-      cause: this.#lastError,
-    });
+    const error = new KeySetError(
+      'ERR_JWKS_STALE',
+      `the JWKS was last fetched ${ageMs} ms ago, beyond its cache age plus maxStaleMs`,
+      {
+        cause: this.#lastError,
+      },
+    );
     this.emit('stale', { lastSuccessAtMs: this.#lastSuccessAtMs, error });
     for (const kid of removed) this.emit('keyRemoved', kid);
   }

@@ -83,7 +83,14 @@ export function requireAuth(options: RequireAuthOptions): RequireAuthHandler {
 }
 
 function toRequestAuth(result: VerifiedAccessToken, found: FoundToken): RequestAuth {
-  return { claims: result.claims, token: found.token, source: found.source, kid: result.kid, issuer: result.issuer, scopes: result.scopes };
+  return {
+    claims: result.claims,
+    token: found.token,
+    source: found.source,
+    kid: result.kid,
+    issuer: result.issuer,
+    scopes: result.scopes,
+  };
 }
 
 function asVerifierError(error: unknown, realm: string | undefined): VerifierError {
@@ -100,8 +107,14 @@ function originList(value: readonly string[] | undefined): string[] {
     } catch {
       parsed = undefined;
     }
-    if (parsed === undefined || parsed.origin !== origin || (parsed.protocol !== 'https:' && parsed.protocol !== 'http:')) {
-      throw new TypeError(`option \`allowedOrigins[${index}]\` must be an origin such as https://app.example.com (scheme, host, optional port; no path or trailing slash)`);
+    if (
+      parsed === undefined ||
+      parsed.origin !== origin ||
+      (parsed.protocol !== 'https:' && parsed.protocol !== 'http:')
+    ) {
+      throw new TypeError(
+        `option \`allowedOrigins[${index}]\` must be an origin such as https://app.example.com (scheme, host, optional port; no path or trailing slash)`,
+      );
     }
     return origin;
   });

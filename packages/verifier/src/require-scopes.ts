@@ -22,7 +22,8 @@ export function requireScopes(scopes: string | readonly string[], options: Guard
   return function requireScopesMiddleware(req: Request, _res: Response, next: NextFunction): void {
     const auth = req.auth;
     if (auth === undefined) return next(new VerifierError('missing_token', { realm }));
-    for (const name of required) if (!auth.scopes.has(name)) return next(new VerifierError('insufficient_scope', { realm, scope }));
+    for (const name of required)
+      if (!auth.scopes.has(name)) return next(new VerifierError('insufficient_scope', { realm, scope }));
     next();
   };
 }
@@ -49,8 +50,10 @@ export function requireClaim(
   predicate: (value: unknown, claims: AccessTokenClaims, auth: RequestAuth) => boolean,
   options: GuardOptions = {},
 ): RequestHandler {
-  if (typeof name !== 'string' || name.length === 0) throw new TypeError('requireClaim(name): `name` must be a non-empty string');
-  if (typeof predicate !== 'function') throw new TypeError('requireClaim(name, predicate): `predicate` must be a function');
+  if (typeof name !== 'string' || name.length === 0)
+    throw new TypeError('requireClaim(name): `name` must be a non-empty string');
+  if (typeof predicate !== 'function')
+    throw new TypeError('requireClaim(name, predicate): `predicate` must be a function');
   const realm = guardRealm(options);
   return function requireClaimMiddleware(req: Request, _res: Response, next: NextFunction): void {
     const auth = req.auth;
@@ -67,8 +70,14 @@ export function requireClaim(
 
 function scopeList(scopes: string | readonly string[], guard: string): string[] {
   const list = typeof scopes === 'string' ? [scopes] : scopes;
-  if (!Array.isArray(list) || list.length === 0 || !list.every((scope) => typeof scope === 'string' && isScopeToken(scope))) {
-    throw new TypeError(`${guard}(scopes): \`scopes\` must be a scope or a non-empty array of scopes (no spaces, quotes or backslashes)`);
+  if (
+    !Array.isArray(list) ||
+    list.length === 0 ||
+    !list.every((scope) => typeof scope === 'string' && isScopeToken(scope))
+  ) {
+    throw new TypeError(
+      `${guard}(scopes): \`scopes\` must be a scope or a non-empty array of scopes (no spaces, quotes or backslashes)`,
+    );
   }
   return [...new Set(list as string[])];
 }

@@ -4,7 +4,15 @@ import type { AddressInfo } from 'node:net';
 import fc from 'fast-check';
 import { createClock, createTestKeyPair, type TestClock, type TestKeyPair } from '@jwks-kit/test-kit';
 import { createMemoryDenylist, DenylistError } from '@jwks-kit/denylist';
-import { createAccessTokenVerifier, createLocalKeySet, VerifierError, type AccessTokenVerifier, type AccessTokenVerifierOptions, type KeySet, type LocalKeySet } from '../src/index.js';
+import {
+  createAccessTokenVerifier,
+  createLocalKeySet,
+  VerifierError,
+  type AccessTokenVerifier,
+  type AccessTokenVerifierOptions,
+  type KeySet,
+  type LocalKeySet,
+} from '../src/index.js';
 import { accessToken, AUDIENCE, craftToken, ISSUER, validParts } from './lib/craft-token.js';
 
 let pair: TestKeyPair;
@@ -22,7 +30,13 @@ beforeEach(() => {
 });
 
 function verifier(options: Partial<AccessTokenVerifierOptions> = {}): AccessTokenVerifier {
-  return createAccessTokenVerifier({ issuer: ISSUER, audience: AUDIENCE, keySet, now: clock.now, ...options } as AccessTokenVerifierOptions);
+  return createAccessTokenVerifier({
+    issuer: ISSUER,
+    audience: AUDIENCE,
+    keySet,
+    now: clock.now,
+    ...options,
+  } as AccessTokenVerifierOptions);
 }
 
 async function refusal(token: string, v: AccessTokenVerifier = verifier()): Promise<VerifierError> {
@@ -37,7 +51,9 @@ async function refusal(token: string, v: AccessTokenVerifier = verifier()): Prom
 async function expectInvalid(token: string, v?: AccessTokenVerifier): Promise<VerifierError> {
   const error = await refusal(token, v);
   expect(error).toMatchObject({ code: 'invalid_token', status: 401 });
-  expect(error.headers['WWW-Authenticate']).toMatch(/^Bearer realm="api", error="invalid_token", error_description="[^"]+"$/);
+  expect(error.headers['WWW-Authenticate']).toMatch(
+    /^Bearer realm="api", error="invalid_token", error_description="[^"]+"$/,
+  );
   return error;
 }
 
@@ -50,7 +66,8 @@ function withUnusedBits(segment: string): string {
   return segment.slice(0, -1) + BASE64URL.charAt(last | unused);
 }
 
-const signed = (header: object | string, claims: object | string) => craftToken(header, claims, { rsa: 'RS256', key: pair.privateKey });
+const signed = (header: object | string, claims: object | string) =>
+  craftToken(header, claims, { rsa: 'RS256', key: pair.privateKey });
 
 describe('accepts', () => {
   it('a valid RS256 at+jwt token and yields frozen claims, kid, issuer and scopes', async () => {
@@ -69,13 +86,19 @@ describe('accepts', () => {
   });
 
   it('an aud array naming the audience among others', async () => {
-    await expect(verifier().verify(accessToken(pair, clock, { claims: { aud: ['other', AUDIENCE] } }))).resolves.toBeDefined();
+    await expect(
+      verifier().verify(accessToken(pair, clock, { claims: { aud: ['other', AUDIENCE] } })),
+    ).resolves.toBeDefined();
   });
 
   it('clock skew within the leeway (exp just passed, iat and nbf just ahead)', async () => {
     const now = clock.nowSeconds();
-    await expect(verifier().verify(accessToken(pair, clock, { claims: { iat: now - 300, exp: now - 4 } }))).resolves.toBeDefined();
-    await expect(verifier().verify(accessToken(pair, clock, { claims: { iat: now + 4, nbf: now + 4 } }))).resolves.toBeDefined();
+    await expect(
+      verifier().verify(accessToken(pair, clock, { claims: { iat: now - 300, exp: now - 4 } })),
+    ).resolves.toBeDefined();
+    await expect(
+      verifier().verify(accessToken(pair, clock, { claims: { iat: now + 4, nbf: now + 4 } })),
+    ).resolves.toBeDefined();
   });
 
   it('RS512 and PS256 when they are the pinned algorithms', async () => {
@@ -88,7 +111,9 @@ describe('accepts', () => {
   });
 
   it('typ missing when typ checking is turned off', async () => {
-    await expect(verifier({ typ: false }).verify(accessToken(pair, clock, { header: { typ: undefined } }))).resolves.toBeDefined();
+    await expect(
+      verifier({ typ: false }).verify(accessToken(pair, clock, { header: { typ: undefined } })),
+    ).resolves.toBeDefined();
   });
 });
 
@@ -106,12 +131,16 @@ describe('refuses algorithm tricks', () => {
     const { header, claims } = validParts(pair, clock);
     const pem = createPublicKey({ key: pair.publicJwk, format: 'jwk' }).export({ type: 'spki', format: 'pem' });
     await expectInvalid(craftToken({ ...header, alg: 'HS256' }, claims, { hmacSecret: pem }));
-    await expectInvalid(craftToken({ ...header, alg: 'HS256' }, claims, { hmacSecret: JSON.stringify(pair.publicJwk) }));
+    await expectInvalid(
+      craftToken({ ...header, alg: 'HS256' }, claims, { hmacSecret: JSON.stringify(pair.publicJwk) }),
+    );
   });
 
   it('RS512 and PS256 signed with the right key while RS256 is pinned', async () => {
     const { header, claims } = validParts(pair, clock);
-    const rs512 = await expectInvalid(craftToken({ ...header, alg: 'RS512' }, claims, { rsa: 'RS512', key: pair.privateKey }));
+    const rs512 = await expectInvalid(
+      craftToken({ ...header, alg: 'RS512' }, claims, { rsa: 'RS512', key: pair.privateKey }),
+    );
     expect(rs512.message).toBe('The access token algorithm is not accepted');
     await expectInvalid(craftToken({ ...header, alg: 'PS256' }, claims, { rsa: 'PS256', key: pair.privateKey }));
   });
@@ -147,7 +176,8 @@ describe('refuses header tricks', () => {
 
   it('embedded jwk, jku, x5u and x5c, and never fetches jku/x5u', async () => {
     const { header, claims } = validParts(attacker, clock);
-    const bySelf = (extra: object) => craftToken({ ...header, ...extra }, claims, { rsa: 'RS256', key: attacker.privateKey });
+    const bySelf = (extra: object) =>
+      craftToken({ ...header, ...extra }, claims, { rsa: 'RS256', key: attacker.privateKey });
     for (const extra of [{ jwk: attacker.publicJwk }, { jku: url }, { x5u: url }, { x5c: ['MIIB'] }]) {
       expect((await expectInvalid(bySelf(extra))).message).toBe('The access token header is not accepted');
     }
@@ -162,12 +192,16 @@ describe('refuses header tricks', () => {
 
   it('kid absent, unknown, a path, and 10 KB long', async () => {
     await expectInvalid(accessToken(pair, clock, { header: { kid: undefined } }));
-    expect((await expectInvalid(accessToken(pair, clock, { header: { kid: 'unknown' } }))).message).toBe('The access token signing key is unknown');
+    expect((await expectInvalid(accessToken(pair, clock, { header: { kid: 'unknown' } }))).message).toBe(
+      'The access token signing key is unknown',
+    );
     await expectInvalid(accessToken(pair, clock, { header: { kid: '../../dev/null' } }));
     await expectInvalid(accessToken(pair, clock, { header: { kid: 42 } }));
     const longKid = accessToken(pair, clock, { header: { kid: 'k'.repeat(10_240) } });
     await expectInvalid(longKid);
-    expect((await expectInvalid(longKid, verifier({ maxTokenBytes: 65_536 }))).message).toBe('The access token key id is missing or invalid');
+    expect((await expectInvalid(longKid, verifier({ maxTokenBytes: 65_536 }))).message).toBe(
+      'The access token key id is missing or invalid',
+    );
   });
 
   it('crit, and b64:false', async () => {
@@ -182,7 +216,9 @@ describe('refuses header tricks', () => {
     for (const typ of [undefined, 'JWT', 'jwt', 'application/jwt', 'at+jwt ', 7]) {
       await expectInvalid(accessToken(pair, clock, { header: { typ } }));
     }
-    expect((await expectInvalid(accessToken(pair, clock, { header: { typ: 'JWT' } }))).message).toBe('The access token type is not accepted');
+    expect((await expectInvalid(accessToken(pair, clock, { header: { typ: 'JWT' } }))).message).toBe(
+      'The access token type is not accepted',
+    );
   });
 
   it('a typ outside a configured list', async () => {
@@ -213,14 +249,20 @@ describe('refuses claims', () => {
   });
 
   it('an expired token with its own code and description', async () => {
-    const error = await refusal(accessToken(pair, clock, { claims: { iat: clock.nowSeconds() - 600, exp: clock.nowSeconds() - 6 } }));
+    const error = await refusal(
+      accessToken(pair, clock, { claims: { iat: clock.nowSeconds() - 600, exp: clock.nowSeconds() - 6 } }),
+    );
     expect(error).toMatchObject({ code: 'token_expired', status: 401, message: 'The access token expired' });
-    expect(error.headers['WWW-Authenticate']).toBe('Bearer realm="api", error="invalid_token", error_description="The access token expired"');
+    expect(error.headers['WWW-Authenticate']).toBe(
+      'Bearer realm="api", error="invalid_token", error_description="The access token expired"',
+    );
   });
 
   it('a future iat or nbf beyond the leeway', async () => {
     const now = clock.nowSeconds();
-    expect((await expectInvalid(accessToken(pair, clock, { claims: { nbf: now + 60 } }))).message).toBe('The access token is not yet valid');
+    expect((await expectInvalid(accessToken(pair, clock, { claims: { nbf: now + 60 } }))).message).toBe(
+      'The access token is not yet valid',
+    );
     await expectInvalid(accessToken(pair, clock, { claims: { iat: now + 60, exp: now + 300 } }));
     await expectInvalid(accessToken(pair, clock, { claims: { nbf: 'soon' } }));
     await expectInvalid(accessToken(pair, clock, { claims: { iat: '0' } }));
@@ -230,13 +272,17 @@ describe('refuses claims', () => {
     const now = clock.nowSeconds();
     const token = accessToken(pair, clock, { claims: { iat: now, exp: now + 7200 } });
     await expect(verifier().verify(token)).resolves.toBeDefined();
-    expect((await expectInvalid(token, verifier({ maxLifetimeSeconds: 3600 }))).message).toBe('The access token lifetime is too long');
+    expect((await expectInvalid(token, verifier({ maxLifetimeSeconds: 3600 }))).message).toBe(
+      'The access token lifetime is too long',
+    );
   });
 
   it('an iat older than maxTokenAgeSeconds (as expired), or missing when an age limit is set', async () => {
     const now = clock.nowSeconds();
     const v = verifier({ maxTokenAgeSeconds: 60 });
-    expect(await refusal(accessToken(pair, clock, { claims: { iat: now - 120 } }), v)).toMatchObject({ code: 'token_expired' });
+    expect(await refusal(accessToken(pair, clock, { claims: { iat: now - 120 } }), v)).toMatchObject({
+      code: 'token_expired',
+    });
     await expectInvalid(accessToken(pair, clock, { claims: { iat: undefined } }), v);
   });
 
@@ -260,7 +306,9 @@ describe('refuses malformed tokens', () => {
     const flipped = token.slice(0, -5) + (token.at(-5) === 'A' ? 'B' : 'A') + token.slice(-4);
     await expectInvalid(flipped);
     const [h, p] = token.split('.');
-    const otherPayload = Buffer.from(JSON.stringify({ ...validParts(pair, clock).claims, sub: 'admin' })).toString('base64url');
+    const otherPayload = Buffer.from(JSON.stringify({ ...validParts(pair, clock).claims, sub: 'admin' })).toString(
+      'base64url',
+    );
     await expectInvalid(`${h}.${otherPayload}.${token.split('.')[2]}`);
     expect(p).toBeDefined();
   });
@@ -268,7 +316,18 @@ describe('refuses malformed tokens', () => {
   it('a 5-segment JWE shape, 2 or 4 segments, padding, whitespace, other characters', async () => {
     const token = accessToken(pair, clock);
     const [h, p, s] = token.split('.') as [string, string, string];
-    for (const bad of [`${h}.${p}.${s}.${s}.${s}`, `${h}.${p}`, `${h}.${p}.${s}.`, `${h}.${p}.${s}=`, `${h}.${p}. ${s}`, `${h}.${p}.${s}\n`, `${h}+.${p}.${s}`, `.${p}.${s}`, '', 'a.b.c']) {
+    for (const bad of [
+      `${h}.${p}.${s}.${s}.${s}`,
+      `${h}.${p}`,
+      `${h}.${p}.${s}.`,
+      `${h}.${p}.${s}=`,
+      `${h}.${p}. ${s}`,
+      `${h}.${p}.${s}\n`,
+      `${h}+.${p}.${s}`,
+      `.${p}.${s}`,
+      '',
+      'a.b.c',
+    ]) {
       expect((await expectInvalid(bad)).message).toBe('The access token is malformed');
     }
   });
@@ -285,7 +344,8 @@ describe('refuses malformed tokens', () => {
         const variants = [segment + 'A'.repeat((5 - (segment.length % 4)) % 4)];
         if (segment.length % 4 !== 0) variants.push(withUnusedBits(segment));
         for (const variant of variants) {
-          if (variant !== variants[0]) expect(Buffer.from(variant, 'base64url')).toEqual(Buffer.from(segment, 'base64url'));
+          if (variant !== variants[0])
+            expect(Buffer.from(variant, 'base64url')).toEqual(Buffer.from(segment, 'base64url'));
           const altered = segments.map((part, at) => (at === index ? variant : part)).join('.');
           expect((await expectInvalid(altered, v)).message).toBe('The access token is malformed');
           checked += 1;
@@ -349,7 +409,11 @@ describe('several issuers', () => {
     const v = createAccessTokenVerifier({
       issuers: [
         { issuer: ISSUER, audience: AUDIENCE, keySet },
-        { issuer: 'https://partner.example.com', audience: ['partner-api'], keySet: createLocalKeySet({ keys: [other.publicJwk] }) },
+        {
+          issuer: 'https://partner.example.com',
+          audience: ['partner-api'],
+          keySet: createLocalKeySet({ keys: [other.publicJwk] }),
+        },
       ],
       now: clock.now,
     });
@@ -358,9 +422,15 @@ describe('several issuers', () => {
     await expect(v.verify(partner)).resolves.toMatchObject({ issuer: 'https://partner.example.com', kid: other.kid });
     // the partner's key cannot sign for the main issuer, nor the main key for the partner
     await expectInvalid(accessToken(other, clock), v);
-    await expectInvalid(accessToken(pair, clock, { claims: { iss: 'https://partner.example.com', aud: 'partner-api' } }), v);
+    await expectInvalid(
+      accessToken(pair, clock, { claims: { iss: 'https://partner.example.com', aud: 'partner-api' } }),
+      v,
+    );
     // an audience accepted from one issuer is not accepted from the other
-    await expectInvalid(accessToken(other, clock, { claims: { iss: 'https://partner.example.com', aud: AUDIENCE } }), v);
+    await expectInvalid(
+      accessToken(other, clock, { claims: { iss: 'https://partner.example.com', aud: AUDIENCE } }),
+      v,
+    );
   });
 });
 
@@ -436,17 +506,25 @@ describe('synchronous answers', () => {
   it('throws the VerifierError synchronously for a first-seen token with a bad signature under a cached key', () => {
     const { header, claims } = validParts(pair, clock);
     const forged = craftToken(header, claims, { rsa: 'RS256', key: attacker.privateKey });
-    expect(() => verifier().verifySync(forged)).toThrow(expect.objectContaining({ code: 'invalid_token', message: 'The access token signature is invalid' }));
+    expect(() => verifier().verifySync(forged)).toThrow(
+      expect.objectContaining({ code: 'invalid_token', message: 'The access token signature is invalid' }),
+    );
   });
 
   it('waits for the key set only when the kid is not cached', async () => {
     const resolved: string[] = [];
-    const lazy: KeySet = { getKey: () => undefined, resolveKey: async (kid) => (resolved.push(kid), keySet.getKey(kid)), onKeyRemoved: () => () => undefined };
+    const lazy: KeySet = {
+      getKey: () => undefined,
+      resolveKey: async (kid) => (resolved.push(kid), keySet.getKey(kid)),
+      onKeyRemoved: () => () => undefined,
+    };
     const pending = verifier({ keySet: lazy }).verifySync(accessToken(pair, clock));
     expect(pending).toBeInstanceOf(Promise);
     await expect(pending).resolves.toMatchObject({ kid: pair.kid });
     expect(resolved).toEqual([pair.kid]);
-    await expect(verifier({ keySet: lazy }).verifySync(accessToken(attacker, clock))).rejects.toMatchObject({ message: 'The access token signing key is unknown' });
+    await expect(verifier({ keySet: lazy }).verifySync(accessToken(attacker, clock))).rejects.toMatchObject({
+      message: 'The access token signing key is unknown',
+    });
   });
 });
 
@@ -488,9 +566,23 @@ describe('denylist', () => {
     const token = accessToken(pair, clock);
     const unavailable = new DenylistError('ERR_DENYLIST_UNAVAILABLE', 'redis down', { retryAfterSeconds: 7 });
     const cases: Array<[AccessTokenVerifierOptions['denylist'], string]> = [
-      [{ check: () => { throw unavailable; } }, '7'],
+      [
+        {
+          check: () => {
+            throw unavailable;
+          },
+        },
+        '7',
+      ],
       [{ check: () => Promise.reject(unavailable) }, '7'],
-      [{ check: () => { throw new Error('bug'); } }, '5'],
+      [
+        {
+          check: () => {
+            throw new Error('bug');
+          },
+        },
+        '5',
+      ],
       [{ check: () => Promise.reject(new Error('bug')) }, '5'],
       [{ check: () => 'yes' as unknown as boolean }, '5'],
       [{ check: async () => undefined as unknown as boolean }, '5'],
@@ -501,7 +593,9 @@ describe('denylist', () => {
       expect(error.headers).toEqual({ 'Retry-After': retryAfter });
     }
     await expect(verifier({ denylist: { check: async () => false } }).verify(token)).resolves.toBeDefined();
-    expect(await refusal(token, verifier({ denylist: { check: async () => true } }))).toMatchObject({ code: 'token_revoked' });
+    expect(await refusal(token, verifier({ denylist: { check: async () => true } }))).toMatchObject({
+      code: 'token_revoked',
+    });
   });
 });
 
@@ -531,8 +625,17 @@ describe('options', () => {
   });
 
   it('refuses a repeated issuer and mixing the two forms', () => {
-    expect(() => createAccessTokenVerifier({ issuers: [{ issuer: ISSUER, audience: AUDIENCE, keySet }, { issuer: ISSUER, audience: 'b', keySet }] })).toThrow(/`issuers\[1\]\.issuer`/);
-    expect(() => createAccessTokenVerifier({ issuer: ISSUER, issuers: [{ issuer: ISSUER, audience: AUDIENCE, keySet }] })).toThrow(/`issuers`/);
+    expect(() =>
+      createAccessTokenVerifier({
+        issuers: [
+          { issuer: ISSUER, audience: AUDIENCE, keySet },
+          { issuer: ISSUER, audience: 'b', keySet },
+        ],
+      }),
+    ).toThrow(/`issuers\[1\]\.issuer`/);
+    expect(() =>
+      createAccessTokenVerifier({ issuer: ISSUER, issuers: [{ issuer: ISSUER, audience: AUDIENCE, keySet }] }),
+    ).toThrow(/`issuers`/);
   });
 
   it('uses the configured realm in challenges', async () => {

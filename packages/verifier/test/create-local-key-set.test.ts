@@ -20,7 +20,9 @@ describe('createLocalKeySet', () => {
   });
 
   it('refuses a set carrying a private member, as a whole', () => {
-    expect(() => createLocalKeySet({ keys: [a.publicJwk, a.privateJwk] })).toThrow(/`jwks\.keys\[1\]\.d` is a private member/);
+    expect(() => createLocalKeySet({ keys: [a.publicJwk, a.privateJwk] })).toThrow(
+      /`jwks\.keys\[1\]\.d` is a private member/,
+    );
     expect(() => createLocalKeySet({ keys: [{ ...a.publicJwk, k: 'c2VjcmV0' }] })).toThrow(/`jwks\.keys\[0\]\.k`/);
   });
 

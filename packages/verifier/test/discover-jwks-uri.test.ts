@@ -27,7 +27,11 @@ beforeEach(() => {
   });
 });
 
-const codeOf = (promise: Promise<unknown>) => promise.then(() => undefined, (err: { code?: string }) => err.code);
+const codeOf = (promise: Promise<unknown>) =>
+  promise.then(
+    () => undefined,
+    (err: { code?: string }) => err.code,
+  );
 
 describe('discoverJwksUri', () => {
   it("returns the issuer's jwks_uri", async () => {
@@ -65,7 +69,9 @@ describe('discoverJwksUri', () => {
 
   it('allows an http jwks_uri on a public host with allowInsecureHttp', async () => {
     document = { issuer, jwks_uri: 'http://issuer.example/jwks' };
-    await expect(discoverJwksUri(issuer, { allowInsecureHttp: true })).resolves.toEqual(new URL('http://issuer.example/jwks'));
+    await expect(discoverJwksUri(issuer, { allowInsecureHttp: true })).resolves.toEqual(
+      new URL('http://issuer.example/jwks'),
+    );
   });
 
   it.each<[string, unknown]>([
@@ -84,7 +90,9 @@ describe('discoverJwksUri', () => {
       res.end();
     });
     expect(await codeOf(discoverJwksUri(issuer))).toBe('ERR_JWKS_REDIRECT');
-    server.handle((_req, res) => res.end(JSON.stringify({ issuer, jwks_uri: `${issuer}/jwks`, pad: 'x'.repeat(2_000) })));
+    server.handle((_req, res) =>
+      res.end(JSON.stringify({ issuer, jwks_uri: `${issuer}/jwks`, pad: 'x'.repeat(2_000) })),
+    );
     expect(await codeOf(discoverJwksUri(issuer, { maxResponseBytes: 1_000 }))).toBe('ERR_JWKS_TOO_LARGE');
     server.handle(() => undefined);
     expect(await codeOf(discoverJwksUri(issuer, { timeoutMs: 100 }))).toBe('ERR_JWKS_TIMEOUT');

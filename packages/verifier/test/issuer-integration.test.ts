@@ -4,7 +4,14 @@ import type { AddressInfo } from 'node:net';
 import express from 'express';
 import supertest from 'supertest';
 import { createClock, type TestClock } from '@jwks-kit/test-kit';
-import { createAccessTokenSigner, createKeyRing, createMemoryKeyStore, jwksHandler, type AccessTokenSigner, type KeyRing } from '@jwks-kit/issuer';
+import {
+  createAccessTokenSigner,
+  createKeyRing,
+  createMemoryKeyStore,
+  jwksHandler,
+  type AccessTokenSigner,
+  type KeyRing,
+} from '@jwks-kit/issuer';
 import { authErrorHandler, createRemoteKeySet, requireAuth, type RemoteKeySet } from '../src/index.js';
 
 const ISSUER = 'http://127.0.0.1/auth';
@@ -91,7 +98,12 @@ it('follows a key rotation without a single failed request', async () => {
   expect(statuses).toEqual([200, 200, 200]);
   await fetched;
   expect(jwksRequests).toBe(2);
-  expect(keySet.kids.sort()).toEqual(keyRing.publicJwks().keys.map((key) => key.kid).sort());
+  expect(keySet.kids.sort()).toEqual(
+    keyRing
+      .publicJwks()
+      .keys.map((key) => key.kid)
+      .sort(),
+  );
   await get((await signer.sign({ sub: 'carol' })).token).expect(200);
 });
 
@@ -103,7 +115,10 @@ it('drops cached verifications when the issuer withdraws a key', async () => {
   await keyRing.removeKey(old.kid);
   await keySet.refresh();
   const res = await get(old.token).expect(401);
-  expect(res.body).toMatchObject({ code: 'invalid_token', error_description: 'The access token signing key is unknown' });
+  expect(res.body).toMatchObject({
+    code: 'invalid_token',
+    error_description: 'The access token signing key is unknown',
+  });
 });
 
 it('keeps serving from the last good keys while the issuer is down', async () => {
@@ -116,7 +131,10 @@ it('keeps serving from the last good keys while the issuer is down', async () =>
   await failed;
   // a new token signed with the same (stale) key is verified, an unknown kid is a 401 and never a 5xx
   await get((await signer.sign({ sub: 'bob' })).token).expect(200);
-  const forged = (await signer.sign({ sub: 'eve' })).token.replace(/^[^.]+/, Buffer.from(JSON.stringify({ alg: 'RS256', typ: 'at+jwt', kid: 'unknown' })).toString('base64url'));
+  const forged = (await signer.sign({ sub: 'eve' })).token.replace(
+    /^[^.]+/,
+    Buffer.from(JSON.stringify({ alg: 'RS256', typ: 'at+jwt', kid: 'unknown' })).toString('base64url'),
+  );
   await get(forged).expect(401);
   // the issuer comes back on the same port: the next attempt succeeds
   await startIssuer(port);

@@ -2,7 +2,12 @@ import { once } from 'node:events';
 import { createPrivateKey, generateKeyPairSync, KeyObject, type JsonWebKey } from 'node:crypto';
 import { SignJWT, exportJWK, generateKeyPair, jwtVerify, type JWK } from 'jose';
 import { createClock, createTestKeyPair, type TestKeyPair } from '@jwks-kit/test-kit';
-import { createRemoteKeySet, type JwksFetchedEvent, type RemoteKeySet, type RemoteKeySetOptions } from '../src/remote-key-set.js';
+import {
+  createRemoteKeySet,
+  type JwksFetchedEvent,
+  type RemoteKeySet,
+  type RemoteKeySetOptions,
+} from '../src/remote-key-set.js';
 import type { KeySetError } from '../src/key-set-error.js';
 import { startJwksServer, type JwksServer } from './remote-key-set-server.js';
 import { createAccessTokenVerifier } from '../src/create-access-token-verifier.js';
@@ -64,18 +69,25 @@ function rsaJwk(modulusLength: number, kid: string): JWK {
 }
 
 describe('remote key set: whole sets refused', () => {
-  it.each(['d', 'p', 'q', 'dp', 'dq', 'qi', 'oth', 'k'])('refuses a set where one key carries the private member %s', async (member) => {
-    const leaked = { ...other.publicJwk, [member]: member === 'oth' ? [] : 'AQAB' };
-    expect((await refused([good.publicJwk, leaked]))?.code).toBe('ERR_JWKS_PRIVATE_KEY');
-  });
+  it.each(['d', 'p', 'q', 'dp', 'dq', 'qi', 'oth', 'k'])(
+    'refuses a set where one key carries the private member %s',
+    async (member) => {
+      const leaked = { ...other.publicJwk, [member]: member === 'oth' ? [] : 'AQAB' };
+      expect((await refused([good.publicJwk, leaked]))?.code).toBe('ERR_JWKS_PRIVATE_KEY');
+    },
+  );
 
   it('refuses a full private JWK, and a symmetric key', async () => {
     expect((await refused([good.privateJwk]))?.code).toBe('ERR_JWKS_PRIVATE_KEY');
-    expect((await refused([good.publicJwk, { kty: 'oct', k: 'c2VjcmV0', kid: 'hmac' }]))?.code).toBe('ERR_JWKS_PRIVATE_KEY');
+    expect((await refused([good.publicJwk, { kty: 'oct', k: 'c2VjcmV0', kid: 'hmac' }]))?.code).toBe(
+      'ERR_JWKS_PRIVATE_KEY',
+    );
   });
 
   it('refuses a set in which two keys share a kid', async () => {
-    expect((await refused([good.publicJwk, { ...other.publicJwk, kid: good.kid }]))?.code).toBe('ERR_JWKS_DUPLICATE_KID');
+    expect((await refused([good.publicJwk, { ...other.publicJwk, kid: good.kid }]))?.code).toBe(
+      'ERR_JWKS_DUPLICATE_KID',
+    );
     expect((await refused([good.publicJwk, { kty: 'EC', crv: 'P-256', x: 'AA', y: 'AA', kid: good.kid }]))?.code).toBe(
       'ERR_JWKS_DUPLICATE_KID',
     );
@@ -111,7 +123,17 @@ describe('remote key set: whole sets refused', () => {
 
 describe('remote key set: keys skipped within a valid set', () => {
   it.each<[string, JWK, string]>([
-    ['an EC key', { kty: 'EC', crv: 'P-256', x: 'f83OJ3D2xF1Bg8vub9tLe1gHMzV76e8Tus9uPHvRVEU', y: 'x_FEzRu9m36HLN_tue659LNpXW6pCyStikYjKIWI5a0', kid: 'ec' }, 'kty'],
+    [
+      'an EC key',
+      {
+        kty: 'EC',
+        crv: 'P-256',
+        x: 'f83OJ3D2xF1Bg8vub9tLe1gHMzV76e8Tus9uPHvRVEU',
+        y: 'x_FEzRu9m36HLN_tue659LNpXW6pCyStikYjKIWI5a0',
+        kid: 'ec',
+      },
+      'kty',
+    ],
     ['a key for encryption', { kty: 'RSA', n: 'x', e: 'AQAB', kid: 'enc', use: 'enc' }, 'use'],
     ['a key whose key_ops lack verify', { kty: 'RSA', n: 'x', e: 'AQAB', kid: 'ops', key_ops: ['encrypt'] }, 'use'],
     ['a key for another algorithm', { kty: 'RSA', n: 'x', e: 'AQAB', kid: 'rs512', alg: 'RS512' }, 'alg'],
@@ -136,10 +158,13 @@ describe('remote key set: keys skipped within a valid set', () => {
     expect(keySet.getKey('strong')).toBeDefined();
   });
 
-  it.each(['AA', 'AQ', 'Ag', 'AAEAAA', 'AQABAQABAQABAQAB'])('skips a key whose exponent %s is not an odd integer of at least 3', async (e) => {
-    const { event } = await accepted([{ kty: 'RSA', kid: 'junk', n: other.publicJwk.n!, e }, good.publicJwk]);
-    expect(event.skipped).toEqual([{ kid: 'junk', reason: 'invalid' }]);
-  });
+  it.each(['AA', 'AQ', 'Ag', 'AAEAAA', 'AQABAQABAQABAQAB'])(
+    'skips a key whose exponent %s is not an odd integer of at least 3',
+    async (e) => {
+      const { event } = await accepted([{ kty: 'RSA', kid: 'junk', n: other.publicJwk.n!, e }, good.publicJwk]);
+      expect(event.skipped).toEqual([{ kid: 'junk', reason: 'invalid' }]);
+    },
+  );
 });
 
 describe('remote key set: algorithms', () => {
@@ -147,11 +172,22 @@ describe('remote key set: algorithms', () => {
     const clock = createClock();
     const { keySet } = await accepted([good.publicJwk], { algorithms: ['RS256', 'PS256'] });
     expect(keySet.getKey(good.kid)).toBeInstanceOf(KeyObject);
-    const verifier = createAccessTokenVerifier({ issuer: ISSUER, audience: AUDIENCE, keySet, algorithms: ['RS256', 'PS256'], now: clock.now });
+    const verifier = createAccessTokenVerifier({
+      issuer: ISSUER,
+      audience: AUDIENCE,
+      keySet,
+      algorithms: ['RS256', 'PS256'],
+      now: clock.now,
+    });
     const { header, claims } = validParts(good, clock);
-    await expect(verifier.verify(craftToken(header, claims, { rsa: 'RS256', key: good.privateKey }))).resolves.toMatchObject({ kid: good.kid });
+    await expect(
+      verifier.verify(craftToken(header, claims, { rsa: 'RS256', key: good.privateKey })),
+    ).resolves.toMatchObject({ kid: good.kid });
     const ps256 = craftToken({ ...header, alg: 'PS256' }, claims, { rsa: 'PS256', key: good.privateKey });
-    await expect(verifier.verify(ps256)).rejects.toMatchObject({ code: 'invalid_token', message: 'The access token signature is invalid' });
+    await expect(verifier.verify(ps256)).rejects.toMatchObject({
+      code: 'invalid_token',
+      message: 'The access token signature is invalid',
+    });
   });
 
   it('uses the single pinned algorithm for a key without alg', async () => {
@@ -159,7 +195,9 @@ describe('remote key set: algorithms', () => {
     const jwk = { ...(await exportJWK(publicKey)), kid: 'ps' };
     const { keySet } = await accepted([jwk], { algorithms: ['PS256'] });
     const token = await new SignJWT({ sub: 's' }).setProtectedHeader({ alg: 'PS256', kid: 'ps' }).sign(privateKey);
-    await expect(jwtVerify(token, keySet.getKey('ps')!, { algorithms: ['PS256'] })).resolves.toMatchObject({ payload: { sub: 's' } });
+    await expect(jwtVerify(token, keySet.getKey('ps')!, { algorithms: ['PS256'] })).resolves.toMatchObject({
+      payload: { sub: 's' },
+    });
   });
 
   it('serves a key without alg under several pinned algorithms as a KeyObject usable with each', async () => {
@@ -168,8 +206,12 @@ describe('remote key set: algorithms', () => {
     const key = keySet.getKey(good.kid)!;
     expect(key).toBeInstanceOf(KeyObject);
     for (const alg of ['RS256', 'PS256']) {
-      const token = await new SignJWT({ sub: alg }).setProtectedHeader({ alg, kid: good.kid }).sign(privateKeyObject(good));
-      await expect(jwtVerify(token, key, { algorithms: ['RS256', 'PS256'] })).resolves.toMatchObject({ payload: { sub: alg } });
+      const token = await new SignJWT({ sub: alg })
+        .setProtectedHeader({ alg, kid: good.kid })
+        .sign(privateKeyObject(good));
+      await expect(jwtVerify(token, key, { algorithms: ['RS256', 'PS256'] })).resolves.toMatchObject({
+        payload: { sub: alg },
+      });
     }
   });
 

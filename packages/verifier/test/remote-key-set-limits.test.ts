@@ -18,7 +18,11 @@ afterEach(async () => {
 });
 
 /** A key set on a server answering with `handler`; resolves with the code its first load fails with. */
-async function failureCode(handler: JwksHandler, options: Partial<RemoteKeySetOptions> = {}, servers: JwksServer[] = []) {
+async function failureCode(
+  handler: JwksHandler,
+  options: Partial<RemoteKeySetOptions> = {},
+  servers: JwksServer[] = [],
+) {
   const server = await startJwksServer([pair.publicJwk]);
   server.handle(handler);
   const keySet = createRemoteKeySet({ jwksUri: server.url, now: createClock().now, ...options });
@@ -71,7 +75,11 @@ describe('remote key set: fetch limits', () => {
     const bomb = gzipSync(Buffer.from(`{"keys":[],"pad":"${' '.repeat(1_000_000)}"}`));
     expect(bomb.length).toBeLessThan(65_536);
     const handler: JwksHandler = (_req, res) => {
-      res.writeHead(200, { 'content-type': 'application/json', 'content-encoding': 'gzip', 'content-length': bomb.length });
+      res.writeHead(200, {
+        'content-type': 'application/json',
+        'content-encoding': 'gzip',
+        'content-length': bomb.length,
+      });
       res.end(bomb);
     };
     expect(await failureCode(handler)).toBe('ERR_JWKS_TOO_LARGE');
@@ -81,7 +89,11 @@ describe('remote key set: fetch limits', () => {
     const body = jwksBody();
     const server = await startJwksServer([pair.publicJwk]);
     server.handle((_req, res) => res.end(body));
-    const keySet = createRemoteKeySet({ jwksUri: server.url, now: createClock().now, maxResponseBytes: Buffer.byteLength(body) });
+    const keySet = createRemoteKeySet({
+      jwksUri: server.url,
+      now: createClock().now,
+      maxResponseBytes: Buffer.byteLength(body),
+    });
     open.push({ servers: [server], keySet });
     await keySet.ready();
     expect(keySet.kids).toEqual([pair.kid]);

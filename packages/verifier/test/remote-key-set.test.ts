@@ -2,7 +2,13 @@ import { once } from 'node:events';
 import { randomBytes } from 'node:crypto';
 import { SignJWT, jwtVerify } from 'jose';
 import { createClock, createTestKeyPair, type TestClock, type TestKeyPair } from '@jwks-kit/test-kit';
-import { createRemoteKeySet, type RemoteKeySet, type RemoteKeySetOptions, type JwksFetchedEvent, type JwksStaleEvent } from '../src/remote-key-set.js';
+import {
+  createRemoteKeySet,
+  type RemoteKeySet,
+  type RemoteKeySetOptions,
+  type JwksFetchedEvent,
+  type JwksStaleEvent,
+} from '../src/remote-key-set.js';
 import { KeySetError } from '../src/key-set-error.js';
 import { startJwksServer, type JwksServer } from './remote-key-set-server.js';
 
@@ -36,7 +42,11 @@ async function loaded(options: Partial<RemoteKeySetOptions> = {}, keys = [first.
 }
 
 function sign(pair: TestKeyPair): Promise<string> {
-  return new SignJWT({ sub: 'user-1' }).setProtectedHeader({ alg: 'RS256', kid: pair.kid, typ: 'at+jwt' }).setIssuedAt().setExpirationTime('5m').sign(pair.privateKey);
+  return new SignJWT({ sub: 'user-1' })
+    .setProtectedHeader({ alg: 'RS256', kid: pair.kid, typ: 'at+jwt' })
+    .setIssuedAt()
+    .setExpirationTime('5m')
+    .sign(pair.privateKey);
 }
 
 /** Moves the clock and makes one lookup, which starts a background refresh when one is due. */
@@ -143,7 +153,12 @@ describe('createRemoteKeySet: cache age', () => {
 
   it('refreshes on its own timer, without lookups (real clock)', async () => {
     const server = await startJwksServer([first.publicJwk]);
-    const keySet = createRemoteKeySet({ jwksUri: server.url, minCacheMs: 1_000, maxCacheMs: 1_000, refreshRatio: 0.05 });
+    const keySet = createRemoteKeySet({
+      jwksUri: server.url,
+      minCacheMs: 1_000,
+      maxCacheMs: 1_000,
+      refreshRatio: 0.05,
+    });
     open.push({ server, keySet });
     const events: JwksFetchedEvent[] = [];
     await new Promise<void>((resolve) => {
@@ -211,7 +226,8 @@ describe('createRemoteKeySet: unknown kids', () => {
     const { keySet, server, clock } = await loaded();
     const misses: boolean[] = [];
     keySet.on('unknownKid', (_kid, { refetched }) => misses.push(refetched));
-    const flood = () => Promise.all(Array.from({ length: 1_000 }, () => keySet.resolveKey(randomBytes(16).toString('base64url'))));
+    const flood = () =>
+      Promise.all(Array.from({ length: 1_000 }, () => keySet.resolveKey(randomBytes(16).toString('base64url'))));
     expect((await flood()).every((key) => key === undefined)).toBe(true);
     expect(server.requests).toHaveLength(1);
     clock.advance(30_000);
@@ -276,36 +292,48 @@ describe('createRemoteKeySet: key removal', () => {
 
 describe('createRemoteKeySet: issuer outage', () => {
   const outages: [string, (server: JwksServer) => void, Partial<RemoteKeySetOptions>, string][] = [
-    ['answers 500', (s) => s.handle((_q, r) => { r.statusCode = 500; r.end(); }), {}, 'ERR_JWKS_HTTP_STATUS'],
+    [
+      'answers 500',
+      (s) =>
+        s.handle((_q, r) => {
+          r.statusCode = 500;
+          r.end();
+        }),
+      {},
+      'ERR_JWKS_HTTP_STATUS',
+    ],
     ['answers garbage', (s) => s.handle((_q, r) => r.end('<html>oops</html>')), {}, 'ERR_JWKS_INVALID'],
     ['hangs', (s) => s.handle(() => undefined), { timeoutMs: 100 }, 'ERR_JWKS_TIMEOUT'],
     ['is gone', (s) => s.handle((q) => q.socket.destroy()), {}, 'ERR_JWKS_NETWORK'],
   ];
 
-  it.each(outages)('serves the last good keys until maxStaleMs when the issuer %s, then none', async (_name, breakServer, options, code) => {
-    const { keySet, server, clock } = await loaded({ maxStaleMs: 3_600_000, ...options });
-    const loadedAtMs = clock.now();
-    const key = keySet.getKey(first.kid);
-    breakServer(server);
-    const failed = once(keySet, 'fetchFailed');
-    expect(lookupAfter(clock, keySet, 300_000)).toBe(key);
-    const [error] = (await failed) as [KeySetError];
-    expect(error.code).toBe(code);
-    expect(lookupAfter(clock, keySet, 3_599_999)).toBe(key);
-    const stale = once(keySet, 'stale');
-    const removed: string[] = [];
-    keySet.onKeyRemoved((kid) => removed.push(kid));
-    expect(lookupAfter(clock, keySet, 1)).toBeUndefined();
-    const [event] = (await stale) as [JwksStaleEvent];
-    expect(event.error).toMatchObject({ code: 'ERR_JWKS_STALE', cause: error });
-    expect(event.lastSuccessAtMs).toBe(loadedAtMs);
-    expect(removed).toEqual([first.kid]);
-    expect(await keySet.resolveKey(first.kid)).toBeUndefined();
+  it.each(outages)(
+    'serves the last good keys until maxStaleMs when the issuer %s, then none',
+    async (_name, breakServer, options, code) => {
+      const { keySet, server, clock } = await loaded({ maxStaleMs: 3_600_000, ...options });
+      const loadedAtMs = clock.now();
+      const key = keySet.getKey(first.kid);
+      breakServer(server);
+      const failed = once(keySet, 'fetchFailed');
+      expect(lookupAfter(clock, keySet, 300_000)).toBe(key);
+      const [error] = (await failed) as [KeySetError];
+      expect(error.code).toBe(code);
+      expect(lookupAfter(clock, keySet, 3_599_999)).toBe(key);
+      const stale = once(keySet, 'stale');
+      const removed: string[] = [];
+      keySet.onKeyRemoved((kid) => removed.push(kid));
+      expect(lookupAfter(clock, keySet, 1)).toBeUndefined();
+      const [event] = (await stale) as [JwksStaleEvent];
+      expect(event.error).toMatchObject({ code: 'ERR_JWKS_STALE', cause: error });
+      expect(event.lastSuccessAtMs).toBe(loadedAtMs);
+      expect(removed).toEqual([first.kid]);
+      expect(await keySet.resolveKey(first.kid)).toBeUndefined();
 
-    server.handle(undefined);
-    await keySet.refresh();
-    expect(keySet.getKey(first.kid)).toBe(key);
-  });
+      server.handle(undefined);
+      await keySet.refresh();
+      expect(keySet.getKey(first.kid)).toBe(key);
+    },
+  );
 
   it('backs off between failed attempts, doubling up to backoffMaxMs', async () => {
     const { keySet, server, clock } = await loaded({ backoffInitialMs: 1_000, backoffMaxMs: 3_000 });

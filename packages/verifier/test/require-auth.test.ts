@@ -40,7 +40,13 @@ function app(options: AppOptions = {}): Express {
     ...options.auth,
   } as RequireAuthOptions);
   server.all('/orders', authenticate, (req, res) => {
-    res.json({ sub: req.auth?.claims.sub ?? null, source: req.auth?.source ?? null, kid: req.auth?.kid ?? null, issuer: req.auth?.issuer ?? null, token: req.auth?.token ?? null });
+    res.json({
+      sub: req.auth?.claims.sub ?? null,
+      source: req.auth?.source ?? null,
+      kid: req.auth?.kid ?? null,
+      issuer: req.auth?.issuer ?? null,
+      token: req.auth?.token ?? null,
+    });
   });
   if (options.errorHandler !== false) server.use(authErrorHandler());
   return server;
@@ -66,23 +72,42 @@ describe('Authorization header', () => {
       expect(res.headers['www-authenticate']).toBe('Bearer realm="api"');
     }
     const res = await supertest(app()).get('/orders').expect(401);
-    expect(res.body).toEqual({ error: 'unauthorized', code: 'missing_token', error_description: 'Authentication required' });
+    expect(res.body).toEqual({
+      error: 'unauthorized',
+      code: 'missing_token',
+      error_description: 'Authentication required',
+    });
     expect(res.headers['cache-control']).toBe('no-store');
   });
 
   it('ignores other schemes and query-string tokens', async () => {
     const token = accessToken(pair, clock);
-    await supertest(app()).get('/orders').set('Authorization', 'Basic dXNlcjpwYXNz').expect(401, { error: 'unauthorized', code: 'missing_token', error_description: 'Authentication required' });
+    await supertest(app())
+      .get('/orders')
+      .set('Authorization', 'Basic dXNlcjpwYXNz')
+      .expect(401, { error: 'unauthorized', code: 'missing_token', error_description: 'Authentication required' });
     const res = await supertest(app()).get(`/orders?access_token=${token}`).expect(401);
     expect(res.body.code).toBe('missing_token');
   });
 
   it('answers 400 invalid_request for a malformed bearer header', async () => {
     const token = accessToken(pair, clock);
-    for (const value of ['Bearer', 'Bearer ', `Bearer ${token} ${token}`, `Bearer ${token},Bearer ${token}`, 'Bearer a"b']) {
+    for (const value of [
+      'Bearer',
+      'Bearer ',
+      `Bearer ${token} ${token}`,
+      `Bearer ${token},Bearer ${token}`,
+      'Bearer a"b',
+    ]) {
       const res = await supertest(app()).get('/orders').set('Authorization', value).expect(400);
-      expect(res.body).toEqual({ error: 'invalid_request', code: 'invalid_request', error_description: 'The request is malformed' });
-      expect(res.headers['www-authenticate']).toBe('Bearer realm="api", error="invalid_request", error_description="The request is malformed"');
+      expect(res.body).toEqual({
+        error: 'invalid_request',
+        code: 'invalid_request',
+        error_description: 'The request is malformed',
+      });
+      expect(res.headers['www-authenticate']).toBe(
+        'Bearer realm="api", error="invalid_request", error_description="The request is malformed"',
+      );
     }
   });
 
@@ -93,7 +118,12 @@ describe('Authorization header', () => {
     try {
       const { status, body } = await new Promise<{ status: number; body: string }>((resolve, reject) => {
         const req = httpRequest(
-          { host: '127.0.0.1', port: (server.address() as AddressInfo).port, path: '/orders', headers: { Authorization: [`Bearer ${token}`, `Bearer ${token}`] } },
+          {
+            host: '127.0.0.1',
+            port: (server.address() as AddressInfo).port,
+            path: '/orders',
+            headers: { Authorization: [`Bearer ${token}`, `Bearer ${token}`] },
+          },
           (res) => {
             let data = '';
             res.on('data', (chunk: Buffer) => (data += chunk.toString()));
@@ -115,7 +145,9 @@ describe('Authorization header', () => {
     const bad = accessToken(pair, clock, { claims: { iss: marker } });
     for (const server of [app(), app({ errorHandler: false })]) {
       const res = await supertest(server).get('/orders').set('Authorization', `Bearer ${bad}`).expect(401);
-      expect(res.headers['www-authenticate']).toBe('Bearer realm="api", error="invalid_token", error_description="The access token issuer is not accepted"');
+      expect(res.headers['www-authenticate']).toBe(
+        'Bearer realm="api", error="invalid_token", error_description="The access token issuer is not accepted"',
+      );
       expect(res.text).not.toContain(marker);
       expect(res.text).not.toContain(bad.slice(0, 20));
     }
@@ -125,12 +157,18 @@ describe('Authorization header', () => {
     const token = accessToken(pair, clock);
     clock.advance(400_000);
     const res = await supertest(app()).get('/orders').set('Authorization', `Bearer ${token}`).expect(401);
-    expect(res.body).toEqual({ error: 'invalid_token', code: 'token_expired', error_description: 'The access token expired' });
+    expect(res.body).toEqual({
+      error: 'invalid_token',
+      code: 'token_expired',
+      error_description: 'The access token expired',
+    });
     expect(res.headers['www-authenticate']).toContain('error="invalid_token"');
   });
 
   it('uses the realm option', async () => {
-    const res = await supertest(app({ auth: { realm: 'orders' } })).get('/orders').expect(401);
+    const res = await supertest(app({ auth: { realm: 'orders' } }))
+      .get('/orders')
+      .expect(401);
     expect(res.headers['www-authenticate']).toBe('Bearer realm="orders"');
   });
 });
@@ -138,23 +176,42 @@ describe('Authorization header', () => {
 describe('cookie', () => {
   it.each([true, false])('authenticates GET from the cookie (cookie-parser: %s)', async (cookies) => {
     const token = accessToken(pair, clock);
-    const res = await supertest(app({ cookies })).get('/orders').set('Cookie', `theme=dark; ${COOKIE}=${token}`).expect(200);
+    const res = await supertest(app({ cookies }))
+      .get('/orders')
+      .set('Cookie', `theme=dark; ${COOKIE}=${token}`)
+      .expect(200);
     expect(res.body).toMatchObject({ sub: 'user-1', source: 'cookie' });
   });
 
-  it.each([true, false])('refuses a cookie-authenticated POST without a same-origin proof (cookie-parser: %s)', async (cookies) => {
-    const token = accessToken(pair, clock);
-    const server = app({ cookies });
-    const cookie = `${COOKIE}=${token}`;
-    for (const method of ['post', 'put', 'patch', 'delete'] as const) {
-      const res = await supertest(server)[method]('/orders').set('Cookie', cookie).expect(403);
-      expect(res.body).toEqual({ error: 'access_denied', code: 'origin_not_allowed', error_description: 'Cross-origin request refused for cookie authentication' });
-    }
-    await supertest(server).post('/orders').set('Cookie', cookie).set('Origin', 'https://evil.example.com').expect(403);
-    await supertest(server).post('/orders').set('Cookie', cookie).set('Origin', 'null').expect(403);
-    await supertest(server).post('/orders').set('Cookie', cookie).set('Sec-Fetch-Site', 'cross-site').set('Origin', 'https://evil.example.com').expect(403);
-    await supertest(server).post('/orders').set('Cookie', cookie).set('Sec-Fetch-Site', 'same-site').expect(403);
-  });
+  it.each([true, false])(
+    'refuses a cookie-authenticated POST without a same-origin proof (cookie-parser: %s)',
+    async (cookies) => {
+      const token = accessToken(pair, clock);
+      const server = app({ cookies });
+      const cookie = `${COOKIE}=${token}`;
+      for (const method of ['post', 'put', 'patch', 'delete'] as const) {
+        const res = await supertest(server)[method]('/orders').set('Cookie', cookie).expect(403);
+        expect(res.body).toEqual({
+          error: 'access_denied',
+          code: 'origin_not_allowed',
+          error_description: 'Cross-origin request refused for cookie authentication',
+        });
+      }
+      await supertest(server)
+        .post('/orders')
+        .set('Cookie', cookie)
+        .set('Origin', 'https://evil.example.com')
+        .expect(403);
+      await supertest(server).post('/orders').set('Cookie', cookie).set('Origin', 'null').expect(403);
+      await supertest(server)
+        .post('/orders')
+        .set('Cookie', cookie)
+        .set('Sec-Fetch-Site', 'cross-site')
+        .set('Origin', 'https://evil.example.com')
+        .expect(403);
+      await supertest(server).post('/orders').set('Cookie', cookie).set('Sec-Fetch-Site', 'same-site').expect(403);
+    },
+  );
 
   it('accepts a cookie-authenticated POST that proves its origin', async () => {
     const token = accessToken(pair, clock);
@@ -162,52 +219,89 @@ describe('cookie', () => {
     const cookie = `${COOKIE}=${token}`;
     await supertest(server).post('/orders').set('Cookie', cookie).set('Sec-Fetch-Site', 'same-origin').expect(200);
     await supertest(server).post('/orders').set('Cookie', cookie).set('Origin', 'https://app.example.com').expect(200);
-    await supertest(server).delete('/orders').set('Cookie', cookie).set('Host', 'orders.example.com').set('Origin', 'http://orders.example.com').expect(200);
+    await supertest(server)
+      .delete('/orders')
+      .set('Cookie', cookie)
+      .set('Host', 'orders.example.com')
+      .set('Origin', 'http://orders.example.com')
+      .expect(200);
   });
 
   it('does not ask a bearer-authenticated POST for an origin', async () => {
-    await supertest(app()).post('/orders').set('Authorization', `Bearer ${accessToken(pair, clock)}`).set('Origin', 'https://evil.example.com').expect(200);
+    await supertest(app())
+      .post('/orders')
+      .set('Authorization', `Bearer ${accessToken(pair, clock)}`)
+      .set('Origin', 'https://evil.example.com')
+      .expect(200);
   });
 
-  it.each([true, false])('answers 400 when both the header and the cookie carry a token (cookie-parser: %s)', async (cookies) => {
-    const token = accessToken(pair, clock);
-    const res = await supertest(app({ cookies })).get('/orders').set('Authorization', `Bearer ${token}`).set('Cookie', `${COOKIE}=${token}`).expect(400);
-    expect(res.body.code).toBe('invalid_request');
-  });
+  it.each([true, false])(
+    'answers 400 when both the header and the cookie carry a token (cookie-parser: %s)',
+    async (cookies) => {
+      const token = accessToken(pair, clock);
+      const res = await supertest(app({ cookies }))
+        .get('/orders')
+        .set('Authorization', `Bearer ${token}`)
+        .set('Cookie', `${COOKIE}=${token}`)
+        .expect(400);
+      expect(res.body.code).toBe('invalid_request');
+    },
+  );
 
   it('answers 400 to a repeated token cookie, and ignores an empty one', async () => {
     const token = accessToken(pair, clock);
     await supertest(app()).get('/orders').set('Cookie', `${COOKIE}=${token}; ${COOKIE}=${token}`).expect(400);
-    await supertest(app()).get('/orders').set('Cookie', `${COOKIE}=`).expect(401, { error: 'unauthorized', code: 'missing_token', error_description: 'Authentication required' });
+    await supertest(app())
+      .get('/orders')
+      .set('Cookie', `${COOKIE}=`)
+      .expect(401, { error: 'unauthorized', code: 'missing_token', error_description: 'Authentication required' });
   });
 
-  it.each([true, false])('answers 400 to a tossed cookie (a forged one before the valid one) (cookie-parser: %s)', async (cookies) => {
-    const server = app({ cookies });
-    const token = accessToken(pair, clock);
-    const forged = accessToken(pair, clock, { claims: { sub: 'attacker' } });
-    for (const header of [`${COOKIE}=${forged}; ${COOKIE}=${token}`, `${COOKIE}=${token};${COOKIE}=${forged}`, `theme=dark;  ${COOKIE} =${forged} ; ${COOKIE}="${token}"`, `${COOKIE}=; ${COOKIE}=${token}`]) {
-      const res = await supertest(server).get('/orders').set('Cookie', header).expect(400);
-      expect(res.body.code).toBe('invalid_request');
-      expect(res.headers['www-authenticate']).toBe('Bearer realm="api", error="invalid_request", error_description="The request is malformed"');
-    }
-  });
+  it.each([true, false])(
+    'answers 400 to a tossed cookie (a forged one before the valid one) (cookie-parser: %s)',
+    async (cookies) => {
+      const server = app({ cookies });
+      const token = accessToken(pair, clock);
+      const forged = accessToken(pair, clock, { claims: { sub: 'attacker' } });
+      for (const header of [
+        `${COOKIE}=${forged}; ${COOKIE}=${token}`,
+        `${COOKIE}=${token};${COOKIE}=${forged}`,
+        `theme=dark;  ${COOKIE} =${forged} ; ${COOKIE}="${token}"`,
+        `${COOKIE}=; ${COOKIE}=${token}`,
+      ]) {
+        const res = await supertest(server).get('/orders').set('Cookie', header).expect(400);
+        expect(res.body.code).toBe('invalid_request');
+        expect(res.headers['www-authenticate']).toBe(
+          'Bearer realm="api", error="invalid_request", error_description="The request is malformed"',
+        );
+      }
+    },
+  );
 
-  it.each([true, false])('accepts the token cookie beside cookies whose names contain its name (cookie-parser: %s)', async (cookies) => {
-    const token = accessToken(pair, clock);
-    const cookie = `x${COOKIE}=a; ${COOKIE}x=b; other=${COOKIE}; ${COOKIE}=${token}`;
-    const res = await supertest(app({ cookies })).get('/orders').set('Cookie', cookie).expect(200);
-    expect(res.body).toMatchObject({ sub: 'user-1', source: 'cookie' });
-  });
+  it.each([true, false])(
+    'accepts the token cookie beside cookies whose names contain its name (cookie-parser: %s)',
+    async (cookies) => {
+      const token = accessToken(pair, clock);
+      const cookie = `x${COOKIE}=a; ${COOKIE}x=b; other=${COOKIE}; ${COOKIE}=${token}`;
+      const res = await supertest(app({ cookies })).get('/orders').set('Cookie', cookie).expect(200);
+      expect(res.body).toMatchObject({ sub: 'user-1', source: 'cookie' });
+    },
+  );
 
   it('ignores cookies when no cookieName is configured', async () => {
-    await supertest(app({ auth: { cookieName: undefined } })).get('/orders').set('Cookie', `${COOKIE}=${accessToken(pair, clock)}`).expect(401);
+    await supertest(app({ auth: { cookieName: undefined } }))
+      .get('/orders')
+      .set('Cookie', `${COOKIE}=${accessToken(pair, clock)}`)
+      .expect(401);
   });
 });
 
 describe('optional authentication', () => {
   it('passes a request without a token on, still refusing a bad one', async () => {
     const server = app({ auth: { authRequired: false } });
-    await supertest(server).get('/orders').expect(200, { sub: null, source: null, kid: null, issuer: null, token: null });
+    await supertest(server)
+      .get('/orders')
+      .expect(200, { sub: null, source: null, kid: null, issuer: null, token: null });
     await supertest(server).get('/orders').set('Authorization', 'Bearer a.b.c').expect(401);
   });
 });
@@ -221,16 +315,32 @@ describe('denylist', () => {
     const jti = JSON.parse(Buffer.from(token.split('.')[1] as string, 'base64url').toString()).jti as string;
     await denylist.revoke(jti, clock.nowSeconds() + 300);
     const revoked = await supertest(server).get('/orders').set('Authorization', `Bearer ${token}`).expect(401);
-    expect(revoked.body).toEqual({ error: 'invalid_token', code: 'token_revoked', error_description: 'The access token was revoked' });
+    expect(revoked.body).toEqual({
+      error: 'invalid_token',
+      code: 'token_revoked',
+      error_description: 'The access token was revoked',
+    });
     await denylist.close();
 
-    const down = { check: () => Promise.reject(new DenylistError('ERR_DENYLIST_UNAVAILABLE', 'redis down', { retryAfterSeconds: 3 })) };
+    const down = {
+      check: () =>
+        Promise.reject(new DenylistError('ERR_DENYLIST_UNAVAILABLE', 'redis down', { retryAfterSeconds: 3 })),
+    };
     for (const errorHandler of [true, false]) {
-      const res = await supertest(app({ errorHandler, auth: { denylist: down } })).get('/orders').set('Authorization', `Bearer ${token}`).expect(503);
+      const res = await supertest(app({ errorHandler, auth: { denylist: down } }))
+        .get('/orders')
+        .set('Authorization', `Bearer ${token}`)
+        .expect(503);
       expect(res.headers['retry-after']).toBe('3');
     }
-    const res = await supertest(app({ auth: { denylist: down } })).get('/orders').set('Authorization', `Bearer ${token}`);
-    expect(res.body).toEqual({ error: 'temporarily_unavailable', code: 'denylist_unavailable', error_description: 'Token revocation status is temporarily unavailable' });
+    const res = await supertest(app({ auth: { denylist: down } }))
+      .get('/orders')
+      .set('Authorization', `Bearer ${token}`);
+    expect(res.body).toEqual({
+      error: 'temporarily_unavailable',
+      code: 'denylist_unavailable',
+      error_description: 'Token revocation status is temporarily unavailable',
+    });
   });
 });
 

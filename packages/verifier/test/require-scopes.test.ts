@@ -1,7 +1,14 @@
 import express, { type RequestHandler } from 'express';
 import supertest from 'supertest';
 import { createClock, createTestKeyPair, type TestKeyPair } from '@jwks-kit/test-kit';
-import { authErrorHandler, createLocalKeySet, requireAnyScope, requireAuth, requireClaim, requireScopes } from '../src/index.js';
+import {
+  authErrorHandler,
+  createLocalKeySet,
+  requireAnyScope,
+  requireAuth,
+  requireClaim,
+  requireScopes,
+} from '../src/index.js';
 import { accessToken, AUDIENCE, ISSUER } from './lib/craft-token.js';
 
 let pair: TestKeyPair;
@@ -13,7 +20,12 @@ beforeAll(async () => {
 
 function app(guard: RequestHandler, authenticate = true) {
   const server = express();
-  const auth = requireAuth({ issuer: ISSUER, audience: AUDIENCE, keySet: createLocalKeySet({ keys: [pair.publicJwk] }), now: clock.now });
+  const auth = requireAuth({
+    issuer: ISSUER,
+    audience: AUDIENCE,
+    keySet: createLocalKeySet({ keys: [pair.publicJwk] }),
+    now: clock.now,
+  });
   server.get('/r', ...(authenticate ? [auth] : []), guard, (_req, res) => {
     res.json({ ok: true });
   });
@@ -22,7 +34,9 @@ function app(guard: RequestHandler, authenticate = true) {
 }
 
 const get = (guard: RequestHandler, scope: string | undefined, authenticate = true) =>
-  supertest(app(guard, authenticate)).get('/r').set('Authorization', `Bearer ${accessToken(pair, clock, { claims: { scope } })}`);
+  supertest(app(guard, authenticate))
+    .get('/r')
+    .set('Authorization', `Bearer ${accessToken(pair, clock, { claims: { scope } })}`);
 
 describe('requireScopes', () => {
   it('passes when every scope is granted', async () => {
@@ -36,7 +50,11 @@ describe('requireScopes', () => {
       expect(res.headers['www-authenticate']).toBe(
         'Bearer realm="api", error="insufficient_scope", error_description="The access token lacks a required scope", scope="orders:read orders:write"',
       );
-      expect(res.body).toEqual({ error: 'insufficient_scope', code: 'insufficient_scope', error_description: 'The access token lacks a required scope' });
+      expect(res.body).toEqual({
+        error: 'insufficient_scope',
+        code: 'insufficient_scope',
+        error_description: 'The access token lacks a required scope',
+      });
     }
   });
 
@@ -46,7 +64,8 @@ describe('requireScopes', () => {
   });
 
   it('validates scopes and realm at creation', () => {
-    for (const bad of [[], '', 'a b', 'a"b', ['ok', 'back\\slash'], [7]]) expect(() => requireScopes(bad as string[])).toThrow(/requireScopes\(scopes\)/);
+    for (const bad of [[], '', 'a b', 'a"b', ['ok', 'back\\slash'], [7]])
+      expect(() => requireScopes(bad as string[])).toThrow(/requireScopes\(scopes\)/);
     expect(() => requireScopes('a', { realm: 'x"y' })).toThrow(/`realm`/);
   });
 });
@@ -61,15 +80,24 @@ describe('requireAnyScope', () => {
 
 describe('requireClaim', () => {
   it('passes when the predicate holds, else 403 insufficient_claims; a throwing predicate refuses', async () => {
-    await get(requireClaim('client_id', (value) => value === 'web'), 'x').expect(200);
-    const res = await get(requireClaim('client_id', (value) => value === 'cli'), 'x').expect(403);
+    await get(
+      requireClaim('client_id', (value) => value === 'web'),
+      'x',
+    ).expect(200);
+    const res = await get(
+      requireClaim('client_id', (value) => value === 'cli'),
+      'x',
+    ).expect(403);
     expect(res.body.code).toBe('insufficient_claims');
     expect(res.headers['www-authenticate']).toContain('error="insufficient_scope"');
     await get(
       requireClaim('missing', (value) => (value as string).length > 0),
       'x',
     ).expect(403);
-    await get(requireClaim('sub', (_value, claims, auth) => claims.sub === 'user-1' && auth.source === 'header'), 'x').expect(200);
+    await get(
+      requireClaim('sub', (_value, claims, auth) => claims.sub === 'user-1' && auth.source === 'header'),
+      'x',
+    ).expect(200);
   });
 
   it('validates its arguments', () => {

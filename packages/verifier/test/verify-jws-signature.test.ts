@@ -16,15 +16,26 @@ const joseKeys = new Map<string, CryptoKey>();
 beforeAll(async () => {
   [pair, wide, attacker] = await Promise.all([createTestKeyPair(), createTestKeyPair(3072), createTestKeyPair()]);
   for (const owner of [pair, wide]) {
-    for (const alg of ALGORITHMS) joseKeys.set(`${owner.kid}/${alg}`, (await importJWK({ kty: 'RSA', n: owner.publicJwk.n, e: owner.publicJwk.e }, alg)) as CryptoKey);
+    for (const alg of ALGORITHMS)
+      joseKeys.set(
+        `${owner.kid}/${alg}`,
+        (await importJWK({ kty: 'RSA', n: owner.publicJwk.n, e: owner.publicJwk.e }, alg)) as CryptoKey,
+      );
   }
 });
 
 const encoder = new TextEncoder();
 
 /** Signs with jose (independent of the code under test). */
-async function joseSign(header: Record<string, unknown>, payload: unknown, alg: string, signer: TestKeyPair): Promise<string> {
-  return new CompactSign(encoder.encode(JSON.stringify(payload))).setProtectedHeader({ ...header, alg }).sign(signer.privateKey);
+async function joseSign(
+  header: Record<string, unknown>,
+  payload: unknown,
+  alg: string,
+  signer: TestKeyPair,
+): Promise<string> {
+  return new CompactSign(encoder.encode(JSON.stringify(payload)))
+    .setProtectedHeader({ ...header, alg })
+    .sign(signer.privateKey);
 }
 
 /** The oracle: jose's compactVerify with the key imported by importJWK and the algorithm pinned. */
@@ -50,7 +61,14 @@ function weAccept(token: string, alg: Algorithm, key: KeyObject): boolean {
 }
 
 const HEADER = { typ: 'at+jwt', kid: 'k1' };
-const CLAIMS = { iss: 'https://auth.example.com', sub: 'user-1', aud: 'https://orders.example.com', scope: 'orders:read', iat: 1_700_000_000, exp: 1_700_000_300 };
+const CLAIMS = {
+  iss: 'https://auth.example.com',
+  sub: 'user-1',
+  aud: 'https://orders.example.com',
+  scope: 'orders:read',
+  iat: 1_700_000_000,
+  exp: 1_700_000_300,
+};
 const B64U = 'ABCDEFGHIJKLMNOPQRSTUVWXYZabcdefghijklmnopqrstuvwxyz0123456789-_';
 const b64 = (value: string | Buffer) => Buffer.from(value).toString('base64url');
 
@@ -64,12 +82,30 @@ type Mutation =
   | { kind: 'spliceSignature'; sub: string };
 
 const mutation: fc.Arbitrary<Mutation> = fc.oneof(
-  fc.record({ kind: fc.constant('flipBit' as const), segment: fc.integer({ min: 0, max: 2 }), at: fc.nat(), bit: fc.integer({ min: 0, max: 7 }) }),
-  fc.record({ kind: fc.constant('replaceChar' as const), segment: fc.integer({ min: 0, max: 2 }), at: fc.nat(), char: fc.constantFrom(...B64U, '.', '=', '+', '/', ' ', '\u00e9') }),
+  fc.record({
+    kind: fc.constant('flipBit' as const),
+    segment: fc.integer({ min: 0, max: 2 }),
+    at: fc.nat(),
+    bit: fc.integer({ min: 0, max: 7 }),
+  }),
+  fc.record({
+    kind: fc.constant('replaceChar' as const),
+    segment: fc.integer({ min: 0, max: 2 }),
+    at: fc.nat(),
+    char: fc.constantFrom(...B64U, '.', '=', '+', '/', ' ', '\u00e9'),
+  }),
   fc.record({ kind: fc.constant('truncate' as const), keep: fc.nat() }),
-  fc.record({ kind: fc.constant('append' as const), text: fc.string({ minLength: 1, maxLength: 4, unit: fc.constantFrom(...B64U, '.', '=') }) }),
+  fc.record({
+    kind: fc.constant('append' as const),
+    text: fc.string({ minLength: 1, maxLength: 4, unit: fc.constantFrom(...B64U, '.', '=') }),
+  }),
   fc.record({ kind: fc.constant('resignOtherKey' as const) }),
-  fc.record({ kind: fc.constant('swapHeader' as const), alg: fc.constantFrom('RS256', 'RS384', 'RS512', 'PS256', 'PS384', 'PS512', 'none', 'HS256', 'rs256', 'ES256'), typ: fc.constantFrom('at+jwt', 'JWT', 'jwt', 'application/at+jwt'), resign: fc.boolean() }),
+  fc.record({
+    kind: fc.constant('swapHeader' as const),
+    alg: fc.constantFrom('RS256', 'RS384', 'RS512', 'PS256', 'PS384', 'PS512', 'none', 'HS256', 'rs256', 'ES256'),
+    typ: fc.constantFrom('at+jwt', 'JWT', 'jwt', 'application/at+jwt'),
+    resign: fc.boolean(),
+  }),
   fc.record({ kind: fc.constant('spliceSignature' as const), sub: fc.string({ maxLength: 12 }) }),
 );
 
@@ -126,19 +162,27 @@ describe('verifyJwsSignature agrees with jose compactVerify (the oracle)', () =>
 
   it('on 360 valid tokens under each of RS256/384/512 and PS256/384/512, 2048 and 3072 bits, and under every other pin', async () => {
     await fc.assert(
-      fc.asyncProperty(fc.constantFrom(...ALGORITHMS), fc.boolean(), fc.dictionary(fc.string({ maxLength: 8 }), fc.jsonValue({ maxDepth: 2 }), { maxKeys: 5 }), async (alg, useWide, extra) => {
-        const owner = useWide ? wide : pair;
-        const token = await joseSign(HEADER, { ...CLAIMS, ...extra }, alg, owner);
-        expect(weAccept(token, alg, owner.publicKey)).toBe(true);
-        expect(await joseAccepts(token, alg, owner)).toBe(true);
-        for (const pinned of ALGORITHMS) {
-          if (pinned === alg) continue;
-          const header = JSON.parse(Buffer.from(token.split('.')[0]!, 'base64url').toString()) as Record<string, unknown>;
-          const swapped = `${b64(JSON.stringify({ ...header, alg: pinned }))}.${token.split('.').slice(1).join('.')}`;
-          expect(weAccept(swapped, pinned, owner.publicKey)).toBe(await joseAccepts(swapped, pinned, owner));
-          expect(weAccept(swapped, pinned, owner.publicKey)).toBe(false);
-        }
-      }),
+      fc.asyncProperty(
+        fc.constantFrom(...ALGORITHMS),
+        fc.boolean(),
+        fc.dictionary(fc.string({ maxLength: 8 }), fc.jsonValue({ maxDepth: 2 }), { maxKeys: 5 }),
+        async (alg, useWide, extra) => {
+          const owner = useWide ? wide : pair;
+          const token = await joseSign(HEADER, { ...CLAIMS, ...extra }, alg, owner);
+          expect(weAccept(token, alg, owner.publicKey)).toBe(true);
+          expect(await joseAccepts(token, alg, owner)).toBe(true);
+          for (const pinned of ALGORITHMS) {
+            if (pinned === alg) continue;
+            const header = JSON.parse(Buffer.from(token.split('.')[0]!, 'base64url').toString()) as Record<
+              string,
+              unknown
+            >;
+            const swapped = `${b64(JSON.stringify({ ...header, alg: pinned }))}.${token.split('.').slice(1).join('.')}`;
+            expect(weAccept(swapped, pinned, owner.publicKey)).toBe(await joseAccepts(swapped, pinned, owner));
+            expect(weAccept(swapped, pinned, owner.publicKey)).toBe(false);
+          }
+        },
+      ),
       { numRuns: 360 },
     );
   });
@@ -158,7 +202,8 @@ describe('verifyJwsSignature refuses', () => {
 
   it('algorithms outside the table, even with a valid RSA signature', async () => {
     const [h, p, s] = (await joseSign(HEADER, CLAIMS, 'RS256', pair)).split('.') as [string, string, string];
-    for (const alg of ['rs256', 'HS256', 'none', 'ES256', 'RSA-OAEP', '', 'toString', '__proto__', 'constructor']) expect(verifyJwsSignature(alg, `${h}.${p}`, s, pair.publicKey)).toBe(false);
+    for (const alg of ['rs256', 'HS256', 'none', 'ES256', 'RSA-OAEP', '', 'toString', '__proto__', 'constructor'])
+      expect(verifyJwsSignature(alg, `${h}.${p}`, s, pair.publicKey)).toBe(false);
   });
 
   it('a signature whose length is not the modulus length (a leading zero byte added, the last byte dropped, padding)', async () => {
@@ -166,7 +211,9 @@ describe('verifyJwsSignature refuses', () => {
     const bytes = Buffer.from(s, 'base64url');
     expect(bytes.length).toBe(256);
     expect(verifyJwsSignature('RS256', `${h}.${p}`, s, pair.publicKey)).toBe(true);
-    expect(verifyJwsSignature('RS256', `${h}.${p}`, b64(Buffer.concat([Buffer.alloc(1), bytes])), pair.publicKey)).toBe(false);
+    expect(verifyJwsSignature('RS256', `${h}.${p}`, b64(Buffer.concat([Buffer.alloc(1), bytes])), pair.publicKey)).toBe(
+      false,
+    );
     expect(verifyJwsSignature('RS256', `${h}.${p}`, b64(bytes.subarray(0, 255)), pair.publicKey)).toBe(false);
     expect(verifyJwsSignature('RS256', `${h}.${p}`, '', pair.publicKey)).toBe(false);
     expect(verifyJwsSignature('RS256', `${h}.${p}`, `${s.slice(0, -2)}==`, pair.publicKey)).toBe(false);
@@ -183,7 +230,8 @@ describe('verifyJwsSignature refuses', () => {
     const ed = generateKeyPairSync('ed25519').publicKey;
     const pss = generateKeyPairSync('rsa-pss', { modulusLength: 2048 }).publicKey;
     const signature = 'A'.repeat(342);
-    for (const key of [ec, ed, pss]) for (const alg of ALGORITHMS) expect(verifyJwsSignature(alg, input(), signature, key)).toBe(false);
+    for (const key of [ec, ed, pss])
+      for (const alg of ALGORITHMS) expect(verifyJwsSignature(alg, input(), signature, key)).toBe(false);
     const cryptoKey = joseKeys.get(`${pair.kid}/RS256`)!;
     expect(verifyJwsSignature('RS256', input(), signature, cryptoKey as unknown as KeyObject)).toBe(false);
   });

@@ -4,7 +4,11 @@ import { constants, createHmac, sign, type KeyObject } from 'node:crypto';
 export type JsonObject = Record<string, unknown>;
 
 /** Header, payload and signature of a compact token, as the three segments and decoded. */
-export type TokenParts = Readonly<{ header: JsonObject; payload: JsonObject; segments: readonly [string, string, string] }>;
+export type TokenParts = Readonly<{
+  header: JsonObject;
+  payload: JsonObject;
+  segments: readonly [string, string, string];
+}>;
 
 /** base64url without padding of a string (UTF-8) or bytes. */
 export function b64url(input: string | Uint8Array): string {
@@ -25,7 +29,8 @@ export function parseToken(token: string): TokenParts {
 }
 
 /** Algorithms {@link signCompact} can produce, `none` included. */
-export type CraftAlgorithm = 'none' | 'HS256' | 'HS384' | 'HS512' | 'RS256' | 'RS384' | 'RS512' | 'PS256' | 'PS384' | 'PS512' | 'ES256' | 'EdDSA';
+export type CraftAlgorithm =
+  'none' | 'HS256' | 'HS384' | 'HS512' | 'RS256' | 'RS384' | 'RS512' | 'PS256' | 'PS384' | 'PS512' | 'ES256' | 'EdDSA';
 
 const DIGEST: Readonly<Record<string, string>> = { '256': 'sha256', '384': 'sha384', '512': 'sha512' };
 
@@ -43,20 +48,30 @@ export function signingInput(header: JsonObject | string, payload: JsonObject | 
 export function signature(input: string, algorithm: CraftAlgorithm, key: KeyObject | string | Uint8Array): string {
   if (algorithm === 'none') return '';
   const digest = DIGEST[algorithm.slice(2)];
-  if (algorithm.startsWith('HS')) return createHmac(digest!, key as string | Uint8Array).update(input).digest('base64url');
+  if (algorithm.startsWith('HS'))
+    return createHmac(digest!, key as string | Uint8Array)
+      .update(input)
+      .digest('base64url');
   const keyObject = key as KeyObject;
   if (algorithm === 'EdDSA') return sign(null, Buffer.from(input), keyObject).toString('base64url');
   if (algorithm.startsWith('RS')) return sign(digest!, Buffer.from(input), keyObject).toString('base64url');
   if (algorithm.startsWith('PS')) {
-    return sign(digest!, Buffer.from(input), { key: keyObject, padding: constants.RSA_PKCS1_PSS_PADDING, saltLength: Number(algorithm.slice(2)) / 8 }).toString(
-      'base64url',
-    );
+    return sign(digest!, Buffer.from(input), {
+      key: keyObject,
+      padding: constants.RSA_PKCS1_PSS_PADDING,
+      saltLength: Number(algorithm.slice(2)) / 8,
+    }).toString('base64url');
   }
   return sign(digest!, Buffer.from(input), { key: keyObject, dsaEncoding: 'ieee-p1363' }).toString('base64url');
 }
 
 /** A compact JWS `header.payload.signature` signed with `algorithm` and `key`. */
-export function signCompact(header: JsonObject, payload: JsonObject, algorithm: CraftAlgorithm, key: KeyObject | string | Uint8Array): string {
+export function signCompact(
+  header: JsonObject,
+  payload: JsonObject,
+  algorithm: CraftAlgorithm,
+  key: KeyObject | string | Uint8Array,
+): string {
   const input = signingInput(header, payload);
   return `${input}.${signature(input, algorithm, key)}`;
 }

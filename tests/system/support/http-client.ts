@@ -15,12 +15,20 @@ export function createHttpClient(maxSockets = 32): HttpClient {
   const agent = new Agent({ keepAlive: true, maxSockets });
   const send = (method: string, url: string, body: string | undefined, headers: Readonly<Record<string, string>>) =>
     new Promise<HttpReply>((resolve, reject) => {
-      const req = request(url, { method, agent, headers: body === undefined ? headers : { ...headers, 'content-length': Buffer.byteLength(body) } }, (res) => {
-        const chunks: Buffer[] = [];
-        res.on('data', (chunk: Buffer) => chunks.push(chunk));
-        res.on('end', () => resolve({ status: res.statusCode ?? 0, body: Buffer.concat(chunks).toString('utf8') }));
-        res.on('error', reject);
-      });
+      const req = request(
+        url,
+        {
+          method,
+          agent,
+          headers: body === undefined ? headers : { ...headers, 'content-length': Buffer.byteLength(body) },
+        },
+        (res) => {
+          const chunks: Buffer[] = [];
+          res.on('data', (chunk: Buffer) => chunks.push(chunk));
+          res.on('end', () => resolve({ status: res.statusCode ?? 0, body: Buffer.concat(chunks).toString('utf8') }));
+          res.on('error', reject);
+        },
+      );
       req.setTimeout(10_000, () => req.destroy(new Error(`${method} ${url} timed out`)));
       req.on('error', reject);
       req.end(body);

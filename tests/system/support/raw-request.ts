@@ -9,7 +9,12 @@ export type RawRequest = Readonly<{
 }>;
 
 /** What came back: status (0 when the server closed without answering), headers (lower-case names, repeats joined with ", "), body text. */
-export type RawResponse = Readonly<{ status: number; headers: Readonly<Record<string, string>>; body: string; raw: string }>;
+export type RawResponse = Readonly<{
+  status: number;
+  headers: Readonly<Record<string, string>>;
+  body: string;
+  raw: string;
+}>;
 
 /**
  * Sends one HTTP/1.1 request over a fresh TCP connection (`Connection: close`) and reads the answer

@@ -1,5 +1,9 @@
 /** Tally of a load run: outcomes (e.g. "200", "503 denylist_unavailable") with their counts, and latencies. */
-export type LoadResult = Readonly<{ sent: number; outcomes: ReadonlyMap<string, number>; latenciesMs: readonly number[] }>;
+export type LoadResult = Readonly<{
+  sent: number;
+  outcomes: ReadonlyMap<string, number>;
+  latenciesMs: readonly number[];
+}>;
 
 /** Options of {@link runLoad}. */
 export type LoadOptions = Readonly<{

@@ -31,7 +31,8 @@ max-age (warning). Exit codes: 0 healthy (warnings allowed), 1 problems found, 2
 3 unreachable, not HTTP 200, redirected or not JSON.`,
   async run(input, context) {
     const url = stringOption(input, 'url');
-    if (url !== undefined && input.values.dir !== undefined) throw new CliError('ERR_CLI_USAGE', 'give either --dir or --url, not both');
+    if (url !== undefined && input.values.dir !== undefined)
+      throw new CliError('ERR_CLI_USAGE', 'give either --dir or --url, not both');
     if (url !== undefined) return checkRemote(url, input, context);
     const set = await readStoredKeys(input);
     const jwks = { keys: set.keys.map(({ kty, n, e, kid, alg, use }) => ({ kty, n, e, kid, alg, use })) };
@@ -47,7 +48,8 @@ function parseUrl(text: string): URL {
   } catch {
     throw new CliError('ERR_CLI_USAGE', `--url is not a URL: "${text}"`);
   }
-  if (url.protocol !== 'https:' && url.protocol !== 'http:') throw new CliError('ERR_CLI_USAGE', `--url must be an http(s) URL, got ${url.protocol}`);
+  if (url.protocol !== 'https:' && url.protocol !== 'http:')
+    throw new CliError('ERR_CLI_USAGE', `--url must be an http(s) URL, got ${url.protocol}`);
   return url;
 }
 
@@ -58,13 +60,22 @@ function isLoopback(host: string): boolean {
 function httpProblems(url: URL, fetched: FetchedJwks): JwksProblem[] {
   const problems: JwksProblem[] = [];
   if (url.protocol === 'http:' && !isLoopback(url.hostname)) {
-    problems.push({ severity: 'error', message: 'plain http on a non-loopback host: verifiers refuse it, serve the JWKS over https' });
+    problems.push({
+      severity: 'error',
+      message: 'plain http on a non-loopback host: verifiers refuse it, serve the JWKS over https',
+    });
   }
   if (!/\bmax-age=\d+/.test(fetched.cacheControl ?? '')) {
-    problems.push({ severity: 'warning', message: 'no Cache-Control max-age: verifiers fall back to their own cache age' });
+    problems.push({
+      severity: 'warning',
+      message: 'no Cache-Control max-age: verifiers fall back to their own cache age',
+    });
   }
   if (!/json/.test(fetched.contentType ?? '')) {
-    problems.push({ severity: 'warning', message: `content-type is ${fetched.contentType ?? '(none)'}, expected application/json or application/jwk-set+json` });
+    problems.push({
+      severity: 'warning',
+      message: `content-type is ${fetched.contentType ?? '(none)'}, expected application/json or application/jwk-set+json`,
+    });
   }
   return problems;
 }
@@ -73,7 +84,8 @@ async function checkRemote(text: string, input: CommandInput, context: CommandCo
   const url = parseUrl(text);
   const timeoutText = stringOption(input, 'timeout', '5s');
   const timeoutSeconds = parseDurationSeconds(timeoutText);
-  if (!timeoutSeconds) throw new CliError('ERR_CLI_USAGE', `--timeout takes a duration such as 5s, got "${timeoutText}"`);
+  if (!timeoutSeconds)
+    throw new CliError('ERR_CLI_USAGE', `--timeout takes a duration such as 5s, got "${timeoutText}"`);
   const fetched = await fetchJwks(url, { timeoutMs: timeoutSeconds * 1000, maxBytes: maxJwksBytes });
   const validation = await validateJwks(fetched.body);
   const problems = [...httpProblems(url, fetched), ...validation.problems];
@@ -82,19 +94,37 @@ async function checkRemote(text: string, input: CommandInput, context: CommandCo
     context.printJson({
       url: url.href,
       ok,
-      http: { status: fetched.status, contentType: fetched.contentType, cacheControl: fetched.cacheControl, etag: fetched.etag, bytes: fetched.bytes },
+      http: {
+        status: fetched.status,
+        contentType: fetched.contentType,
+        cacheControl: fetched.cacheControl,
+        etag: fetched.etag,
+        bytes: fetched.bytes,
+      },
       keys: validation.keys,
       problems,
     });
   } else {
-    const rows = validation.keys.map((key) => [key.kid ?? `#${key.index} (no kid)`, key.kty ?? '-', key.alg ?? '-', key.use ?? '-', key.bits === undefined ? '-' : String(key.bits)]);
+    const rows = validation.keys.map((key) => [
+      key.kid ?? `#${key.index} (no kid)`,
+      key.kty ?? '-',
+      key.alg ?? '-',
+      key.use ?? '-',
+      key.bits === undefined ? '-' : String(key.bits),
+    ]);
     const lines = [
       `${ok ? 'OK' : 'PROBLEMS'}  ${url.href}  (HTTP ${fetched.status}, ${fetched.bytes} bytes, Cache-Control: ${fetched.cacheControl ?? 'none'})`,
       '',
       formatTable(rows, ['KID', 'KTY', 'ALG', 'USE', 'BITS']).trimEnd(),
     ];
     if (problems.length > 0) {
-      lines.push('', ...problems.map((problem) => `${problem.severity}: ${problem.kid ? `${problem.kid}: ` : problem.index === undefined ? '' : `key #${problem.index}: `}${problem.message}`));
+      lines.push(
+        '',
+        ...problems.map(
+          (problem) =>
+            `${problem.severity}: ${problem.kid ? `${problem.kid}: ` : problem.index === undefined ? '' : `key #${problem.index}: `}${problem.message}`,
+        ),
+      );
     }
     context.print(`${lines.join('\n')}\n`);
   }

@@ -5,7 +5,16 @@ import type { CommandSpec } from '../lib/command.js';
 import { createKeyDirectory } from '../lib/create-key-directory.js';
 import { ExitCode } from '../lib/exit-codes.js';
 import { formatKeyTable, listKeys } from '../lib/format-keys.js';
-import { DEFAULT_KEYS_DIR, dirOption, issuerCall, keyFilePath, openKeyRing, openKeyStore, readStoredKeys, timingOptions } from '../lib/key-directory.js';
+import {
+  DEFAULT_KEYS_DIR,
+  dirOption,
+  issuerCall,
+  keyFilePath,
+  openKeyRing,
+  openKeyStore,
+  readStoredKeys,
+  timingOptions,
+} from '../lib/key-directory.js';
 import { requiredOption, stringOption } from '../lib/options.js';
 import { pickupNote } from './keys-rotate.js';
 
@@ -15,7 +24,11 @@ export const keysImportCommand: CommandSpec = {
   summary: 'bring an existing RSA private key (PEM or JWK file, at least 2048 bits)',
   usage: 'keys import --pem FILE [--dir DIR]',
   options: {
-    pem: { type: 'string', valueName: 'FILE', description: 'unencrypted RSA private key: PEM (PKCS#8 or PKCS#1) or a private JWK' },
+    pem: {
+      type: 'string',
+      valueName: 'FILE',
+      description: 'unencrypted RSA private key: PEM (PKCS#8 or PKCS#1) or a private JWK',
+    },
     dir: dirOption,
     ...timingOptions,
   },
@@ -28,7 +41,8 @@ Exit codes: 0 imported, 1 not an RSA private key or under 2048 bits, 3 file unre
     let text: string;
     try {
       const stats = await stat(pemPath);
-      if ((stats.mode & 0o077) !== 0 && process.platform !== 'win32') context.note(`note: ${pemPath} is readable by group or others; delete it or chmod 600 it after the import`);
+      if ((stats.mode & 0o077) !== 0 && process.platform !== 'win32')
+        context.note(`note: ${pemPath} is readable by group or others; delete it or chmod 600 it after the import`);
       text = await readFile(pemPath, 'utf8');
     } catch (error) {
       throw new CliError('ERR_CLI_IO', `cannot read ${pemPath}: ${(error as Error).message}`, { cause: error });
@@ -44,8 +58,12 @@ Exit codes: 0 imported, 1 not an RSA private key or under 2048 bits, 3 file unre
     }
     const set = await readStoredKeys(input);
     const state = set.keys.find((stored) => stored.kid === key.kid)?.state;
-    if (context.json) context.printJson({ file: keyFilePath(input), imported: key.kid, state, keys: listKeys(set.keys) });
-    else context.print(`Imported ${key.kid} as the ${state ?? '?'} key.\n\n${formatKeyTable(set.keys, context.now())}${existing ? `\n${pickupNote}\n` : ''}`);
+    if (context.json)
+      context.printJson({ file: keyFilePath(input), imported: key.kid, state, keys: listKeys(set.keys) });
+    else
+      context.print(
+        `Imported ${key.kid} as the ${state ?? '?'} key.\n\n${formatKeyTable(set.keys, context.now())}${existing ? `\n${pickupNote}\n` : ''}`,
+      );
     return ExitCode.Ok;
   },
 };

@@ -4,7 +4,14 @@ import type { CommandSpec } from '../lib/command.js';
 import { ExitCode } from '../lib/exit-codes.js';
 import { formatKeyTable, listKeys } from '../lib/format-keys.js';
 import { createKeyDirectory } from '../lib/create-key-directory.js';
-import { DEFAULT_KEYS_DIR, dirOption, keyFilePath, openKeyRing, readStoredKeys, timingOptions } from '../lib/key-directory.js';
+import {
+  DEFAULT_KEYS_DIR,
+  dirOption,
+  keyFilePath,
+  openKeyRing,
+  readStoredKeys,
+  timingOptions,
+} from '../lib/key-directory.js';
 import { integerOption, stringOption } from '../lib/options.js';
 
 const modulusLengths = [2048, 3072, 4096] as const;
@@ -31,12 +38,18 @@ Exit codes: 0 created, 1 a key file exists already, 2 bad option, 3 directory or
     await createKeyDirectory(dir, context);
     const existing = await lstat(path).catch(() => undefined);
     if (existing) {
-      throw new CliError('ERR_CLI_EXISTS', `refusing to overwrite ${path}: it exists already (rotate with  jwks-kit keys rotate --dir ${dir}, or move it away first)`);
+      throw new CliError(
+        'ERR_CLI_EXISTS',
+        `refusing to overwrite ${path}: it exists already (rotate with  jwks-kit keys rotate --dir ${dir}, or move it away first)`,
+      );
     }
     await openKeyRing(input, { now: context.now, modulusLength });
     const set = await readStoredKeys(input);
     if (context.json) context.printJson({ file: path, created: true, keys: listKeys(set.keys) });
-    else context.print(`Created ${path} (mode 0600) with an active and a next key.\n\n${formatKeyTable(set.keys, context.now())}`);
+    else
+      context.print(
+        `Created ${path} (mode 0600) with an active and a next key.\n\n${formatKeyTable(set.keys, context.now())}`,
+      );
     return ExitCode.Ok;
   },
 };

@@ -4,7 +4,14 @@ import type { CommandSpec } from '../lib/command.js';
 import { ExitCode } from '../lib/exit-codes.js';
 import { formatKeyTable, listKeys } from '../lib/format-keys.js';
 import { formatRelative, formatUtc } from '../lib/format-time.js';
-import { dirOption, issuerCall, keyFilePath, openKeyRing, readStoredKeys, timingOptions } from '../lib/key-directory.js';
+import {
+  dirOption,
+  issuerCall,
+  keyFilePath,
+  openKeyRing,
+  readStoredKeys,
+  timingOptions,
+} from '../lib/key-directory.js';
 import { flagOption } from '../lib/options.js';
 
 /** How a running issuer learns about a rotation, shown after each one. */
@@ -50,8 +57,12 @@ it signed has expired. Exit codes: 0 rotated, 1 next key not published long enou
     }
     const set = await issuerCall(() => readStoredKeys(input));
     const active = set.keys.find((key) => key.state === 'active');
-    if (context.json) context.printJson({ file: keyFilePath(input), rotated: true, activeKid: active?.kid, keys: listKeys(set.keys) });
-    else context.print(`Rotated: ${active?.kid ?? '?'} signs now.\n\n${formatKeyTable(set.keys, context.now())}\n${pickupNote}\n`);
+    if (context.json)
+      context.printJson({ file: keyFilePath(input), rotated: true, activeKid: active?.kid, keys: listKeys(set.keys) });
+    else
+      context.print(
+        `Rotated: ${active?.kid ?? '?'} signs now.\n\n${formatKeyTable(set.keys, context.now())}\n${pickupNote}\n`,
+      );
     return ExitCode.Ok;
   },
 };

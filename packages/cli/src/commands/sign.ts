@@ -34,15 +34,28 @@ Exit codes: 0 signed, 1 refused by the issuer (ttl too long, bad scope), 2 usage
     const aud = requiredOption(input, 'aud');
     const ttlText = stringOption(input, 'ttl', '15m');
     const ttlSeconds = parseDurationSeconds(ttlText);
-    if (!ttlSeconds) throw new CliError('ERR_CLI_USAGE', `--ttl takes a duration such as 300, 5m or 1h, got "${ttlText}"`);
+    if (!ttlSeconds)
+      throw new CliError('ERR_CLI_USAGE', `--ttl takes a duration such as 300, 5m or 1h, got "${ttlText}"`);
     const scope = stringOption(input, 'scope');
     const clientId = stringOption(input, 'client-id');
     await readStoredKeys(input);
-    context.note('jwks-kit sign is a DEVELOPMENT TOOL: it signs without authenticating anyone. Never point it at production keys.');
+    context.note(
+      'jwks-kit sign is a DEVELOPMENT TOOL: it signs without authenticating anyone. Never point it at production keys.',
+    );
     const keyRing = await openKeyRing(input, { now: context.now });
-    const signer = createAccessTokenSigner({ issuer: stringOption(input, 'issuer', defaultIssuer), keyRing, now: context.now });
+    const signer = createAccessTokenSigner({
+      issuer: stringOption(input, 'issuer', defaultIssuer),
+      keyRing,
+      now: context.now,
+    });
     const signed = await issuerCall(() =>
-      signer.sign({ sub, aud, ttlSeconds, ...(scope === undefined ? {} : { scope }), ...(clientId === undefined ? {} : { clientId }) }),
+      signer.sign({
+        sub,
+        aud,
+        ttlSeconds,
+        ...(scope === undefined ? {} : { scope }),
+        ...(clientId === undefined ? {} : { clientId }),
+      }),
     );
     if (context.json) context.printJson(signed);
     else context.print(`${signed.token}\n`);

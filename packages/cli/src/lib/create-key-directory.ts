@@ -12,10 +12,14 @@ export async function createKeyDirectory(dir: string, context: CommandContext): 
     const stats = await stat(dir);
     if (!stats.isDirectory()) throw new CliError('ERR_CLI_IO', `${dir} is not a directory`);
     if (process.platform !== 'win32' && (stats.mode & 0o077) !== 0) {
-      context.note(`note: ${dir} has mode ${(stats.mode & 0o777).toString(8).padStart(4, '0')}; 0700 keeps others from listing or replacing the key file (chmod 700 ${dir})`);
+      context.note(
+        `note: ${dir} has mode ${(stats.mode & 0o777).toString(8).padStart(4, '0')}; 0700 keeps others from listing or replacing the key file (chmod 700 ${dir})`,
+      );
     }
   } catch (error) {
     if (error instanceof CliError) throw error;
-    throw new CliError('ERR_CLI_IO', `cannot create the keys directory ${dir}: ${(error as Error).message}`, { cause: error });
+    throw new CliError('ERR_CLI_IO', `cannot create the keys directory ${dir}: ${(error as Error).message}`, {
+      cause: error,
+    });
   }
 }

@@ -35,9 +35,11 @@ export function describeToken(token: DecodedToken, nowMs: number): TokenDescript
   }
   const warnings: string[] = [];
   const alg = header.alg;
-  if (typeof alg !== 'string' || alg.toLowerCase() === 'none') warnings.push('alg is "none" or missing: the token is unsigned and must be rejected');
+  if (typeof alg !== 'string' || alg.toLowerCase() === 'none')
+    warnings.push('alg is "none" or missing: the token is unsigned and must be rejected');
   else if (alg !== 'RS256') warnings.push(`alg is ${alg}: jwks-kit verifiers accept RS256 only`);
-  if (header.typ !== 'at+jwt') warnings.push(`typ is ${JSON.stringify(header.typ ?? null)}, not "at+jwt" (RFC 9068 access token)`);
+  if (header.typ !== 'at+jwt')
+    warnings.push(`typ is ${JSON.stringify(header.typ ?? null)}, not "at+jwt" (RFC 9068 access token)`);
   if (typeof header.kid !== 'string') warnings.push('no kid in the header: a verifier cannot pick the key');
   if (claims.exp === undefined) warnings.push('no exp claim: jwks-kit verifiers reject tokens that never expire');
   else if (typeof claims.exp !== 'number') warnings.push('exp is not a number');
@@ -47,7 +49,9 @@ export function describeToken(token: DecodedToken, nowMs: number): TokenDescript
   if (nbf && nbf.value * 1000 > nowMs) warnings.push(`not valid yet (nbf ${nbf.relative})`);
   const iat = times.iat;
   if (iat && iat.value * 1000 > nowMs) warnings.push(`issued in the future (iat ${iat.relative}): check the clocks`);
-  if (token.size.payload > payloadWarnBytes) warnings.push(`payload is ${token.size.payload} bytes: keep tokens to identity claims (under 1 KB)`);
-  if (token.size.total > tokenWarnBytes) warnings.push(`token is ${token.size.total} bytes: larger than the usual 8 KB header limit`);
+  if (token.size.payload > payloadWarnBytes)
+    warnings.push(`payload is ${token.size.payload} bytes: keep tokens to identity claims (under 1 KB)`);
+  if (token.size.total > tokenWarnBytes)
+    warnings.push(`token is ${token.size.total} bytes: larger than the usual 8 KB header limit`);
   return { times, warnings };
 }

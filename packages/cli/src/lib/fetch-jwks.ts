@@ -27,14 +27,21 @@ export async function fetchJwks(url: URL, options: FetchJwksOptions): Promise<Fe
   const signal = AbortSignal.timeout(options.timeoutMs);
   let response: Response;
   try {
-    response = await fetch(url, { redirect: 'manual', signal, headers: { accept: 'application/jwk-set+json, application/json' } });
+    response = await fetch(url, {
+      redirect: 'manual',
+      signal,
+      headers: { accept: 'application/jwk-set+json, application/json' },
+    });
   } catch (error) {
     const reason = signal.aborted ? `no answer within ${options.timeoutMs} ms` : describeNetworkError(error);
     throw new CliError('ERR_CLI_UNREACHABLE', `cannot reach ${url.href}: ${reason}`, { cause: error });
   }
   if (response.status >= 300 && response.status < 400) {
     await response.body?.cancel();
-    throw new CliError('ERR_CLI_BAD_JWKS', `${url.href} answered ${response.status} redirecting to ${response.headers.get('location') ?? '(no location)'}: verifiers follow no redirects, configure the final URL`);
+    throw new CliError(
+      'ERR_CLI_BAD_JWKS',
+      `${url.href} answered ${response.status} redirecting to ${response.headers.get('location') ?? '(no location)'}: verifiers follow no redirects, configure the final URL`,
+    );
   }
   if (response.status !== 200) {
     await response.body?.cancel();
@@ -55,7 +62,14 @@ export async function fetchJwks(url: URL, options: FetchJwksOptions): Promise<Fe
     throw new CliError('ERR_CLI_BAD_JWKS', `${url.href} did not answer with JSON`, { cause: error });
   }
   const header = (name: string) => response.headers.get(name) ?? undefined;
-  return { status: response.status, contentType: header('content-type'), cacheControl: header('cache-control'), etag: header('etag'), body, bytes: raw.length };
+  return {
+    status: response.status,
+    contentType: header('content-type'),
+    cacheControl: header('cache-control'),
+    etag: header('etag'),
+    body,
+    bytes: raw.length,
+  };
 }
 
 async function readCapped(response: Response, maxBytes: number): Promise<Buffer> {

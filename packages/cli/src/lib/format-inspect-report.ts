@@ -36,7 +36,10 @@ function banner(report: InspectReport): string {
   const outcome = report.verification;
   if (!outcome) return unverifiedBanner;
   if (outcome.valid) {
-    const unchecked = [outcome.checked?.issuer ? '' : 'issuer (--issuer)', outcome.checked?.audience ? '' : 'audience (--audience)'].filter(Boolean);
+    const unchecked = [
+      outcome.checked?.issuer ? '' : 'issuer (--issuer)',
+      outcome.checked?.audience ? '' : 'audience (--audience)',
+    ].filter(Boolean);
     const note = unchecked.length > 0 ? `\n  not compared with expected values: ${unchecked.join(', ')}` : '';
     return `VERIFIED against ${outcome.jwks}: signature, algorithm, typ and times checked.${note}`;
   }

@@ -24,7 +24,8 @@ export const timingOptions: Readonly<Record<string, OptionSpec>> = {
   'max-jwks-cache-age': {
     type: 'string',
     valueName: 'DURATION',
-    description: "longest time a verifier caches the JWKS; a new key is published this long (+5m) before it signs (default 1h)",
+    description:
+      'longest time a verifier caches the JWKS; a new key is published this long (+5m) before it signs (default 1h)',
   },
   'max-token-lifetime': {
     type: 'string',
@@ -84,7 +85,8 @@ function durationMs(input: CommandInput, name: string, fallbackSeconds: number):
   const text = stringOption(input, name);
   if (text === undefined) return fallbackSeconds * 1000;
   const seconds = parseDurationSeconds(text);
-  if (seconds === undefined || seconds === 0) throw new CliError('ERR_CLI_USAGE', `--${name} takes a duration such as 90s, 10m, 1h or 1d, got "${text}"`);
+  if (seconds === undefined || seconds === 0)
+    throw new CliError('ERR_CLI_USAGE', `--${name} takes a duration such as 90s, 10m, 1h or 1d, got "${text}"`);
   return seconds * 1000;
 }
 

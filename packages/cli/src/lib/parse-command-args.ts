@@ -20,7 +20,10 @@ export function parseCommandArgs(command: CommandSpec, argv: readonly string[]):
   }
   const max = command.maxPositionals ?? 0;
   if (parsed.values.help !== true && parsed.positionals.length > max) {
-    throw new CliError('ERR_CLI_USAGE', max === 0 ? `unexpected argument "${parsed.positionals[0]}"` : `too many arguments`);
+    throw new CliError(
+      'ERR_CLI_USAGE',
+      max === 0 ? `unexpected argument "${parsed.positionals[0]}"` : `too many arguments`,
+    );
   }
   return parsed;
 }

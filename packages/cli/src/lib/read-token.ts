@@ -33,12 +33,16 @@ export async function readToken(io: CliIo, options: ReadTokenOptions): Promise<s
     text = argument;
   } else {
     if (argument === undefined && io.stdin.isTTY) {
-      throw new CliError('ERR_CLI_USAGE', 'no token given: pipe one on standard input, e.g.  jwks-kit inspect - < token.txt');
+      throw new CliError(
+        'ERR_CLI_USAGE',
+        'no token given: pipe one on standard input, e.g.  jwks-kit inspect - < token.txt',
+      );
     }
     text = await readStdin(io.stdin, maxInputBytes);
   }
   const token = text.trim().replace(/^Bearer\s+/i, '');
   if (token === '') throw new CliError('ERR_CLI_MALFORMED_TOKEN', 'malformed token: the input is empty');
-  if (/\s/.test(token)) throw new CliError('ERR_CLI_MALFORMED_TOKEN', 'malformed token: it contains whitespace (one token per input)');
+  if (/\s/.test(token))
+    throw new CliError('ERR_CLI_MALFORMED_TOKEN', 'malformed token: it contains whitespace (one token per input)');
   return token;
 }

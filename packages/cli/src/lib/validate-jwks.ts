@@ -43,7 +43,11 @@ const text = (value: unknown): string | undefined => (typeof value === 'string' 
 export async function validateJwks(body: unknown, algorithm = 'RS256'): Promise<JwksValidation> {
   const problems: JwksProblem[] = [];
   if (typeof body !== 'object' || body === null || !Array.isArray((body as { keys?: unknown }).keys)) {
-    return { keys: [], problems: [{ severity: 'error', message: 'not a JWK Set: expected a JSON object with a "keys" array' }], ok: false };
+    return {
+      keys: [],
+      problems: [{ severity: 'error', message: 'not a JWK Set: expected a JSON object with a "keys" array' }],
+      ok: false,
+    };
   }
   const entries = (body as { keys: unknown[] }).keys;
   if (entries.length === 0) problems.push({ severity: 'error', message: 'the set holds no keys' });
@@ -63,7 +67,13 @@ export async function validateJwks(body: unknown, algorithm = 'RS256'): Promise<
     const warning = (message: string) => problems.push({ severity: 'warning', ...where, message });
     const n = text(key.n);
     const bits = n !== undefined && base64url.test(n) ? Buffer.from(n, 'base64url').length * 8 : undefined;
-    summaries.push({ ...where, kty: text(key.kty), alg: text(key.alg), use: text(key.use), ...(bits === undefined ? {} : { bits }) });
+    summaries.push({
+      ...where,
+      kty: text(key.kty),
+      alg: text(key.alg),
+      use: text(key.use),
+      ...(bits === undefined ? {} : { bits }),
+    });
     let fine = true;
     const leaked = privateMembers.filter((member) => key[member] !== undefined);
     if (leaked.length > 0) {
@@ -88,7 +98,8 @@ export async function validateJwks(body: unknown, algorithm = 'RS256'): Promise<
       fine = false;
     } else if (kid !== undefined && leaked.length === 0) {
       const thumbprint = await calculateJwkThumbprint({ kty: 'RSA', n: n as string, e: key.e as string }, 'sha256');
-      if (thumbprint !== kid) warning('kid is not the RFC 7638 thumbprint of the key (jwks-kit issuers use the thumbprint)');
+      if (thumbprint !== kid)
+        warning('kid is not the RFC 7638 thumbprint of the key (jwks-kit issuers use the thumbprint)');
     }
     if (key.use !== undefined && key.use !== 'sig') {
       warning(`use is ${JSON.stringify(key.use)}, not "sig": not a signing key`);
@@ -100,6 +111,7 @@ export async function validateJwks(body: unknown, algorithm = 'RS256'): Promise<
     }
     if (fine) usable += 1;
   }
-  if (entries.length > 0 && usable === 0) problems.push({ severity: 'error', message: `no usable ${algorithm} signing key in the set` });
+  if (entries.length > 0 && usable === 0)
+    problems.push({ severity: 'error', message: `no usable ${algorithm} signing key in the set` });
   return { keys: summaries, problems, ok: !problems.some((problem) => problem.severity === 'error') };
 }

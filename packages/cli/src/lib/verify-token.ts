@@ -18,18 +18,25 @@ export type VerifyTokenOptions = Readonly<{
   now: () => number;
 }>;
 
-async function keySource(jwks: string, timeoutMs: number): Promise<Pick<AccessTokenVerifierOptions, 'keySet' | 'jwksUri' | 'jwks'>> {
+async function keySource(
+  jwks: string,
+  timeoutMs: number,
+): Promise<Pick<AccessTokenVerifierOptions, 'keySet' | 'jwksUri' | 'jwks'>> {
   if (/^https?:\/\//i.test(jwks)) return { jwksUri: jwks, jwks: { timeoutMs } };
   let body: unknown;
   try {
     body = JSON.parse(await readFile(jwks, 'utf8'));
   } catch (error) {
-    throw new CliError('ERR_CLI_IO', `cannot read the JWK Set file ${jwks}: ${(error as Error).message}`, { cause: error });
+    throw new CliError('ERR_CLI_IO', `cannot read the JWK Set file ${jwks}: ${(error as Error).message}`, {
+      cause: error,
+    });
   }
   try {
     return { keySet: createLocalKeySet(body as JwkSet) };
   } catch (error) {
-    throw new CliError('ERR_CLI_BAD_JWKS', `${jwks} is not a usable JWK Set: ${(error as Error).message}`, { cause: error });
+    throw new CliError('ERR_CLI_BAD_JWKS', `${jwks} is not a usable JWK Set: ${(error as Error).message}`, {
+      cause: error,
+    });
   }
 }
 
@@ -43,19 +50,32 @@ function firstAudience(aud: unknown): string | undefined {
  * typ at+jwt, exact iss and aud, exp, nbf, iat, lifetime). Keys that cannot be fetched or read
  * are a {@link CliError} (exit 3); an invalid token is an outcome with the verifier's code.
  */
-export async function verifyToken(token: string, decoded: DecodedToken, options: VerifyTokenOptions): Promise<VerificationOutcome & { checked: { issuer: boolean; audience: boolean } }> {
+export async function verifyToken(
+  token: string,
+  decoded: DecodedToken,
+  options: VerifyTokenOptions,
+): Promise<VerificationOutcome & { checked: { issuer: boolean; audience: boolean } }> {
   const source = await keySource(options.jwks, options.timeoutMs);
   const issuer = options.issuer ?? (typeof decoded.claims.iss === 'string' ? decoded.claims.iss : '(none)');
   const audience = options.audience ?? firstAudience(decoded.claims.aud) ?? '(none)';
   const checked = { issuer: options.issuer !== undefined, audience: options.audience !== undefined };
-  const verifier = createAccessTokenVerifier({ issuer, audience, ...source, verifiedTokenCacheSize: 0, now: options.now });
+  const verifier = createAccessTokenVerifier({
+    issuer,
+    audience,
+    ...source,
+    verifiedTokenCacheSize: 0,
+    now: options.now,
+  });
   try {
     await verifier.ready();
   } catch (error) {
     await verifier.close();
     const code = error instanceof KeySetError ? error.code : 'ERR_JWKS_NETWORK';
-    const cliCode = code === 'ERR_JWKS_NETWORK' || code === 'ERR_JWKS_TIMEOUT' ? 'ERR_CLI_UNREACHABLE' : 'ERR_CLI_BAD_JWKS';
-    throw new CliError(cliCode, `cannot get keys from ${options.jwks}: ${(error as Error).message} [${code}]`, { cause: error });
+    const cliCode =
+      code === 'ERR_JWKS_NETWORK' || code === 'ERR_JWKS_TIMEOUT' ? 'ERR_CLI_UNREACHABLE' : 'ERR_CLI_BAD_JWKS';
+    throw new CliError(cliCode, `cannot get keys from ${options.jwks}: ${(error as Error).message} [${code}]`, {
+      cause: error,
+    });
   }
   try {
     await verifier.verify(token);
@@ -63,10 +83,20 @@ export async function verifyToken(token: string, decoded: DecodedToken, options:
   } catch (error) {
     if (!isVerifierError(error)) throw error;
     if (error.code === 'keys_unavailable') {
-      throw new CliError('ERR_CLI_UNREACHABLE', `cannot get keys from ${options.jwks}: ${(error.cause as Error | undefined)?.message ?? error.message}`, { cause: error });
+      throw new CliError(
+        'ERR_CLI_UNREACHABLE',
+        `cannot get keys from ${options.jwks}: ${(error.cause as Error | undefined)?.message ?? error.message}`,
+        { cause: error },
+      );
     }
     const detail = (error.cause as Error | undefined)?.message;
-    return { valid: false, jwks: options.jwks, code: error.code, message: detail ? `${error.message} (${detail})` : error.message, checked };
+    return {
+      valid: false,
+      jwks: options.jwks,
+      code: error.code,
+      message: detail ? `${error.message} (${detail})` : error.message,
+      checked,
+    };
   } finally {
     await verifier.close();
   }

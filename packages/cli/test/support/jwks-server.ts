@@ -9,7 +9,9 @@ export interface JwksAnswer {
 }
 
 /** A real HTTP server on a free port (port 0) answering whatever `answer` holds. */
-export async function startJwksServer(answer: JwksAnswer): Promise<{ url: string; answer: JwksAnswer; close: () => Promise<void> }> {
+export async function startJwksServer(
+  answer: JwksAnswer,
+): Promise<{ url: string; answer: JwksAnswer; close: () => Promise<void> }> {
   const server = createServer((_req, res) => {
     res.writeHead(answer.status, answer.headers);
     res.end(answer.body);
@@ -25,5 +27,9 @@ export async function startJwksServer(answer: JwksAnswer): Promise<{ url: string
 
 /** Answers a JWK Set the way a jwks-kit issuer does. */
 export function jwksAnswer(body: unknown): JwksAnswer {
-  return { status: 200, headers: { 'content-type': 'application/json', 'cache-control': 'public, max-age=300' }, body: JSON.stringify(body) };
+  return {
+    status: 200,
+    headers: { 'content-type': 'application/json', 'cache-control': 'public, max-age=300' },
+    body: JSON.stringify(body),
+  };
 }

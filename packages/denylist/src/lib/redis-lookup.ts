@@ -34,9 +34,17 @@ export function createLookupCheck(config: LookupConfig): (claims: RevocationClai
     if (wanted.length === 0) return false;
     let values: (string | null)[];
     try {
-      values = await withTimeout(client.mget(wanted), lookupTimeoutMs, () => new Error(`Redis did not answer within ${lookupTimeoutMs} ms`));
+      values = await withTimeout(
+        client.mget(wanted),
+        lookupTimeoutMs,
+        () => new Error(`Redis did not answer within ${lookupTimeoutMs} ms`),
+      );
     } catch (cause) {
-      const error = new DenylistError('ERR_DENYLIST_UNAVAILABLE', 'the denylist lookup failed: Redis unreachable or too slow', { cause, retryAfterSeconds: 1 });
+      const error = new DenylistError(
+        'ERR_DENYLIST_UNAVAILABLE',
+        'the denylist lookup failed: Redis unreachable or too slow',
+        { cause, retryAfterSeconds: 1 },
+      );
       config.onFailure();
       config.emit({ type: 'error', error });
       if (failOpen) return false;

@@ -81,7 +81,8 @@ export function startMirror(config: MirrorConfig): Mirror {
   const writeBack = async (seen: ReadonlySet<string>): Promise<number> => {
     const missing: Revocation[] = [];
     for (const revocation of table.entries(now())) if (!seen.has(keys.key(revocation))) missing.push(revocation);
-    for (let i = 0; i < missing.length; i += WRITE_BACK_BATCH) await Promise.all(missing.slice(i, i + WRITE_BACK_BATCH).map(write));
+    for (let i = 0; i < missing.length; i += WRITE_BACK_BATCH)
+      await Promise.all(missing.slice(i, i + WRITE_BACK_BATCH).map(write));
     return missing.length;
   };
 
@@ -106,7 +107,14 @@ export function startMirror(config: MirrorConfig): Mirror {
         synced = true;
         resolveReady();
       }
-      emit({ type: 'synced', reason, size: table.size, loaded: found.length, restored: written, durationMs: now() - started });
+      emit({
+        type: 'synced',
+        reason,
+        size: table.size,
+        loaded: found.length,
+        restored: written,
+        durationMs: now() - started,
+      });
     } catch (cause) {
       markUnsure();
       fail('ERR_DENYLIST_UNAVAILABLE', `the denylist mirror could not sync from Redis (${reason})`, cause);
@@ -181,29 +189,46 @@ export function startMirror(config: MirrorConfig): Mirror {
     })();
   });
   if (subscriber.status === 'wait') {
-    subscriber.connect().catch((cause: unknown) => fail('ERR_DENYLIST_UNAVAILABLE', 'the denylist mirror could not connect', cause));
+    subscriber
+      .connect()
+      .catch((cause: unknown) => fail('ERR_DENYLIST_UNAVAILABLE', 'the denylist mirror could not connect', cause));
   }
 
   const interval = setInterval(() => void sync('interval'), config.resyncIntervalMs);
   interval.unref();
 
   const unavailable = () =>
-    new DenylistError('ERR_DENYLIST_UNAVAILABLE', closed ? 'the denylist is closed' : 'the denylist mirror is not current: Redis unreachable past maxStalenessMs', {
-      retryAfterSeconds,
-    });
+    new DenylistError(
+      'ERR_DENYLIST_UNAVAILABLE',
+      closed ? 'the denylist is closed' : 'the denylist mirror is not current: Redis unreachable past maxStalenessMs',
+      {
+        retryAfterSeconds,
+      },
+    );
 
   return {
     check(claims) {
       const nowMs = now();
       if (closed) throw unavailable();
-      if (unsureSince !== undefined && !failOpen && (!synced || nowMs - unsureSince > maxStalenessMs)) throw unavailable();
+      if (unsureSince !== undefined && !failOpen && (!synced || nowMs - unsureSince > maxStalenessMs))
+        throw unavailable();
       return table.isRevoked(claims, claimsNamespace(claims.iss, settings), nowMs);
     },
     apply(revocation) {
       table.add(revocation, now());
     },
     ready: () => readyPromise,
-    stats: () => ({ mode: 'mirror', size: table.size, synced, unsureSinceMs: unsureSince, lastSyncAtMs, syncs, failures, restored, lastLagMs }),
+    stats: () => ({
+      mode: 'mirror',
+      size: table.size,
+      synced,
+      unsureSinceMs: unsureSince,
+      lastSyncAtMs,
+      syncs,
+      failures,
+      restored,
+      lastLagMs,
+    }),
     async close() {
       if (closed) return;
       closed = true;

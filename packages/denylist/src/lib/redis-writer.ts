@@ -17,10 +17,17 @@ type ScriptCommand = (key: string, ...args: string[]) => Promise<number>;
 export type RevocationWriter = (revocation: Revocation) => Promise<void>;
 
 /** Defines the scripts on `client` (once per client) and returns the writer. */
-export function createRevocationWriter(client: Redis | Cluster, keys: RedisKeys, now: () => number, writeTimeoutMs: number): RevocationWriter {
+export function createRevocationWriter(
+  client: Redis | Cluster,
+  keys: RedisKeys,
+  now: () => number,
+  writeTimeoutMs: number,
+): RevocationWriter {
   const commands = client as unknown as Record<string, ScriptCommand | undefined>;
-  if (typeof commands[REVOKE_JTI_COMMAND] !== 'function') client.defineCommand(REVOKE_JTI_COMMAND, { numberOfKeys: 1, lua: REVOKE_JTI_LUA });
-  if (typeof commands[REVOKE_SUBJECT_COMMAND] !== 'function') client.defineCommand(REVOKE_SUBJECT_COMMAND, { numberOfKeys: 1, lua: REVOKE_SUBJECT_LUA });
+  if (typeof commands[REVOKE_JTI_COMMAND] !== 'function')
+    client.defineCommand(REVOKE_JTI_COMMAND, { numberOfKeys: 1, lua: REVOKE_JTI_LUA });
+  if (typeof commands[REVOKE_SUBJECT_COMMAND] !== 'function')
+    client.defineCommand(REVOKE_SUBJECT_COMMAND, { numberOfKeys: 1, lua: REVOKE_SUBJECT_LUA });
 
   return async (revocation) => {
     const nowMs = now();
@@ -37,7 +44,11 @@ export function createRevocationWriter(client: Redis | Cluster, keys: RedisKeys,
     try {
       await withTimeout(call, writeTimeoutMs, () => new Error(`Redis did not answer within ${writeTimeoutMs} ms`));
     } catch (cause) {
-      throw new DenylistError('ERR_REVOCATION_FAILED', 'the revocation could not be written to Redis; it did not take effect', { cause });
+      throw new DenylistError(
+        'ERR_REVOCATION_FAILED',
+        'the revocation could not be written to Redis; it did not take effect',
+        { cause },
+      );
     }
   };
 }

@@ -48,7 +48,13 @@ export function resolveRevocationSettings(options: RevocationSettingsInput): Rev
   return {
     issuer: requiredString('issuer', options.issuer, MAX_ISSUER_LENGTH),
     leewaySeconds: optionalNumber('leewaySeconds', options.leewaySeconds, 60, 0, 3600),
-    maxTokenLifetimeSeconds: optionalNumber('maxTokenLifetimeSeconds', options.maxTokenLifetimeSeconds, 86_400, 1, 366 * 86_400),
+    maxTokenLifetimeSeconds: optionalNumber(
+      'maxTokenLifetimeSeconds',
+      options.maxTokenLifetimeSeconds,
+      86_400,
+      1,
+      366 * 86_400,
+    ),
     now: optionalFunction('now', options.now) ?? Date.now,
   };
 }
@@ -70,10 +76,17 @@ function namespaceOf(issuer: unknown, settings: RevocationSettings): string {
  * Validates `revoke(jti, exp, issuer)`. Returns undefined when the token has already expired
  * (exp plus leeway is past: nothing to store), throws a typed error on bad input.
  */
-export function planJtiRevocation(settings: RevocationSettings, jti: unknown, exp: unknown, issuer: unknown): JtiRevocation | undefined {
-  if (!isValidId(jti)) throw new DenylistError('ERR_INVALID_JTI', `jti must be a string of 1 to ${MAX_ID_LENGTH} characters`);
+export function planJtiRevocation(
+  settings: RevocationSettings,
+  jti: unknown,
+  exp: unknown,
+  issuer: unknown,
+): JtiRevocation | undefined {
+  if (!isValidId(jti))
+    throw new DenylistError('ERR_INVALID_JTI', `jti must be a string of 1 to ${MAX_ID_LENGTH} characters`);
   const ns = namespaceOf(issuer, settings);
-  if (typeof exp !== 'number' || !Number.isFinite(exp)) throw new DenylistError('ERR_INVALID_EXP', 'exp must be a finite NumericDate');
+  if (typeof exp !== 'number' || !Number.isFinite(exp))
+    throw new DenylistError('ERR_INVALID_EXP', 'exp must be a finite NumericDate');
   const nowMs = settings.now();
   const expiresAtMs = Math.ceil((exp + settings.leewaySeconds) * 1000);
   if (expiresAtMs <= nowMs) return undefined;
@@ -88,12 +101,19 @@ export function planJtiRevocation(settings: RevocationSettings, jti: unknown, ex
  * second, so that no token issued in the same second as the revocation survives it. Returns
  * undefined when every token issued before `at` has already expired.
  */
-export function planSubjectRevocation(settings: RevocationSettings, sub: unknown, at: unknown, issuer: unknown): SubjectRevocation | undefined {
-  if (!isValidId(sub)) throw new DenylistError('ERR_INVALID_SUB', `sub must be a string of 1 to ${MAX_ID_LENGTH} characters`);
+export function planSubjectRevocation(
+  settings: RevocationSettings,
+  sub: unknown,
+  at: unknown,
+  issuer: unknown,
+): SubjectRevocation | undefined {
+  if (!isValidId(sub))
+    throw new DenylistError('ERR_INVALID_SUB', `sub must be a string of 1 to ${MAX_ID_LENGTH} characters`);
   const ns = namespaceOf(issuer, settings);
   const nowMs = settings.now();
   const effectiveAt = at === undefined ? Math.ceil(nowMs / 1000) : at;
-  if (typeof effectiveAt !== 'number' || !Number.isFinite(effectiveAt)) throw new DenylistError('ERR_INVALID_AT', 'at must be a finite NumericDate');
+  if (typeof effectiveAt !== 'number' || !Number.isFinite(effectiveAt))
+    throw new DenylistError('ERR_INVALID_AT', 'at must be a finite NumericDate');
   if (effectiveAt * 1000 > nowMs + settings.maxTokenLifetimeSeconds * 1000) {
     throw new DenylistError('ERR_INVALID_AT', 'at lies further ahead than maxTokenLifetimeSeconds allows');
   }

@@ -47,7 +47,10 @@ export class RevocationTable {
         return true;
       }
       if (current === undefined) this.#reserve(nowMs);
-      this.#namespace(this.#subjects, revocation.ns).set(revocation.id, { at: revocation.at, expiresAtMs: revocation.expiresAtMs });
+      this.#namespace(this.#subjects, revocation.ns).set(revocation.id, {
+        at: revocation.at,
+        expiresAtMs: revocation.expiresAtMs,
+      });
     }
     if (revocation.expiresAtMs < this.#earliestExpiryMs) this.#earliestExpiryMs = revocation.expiresAtMs;
     return true;
@@ -101,7 +104,8 @@ export class RevocationTable {
       for (const [id, expiresAtMs] of byId) if (expiresAtMs > nowMs) yield { kind: 'jti', ns, id, expiresAtMs };
     }
     for (const [ns, byId] of this.#subjects) {
-      for (const [id, entry] of byId) if (entry.expiresAtMs > nowMs) yield { kind: 'subject', ns, id, at: entry.at, expiresAtMs: entry.expiresAtMs };
+      for (const [id, entry] of byId)
+        if (entry.expiresAtMs > nowMs) yield { kind: 'subject', ns, id, at: entry.at, expiresAtMs: entry.expiresAtMs };
     }
   }
 
@@ -116,7 +120,10 @@ export class RevocationTable {
   #reserve(nowMs: number): void {
     if (this.#size >= this.#maxEntries && nowMs >= this.#earliestExpiryMs) this.sweep(nowMs);
     if (this.#size >= this.#maxEntries) {
-      throw new DenylistError('ERR_DENYLIST_FULL', `the denylist holds its maximum of ${this.#maxEntries} live revocations`);
+      throw new DenylistError(
+        'ERR_DENYLIST_FULL',
+        `the denylist holds its maximum of ${this.#maxEntries} live revocations`,
+      );
     }
     this.#size++;
   }

@@ -16,11 +16,16 @@ const SCAN_COUNT = '1000';
  * Reads every revocation of this prefix with SCAN (never KEYS), on every master of a Cluster.
  * Each round trip is bounded by `stepTimeoutMs`.
  */
-export async function scanRevocations(client: Redis | Cluster, keys: RedisKeys, stepTimeoutMs: number): Promise<StoredRevocation[]> {
+export async function scanRevocations(
+  client: Redis | Cluster,
+  keys: RedisKeys,
+  stepTimeoutMs: number,
+): Promise<StoredRevocation[]> {
   const nodes: Redis[] = client.isCluster ? (client as Cluster).nodes('master') : [client as Redis];
   if (nodes.length === 0) throw new Error('the Redis Cluster has no reachable master');
   const found: StoredRevocation[] = [];
-  const step = <T>(promise: Promise<T>) => withTimeout(promise, stepTimeoutMs, () => new Error(`Redis did not answer within ${stepTimeoutMs} ms`));
+  const step = <T>(promise: Promise<T>) =>
+    withTimeout(promise, stepTimeoutMs, () => new Error(`Redis did not answer within ${stepTimeoutMs} ms`));
   for (const node of nodes) {
     let cursor = '0';
     do {

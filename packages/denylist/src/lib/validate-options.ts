@@ -1,5 +1,11 @@
 /** Throws a TypeError naming `name` unless `value` is undefined or a finite number within [min, max]. */
-export function optionalNumber(name: string, value: unknown, fallback: number, min: number, max = Number.MAX_SAFE_INTEGER): number {
+export function optionalNumber(
+  name: string,
+  value: unknown,
+  fallback: number,
+  min: number,
+  max = Number.MAX_SAFE_INTEGER,
+): number {
   if (value === undefined) return fallback;
   if (typeof value !== 'number' || !Number.isFinite(value) || value < min || value > max) {
     throw new TypeError(`options.${name} must be a finite number between ${min} and ${max}`);

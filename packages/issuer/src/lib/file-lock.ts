@@ -23,19 +23,26 @@ export async function withFileLock<T>(lockPath: string, timing: FileLockTiming, 
       break;
     } catch (error) {
       if ((error as NodeJS.ErrnoException).code !== 'EEXIST') throw error;
-      const age = await stat(lockPath).then((s) => Date.now() - s.mtimeMs, () => 0);
+      const age = await stat(lockPath).then(
+        (s) => Date.now() - s.mtimeMs,
+        () => 0,
+      );
       if (age > timing.staleMs) {
         await unlink(lockPath).catch(() => undefined);
         continue;
       }
-      if (Date.now() > deadline) throw Object.assign(new Error(`lock ${lockPath} is held by another writer`), { code: 'ELOCKED' });
+      if (Date.now() > deadline)
+        throw Object.assign(new Error(`lock ${lockPath} is held by another writer`), { code: 'ELOCKED' });
       await delay(10 + Math.floor(Math.random() * 20));
     }
   }
-  const heartbeat = setInterval(() => {
-    const now = new Date();
-    utimes(lockPath, now, now).catch(() => undefined);
-  }, Math.max(1, Math.floor(timing.staleMs / 3)));
+  const heartbeat = setInterval(
+    () => {
+      const now = new Date();
+      utimes(lockPath, now, now).catch(() => undefined);
+    },
+    Math.max(1, Math.floor(timing.staleMs / 3)),
+  );
   heartbeat.unref();
   try {
     return await task();

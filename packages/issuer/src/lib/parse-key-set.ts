@@ -15,7 +15,7 @@ export async function parseKeySet(value: unknown): Promise<StoredKeySet> {
     throw new Error('expected a JSON object with a "keys" array');
   }
   const keys: StoredKey[] = [];
-  for (const [index, raw] of ((value as { keys: unknown[] }).keys).entries()) {
+  for (const [index, raw] of (value as { keys: unknown[] }).keys.entries()) {
     keys.push(await parseKey(raw, `keys[${index}]`));
   }
   for (const state of ['active', 'next'] as const) {

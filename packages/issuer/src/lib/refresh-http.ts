@@ -21,21 +21,27 @@ export function sessionHttpConfig(options: SessionHandlerOptions): SessionHttpCo
     throw new TypeError('options.refreshPath must be a URL path starting with / (no ; , or spaces)');
   }
   const secure = options.secure ?? 'auto';
-  if (secure !== 'auto' && typeof secure !== 'boolean') throw new TypeError("options.secure must be true, false or 'auto'");
+  if (secure !== 'auto' && typeof secure !== 'boolean')
+    throw new TypeError("options.secure must be true, false or 'auto'");
   const allowed = options.allowedOrigins ?? [];
   if (!Array.isArray(allowed)) throw new TypeError('options.allowedOrigins must be an array of origins');
   const allowedOrigins = new Set<string>();
   for (const origin of allowed) {
     if (typeof origin !== 'string' || !URL.canParse(origin) || new URL(origin).origin !== origin) {
-      throw new TypeError('options.allowedOrigins must hold origins such as https://app.example.com (scheme, host, optional port; no path)');
+      throw new TypeError(
+        'options.allowedOrigins must hold origins such as https://app.example.com (scheme, host, optional port; no path)',
+      );
     }
     allowedOrigins.add(origin);
   }
   const retryAfterSeconds = options.retryAfterSeconds ?? 5;
-  if (!Number.isSafeInteger(retryAfterSeconds) || retryAfterSeconds < 0) throw new TypeError('options.retryAfterSeconds must be a non-negative integer');
+  if (!Number.isSafeInteger(retryAfterSeconds) || retryAfterSeconds < 0)
+    throw new TypeError('options.retryAfterSeconds must be a non-negative integer');
   const maxBodyBytes = options.maxBodyBytes ?? 4096;
-  if (!Number.isSafeInteger(maxBodyBytes) || maxBodyBytes <= 0) throw new TypeError('options.maxBodyBytes must be a positive integer');
-  if (options.now !== undefined && typeof options.now !== 'function') throw new TypeError('options.now must be a function');
+  if (!Number.isSafeInteger(maxBodyBytes) || maxBodyBytes <= 0)
+    throw new TypeError('options.maxBodyBytes must be a positive integer');
+  if (options.now !== undefined && typeof options.now !== 'function')
+    throw new TypeError('options.now must be a function');
   return {
     refreshPath,
     secure: secure === 'auto' ? isSecureRequest : () => secure,
@@ -55,18 +61,58 @@ export interface SessionHttpFailure {
 }
 
 const FAILURES = {
-  crossSite: { status: 403, error: 'invalid_request', code: 'cross_site_request', description: 'Cross-site requests may not use the session cookies.' },
-  twoTokens: { status: 400, error: 'invalid_request', code: 'multiple_refresh_tokens', description: 'Present the refresh token in a cookie or in the body, not both.' },
-  badBody: { status: 400, error: 'invalid_request', code: 'malformed_request', description: 'The request body could not be read.' },
-  grantType: { status: 400, error: 'unsupported_grant_type', code: 'unsupported_grant_type', description: 'Only the refresh_token grant is supported here.' },
+  crossSite: {
+    status: 403,
+    error: 'invalid_request',
+    code: 'cross_site_request',
+    description: 'Cross-site requests may not use the session cookies.',
+  },
+  twoTokens: {
+    status: 400,
+    error: 'invalid_request',
+    code: 'multiple_refresh_tokens',
+    description: 'Present the refresh token in a cookie or in the body, not both.',
+  },
+  badBody: {
+    status: 400,
+    error: 'invalid_request',
+    code: 'malformed_request',
+    description: 'The request body could not be read.',
+  },
+  grantType: {
+    status: 400,
+    error: 'unsupported_grant_type',
+    code: 'unsupported_grant_type',
+    description: 'Only the refresh_token grant is supported here.',
+  },
 } as const satisfies Record<string, SessionHttpFailure>;
 export { FAILURES as SESSION_HTTP_FAILURES };
 
 const TOKEN_FAILURES: Record<RefreshTokenErrorCode, SessionHttpFailure> = {
-  ERR_REFRESH_TOKEN_MISSING: { status: 401, error: 'invalid_grant', code: 'refresh_token_missing', description: 'No refresh token was presented.' },
-  ERR_REFRESH_TOKEN_MALFORMED: { status: 401, error: 'invalid_grant', code: 'refresh_token_malformed', description: 'The refresh token is malformed.' },
-  ERR_REFRESH_TOKEN_INVALID: { status: 401, error: 'invalid_grant', code: 'refresh_token_invalid', description: 'The refresh token is not valid.' },
-  ERR_REFRESH_TOKEN_EXPIRED: { status: 401, error: 'invalid_grant', code: 'refresh_token_expired', description: 'The refresh token has expired.' },
+  ERR_REFRESH_TOKEN_MISSING: {
+    status: 401,
+    error: 'invalid_grant',
+    code: 'refresh_token_missing',
+    description: 'No refresh token was presented.',
+  },
+  ERR_REFRESH_TOKEN_MALFORMED: {
+    status: 401,
+    error: 'invalid_grant',
+    code: 'refresh_token_malformed',
+    description: 'The refresh token is malformed.',
+  },
+  ERR_REFRESH_TOKEN_INVALID: {
+    status: 401,
+    error: 'invalid_grant',
+    code: 'refresh_token_invalid',
+    description: 'The refresh token is not valid.',
+  },
+  ERR_REFRESH_TOKEN_EXPIRED: {
+    status: 401,
+    error: 'invalid_grant',
+    code: 'refresh_token_expired',
+    description: 'The refresh token has expired.',
+  },
   ERR_REFRESH_TOKEN_REUSED: {
     status: 401,
     error: 'invalid_grant',
@@ -126,7 +172,9 @@ export function sameOriginOrAllowed(req: Request, config: SessionHttpConfig): bo
 /** The form or JSON body: parsed by the app already, or read here (bounded); undefined when unreadable. */
 export async function readBody(req: Request, maxBodyBytes: number): Promise<Record<string, unknown> | undefined> {
   if (req.body !== undefined && req.body !== null) {
-    return typeof req.body === 'object' && !Buffer.isBuffer(req.body) ? (req.body as Record<string, unknown>) : undefined;
+    return typeof req.body === 'object' && !Buffer.isBuffer(req.body)
+      ? (req.body as Record<string, unknown>)
+      : undefined;
   }
   const length = req.headers['content-length'];
   if (length === undefined && req.headers['transfer-encoding'] === undefined) return {};
@@ -145,7 +193,9 @@ export async function readBody(req: Request, maxBodyBytes: number): Promise<Reco
   if (type === 'application/json') {
     try {
       const parsed: unknown = JSON.parse(text);
-      return typeof parsed === 'object' && parsed !== null && !Array.isArray(parsed) ? (parsed as Record<string, unknown>) : undefined;
+      return typeof parsed === 'object' && parsed !== null && !Array.isArray(parsed)
+        ? (parsed as Record<string, unknown>)
+        : undefined;
     } catch {
       return undefined;
     }
@@ -161,14 +211,19 @@ export type PresentedRefreshToken =
   | { readonly kind: 'failure'; readonly failure: SessionHttpFailure };
 
 /** Finds the refresh token in the cookie or the body field `refresh_token`, applying the CSRF check to cookie requests. */
-export async function presentedRefreshToken(req: Request, config: SessionHttpConfig, checkGrantType: boolean): Promise<PresentedRefreshToken> {
+export async function presentedRefreshToken(
+  req: Request,
+  config: SessionHttpConfig,
+  checkGrantType: boolean,
+): Promise<PresentedRefreshToken> {
   const names = sessionCookieNames(config.secure(req));
   const cookie = readCookie(req, names.refresh);
   const hasCookies = cookie !== undefined || readCookie(req, names.access) !== undefined;
   if (hasCookies && !sameOriginOrAllowed(req, config)) return { kind: 'failure', failure: FAILURES.crossSite };
   const body = await readBody(req, config.maxBodyBytes);
   if (!body) return { kind: 'failure', failure: FAILURES.badBody };
-  if (checkGrantType && body.grant_type !== undefined && body.grant_type !== 'refresh_token') return { kind: 'failure', failure: FAILURES.grantType };
+  if (checkGrantType && body.grant_type !== undefined && body.grant_type !== 'refresh_token')
+    return { kind: 'failure', failure: FAILURES.grantType };
   const field = body.refresh_token;
   if (field !== undefined && typeof field !== 'string') return { kind: 'failure', failure: FAILURES.badBody };
   if (cookie !== undefined && field !== undefined) return { kind: 'failure', failure: FAILURES.twoTokens };

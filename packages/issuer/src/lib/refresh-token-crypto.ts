@@ -55,7 +55,10 @@ export function openSuccessor(presentedToken: string, familyId: string, sealed: 
     const decipher = createDecipheriv('aes-256-gcm', sealKey(presentedToken, familyId), bytes.subarray(0, IV_BYTES));
     decipher.setAAD(Buffer.from(familyId));
     decipher.setAuthTag(bytes.subarray(bytes.length - TAG_BYTES));
-    return Buffer.concat([decipher.update(bytes.subarray(IV_BYTES, bytes.length - TAG_BYTES)), decipher.final()]).toString('utf8');
+    return Buffer.concat([
+      decipher.update(bytes.subarray(IV_BYTES, bytes.length - TAG_BYTES)),
+      decipher.final(),
+    ]).toString('utf8');
   } catch {
     return undefined;
   }

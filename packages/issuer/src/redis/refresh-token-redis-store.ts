@@ -1,7 +1,12 @@
 import type { Cluster, Redis } from 'ioredis';
 import { MAX_TRACKED_ACCESS_TOKENS } from '../lib/refresh-store-limits.js';
 import { RefreshTokenError } from '../refresh-token-error.js';
-import type { FamilyAccessToken, RefreshFamily, RefreshTokenStore, RotateRefreshTokenOutcome } from '../refresh-token-store.js';
+import type {
+  FamilyAccessToken,
+  RefreshFamily,
+  RefreshTokenStore,
+  RotateRefreshTokenOutcome,
+} from '../refresh-token-store.js';
 import { REFRESH_CREATE_LUA } from './refresh-create-script.js';
 import { REFRESH_END_LUA } from './refresh-end-script.js';
 import { REFRESH_FIND_LUA } from './refresh-find-script.js';
@@ -50,12 +55,18 @@ function familyFromFlat(familyId: string, flat: Flat): RefreshFamily {
 
 function familyFields(family: RefreshFamily): string[] {
   const fields = [
-    'sub', family.sub,
-    'createdAt', String(family.createdAt),
-    'absoluteExpiresAt', String(family.absoluteExpiresAt),
-    'lastUsedAt', String(family.lastUsedAt),
-    'expiresAt', String(family.expiresAt),
-    'head', family.headHash,
+    'sub',
+    family.sub,
+    'createdAt',
+    String(family.createdAt),
+    'absoluteExpiresAt',
+    String(family.absoluteExpiresAt),
+    'lastUsedAt',
+    String(family.lastUsedAt),
+    'expiresAt',
+    String(family.expiresAt),
+    'head',
+    family.headHash,
   ];
   if (family.scope !== undefined) fields.push('scope', family.scope);
   if (family.clientId !== undefined) fields.push('clientId', family.clientId);
@@ -71,7 +82,10 @@ function familyFields(family: RefreshFamily): string[] {
  * code `ERR_REFRESH_STORE_UNAVAILABLE`; a rotation that committed without an answer is recovered
  * by presenting the same token again inside the grace window.
  */
-export function createRedisRefreshTokenStore(client: Redis | Cluster, options: RedisRefreshTokenStoreOptions = {}): RefreshTokenStore {
+export function createRedisRefreshTokenStore(
+  client: Redis | Cluster,
+  options: RedisRefreshTokenStoreOptions = {},
+): RefreshTokenStore {
   if (client === null || typeof client !== 'object' || typeof client.defineCommand !== 'function') {
     throw new TypeError('client must be an ioredis Redis or Cluster instance');
   }
@@ -92,8 +106,13 @@ export function createRedisRefreshTokenStore(client: Redis | Cluster, options: R
   const call = <T>(start: () => Promise<T>): Promise<T> =>
     new Promise<T>((resolve, reject) => {
       const fail = (cause: unknown) =>
-        reject(new RefreshTokenError('ERR_REFRESH_STORE_UNAVAILABLE', 'The refresh-token store is unavailable.', { cause }));
-      const timer = setTimeout(() => fail(new Error(`Redis did not answer within ${commandTimeoutMs} ms`)), commandTimeoutMs);
+        reject(
+          new RefreshTokenError('ERR_REFRESH_STORE_UNAVAILABLE', 'The refresh-token store is unavailable.', { cause }),
+        );
+      const timer = setTimeout(
+        () => fail(new Error(`Redis did not answer within ${commandTimeoutMs} ms`)),
+        commandTimeoutMs,
+      );
       let pending: Promise<T>;
       try {
         pending = start();
@@ -125,8 +144,21 @@ export function createRedisRefreshTokenStore(client: Redis | Cluster, options: R
     async create(family, accessToken) {
       const k = keys.family(family.familyId);
       const px = String(Math.max(1, family.expiresAt - family.createdAt));
-      await script('index', keys.subject(family.sub), family.familyId, String(family.absoluteExpiresAt - family.createdAt));
-      await script('create', k.family, k.accessTokens, px, accessToken.jti, String(accessToken.exp), ...familyFields(family));
+      await script(
+        'index',
+        keys.subject(family.sub),
+        family.familyId,
+        String(family.absoluteExpiresAt - family.createdAt),
+      );
+      await script(
+        'create',
+        k.family,
+        k.accessTokens,
+        px,
+        accessToken.jti,
+        String(accessToken.exp),
+        ...familyFields(family),
+      );
     },
     async find(familyId, tokenHash) {
       const k = keys.family(familyId);
@@ -159,12 +191,14 @@ export function createRedisRefreshTokenStore(client: Redis | Cluster, options: R
     },
     async end(familyId, nowMs) {
       const k = keys.family(familyId);
-      const ended = (await script('end', k.family, k.rotated, k.accessTokens, String(Math.floor(nowMs / 1000)))) as [Flat, Flat] | null;
+      const ended = (await script('end', k.family, k.rotated, k.accessTokens, String(Math.floor(nowMs / 1000)))) as
+        [Flat, Flat] | null;
       if (!ended) return undefined;
       const family = familyFromFlat(familyId, ended[0]);
       unindex(family);
       const accessTokens: FamilyAccessToken[] = [];
-      for (let i = 0; i + 1 < ended[1].length; i += 2) accessTokens.push({ jti: ended[1][i]!, exp: Number(ended[1][i + 1]) });
+      for (let i = 0; i + 1 < ended[1].length; i += 2)
+        accessTokens.push({ jti: ended[1][i]!, exp: Number(ended[1][i + 1]) });
       return { family, accessTokens };
     },
     async familiesOf(sub) {

@@ -13,7 +13,10 @@ export interface ClaimsWindow {
 }
 
 const INVALID_CLAIMS: ClaimsFailure = { code: 'invalid_token', description: 'The access token claims are invalid' };
-const WRONG_AUDIENCE: ClaimsFailure = { code: 'invalid_token', description: 'The access token audience is not accepted' };
+const WRONG_AUDIENCE: ClaimsFailure = {
+  code: 'invalid_token',
+  description: 'The access token audience is not accepted',
+};
 const NOT_YET_VALID: ClaimsFailure = { code: 'invalid_token', description: 'The access token is not yet valid' };
 const TOO_LONG: ClaimsFailure = { code: 'invalid_token', description: 'The access token lifetime is too long' };
 const EXPIRED: ClaimsFailure = { code: 'token_expired', description: 'The access token expired' };
@@ -22,15 +25,26 @@ const EXPIRED: ClaimsFailure = { code: 'token_expired', description: 'The access
  * Checks the registered claims of a token whose signature and issuer were verified:
  * aud, exp (required), nbf, iat, lifetime, age, sub/jti/scope types, required claims.
  */
-export function checkClaims(payload: Record<string, unknown>, issuer: ResolvedIssuer, options: ResolvedVerifierOptions, nowMs: number): ClaimsWindow | ClaimsFailure {
+export function checkClaims(
+  payload: Record<string, unknown>,
+  issuer: ResolvedIssuer,
+  options: ResolvedVerifierOptions,
+  nowMs: number,
+): ClaimsWindow | ClaimsFailure {
   const { leewaySeconds: leeway } = options;
   const nowSeconds = nowMs / 1000;
   const { exp, nbf, iat, aud } = payload;
   if (!isNumericDate(exp)) return INVALID_CLAIMS;
   if (nbf !== undefined && !isNumericDate(nbf)) return INVALID_CLAIMS;
   if (iat !== undefined && !isNumericDate(iat)) return INVALID_CLAIMS;
-  if (!isOptionalNonEmptyString(payload.sub) || !isOptionalNonEmptyString(payload.jti) || !isOptionalString(payload.scope)) return INVALID_CLAIMS;
-  for (const name of options.requiredClaims) if (payload[name] === undefined || payload[name] === null) return INVALID_CLAIMS;
+  if (
+    !isOptionalNonEmptyString(payload.sub) ||
+    !isOptionalNonEmptyString(payload.jti) ||
+    !isOptionalString(payload.scope)
+  )
+    return INVALID_CLAIMS;
+  for (const name of options.requiredClaims)
+    if (payload[name] === undefined || payload[name] === null) return INVALID_CLAIMS;
   if (!audienceMatches(aud, issuer.audiences)) return WRONG_AUDIENCE;
   if (exp - (iat ?? nowSeconds) > options.maxLifetimeSeconds) return TOO_LONG;
   let validUntil = exp + leeway;

@@ -17,7 +17,12 @@ export function decodeCompactJws(token: string): DecodedCompactJws | undefined {
   if (!COMPACT_JWS.test(token)) return undefined;
   const firstDot = token.indexOf('.');
   const secondDot = token.indexOf('.', firstDot + 1);
-  if (!isCanonicalEnd(token, 0, firstDot) || !isCanonicalEnd(token, firstDot + 1, secondDot) || !isCanonicalEnd(token, secondDot + 1, token.length)) return undefined;
+  if (
+    !isCanonicalEnd(token, 0, firstDot) ||
+    !isCanonicalEnd(token, firstDot + 1, secondDot) ||
+    !isCanonicalEnd(token, secondDot + 1, token.length)
+  )
+    return undefined;
   const header = parseJsonObject(token.slice(0, firstDot));
   if (header === undefined) return undefined;
   const payload = parseJsonObject(token.slice(firstDot + 1, secondDot));
@@ -46,7 +51,9 @@ const decoder = new TextDecoder('utf-8', { fatal: true });
 function parseJsonObject(segment: string): Record<string, unknown> | undefined {
   try {
     const value: unknown = JSON.parse(decoder.decode(Buffer.from(segment, 'base64url')));
-    return typeof value === 'object' && value !== null && !Array.isArray(value) ? (value as Record<string, unknown>) : undefined;
+    return typeof value === 'object' && value !== null && !Array.isArray(value)
+      ? (value as Record<string, unknown>)
+      : undefined;
   } catch {
     return undefined;
   }

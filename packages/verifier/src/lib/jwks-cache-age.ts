@@ -14,7 +14,12 @@ export function jwksCacheAgeMs(headers: Headers): number | undefined {
     const name = (eq === -1 ? directive : directive.slice(0, eq)).trim().toLowerCase();
     if (name === 'no-store' || name === 'no-cache') return 0;
     if (name !== 'max-age' || eq === -1) continue;
-    const seconds = parseDeltaSeconds(directive.slice(eq + 1).trim().replace(/^"(.*)"$/, '$1'));
+    const seconds = parseDeltaSeconds(
+      directive
+        .slice(eq + 1)
+        .trim()
+        .replace(/^"(.*)"$/, '$1'),
+    );
     if (seconds !== undefined) maxAgeSeconds = Math.min(maxAgeSeconds ?? seconds, seconds);
   }
   if (maxAgeSeconds === undefined) return undefined;

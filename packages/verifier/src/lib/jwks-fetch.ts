@@ -45,7 +45,10 @@ export async function jwksFetch(url: URL, options: JwksFetchOptions): Promise<Jw
     }
     if (status >= 300 && status < 400 && status !== 304) {
       await discard(response);
-      throw new KeySetError('ERR_JWKS_REDIRECT', `${url.href} answered with a redirect (${status}); redirects are not followed`);
+      throw new KeySetError(
+        'ERR_JWKS_REDIRECT',
+        `${url.href} answered with a redirect (${status}); redirects are not followed`,
+      );
     }
     if (status !== 200) {
       await discard(response);

@@ -10,7 +10,10 @@ const boundAlgorithms = new WeakMap<KeyObject, string>();
  * with its own `alg`, or imported while a single algorithm is pinned, is bound to that algorithm
  * (see {@link keyBoundAlgorithm}); a key without `alg` under several pinned algorithms serves each.
  */
-export function jwksImportKey(jwk: Pick<AcceptedJwk, 'n' | 'e' | 'alg'>, algorithms: readonly RsaAlgorithm[]): VerificationKey {
+export function jwksImportKey(
+  jwk: Pick<AcceptedJwk, 'n' | 'e' | 'alg'>,
+  algorithms: readonly RsaAlgorithm[],
+): VerificationKey {
   const key = createPublicKey({ key: { kty: 'RSA', n: jwk.n, e: jwk.e }, format: 'jwk' });
   const alg = jwk.alg ?? (algorithms.length === 1 ? algorithms[0] : undefined);
   if (alg !== undefined) boundAlgorithms.set(key, alg);

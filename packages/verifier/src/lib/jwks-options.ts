@@ -25,7 +25,8 @@ const MIN_CACHE_MS = 1_000;
 
 /** Validates {@link RemoteKeySetOptions} (TypeError naming the option) and applies the defaults. */
 export function resolveRemoteKeySetOptions(options: RemoteKeySetOptions): ResolvedRemoteKeySetOptions {
-  if (typeof options !== 'object' || options === null) throw new TypeError('createRemoteKeySet(options): options must be an object');
+  if (typeof options !== 'object' || options === null)
+    throw new TypeError('createRemoteKeySet(options): options must be an object');
   const allowInsecureHttp = options.allowInsecureHttp ?? false;
   if (typeof allowInsecureHttp !== 'boolean') throw new TypeError('option `allowInsecureHttp` must be a boolean');
   const jwksUri = parseJwksUrlOption(options.jwksUri, 'jwksUri', allowInsecureHttp);

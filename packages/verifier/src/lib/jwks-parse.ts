@@ -56,7 +56,10 @@ const decoder = new TextDecoder('utf-8', { fatal: true });
  * `maxKeys` keys, or when two keys share a `kid`. Within a valid set, keys that are not public RSA
  * signing keys for a pinned algorithm with a modulus of at least 2048 bits are skipped and reported.
  */
-export function jwksParse(body: Uint8Array, options: JwksParseOptions): { accepted: AcceptedJwk[]; skipped: SkippedKey[] } {
+export function jwksParse(
+  body: Uint8Array,
+  options: JwksParseOptions,
+): { accepted: AcceptedJwk[]; skipped: SkippedKey[] } {
   let document: unknown;
   try {
     document = JSON.parse(decoder.decode(body));
@@ -70,12 +73,16 @@ export function jwksParse(body: Uint8Array, options: JwksParseOptions): { accept
     throw new KeySetError('ERR_JWKS_PRIVATE_KEY', 'the JWKS contains private key material; the whole set is refused');
   }
   if (keys.length > options.maxKeys) {
-    throw new KeySetError('ERR_JWKS_TOO_MANY_KEYS', `the JWKS holds ${keys.length} keys, more than maxKeys (${options.maxKeys})`);
+    throw new KeySetError(
+      'ERR_JWKS_TOO_MANY_KEYS',
+      `the JWKS holds ${keys.length} keys, more than maxKeys (${options.maxKeys})`,
+    );
   }
   const seen = new Set<string>();
   for (const jwk of keys) {
     if (typeof jwk.kid !== 'string') continue;
-    if (seen.has(jwk.kid)) throw new KeySetError('ERR_JWKS_DUPLICATE_KID', 'two keys of the JWKS share a kid; the whole set is refused');
+    if (seen.has(jwk.kid))
+      throw new KeySetError('ERR_JWKS_DUPLICATE_KID', 'two keys of the JWKS share a kid; the whole set is refused');
     seen.add(jwk.kid);
   }
   const accepted: AcceptedJwk[] = [];
@@ -84,7 +91,13 @@ export function jwksParse(body: Uint8Array, options: JwksParseOptions): { accept
     const kid = typeof jwk.kid === 'string' ? jwk.kid : undefined;
     const reason = rejectReason(jwk, options.algorithms);
     if (reason !== undefined) skipped.push({ kid, reason });
-    else accepted.push({ kid: kid as string, n: jwk.n as string, e: jwk.e as string, alg: jwk.alg as RsaAlgorithm | undefined });
+    else
+      accepted.push({
+        kid: kid as string,
+        n: jwk.n as string,
+        e: jwk.e as string,
+        alg: jwk.alg as RsaAlgorithm | undefined,
+      });
   }
   return { accepted, skipped };
 }
@@ -96,7 +109,8 @@ function rejectReason(jwk: Record<string, unknown>, algorithms: readonly RsaAlgo
   if (use !== undefined && use !== 'sig') return 'use';
   if (keyOps !== undefined && !(Array.isArray(keyOps) && keyOps.includes('verify'))) return 'use';
   if (alg !== undefined && !(algorithms as readonly unknown[]).includes(alg)) return 'alg';
-  if (typeof n !== 'string' || typeof e !== 'string' || !BASE64URL.test(n) || !BASE64URL.test(e) || !isValidExponent(e)) return 'invalid';
+  if (typeof n !== 'string' || typeof e !== 'string' || !BASE64URL.test(n) || !BASE64URL.test(e) || !isValidExponent(e))
+    return 'invalid';
   const bits = modulusBits(n);
   if (bits < MIN_MODULUS_BITS || bits > MAX_MODULUS_BITS) return 'size';
   return undefined;

@@ -1,4 +1,10 @@
-import type { AccessTokenAlgorithm, AccessTokenVerifierOptions, JwksCacheOptions, RevocationCheck, TrustedIssuer } from '../access-token-verifier-options.js';
+import type {
+  AccessTokenAlgorithm,
+  AccessTokenVerifierOptions,
+  JwksCacheOptions,
+  RevocationCheck,
+  TrustedIssuer,
+} from '../access-token-verifier-options.js';
 import type { KeySet } from '../key-set.js';
 import { createRemoteKeySet, type RemoteKeySet } from '../remote-key-set.js';
 import { isQuotableValue } from './challenge-syntax.js';
@@ -48,14 +54,18 @@ export function resolveVerifierOptions(options: AccessTokenVerifierOptions): Res
     throw new TypeError('option `realm` must be 1 to 256 printable ASCII characters without `"` or `\\`');
   }
   const denylist = options.denylist;
-  if (denylist !== undefined && (typeof denylist !== 'object' || denylist === null || typeof denylist.check !== 'function')) {
+  if (
+    denylist !== undefined &&
+    (typeof denylist !== 'object' || denylist === null || typeof denylist.check !== 'function')
+  ) {
     throw new TypeError('option `denylist` must be an object with a `check(claims)` method');
   }
   const requiredClaims = options.requiredClaims ?? [];
   if (!Array.isArray(requiredClaims) || !requiredClaims.every((name) => typeof name === 'string' && name.length > 0)) {
     throw new TypeError('option `requiredClaims` must be an array of claim names');
   }
-  const maxTokenAgeSeconds = options.maxTokenAgeSeconds === undefined ? undefined : seconds(options.maxTokenAgeSeconds, 'maxTokenAgeSeconds', 1);
+  const maxTokenAgeSeconds =
+    options.maxTokenAgeSeconds === undefined ? undefined : seconds(options.maxTokenAgeSeconds, 'maxTokenAgeSeconds', 1);
   const entries = issuerEntries(options);
   const ownedKeySets: RemoteKeySet[] = [];
   const issuers = new Map<string, ResolvedIssuer>();
@@ -66,7 +76,11 @@ export function resolveVerifierOptions(options: AccessTokenVerifierOptions): Res
       ownedKeySets.push(remote);
       keySet = remote;
     }
-    issuers.set(entry.issuer, { issuer: entry.issuer, audiences: new Set(audienceList(entry.audience, entry.audienceOption)), keySet });
+    issuers.set(entry.issuer, {
+      issuer: entry.issuer,
+      audiences: new Set(audienceList(entry.audience, entry.audienceOption)),
+      keySet,
+    });
   }
   return {
     issuers,
@@ -96,10 +110,16 @@ interface IssuerEntry {
 }
 
 function issuerEntries(options: AccessTokenVerifierOptions): IssuerEntry[] {
-  const inline = options.issuer !== undefined || options.audience !== undefined || options.keySet !== undefined || options.jwksUri !== undefined;
+  const inline =
+    options.issuer !== undefined ||
+    options.audience !== undefined ||
+    options.keySet !== undefined ||
+    options.jwksUri !== undefined;
   if (options.issuers !== undefined) {
-    if (inline) throw new TypeError('option `issuers` excludes `issuer`, `audience`, `keySet` and `jwksUri`: give one form');
-    if (!Array.isArray(options.issuers) || options.issuers.length === 0) throw new TypeError('option `issuers` must be a non-empty array');
+    if (inline)
+      throw new TypeError('option `issuers` excludes `issuer`, `audience`, `keySet` and `jwksUri`: give one form');
+    if (!Array.isArray(options.issuers) || options.issuers.length === 0)
+      throw new TypeError('option `issuers` must be a non-empty array');
     const seen = new Set<string>();
     return options.issuers.map((entry: TrustedIssuer, index) => {
       const checked = issuerEntry(entry, `issuers[${index}]`);
@@ -114,23 +134,41 @@ function issuerEntries(options: AccessTokenVerifierOptions): IssuerEntry[] {
 function issuerEntry(entry: TrustedIssuer | AccessTokenVerifierOptions, prefix: string): IssuerEntry {
   const name = (option: string) => (prefix ? `${prefix}.${option}` : option);
   if (typeof entry !== 'object' || entry === null) throw new TypeError(`option \`${prefix}\` must be an object`);
-  if (typeof entry.issuer !== 'string' || entry.issuer.length === 0) throw new TypeError(`option \`${name('issuer')}\` must be a non-empty string`);
+  if (typeof entry.issuer !== 'string' || entry.issuer.length === 0)
+    throw new TypeError(`option \`${name('issuer')}\` must be a non-empty string`);
   const hasKeySet = entry.keySet !== undefined;
   const hasJwksUri = entry.jwksUri !== undefined;
-  if (hasKeySet === hasJwksUri) throw new TypeError(`give exactly one of options \`${name('keySet')}\` and \`${name('jwksUri')}\``);
-  if (hasKeySet && !isKeySet(entry.keySet)) throw new TypeError(`option \`${name('keySet')}\` must be a KeySet (getKey, resolveKey, onKeyRemoved)`);
+  if (hasKeySet === hasJwksUri)
+    throw new TypeError(`give exactly one of options \`${name('keySet')}\` and \`${name('jwksUri')}\``);
+  if (hasKeySet && !isKeySet(entry.keySet))
+    throw new TypeError(`option \`${name('keySet')}\` must be a KeySet (getKey, resolveKey, onKeyRemoved)`);
   if (hasJwksUri && typeof entry.jwksUri !== 'string' && !(entry.jwksUri instanceof URL)) {
     throw new TypeError(`option \`${name('jwksUri')}\` must be a URL or a string`);
   }
-  if (entry.jwks !== undefined && (typeof entry.jwks !== 'object' || entry.jwks === null)) throw new TypeError(`option \`${name('jwks')}\` must be an object`);
-  if (hasKeySet && entry.jwks !== undefined) throw new TypeError(`option \`${name('jwks')}\` applies to \`${name('jwksUri')}\` only`);
+  if (entry.jwks !== undefined && (typeof entry.jwks !== 'object' || entry.jwks === null))
+    throw new TypeError(`option \`${name('jwks')}\` must be an object`);
+  if (hasKeySet && entry.jwks !== undefined)
+    throw new TypeError(`option \`${name('jwks')}\` applies to \`${name('jwksUri')}\` only`);
   audienceList(entry.audience, name('audience'));
-  return { audienceOption: name('audience'), issuer: entry.issuer, audience: entry.audience, keySet: entry.keySet, jwksUri: entry.jwksUri, jwks: entry.jwks };
+  return {
+    audienceOption: name('audience'),
+    issuer: entry.issuer,
+    audience: entry.audience,
+    keySet: entry.keySet,
+    jwksUri: entry.jwksUri,
+    jwks: entry.jwks,
+  };
 }
 
 function isKeySet(value: unknown): value is KeySet {
   const candidate = value as Partial<KeySet> | null;
-  return typeof candidate === 'object' && candidate !== null && typeof candidate.getKey === 'function' && typeof candidate.resolveKey === 'function' && typeof candidate.onKeyRemoved === 'function';
+  return (
+    typeof candidate === 'object' &&
+    candidate !== null &&
+    typeof candidate.getKey === 'function' &&
+    typeof candidate.resolveKey === 'function' &&
+    typeof candidate.onKeyRemoved === 'function'
+  );
 }
 
 function audienceList(value: unknown, name: string): string[] {

@@ -33,6 +33,7 @@ export class SecondSightingFilter {
 /** FNV-1a over the last 16 characters (RSA signature bytes: uniformly random), never 0 (an empty slot). */
 function fingerprintOf(token: string): number {
   let hash = 0x811c9dc5;
-  for (let i = Math.max(0, token.length - 16); i < token.length; i += 1) hash = Math.imul(hash ^ token.charCodeAt(i), 0x01000193);
+  for (let i = Math.max(0, token.length - 16); i < token.length; i += 1)
+    hash = Math.imul(hash ^ token.charCodeAt(i), 0x01000193);
   return hash | 1;
 }

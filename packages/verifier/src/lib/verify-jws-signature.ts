@@ -42,8 +42,14 @@ export function verifyJwsSignature(alg: string, signingInput: string, signatureB
   if (signature.length !== modulusBytes) return false;
   const data = Buffer.from(signingInput, 'latin1');
   try {
-    if (entry.pssSaltLength === undefined) return verify(entry.hash, data, { key, padding: constants.RSA_PKCS1_PADDING }, signature);
-    return verify(entry.hash, data, { key, padding: constants.RSA_PKCS1_PSS_PADDING, saltLength: entry.pssSaltLength }, signature);
+    if (entry.pssSaltLength === undefined)
+      return verify(entry.hash, data, { key, padding: constants.RSA_PKCS1_PADDING }, signature);
+    return verify(
+      entry.hash,
+      data,
+      { key, padding: constants.RSA_PKCS1_PSS_PADDING, saltLength: entry.pssSaltLength },
+      signature,
+    );
   } catch {
     return false;
   }

@@ -14,9 +14,13 @@ export function craftToken(header: object | string, payload: object | string, si
   const encode = (part: object | string) => b64(typeof part === 'string' ? part : JSON.stringify(part));
   const input = `${encode(header)}.${encode(payload)}`;
   if ('signature' in signing) return `${input}.${signing.signature}`;
-  if ('hmacSecret' in signing) return `${input}.${createHmac('sha256', signing.hmacSecret).update(input).digest('base64url')}`;
+  if ('hmacSecret' in signing)
+    return `${input}.${createHmac('sha256', signing.hmacSecret).update(input).digest('base64url')}`;
   const hash = signing.rsa === 'RS384' ? 'sha384' : signing.rsa === 'RS512' ? 'sha512' : 'sha256';
-  const key = signing.rsa === 'PS256' ? { key: signing.key, padding: constants.RSA_PKCS1_PSS_PADDING, saltLength: 32 } : signing.key;
+  const key =
+    signing.rsa === 'PS256'
+      ? { key: signing.key, padding: constants.RSA_PKCS1_PSS_PADDING, saltLength: 32 }
+      : signing.key;
   return `${input}.${sign(hash, Buffer.from(input), key).toString('base64url')}`;
 }
 
@@ -25,18 +29,37 @@ export const ISSUER = 'https://auth.example.com';
 export const AUDIENCE = 'https://orders.example.com';
 
 /** A valid access token's header and claims, for a key pair at the clock's time (5 minutes lifetime). */
-export function validParts(pair: TestKeyPair, clock: TestClock): { header: Record<string, unknown>; claims: Record<string, unknown> } {
+export function validParts(
+  pair: TestKeyPair,
+  clock: TestClock,
+): { header: Record<string, unknown>; claims: Record<string, unknown> } {
   const iat = clock.nowSeconds();
   return {
     header: { alg: 'RS256', typ: 'at+jwt', kid: pair.kid },
-    claims: { iss: ISSUER, aud: AUDIENCE, sub: 'user-1', jti: `jti-${Math.random().toString(36).slice(2)}`, client_id: 'web', scope: 'orders:read profile:read', iat, exp: iat + 300 },
+    claims: {
+      iss: ISSUER,
+      aud: AUDIENCE,
+      sub: 'user-1',
+      jti: `jti-${Math.random().toString(36).slice(2)}`,
+      client_id: 'web',
+      scope: 'orders:read profile:read',
+      iat,
+      exp: iat + 300,
+    },
   };
 }
 
 /** A valid RS256 access token, with header members and claims overridden (`undefined` removes one). */
-export function accessToken(pair: TestKeyPair, clock: TestClock, overrides: { header?: Record<string, unknown>; claims?: Record<string, unknown> } = {}): string {
+export function accessToken(
+  pair: TestKeyPair,
+  clock: TestClock,
+  overrides: { header?: Record<string, unknown>; claims?: Record<string, unknown> } = {},
+): string {
   const parts = validParts(pair, clock);
-  return craftToken(strip({ ...parts.header, ...overrides.header }), strip({ ...parts.claims, ...overrides.claims }), { rsa: 'RS256', key: pair.privateKey });
+  return craftToken(strip({ ...parts.header, ...overrides.header }), strip({ ...parts.claims, ...overrides.claims }), {
+    rsa: 'RS256',
+    key: pair.privateKey,
+  });
 }
 
 function strip(value: Record<string, unknown>): Record<string, unknown> {
