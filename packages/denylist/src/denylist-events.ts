@@ -15,7 +15,12 @@ export type DenylistEvent =
       readonly durationMs: number;
     }
   /** The mirror applied a revocation received by pub/sub; `lagMs` is receipt time minus write time. */
-  | { readonly type: 'revocation'; readonly kind: 'jti' | 'subject'; readonly lagMs: number; readonly size: number }
+  | {
+      readonly type: 'revocation';
+      readonly kind: 'jti' | 'subject' | 'session';
+      readonly lagMs: number;
+      readonly size: number;
+    }
   /** The mirror's subscriber connection dropped: the staleness clock runs from now. */
   | { readonly type: 'disconnected' }
   /** A sync, subscription or connection failed (the mirror retries by itself). */

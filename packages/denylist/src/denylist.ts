@@ -5,6 +5,8 @@
 export interface RevocationClaims {
   readonly jti?: unknown;
   readonly sub?: unknown;
+  /** Session id: tokens of a session revoked with `revokeSession` are rejected when issued before its moment. */
+  readonly sid?: unknown;
   readonly iat?: unknown;
   readonly exp?: unknown;
   readonly iss?: unknown;
@@ -23,6 +25,12 @@ export interface Denylist {
   revoke(jti: string, exp: number, issuer?: string): Promise<void>;
   /** Rejects every token of `sub` whose `iat` is before `at` (default: now). */
   revokeSubject(sub: string, at?: number, issuer?: string): Promise<void>;
+  /**
+   * Rejects every token whose `sid` is `sid` and whose `iat` is before `before` (default: now, rounded
+   * up to the next second). Kept until the longest token of that session could still be alive
+   * (`before` plus `maxTokenLifetimeSeconds` plus leeway). A token without `sid` is unaffected.
+   */
+  revokeSession(sid: string, before?: number, issuer?: string): Promise<void>;
   /** True when the verified token is revoked. */
   check(claims: RevocationClaims): boolean | Promise<boolean>;
   /** Resolves once the store can answer (the Redis mirror's initial load); optional for custom stores. */

@@ -10,6 +10,8 @@ export type DenylistErrorCode =
   | 'ERR_INVALID_JTI'
   /** `sub` is not a string of 1 to 256 characters. */
   | 'ERR_INVALID_SUB'
+  /** `sid` is not a string of 1 to 256 characters. */
+  | 'ERR_INVALID_SID'
   /** `exp` is not a finite number, or lies further ahead than the longest token lifetime allows. */
   | 'ERR_INVALID_EXP'
   /** `at` is not a finite number, or lies further ahead than the longest token lifetime allows. */

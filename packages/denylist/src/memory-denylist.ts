@@ -2,6 +2,7 @@ import type { Denylist, RevocationClaims } from './denylist.js';
 import {
   claimsNamespace,
   planJtiRevocation,
+  planSessionRevocation,
   planSubjectRevocation,
   resolveRevocationSettings,
 } from './lib/revocation-rules.js';
@@ -62,6 +63,10 @@ export function createMemoryDenylist(options: MemoryDenylistOptions): MemoryDeny
     },
     async revokeSubject(sub, at, issuer) {
       const revocation = planSubjectRevocation(settings, sub, at, issuer);
+      if (revocation) table.add(revocation, now());
+    },
+    async revokeSession(sid, before, issuer) {
+      const revocation = planSessionRevocation(settings, sid, before, issuer);
       if (revocation) table.add(revocation, now());
     },
     check(claims) {

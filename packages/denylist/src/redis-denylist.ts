@@ -7,6 +7,7 @@ import { startMirror } from './lib/redis-mirror.js';
 import { createRevocationWriter } from './lib/redis-writer.js';
 import {
   planJtiRevocation,
+  planSessionRevocation,
   planSubjectRevocation,
   resolveRevocationSettings,
   type Revocation,
@@ -106,6 +107,9 @@ export function createRedisDenylist(client: Redis | Cluster, options: RedisDenyl
     },
     async revokeSubject(sub: string, at?: number, issuer?: string) {
       await store(planSubjectRevocation(settings, sub, at, issuer));
+    },
+    async revokeSession(sid: string, before?: number, issuer?: string) {
+      await store(planSessionRevocation(settings, sid, before, issuer));
     },
   };
 

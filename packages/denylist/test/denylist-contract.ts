@@ -180,6 +180,58 @@ export function describeDenylistContract(name: string, createStore: CreateContra
       }
     });
 
+    it('revokeSession rejects tokens of that sid issued before `before`, and no other session or sid-less token', async () => {
+      const before = nowS - 5;
+      await denylist.revokeSession('sid-1', before);
+      expect(await denylist.check(token({ sid: 'sid-1', iat: before - 1, jti: 'a' }))).toBe(true);
+      expect(await denylist.check(token({ sid: 'sid-1', iat: before, jti: 'b' }))).toBe(false);
+      expect(await denylist.check(token({ sid: 'sid-2', iat: before - 1, jti: 'c' }))).toBe(false);
+      expect(await denylist.check(token({ iat: before - 1, jti: 'd' }))).toBe(false);
+      expect(await denylist.check({ sid: 'sid-1', iat: before - 1, iss: ISSUER })).toBe(true);
+    });
+
+    it('revokeSession defaults `before` to now, and keeps the rule for the longest lifetime plus leeway', async () => {
+      await denylist.revokeSession('sid-1');
+      expect(await denylist.check(token({ sid: 'sid-1', iat: nowS }))).toBe(true);
+      expect(await denylist.check(token({ sid: 'sid-1', iat: nowS + 1 }))).toBe(false);
+      clock.advance((LIFETIME + LEEWAY) * 1000);
+      expect(await denylist.check(token({ sid: 'sid-1', iat: nowS }))).toBe(true);
+      clock.advance(1000);
+      expect(await denylist.check(token({ sid: 'sid-1', iat: nowS }))).toBe(false);
+    });
+
+    it('a session revocation does not touch the subject, and a subject revocation still covers every session', async () => {
+      await denylist.revokeSession('user-1', nowS);
+      expect(await denylist.check(token({ sid: 'other', iat: nowS - 1 }))).toBe(false);
+      await denylist.revokeSubject('user-1', nowS);
+      expect(await denylist.check(token({ sid: 'other', iat: nowS - 1 }))).toBe(true);
+    });
+
+    it('fails closed on a sid that is not a string of 1 to 256 characters, and refuses one in revokeSession', async () => {
+      for (const bad of [{}, ['a'], 42, '', 'x'.repeat(257), null]) {
+        expect(await denylist.check(token({ sid: bad }))).toBe(true);
+        await expectCode(denylist.revokeSession(bad as string, nowS), 'ERR_INVALID_SID');
+      }
+      await expectCode(denylist.revokeSession('sid-1', Number.NaN), 'ERR_INVALID_AT');
+      await expectCode(denylist.revokeSession('sid-1', nowS, ''), 'ERR_INVALID_ISSUER');
+    });
+
+    it.each(['__proto__', 'constructor', 'toString', 'hasOwnProperty'])(
+      'treats the built-in name %s as a plain id for jti, sub and sid',
+      async (name) => {
+        expect(await denylist.check(token({ jti: name, sub: name, sid: name }))).toBe(false);
+        await denylist.revoke(name, nowS + 300);
+        expect(await denylist.check(token({ jti: name }))).toBe(true);
+        expect(await denylist.check(token({ jti: 'other', sub: name, sid: name }))).toBe(false);
+        await denylist.revokeSession(name, nowS);
+        expect(await denylist.check(token({ jti: 'other', sid: name, iat: nowS - 1 }))).toBe(true);
+        expect(await denylist.check(token({ jti: 'other', sub: name, iat: nowS - 1 }))).toBe(false);
+        await denylist.revokeSubject(name, nowS);
+        expect(await denylist.check(token({ jti: 'other', sub: name, iat: nowS - 1 }))).toBe(true);
+        expect(await denylist.check(token({ jti: 'other', sub: 'user-1', sid: 'x', iat: nowS - 1 }))).toBe(false);
+      },
+    );
+
     it('rejects an issuer that is not a non-empty string', async () => {
       for (const bad of ['', 42, {}, 'i'.repeat(1025)]) {
         await expectCode(denylist.revoke('jti-1', nowS + 300, bad as string), 'ERR_INVALID_ISSUER');

@@ -1,7 +1,7 @@
 import type { Revocation } from './revocation-rules.js';
 import type { RedisKeyParts } from './redis-keys.js';
 
-/** The stored value: `<expiresAtMs>` for a jti, `<at>:<expiresAtMs>` for a subject. */
+/** The stored value: `<expiresAtMs>` for a jti, `<at>:<expiresAtMs>` for a subject or a session. */
 export function encodeValue(revocation: Revocation): string {
   return revocation.kind === 'jti' ? String(revocation.expiresAtMs) : `${revocation.at}:${revocation.expiresAtMs}`;
 }
@@ -16,7 +16,7 @@ export function decodeEntry(parts: RedisKeyParts, value: string): Revocation | u
   const at = Number(value.slice(0, separator));
   const expiresAtMs = Number(value.slice(separator + 1));
   if (separator < 0 || !Number.isFinite(at) || !Number.isFinite(expiresAtMs)) return undefined;
-  return { kind: 'subject', ns: parts.ns, id: parts.id, at, expiresAtMs };
+  return { kind: parts.kind, ns: parts.ns, id: parts.id, at, expiresAtMs };
 }
 
 /** The pub/sub message: `<sentAtMs>|<value>|<key>` (the key last, as it may contain `|`). */

@@ -14,8 +14,8 @@ export interface RedisKeys {
   /** SCAN MATCH pattern covering every revocation key of this prefix. */
   readonly scanPattern: string;
   /**
-   * `<prefix>{<base64url issuer>}:j:<jti>` or `…:s:<sub>`. The hash tag is the issuer, so all keys
-   * of one issuer share a Cluster slot: a lookup reads the jti and the subject key with one MGET.
+   * `<prefix>{<base64url issuer>}:j:<jti>`, `…:s:<sub>` or `…:i:<sid>`. The hash tag is the issuer, so
+   * all keys of one issuer share a Cluster slot: a lookup reads the jti, subject and session keys with one MGET.
    */
   key(parts: RedisKeyParts): string;
   /** The inverse of `key()`; undefined for a key this builder did not make. */
@@ -23,6 +23,8 @@ export interface RedisKeys {
 }
 
 const GLOB_SPECIAL = /[*?[\]\\]/g;
+const MARKERS = { jti: 'j', subject: 's', session: 'i' } as const;
+const KINDS = { j: 'jti', s: 'subject', i: 'session' } as const;
 
 /** Creates the key builder for `keyPrefix` (which must not contain `{` or `}`: the hash tag is ours). */
 export function createRedisKeys(keyPrefix: string): RedisKeys {
@@ -39,17 +41,17 @@ export function createRedisKeys(keyPrefix: string): RedisKeys {
   return {
     channel: `${keyPrefix}revocations`,
     scanPattern: `${keyPrefix.replace(GLOB_SPECIAL, '\\$&')}{*`,
-    key: ({ kind, ns, id }) => `${head}${tagOf(ns)}}:${kind === 'jti' ? 'j' : 's'}:${id}`,
+    key: ({ kind, ns, id }) => `${head}${tagOf(ns)}}:${MARKERS[kind]}:${id}`,
     parse(key) {
       if (!key.startsWith(head)) return undefined;
       const close = key.indexOf('}', head.length);
       if (close < 0 || key[close + 1] !== ':' || key[close + 3] !== ':') return undefined;
       const marker = key[close + 2];
-      if (marker !== 'j' && marker !== 's') return undefined;
+      if (marker !== 'j' && marker !== 's' && marker !== 'i') return undefined;
       const ns = Buffer.from(key.slice(head.length, close), 'base64url').toString('utf8');
       const id = key.slice(close + 4);
       if (ns.length === 0 || id.length === 0) return undefined;
-      return { kind: marker === 'j' ? 'jti' : 'subject', ns, id };
+      return { kind: KINDS[marker], ns, id };
     },
   };
 }

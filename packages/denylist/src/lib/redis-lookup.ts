@@ -19,18 +19,24 @@ export interface LookupConfig {
 }
 
 /**
- * Returns a `check()` that reads the token's jti and subject keys with one MGET (same hash tag,
+ * Returns a `check()` that reads the token's jti, subject and session keys with one MGET (same hash tag,
  * so one slot on a Cluster), bounded by `lookupTimeoutMs`. Fails closed unless `failOpen`.
  */
 export function createLookupCheck(config: LookupConfig): (claims: RevocationClaims) => Promise<boolean> {
   const { client, keys, settings, lookupTimeoutMs, failOpen } = config;
   return async (claims) => {
-    const { jti, sub } = claims;
-    if ((jti !== undefined && !isValidId(jti)) || (sub !== undefined && !isValidId(sub))) return true;
+    const { jti, sub, sid } = claims;
+    if (
+      (jti !== undefined && !isValidId(jti)) ||
+      (sub !== undefined && !isValidId(sub)) ||
+      (sid !== undefined && !isValidId(sid))
+    )
+      return true;
     const ns = claimsNamespace(claims.iss, settings);
     const wanted: string[] = [];
     if (jti !== undefined) wanted.push(keys.key({ kind: 'jti', ns, id: jti }));
     if (sub !== undefined) wanted.push(keys.key({ kind: 'subject', ns, id: sub }));
+    if (sid !== undefined) wanted.push(keys.key({ kind: 'session', ns, id: sid }));
     if (wanted.length === 0) return false;
     let values: (string | null)[];
     try {

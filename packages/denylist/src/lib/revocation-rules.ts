@@ -22,16 +22,19 @@ export interface JtiRevocation {
   readonly expiresAtMs: number;
 }
 
-/** A validated subject revocation: tokens of `id` with `iat < at` are rejected while `now < expiresAtMs`. */
+/**
+ * A validated "issued before" rule: tokens whose `sub` (kind `subject`) or `sid` (kind `session`) is
+ * `id` and whose `iat < at` are rejected while `now < expiresAtMs`.
+ */
 export interface SubjectRevocation {
-  readonly kind: 'subject';
+  readonly kind: 'subject' | 'session';
   readonly ns: string;
   readonly id: string;
   readonly at: number;
   readonly expiresAtMs: number;
 }
 
-/** Either kind of revocation. */
+/** Any kind of revocation. */
 export type Revocation = JtiRevocation | SubjectRevocation;
 
 /** The options shared by every store factory, before validation. */
@@ -107,8 +110,31 @@ export function planSubjectRevocation(
   at: unknown,
   issuer: unknown,
 ): SubjectRevocation | undefined {
-  if (!isValidId(sub))
-    throw new DenylistError('ERR_INVALID_SUB', `sub must be a string of 1 to ${MAX_ID_LENGTH} characters`);
+  return planIssuedBefore('subject', settings, sub, at, issuer);
+}
+
+/** Validates `revokeSession(sid, before, issuer)`: the same rule as a subject revocation, keyed by `sid`. */
+export function planSessionRevocation(
+  settings: RevocationSettings,
+  sid: unknown,
+  before: unknown,
+  issuer: unknown,
+): SubjectRevocation | undefined {
+  return planIssuedBefore('session', settings, sid, before, issuer);
+}
+
+function planIssuedBefore(
+  kind: SubjectRevocation['kind'],
+  settings: RevocationSettings,
+  sub: unknown,
+  at: unknown,
+  issuer: unknown,
+): SubjectRevocation | undefined {
+  if (!isValidId(sub)) {
+    const [code, name] =
+      kind === 'subject' ? (['ERR_INVALID_SUB', 'sub'] as const) : (['ERR_INVALID_SID', 'sid'] as const);
+    throw new DenylistError(code, `${name} must be a string of 1 to ${MAX_ID_LENGTH} characters`);
+  }
   const ns = namespaceOf(issuer, settings);
   const nowMs = settings.now();
   const effectiveAt = at === undefined ? Math.ceil(nowMs / 1000) : at;
@@ -119,7 +145,7 @@ export function planSubjectRevocation(
   }
   const expiresAtMs = Math.ceil((effectiveAt + settings.maxTokenLifetimeSeconds + settings.leewaySeconds) * 1000);
   if (expiresAtMs <= nowMs) return undefined;
-  return { kind: 'subject', ns, id: sub, at: effectiveAt, expiresAtMs };
+  return { kind, ns, id: sub, at: effectiveAt, expiresAtMs };
 }
 
 /** True when a token with this `iat` falls under a subject revocation at `at` (a missing or non-numeric iat does). */

@@ -15,6 +15,7 @@ interface SubjectEntry {
 export class RevocationTable {
   readonly #jtis = new Map<string, Map<string, number>>();
   readonly #subjects = new Map<string, Map<string, SubjectEntry>>();
+  readonly #sessions = new Map<string, Map<string, SubjectEntry>>();
   readonly #maxEntries: number;
   #size = 0;
   #earliestExpiryMs = Infinity;
@@ -39,7 +40,8 @@ export class RevocationTable {
       if (current === undefined) this.#reserve(nowMs);
       this.#namespace(this.#jtis, revocation.ns).set(revocation.id, revocation.expiresAtMs);
     } else {
-      const current = this.#subjects.get(revocation.ns)?.get(revocation.id);
+      const rules = revocation.kind === 'subject' ? this.#subjects : this.#sessions;
+      const current = rules.get(revocation.ns)?.get(revocation.id);
       if (current !== undefined && current.expiresAtMs > nowMs) {
         if (current.at >= revocation.at && current.expiresAtMs >= revocation.expiresAtMs) return false;
         current.at = Math.max(current.at, revocation.at);
@@ -47,7 +49,7 @@ export class RevocationTable {
         return true;
       }
       if (current === undefined) this.#reserve(nowMs);
-      this.#namespace(this.#subjects, revocation.ns).set(revocation.id, {
+      this.#namespace(rules, revocation.ns).set(revocation.id, {
         at: revocation.at,
         expiresAtMs: revocation.expiresAtMs,
       });
@@ -61,7 +63,7 @@ export class RevocationTable {
    * revoked (never "not revoked" by accident), and so does a missing iat under a subject revocation.
    */
   isRevoked(claims: RevocationClaims, ns: string, nowMs: number): boolean {
-    const { jti, sub } = claims;
+    const { jti, sub, sid } = claims;
     if (jti !== undefined) {
       if (!isValidId(jti)) return true;
       const expiresAtMs = this.#jtis.get(ns)?.get(jti);
@@ -70,7 +72,12 @@ export class RevocationTable {
     if (sub !== undefined) {
       if (!isValidId(sub)) return true;
       const entry = this.#subjects.get(ns)?.get(sub);
-      if (entry !== undefined && entry.expiresAtMs > nowMs) return isIssuedBefore(claims.iat, entry.at);
+      if (entry !== undefined && entry.expiresAtMs > nowMs && isIssuedBefore(claims.iat, entry.at)) return true;
+    }
+    if (sid !== undefined) {
+      if (!isValidId(sid)) return true;
+      const entry = this.#sessions.get(ns)?.get(sid);
+      if (entry !== undefined && entry.expiresAtMs > nowMs && isIssuedBefore(claims.iat, entry.at)) return true;
     }
     return false;
   }
@@ -79,7 +86,10 @@ export class RevocationTable {
   sweep(nowMs: number): number {
     let removed = 0;
     let earliest = Infinity;
-    for (const maps of [this.#jtis, this.#subjects] as Map<string, Map<string, number | SubjectEntry>>[]) {
+    for (const maps of [this.#jtis, this.#subjects, this.#sessions] as Map<
+      string,
+      Map<string, number | SubjectEntry>
+    >[]) {
       for (const [ns, byId] of maps) {
         for (const [id, value] of byId) {
           const expiresAtMs = typeof value === 'number' ? value : value.expiresAtMs;
@@ -103,9 +113,14 @@ export class RevocationTable {
     for (const [ns, byId] of this.#jtis) {
       for (const [id, expiresAtMs] of byId) if (expiresAtMs > nowMs) yield { kind: 'jti', ns, id, expiresAtMs };
     }
-    for (const [ns, byId] of this.#subjects) {
-      for (const [id, entry] of byId)
-        if (entry.expiresAtMs > nowMs) yield { kind: 'subject', ns, id, at: entry.at, expiresAtMs: entry.expiresAtMs };
+    for (const [kind, rules] of [
+      ['subject', this.#subjects],
+      ['session', this.#sessions],
+    ] as const) {
+      for (const [ns, byId] of rules) {
+        for (const [id, entry] of byId)
+          if (entry.expiresAtMs > nowMs) yield { kind, ns, id, at: entry.at, expiresAtMs: entry.expiresAtMs };
+      }
     }
   }
 
@@ -113,6 +128,7 @@ export class RevocationTable {
   clear(): void {
     this.#jtis.clear();
     this.#subjects.clear();
+    this.#sessions.clear();
     this.#size = 0;
     this.#earliestExpiryMs = Infinity;
   }

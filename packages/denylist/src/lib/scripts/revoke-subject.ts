@@ -1,8 +1,8 @@
 /**
- * Stores a subject revocation unless one with an equal or later `at` is there, and publishes it,
+ * Stores a subject or session revocation unless one with an equal or later `at` is there, and publishes it,
  * atomically.
  *
- * KEYS[1] subject key
+ * KEYS[1] subject or session key
  * ARGV[1] at (NumericDate)
  * ARGV[2] stored value `<at>:<expiresAtMs>`
  * ARGV[3] PX in milliseconds (from at plus the longest token lifetime plus leeway)
