@@ -15,6 +15,7 @@ export interface RefreshAccessTokenInput {
   readonly sub: string;
   readonly scope?: string;
   readonly clientId?: string;
+  /** The session: put it in the token's `sid` claim, which logout and reuse detection revoke by. */
   readonly familyId: string;
 }
 
@@ -25,10 +26,12 @@ export interface RefreshAccessTokenResult {
   readonly exp: number;
 }
 
-/** The part of a denylist the service uses (`@jwks-kit/denylist` stores fit). */
+/** The part of a denylist the service uses (`@jwks-kit/denylist` stores fit). Times are NumericDates. */
 export interface RefreshDenylist {
-  revoke(jti: string, exp: number): Promise<void>;
+  /** Rejects every token of `sub` issued before `at` (reuse detection: every session of the user). */
   revokeSubject(sub: string, at?: number): Promise<void>;
+  /** Rejects every token whose `sid` is `sid` issued before `before` (logout, family end). */
+  revokeSession(sid: string, before?: number): Promise<void>;
 }
 
 /** Something worth logging; carries the family id only, never a token. */
@@ -43,7 +46,7 @@ export type RefreshTokenServiceOptions = Readonly<{
   store: RefreshTokenStore;
   /** Signs an access token for a family, e.g. `(i) => signer.sign({ sub: i.sub, scope: i.scope, clientId: i.clientId })`. */
   signAccessToken: (input: RefreshAccessTokenInput) => Promise<RefreshAccessTokenResult>;
-  /** Revokes access tokens: on reuse the whole subject, on logout the family's recent tokens. */
+  /** Revokes access tokens: on reuse the whole subject, on logout every token of the session (`sid` = family id). */
   denylist: RefreshDenylist;
   /** How long a rotated token still yields the same successor (concurrent requests); 0 disables. @default 10_000 */
   graceMs?: number;
@@ -81,7 +84,7 @@ export interface RefreshTokenService {
   start(input: StartRefreshFamilyInput): Promise<RefreshTokenGrant>;
   /** Exchanges the live refresh token for a successor and a new access token; rejects with {@link RefreshTokenError}. */
   rotate(refreshToken: string): Promise<RefreshTokenGrant>;
-  /** Ends the family and denylists its recent access tokens; false when it did not exist. */
+  /** Ends the family and revokes every access token of the session (`sid`); false when it did not exist. */
   revokeFamily(familyId: string): Promise<boolean>;
   /** Ends every family of `sub` and revokes all its access tokens (logout everywhere); answers how many families ended. */
   revokeAllForSubject(sub: string): Promise<number>;
@@ -103,8 +106,8 @@ function validate(options: RefreshTokenServiceOptions) {
   const { store, signAccessToken, denylist } = options;
   if (!store || typeof store.rotate !== 'function') throw new TypeError('store must be a RefreshTokenStore');
   if (typeof signAccessToken !== 'function') throw new TypeError('signAccessToken must be a function');
-  if (!denylist || typeof denylist.revoke !== 'function' || typeof denylist.revokeSubject !== 'function') {
-    throw new TypeError('denylist must offer revoke() and revokeSubject()');
+  if (!denylist || typeof denylist.revokeSubject !== 'function' || typeof denylist.revokeSession !== 'function') {
+    throw new TypeError('denylist must offer revokeSubject() and revokeSession()');
   }
   if (options.now !== undefined && typeof options.now !== 'function') throw new TypeError('now must be a function');
   if (options.onEvent !== undefined && typeof options.onEvent !== 'function')
@@ -168,10 +171,14 @@ export function createRefreshTokenService(options: RefreshTokenServiceOptions): 
       ...(family.clientId === undefined ? {} : { clientId: family.clientId }),
     });
 
+  /** Tokens issued up to the end of the current second fall under a revocation made now. */
+  const nextSecond = () => Math.floor(now() / 1000) + 1;
+
+  /** Ends the family and revokes every access token of the session (`sid`), however many were issued. */
   const endFamily = async (familyId: string): Promise<boolean> => {
     const ended = await store.end(familyId, now());
     if (!ended) return false;
-    await Promise.all(ended.accessTokens.map((token) => denylist.revoke(token.jti, token.exp)));
+    await denylist.revokeSession(familyId, nextSecond());
     onEvent?.({ type: 'ended', familyId });
     return true;
   };
@@ -179,7 +186,7 @@ export function createRefreshTokenService(options: RefreshTokenServiceOptions): 
   /** Ends every family of `sub` and revokes every access token it holds (iat up to the next whole second). */
   const endSubject = async (sub: string): Promise<number> => {
     const ended = await Promise.all((await store.familiesOf(sub)).map(endFamily));
-    await denylist.revokeSubject(sub, Math.floor(now() / 1000) + 1);
+    await denylist.revokeSubject(sub, nextSecond());
     return ended.filter(Boolean).length;
   };
 

@@ -1,25 +1,19 @@
 import { randomUUID } from 'node:crypto';
 import { SignJWT, compactVerify, jwtVerify, type JWTPayload } from 'jose';
+import { createMemoryDenylist } from '@jwks-kit/denylist';
 import { createTestKeyPair, type TestClock, type TestKeyPair } from '@jwks-kit/test-kit';
 import type { RefreshAccessTokenInput, RefreshAccessTokenResult, RefreshDenylist } from '../src/index.js';
 
-/** A real in-memory denylist (the semantics of `@jwks-kit/denylist`): jti until exp, subject before `at`. */
+/**
+ * The real memory denylist of `@jwks-kit/denylist` on the test clock, with `isRevoked(claims)` as the
+ * verifier would ask it.
+ */
 export function createTestDenylist(clock: TestClock) {
-  const jtis = new Map<string, number>();
-  const subjects = new Map<string, number>();
+  const memory = createMemoryDenylist({ issuer: 'https://auth.test', now: clock.now, sweepIntervalMs: 0 });
   const denylist: RefreshDenylist & { isRevoked(claims: JWTPayload): boolean } = {
-    async revoke(jti, exp) {
-      jtis.set(jti, exp);
-    },
-    async revokeSubject(sub, at = clock.nowSeconds()) {
-      subjects.set(sub, Math.max(at, subjects.get(sub) ?? 0));
-    },
-    isRevoked(claims) {
-      const exp = typeof claims.jti === 'string' ? jtis.get(claims.jti) : undefined;
-      if (exp !== undefined && exp > clock.nowSeconds()) return true;
-      const before = typeof claims.sub === 'string' ? subjects.get(claims.sub) : undefined;
-      return before !== undefined && typeof claims.iat === 'number' && claims.iat < before;
-    },
+    revokeSubject: (sub, at) => memory.revokeSubject(sub, at),
+    revokeSession: (sid, before) => memory.revokeSession(sid, before),
+    isRevoked: (claims) => memory.check(claims),
   };
   return denylist;
 }

@@ -210,6 +210,42 @@ export function refreshTokenServiceContract(getStore: () => RefreshTokenStore): 
     expect(await service.revokeFamily(grant.familyId)).toBe(false);
   });
 
+  it('logout after 100 refreshes revokes all 101 access tokens of the session, and no other session', async () => {
+    const { service, clock, isRevoked } = await setup(getStore());
+    const other = await service.start({ sub: 'long-session' });
+    let grant = await service.start({ sub: 'long-session' });
+    const issued = [grant.accessToken];
+    for (let i = 0; i < 100; i++) {
+      clock.advance(1000);
+      grant = await service.rotate(grant.refreshToken);
+      issued.push(grant.accessToken);
+    }
+    expect(new Set(issued).size).toBe(101);
+    for (const token of issued) expect(await isRevoked(token)).toBe(false);
+    expect(await service.logout(grant.refreshToken)).toBe(true);
+    const accepted = [];
+    for (const token of issued) if (!(await isRevoked(token))) accepted.push(token);
+    expect(accepted).toHaveLength(0);
+    expect(await isRevoked(other.accessToken)).toBe(false);
+  });
+
+  it('reuse after 100 refreshes revokes all 101 access tokens of the session', async () => {
+    const { service, clock, isRevoked } = await setup(getStore());
+    const first = await service.start({ sub: 'stolen' });
+    let grant = first;
+    const issued = [grant.accessToken];
+    for (let i = 0; i < 100; i++) {
+      clock.advance(1000);
+      grant = await service.rotate(grant.refreshToken);
+      issued.push(grant.accessToken);
+    }
+    clock.advance(60_000);
+    expect((await rejection(service.rotate(first.refreshToken))).code).toBe('ERR_REFRESH_TOKEN_REUSED');
+    const accepted = [];
+    for (const token of issued) if (!(await isRevoked(token))) accepted.push(token);
+    expect(accepted).toHaveLength(0);
+  });
+
   it('reports lifecycle events with the family id only', async () => {
     const { service, events } = await setup(getStore());
     const grant = await service.start({ sub: 'logged' });
