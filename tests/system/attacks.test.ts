@@ -1,8 +1,10 @@
-import { randomUUID } from 'node:crypto';
+import { createPrivateKey, randomUUID } from 'node:crypto';
 import { existsSync } from 'node:fs';
 import { createServer, type Server } from 'node:http';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
+import { createFileKeyStore } from '@jwks-kit/issuer';
+import { KEY_FILE } from '../../examples/auth-service/src/open-key-ring.js';
 import { ACCESS_COOKIE, AUDIENCES } from '../../examples/shared/src/audiences.js';
 import { buildAttackCatalogue, type AttackCase } from './attack-catalogue.js';
 import { parseToken } from './support/compact-jws.js';
@@ -34,6 +36,12 @@ describe('attack catalogue against the running services (real processes, real HT
     const kid = String(parseToken(tokens.accessToken).header.kid);
     const signing = system.keyRing.signingKey();
     if (signing.kid !== kid) throw new Error('the key file and the auth service disagree on the signing key');
+    // The ring's signer never hands out its private key: the attacker's stolen copy comes from the key file.
+    const stored = (await createFileKeyStore({ path: join(system.keysDir, KEY_FILE) }).load())?.keys.find(
+      (key) => key.kid === kid,
+    );
+    if (!stored) throw new Error('the signing key is not in the key file');
+    const signingKey = createPrivateKey({ key: { ...stored }, format: 'jwk' });
     const jwks = (await (await fetch(`${system.authUrl}/.well-known/jwks.json`)).json()) as {
       keys: Array<Record<string, unknown>>;
     };
@@ -42,7 +50,7 @@ describe('attack catalogue against the running services (real processes, real HT
     catalogue = buildAttackCatalogue({
       accessToken: tokens.accessToken,
       refreshToken: tokens.refreshToken,
-      signingKey: signing.privateKey,
+      signingKey,
       publicJwk,
       audience: AUDIENCES.orders,
       clientId: String(parseToken(tokens.accessToken).payload.client_id),

@@ -1,10 +1,11 @@
-import { createPrivateKey, type KeyObject } from 'node:crypto';
+import { createPrivateKey } from 'node:crypto';
 import type { RsaPrivateJwk } from './import-private-key.js';
 import { IssuerError } from './issuer-error.js';
 import type { KeyState, KeyStore, StoredKeySet } from './key-store.js';
 import { addKey, applyDueTransitions, missingKey, removeKey, rotateKeys, type KeyTiming } from './key-ring.js';
 import { generateRsaKey } from './lib/generate-key.js';
 import { toPublicJwk, type PublicJwk } from './lib/public-jwk.js';
+import { createLocalSigner, type Signer } from './signer.js';
 
 export type { PublicJwk } from './lib/public-jwk.js';
 
@@ -57,13 +58,6 @@ export interface KeyInfo {
   readonly removeAt?: number;
 }
 
-/** The key that signs now. The object is the same for as long as the same key is active. */
-export interface SigningKey {
-  readonly kid: string;
-  readonly privateKey: KeyObject;
-  readonly modulusLength: number;
-}
-
 /** A JWK Set holding only public members. */
 export interface PublicJwks {
   readonly keys: readonly PublicJwk[];
@@ -83,8 +77,11 @@ export interface KeyRing {
   readonly jwksCacheMaxAgeSeconds: number;
   /** Increases whenever a key changes state, appears or leaves. */
   readonly version: number;
-  /** The active key. */
-  signingKey(): SigningKey;
+  /**
+   * The active key's {@link Signer} (signing off the event loop). The object is the same for as
+   * long as the same key is active; its private key never leaves the ring.
+   */
+  signingKey(): Signer;
   /** Every published key (next, active, retired), public members only, newest first. */
   publicJwks(): PublicJwks;
   /** Life-cycle information of every published key, newest first. */
@@ -152,10 +149,10 @@ export async function createKeyRing(options: KeyRingOptions): Promise<KeyRing> {
 
   let fingerprint = '';
   let version = 0;
-  let signing: SigningKey | undefined;
+  let signing: Signer | undefined;
   let jwks: PublicJwks = { keys: [] };
   let infos: readonly KeyInfo[] = [];
-  const keyObjects = new Map<string, SigningKey>();
+  const keyObjects = new Map<string, Signer>();
   const changeListeners = new Set<() => void>();
   const errorListeners = new Set<(error: unknown) => void>();
   let queue: Promise<unknown> = Promise.resolve();
@@ -178,11 +175,7 @@ export async function createKeyRing(options: KeyRingOptions): Promise<KeyRing> {
     const active = sorted.find((key) => key.state === 'active');
     if (active && !keyObjects.has(active.kid)) {
       const privateKey = createPrivateKey({ key: { ...active }, format: 'jwk' });
-      keyObjects.set(active.kid, {
-        kid: active.kid,
-        privateKey,
-        modulusLength: privateKey.asymmetricKeyDetails?.modulusLength ?? 0,
-      });
+      keyObjects.set(active.kid, createLocalSigner(privateKey, active.kid, active.alg));
     }
     for (const kid of keyObjects.keys()) if (kid !== active?.kid) keyObjects.delete(kid);
     signing = active && keyObjects.get(active.kid);

@@ -7,15 +7,9 @@ export type { FileKeyStoreOptions } from './file-key-store.js';
 export { importPrivateKey, MIN_RSA_MODULUS_BITS } from './import-private-key.js';
 export type { RsaPrivateJwk } from './import-private-key.js';
 export { createKeyRing } from './create-key-ring.js';
-export type {
-  KeyRing,
-  KeyRingOptions,
-  KeyInfo,
-  SigningKey,
-  PublicJwk,
-  PublicJwks,
-  RotateOptions,
-} from './create-key-ring.js';
+export { createLocalSigner } from './signer.js';
+export type { Signer, SigningAlgorithm } from './signer.js';
+export type { KeyRing, KeyRingOptions, KeyInfo, PublicJwk, PublicJwks, RotateOptions } from './create-key-ring.js';
 export { createAccessTokenSigner, RESERVED_CLAIMS } from './sign-access-token.js';
 export type {
   AccessTokenSigner,

@@ -16,7 +16,8 @@ export type IssuerErrorCode =
   | 'ERR_INVALID_SCOPE'
   | 'ERR_INVALID_CLAIM'
   | 'ERR_RESERVED_CLAIM'
-  | 'ERR_TOKEN_TOO_LARGE';
+  | 'ERR_TOKEN_TOO_LARGE'
+  | 'ERR_SIGNING_FAILED';
 
 /** The one error class of `@jwks-kit/issuer`: a stable `code`, and the underlying error as `cause`. */
 export class IssuerError extends Error {

@@ -1,6 +1,7 @@
-import { randomBytes, sign as rsaSign } from 'node:crypto';
-import type { KeyRing, SigningKey } from './create-key-ring.js';
+import { randomBytes } from 'node:crypto';
+import type { KeyRing } from './create-key-ring.js';
 import { IssuerError } from './issuer-error.js';
+import type { Signer } from './signer.js';
 
 /** Claims the signer sets itself; custom claims may not use these names. */
 export const RESERVED_CLAIMS: ReadonlySet<string> = new Set([
@@ -62,14 +63,14 @@ export interface SignedAccessToken {
   readonly kid: string;
 }
 
-/** Signs RFC 9068 access tokens: compact JWS, header `{ alg: RS256, typ: at+jwt, kid }`. */
+/** Signs RFC 9068 access tokens: compact JWS, header `{ alg, typ: at+jwt, kid }` of the ring's active key. */
 export interface AccessTokenSigner {
   readonly issuer: string;
   sign(input: SignAccessTokenInput): Promise<SignedAccessToken>;
 }
 
 interface PreparedKey {
-  readonly key: SigningKey;
+  readonly key: Signer;
   readonly headerB64: string;
   readonly signatureChars: number;
 }
@@ -100,13 +101,13 @@ export function createAccessTokenSigner(options: AccessTokenSignerOptions): Acce
   if (typeof now !== 'function') throw new TypeError('options.now must be a function');
 
   let prepared: PreparedKey | undefined;
-  const prepare = (key: SigningKey): PreparedKey => {
+  const prepare = (key: Signer): PreparedKey => {
     if (prepared?.key === key) return prepared;
-    const header = JSON.stringify({ alg: 'RS256', typ: 'at+jwt', kid: key.kid });
+    const header = JSON.stringify({ alg: key.alg, typ: 'at+jwt', kid: key.kid });
     prepared = {
       key,
       headerB64: Buffer.from(header).toString('base64url'),
-      signatureChars: Math.ceil((Math.ceil(key.modulusLength / 8) * 4) / 3),
+      signatureChars: Math.ceil((key.signatureBytes * 4) / 3),
     };
     return prepared;
   };
@@ -160,10 +161,27 @@ export function createAccessTokenSigner(options: AccessTokenSignerOptions): Acce
           `access token would be ${size} bytes, over the ${maxTokenBytes}-byte cap (maxTokenBytes)`,
         );
       }
-      const signature = rsaSign('sha256', Buffer.from(signingInput), key.key.privateKey).toString('base64url');
+      const signature = await signWith(key.key, signingInput);
       return { token: `${signingInput}.${signature}`, jti, iat, exp, kid: key.key.kid };
     },
   };
+}
+
+/** Signs through the {@link Signer}; a failure or a signature of the wrong length is `ERR_SIGNING_FAILED`. */
+async function signWith(signer: Signer, signingInput: string): Promise<string> {
+  let signature: Uint8Array;
+  try {
+    signature = await signer.sign(Buffer.from(signingInput));
+  } catch (error) {
+    throw new IssuerError('ERR_SIGNING_FAILED', `key ${signer.kid} could not sign`, { cause: error });
+  }
+  if (signature.length !== signer.signatureBytes) {
+    throw new IssuerError(
+      'ERR_SIGNING_FAILED',
+      `key ${signer.kid} returned a ${signature.length}-byte signature, expected ${signer.signatureBytes}`,
+    );
+  }
+  return Buffer.from(signature.buffer, signature.byteOffset, signature.length).toString('base64url');
 }
 
 /** Normalises an audience; `null` when it is empty or not strings. */
