@@ -93,7 +93,21 @@ export async function run(argv: readonly string[], io: CliIo): Promise<ExitCode>
       if (error.exitCode === ExitCode.Usage) io.stderr.write(`Run \`${program} ${command.name} --help\` for usage.\n`);
       return error.exitCode;
     }
+    if (isSystemError(error)) {
+      // An I/O failure no command anticipated still ends with exit 3 and one line, never a stack.
+      io.stderr.write(`${program} ${command.name}: I/O error: ${error.message.replace(/\s+/g, ' ')}\n`);
+      return ExitCode.Io;
+    }
     io.stderr.write(`${program} ${command.name}: unexpected error: ${(error as Error)?.stack ?? String(error)}\n`);
     return ExitCode.Failure;
   }
+}
+
+/** A Node system error (fs, net): it names the failed `syscall` and carries an errno `code` such as `EACCES`. */
+function isSystemError(error: unknown): error is NodeJS.ErrnoException & Error {
+  return (
+    error instanceof Error &&
+    typeof (error as NodeJS.ErrnoException).code === 'string' &&
+    typeof (error as NodeJS.ErrnoException).syscall === 'string'
+  );
 }

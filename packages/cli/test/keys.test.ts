@@ -187,6 +187,33 @@ describe('jwks-kit keys', () => {
       }
     });
 
+    it('init ends at once with exit 3 and one line for a directory that cannot be created (/proc/x, not a spin)', async () => {
+      const result = await runCli(['keys', 'init', '--dir', '/proc/jwks-kit-test/keys']);
+      expect(result.code).toBe(3);
+      expect(result.stderr).toBe(
+        "jwks-kit keys init: cannot create the keys directory /proc/jwks-kit-test/keys: ENOENT: no such file or directory, mkdir '/proc/jwks-kit-test'\n",
+      );
+    });
+
+    it('init ends with exit 3 and one line for an unwritable parent and for a path under a regular file', async () => {
+      const file = join(tmp.path, 'plain-file');
+      await writeFile(file, 'x');
+      const underFile = await runCli(['keys', 'init', '--dir', join(file, 'a', 'b')]);
+      expect(underFile.code).toBe(3);
+      expect(underFile.stderr.trimEnd().split('\n')).toEqual([
+        expect.stringMatching(/^jwks-kit keys init: cannot create the keys directory .*: ENOTDIR/),
+      ]);
+      const readOnly = join(tmp.path, 'read-only');
+      await mkdir(readOnly, { mode: 0o500 });
+      const asOther = process.getuid?.() === 0 ? { uid: 65534 } : {};
+      await chmod(tmp.path, 0o755);
+      const denied = await runCli(['keys', 'init', '--dir', join(readOnly, 'keys')], '', asOther);
+      expect(denied.code).toBe(3);
+      expect(denied.stderr.trimEnd().split('\n')).toEqual([
+        expect.stringMatching(/^jwks-kit keys init: cannot create the keys directory .*: EACCES/),
+      ]);
+    });
+
     it('reports a --dir that is a file with exit 3', async () => {
       const file = join(tmp.path, 'plain-file');
       await writeFile(file, 'x');
