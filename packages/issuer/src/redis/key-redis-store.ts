@@ -1,0 +1,122 @@
+import type { Cluster, Redis } from 'ioredis';
+import { IssuerError } from '../issuer-error.js';
+import type { KeyStore, StoredKey, StoredKeySet } from '../key-store.js';
+import { type Kek, openPrivatePart, sealPrivatePart, toKek } from '../lib/key-encryption.js';
+import { parseKeySet } from '../lib/parse-key-set.js';
+import { createKeyRingRedisKeys } from './key-ring-redis-keys.js';
+import { KEY_RING_SAVE_LUA } from './key-ring-save-script.js';
+
+/** Options of {@link createRedisKeyStore}. */
+export type RedisKeyStoreOptions = Readonly<{
+  /** Key-encryption key (32 random bytes) that seals every private key with AES-256-GCM. Required. */
+  kek: Uint8Array;
+  /** Former KEKs, used only to read records during a KEK rotation (`rewrap()` then seals under `kek`). @default [] */
+  previousKeks?: readonly Uint8Array[];
+  /** Prepended to every key; must not contain `{` or `}`. @default 'jwks-kit:keys:' */
+  keyPrefix?: string;
+  /** Compare-and-set attempts of one `update()` before `ERR_KEY_STORE_CONFLICT`. @default 10 */
+  maxAttempts?: number;
+}>;
+
+/** Public part of a stored key (no private member): readable without the KEK. */
+export type PublicStoredKey = Omit<StoredKey, 'd' | 'p' | 'q' | 'dp' | 'dq' | 'qi'>;
+
+/** A {@link KeyStore} in Redis, with `loadPublic()`, `rewrap()` and the names it uses. */
+export interface RedisKeyStore extends KeyStore {
+  /** Public keys with states and times, without opening any private part (serves a JWKS before the KEK is present). */
+  loadPublic(): Promise<{ version: number; keys: readonly PublicStoredKey[] } | undefined>;
+  /** Re-seals every private key under the current `kek` (KEK rotation); answers the number of keys re-sealed. */
+  rewrap(): Promise<number>;
+  /** Pub/sub channel on which every written version is announced (subscribe and `reload()` the key ring). */
+  readonly channel: string;
+}
+
+const SAVE_COMMAND = 'jwksKitKeyRingSaveV1';
+
+type SaveCommand = (ring: string, ...args: string[]) => Promise<[number, string]>;
+type Snapshot = { version: string; set: StoredKeySet | undefined };
+
+/**
+ * A {@link KeyStore} that several issuer replicas share through Redis (standalone, Sentinel or Cluster).
+ * Private members are stored only sealed with AES-256-GCM under the operator's KEK, each key on its
+ * own with kid and state bound as associated data; public members, states and times are stored in
+ * clear (they are published in the JWKS anyway). Every write is one compare-and-set script on the
+ * ring's version: `update()` re-reads and re-runs its mutation when another replica won, so the
+ * loser adopts the winner's ring and one transition happens per step. A record this KEK cannot open
+ * makes `load()` throw (`ERR_KEK_MISMATCH`, `ERR_KEY_RECORD_TAMPERED`): never a silent new key ring.
+ */
+export function createRedisKeyStore(client: Redis | Cluster, options: RedisKeyStoreOptions): RedisKeyStore {
+  if (typeof client?.defineCommand !== 'function') throw new TypeError('client must be an ioredis Redis or Cluster');
+  if (options === undefined || options.kek === undefined)
+    throw new TypeError(
+      'options.kek is required: a 32-byte key-encryption key (private keys are never stored in clear)',
+    );
+  const kek = toKek(options.kek, 'options.kek');
+  const keks: Kek[] = [kek, ...(options.previousKeks ?? []).map((k, i) => toKek(k, `options.previousKeks[${i}]`))];
+  const keyPrefix = options.keyPrefix ?? 'jwks-kit:keys:';
+  if (typeof keyPrefix !== 'string' || /[{}]/.test(keyPrefix))
+    throw new TypeError('options.keyPrefix must be a string without { or }');
+  const maxAttempts = options.maxAttempts ?? 10;
+  if (!Number.isInteger(maxAttempts) || maxAttempts < 1)
+    throw new TypeError('options.maxAttempts must be a positive integer');
+  const names = createKeyRingRedisKeys(keyPrefix);
+  if (!(SAVE_COMMAND in client)) client.defineCommand(SAVE_COMMAND, { numberOfKeys: 1, lua: KEY_RING_SAVE_LUA });
+  const save = (client as unknown as Record<string, SaveCommand>)[SAVE_COMMAND]!.bind(client);
+
+  const readRaw = async () => {
+    const fields = await client.hgetall(names.ring);
+    if (fields.version === undefined || fields.public === undefined) return undefined;
+    return { version: fields.version, publicKeys: JSON.parse(fields.public) as PublicStoredKey[], fields };
+  };
+
+  const read = async (): Promise<Snapshot> => {
+    const raw = await readRaw();
+    if (!raw) return { version: '0', set: undefined };
+    const keys = raw.publicKeys.map((pub) => {
+      const sealed = raw.fields[`sealed:${pub.kid}`];
+      if (sealed === undefined)
+        throw new IssuerError('ERR_KEY_RECORD_TAMPERED', `private part of key ${pub.kid} is missing from Redis`);
+      return { ...pub, ...(JSON.parse(openPrivatePart(keks, pub.kid, pub.state, sealed)) as object) };
+    });
+    return { version: raw.version, set: await parseKeySet({ keys }) };
+  };
+
+  const write = async (expected: string, set: StoredKeySet) => {
+    const publicKeys: PublicStoredKey[] = [];
+    const sealed: string[] = [];
+    for (const key of set.keys) {
+      const { d, p, q, dp, dq, qi, ...pub } = key;
+      publicKeys.push(pub);
+      sealed.push(key.kid, sealPrivatePart(kek, key.kid, key.state, JSON.stringify({ d, p, q, dp, dq, qi })));
+    }
+    const [written] = await save(names.ring, expected, names.channel, JSON.stringify(publicKeys), ...sealed);
+    return Number(written) === 1;
+  };
+
+  const update: RedisKeyStore['update'] & {} = async (mutate) => {
+    for (let attempt = 0; attempt < maxAttempts; attempt += 1) {
+      const current = await read();
+      const next = await mutate(current.set);
+      if (next === undefined) return current.set;
+      if (await write(current.version, next)) return next;
+    }
+    throw new IssuerError('ERR_KEY_STORE_CONFLICT', `key ring changed ${maxAttempts} times during one update`);
+  };
+
+  return {
+    load: async () => (await read()).set,
+    save: async (set) => {
+      await update(async () => set);
+    },
+    update,
+    loadPublic: async () => {
+      const raw = await readRaw();
+      return raw && { version: Number(raw.version), keys: raw.publicKeys };
+    },
+    rewrap: async () => {
+      const result = await update(async (current) => current);
+      return result?.keys.length ?? 0;
+    },
+    channel: names.channel,
+  };
+}

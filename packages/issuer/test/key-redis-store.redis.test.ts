@@ -1,0 +1,178 @@
+import { randomBytes } from 'node:crypto';
+import { Redis } from 'ioredis';
+import { createClock, startRedis, type TestRedis } from '@jwks-kit/test-kit';
+import { createKeyRing, type IssuerError } from '../src/index.js';
+import { createRedisKeyStore, type RedisKeyStoreOptions } from '../src/redis.js';
+
+let redis: TestRedis;
+let client: Redis;
+
+beforeAll(async () => {
+  redis = await startRedis();
+  client = new Redis(redis.url, { maxRetriesPerRequest: 1 });
+});
+afterAll(async () => {
+  client.disconnect();
+  if (redis.owned) await redis.stop();
+});
+
+const HOUR = 3_600_000;
+const ringOptions = { maxJwksCacheAgeMs: 600_000, maxTokenLifetimeMs: HOUR, rotationIntervalMs: 2 * HOUR };
+const kek = randomBytes(32);
+const fresh = (options: Partial<RedisKeyStoreOptions> = {}) => {
+  const keyPrefix = `test:${randomBytes(6).toString('hex')}:`;
+  return { keyPrefix, store: createRedisKeyStore(client, { kek, keyPrefix, ...options }) };
+};
+const ringHash = (keyPrefix: string) => `${keyPrefix}{ring}:keys`;
+const code = (promise: Promise<unknown>) =>
+  promise.then(
+    () => 'resolved',
+    (error: IssuerError) => error.code ?? error.name,
+  );
+
+describe('createRedisKeyStore', () => {
+  it('refuses to be created without a 32-byte KEK (TypeError naming the option)', () => {
+    expect(() => createRedisKeyStore(client, {} as RedisKeyStoreOptions)).toThrow(/options\.kek/);
+    expect(() => createRedisKeyStore(client, { kek: randomBytes(16) })).toThrow(/options\.kek must be a 32-byte/);
+    expect(() => createRedisKeyStore(client, { kek, previousKeks: [randomBytes(31)] })).toThrow(/previousKeks\[0\]/);
+    expect(() => createRedisKeyStore(client, { kek, keyPrefix: 'a{b}' })).toThrow(/keyPrefix/);
+  });
+
+  it('stores no private key material in clear: no "d" member, no PEM, no private member value', async () => {
+    const { keyPrefix, store } = fresh();
+    await createKeyRing({ ...ringOptions, store });
+    const set = (await store.load())!;
+    expect(set.keys).toHaveLength(2);
+    const parts: string[] = [];
+    let cursor = '0';
+    do {
+      const [next, keys] = await client.scan(cursor, 'MATCH', `${keyPrefix}*`, 'COUNT', 1000);
+      cursor = next;
+      for (const key of keys) parts.push(key, JSON.stringify(await client.hgetall(key)));
+    } while (cursor !== '0');
+    const dump = parts.join('\n');
+    expect(dump).not.toMatch(/"d"|\\"d\\"|PRIVATE KEY|-----BEGIN/);
+    for (const key of set.keys)
+      for (const member of [key.d, key.p, key.q, key.dp, key.dq, key.qi]) {
+        expect(dump).not.toContain(member);
+      }
+    expect(dump).toContain(set.keys[0]!.n);
+  });
+
+  it('serves public parts and states without the KEK, but refuses to open private parts under a wrong KEK', async () => {
+    const { keyPrefix, store } = fresh();
+    const ring = await createKeyRing({ ...ringOptions, store });
+    const before = await client.hget(ringHash(keyPrefix), 'version');
+    const wrong = createRedisKeyStore(client, { kek: randomBytes(32), keyPrefix });
+    const pub = (await wrong.loadPublic())!;
+    expect(pub.keys.map((key) => key.kid).sort()).toEqual(
+      ring
+        .keys()
+        .map((key) => key.kid)
+        .sort(),
+    );
+    expect(pub.keys.every((key) => !('d' in key))).toBe(true);
+    expect(await code(wrong.load())).toBe('ERR_KEK_MISMATCH');
+    expect(await code(createKeyRing({ ...ringOptions, store: wrong }))).toBe('ERR_KEK_MISMATCH');
+    expect(await client.hget(ringHash(keyPrefix), 'version')).toBe(before);
+  });
+
+  it('binds kid and state: a swapped or re-stated record fails to decrypt', async () => {
+    const { keyPrefix, store } = fresh();
+    const ring = await createKeyRing({ ...ringOptions, store });
+    const [a, b] = ring.keys().map((key) => key.kid);
+    const hash = ringHash(keyPrefix);
+    const original = await client.hgetall(hash);
+
+    await client.hset(hash, `sealed:${a}`, original[`sealed:${b}`]!, `sealed:${b}`, original[`sealed:${a}`]!);
+    expect(await code(store.load())).toBe('ERR_KEY_RECORD_TAMPERED');
+
+    await client.hset(hash, original);
+    const restated = (JSON.parse(original.public!) as { state: string }[]).map((key) => ({
+      ...key,
+      state: key.state === 'next' ? 'active' : 'next',
+    }));
+    await client.hset(hash, 'public', JSON.stringify(restated));
+    expect(await code(store.load())).toBe('ERR_KEY_RECORD_TAMPERED');
+
+    await client.hset(hash, original);
+    await client.hdel(hash, `sealed:${a}`);
+    expect(await code(store.load())).toBe('ERR_KEY_RECORD_TAMPERED');
+  });
+
+  it('rotates the KEK: reads under a previous KEK, re-wraps, then the old KEK alone no longer opens it', async () => {
+    const { keyPrefix, store } = fresh();
+    const original = (await createKeyRing({ ...ringOptions, store }))
+      .keys()
+      .map((key) => key.kid)
+      .sort();
+    const newKek = randomBytes(32);
+    const rotating = createRedisKeyStore(client, { kek: newKek, previousKeks: [kek], keyPrefix });
+    expect((await rotating.load())!.keys.map((key) => key.kid).sort()).toEqual(original);
+    expect(await rotating.rewrap()).toBe(2);
+    const after = createRedisKeyStore(client, { kek: newKek, keyPrefix });
+    expect((await after.load())!.keys.map((key) => key.kid).sort()).toEqual(original);
+    expect(await code(store.load())).toBe('ERR_KEK_MISMATCH');
+  });
+
+  it('two replicas starting on an empty store at once share one key ring', async () => {
+    const { keyPrefix } = fresh();
+    const stores = [0, 1, 2].map(() => createRedisKeyStore(client, { kek, keyPrefix }));
+    const rings = await Promise.all(stores.map((store) => createKeyRing({ ...ringOptions, store })));
+    const kids = rings.map((ring) => JSON.stringify(ring.keys().map((key) => key.kid)));
+    expect(new Set(kids).size).toBe(1);
+    expect(rings.map((ring) => ring.signingKey().kid)).toEqual(Array(3).fill(rings[0]!.signingKey().kid));
+    expect(await client.hget(ringHash(keyPrefix), 'version')).toBe('1');
+  });
+
+  it('rotations triggered on two replicas at the same moment produce exactly one new key', async () => {
+    const clock = createClock();
+    const { keyPrefix } = fresh();
+    const make = () =>
+      createKeyRing({ ...ringOptions, now: clock.now, store: createRedisKeyStore(client, { kek, keyPrefix }) });
+    const a = await make();
+    const b = await make();
+    const kidsBefore = new Set(a.keys().map((key) => key.kid));
+    clock.advance(HOUR);
+    const outcomes = await Promise.all([code(a.rotate()), code(b.rotate())]);
+    expect(outcomes.sort()).toEqual(['ERR_NEXT_KEY_NOT_READY', 'resolved']);
+    await Promise.all([a.reload(), b.reload()]);
+    expect(b.keys()).toEqual(a.keys());
+    const added = a.keys().filter((key) => !kidsBefore.has(key.kid));
+    expect(added).toHaveLength(1);
+    expect(
+      a
+        .keys()
+        .map((key) => key.state)
+        .sort(),
+    ).toEqual(['active', 'next', 'retired']);
+  });
+
+  it('scheduled rotation on every replica makes one transition per step, and the losers adopt the winner', async () => {
+    const clock = createClock();
+    const { keyPrefix } = fresh();
+    const make = () =>
+      createKeyRing({ ...ringOptions, now: clock.now, store: createRedisKeyStore(client, { kek, keyPrefix }) });
+    const rings = [await make(), await make(), await make()];
+    const version = Number(await client.hget(ringHash(keyPrefix), 'version'));
+    clock.advance(2 * HOUR + 1);
+    await Promise.all(rings.map((ring) => ring.tick()));
+    expect(Number(await client.hget(ringHash(keyPrefix), 'version'))).toBe(version + 1);
+    expect(new Set(rings.map((ring) => ring.signingKey().kid)).size).toBe(1);
+    expect(new Set(rings.map((ring) => JSON.stringify(ring.publicJwks())))).toHaveProperty('size', 1);
+    expect(rings[0]!.keys()).toHaveLength(3);
+  });
+
+  it('announces every written version on its channel', async () => {
+    const { store } = fresh();
+    const subscriber = client.duplicate();
+    try {
+      await subscriber.subscribe(store.channel);
+      const message = new Promise<string>((resolve) => subscriber.once('message', (_channel, m: string) => resolve(m)));
+      await createKeyRing({ ...ringOptions, store });
+      await expect(message).resolves.toBe('1');
+    } finally {
+      subscriber.disconnect();
+    }
+  });
+});
