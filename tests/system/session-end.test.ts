@@ -50,6 +50,12 @@ async function acceptedBy(services: ReturnType<typeof createServices>, tokens: r
   return accepted;
 }
 
+/** Pub/sub reaches the other mirrors within milliseconds: waits (bounded) until the newest token is refused. */
+async function untilRevocationArrives(services: ReturnType<typeof createServices>, tokens: readonly string[]) {
+  for (let i = 0; i < 100 && (await acceptedBy(services, tokens.slice(-1))) > 0; i++)
+    await new Promise((r) => setTimeout(r, 20));
+}
+
 /** A session of `REFRESHES` refreshes: the first grant and every access token it was issued. */
 async function longSession(sessions: RefreshTokenService, sub: string) {
   const first = await sessions.start({ sub, scope: 'orders:read profile:read', clientId: 'cli' });
@@ -146,9 +152,7 @@ describe(`sessions end completely: ${REFRESHES} refreshes, then logout or reuse 
       const { services, sessions } = await setup();
       const { last, tokens } = await longSession(sessions, 'carol');
       expect(await sessions.logout(last.refreshToken)).toBe(true);
-      // pub/sub reaches the other mirrors within milliseconds: wait on the condition, bounded.
-      for (let i = 0; i < 100 && (await acceptedBy(services, tokens.slice(-1))) > 0; i++)
-        await new Promise((r) => setTimeout(r, 20));
+      await untilRevocationArrives(services, tokens);
       expect(await acceptedBy(services, tokens)).toBe(0);
     });
 
@@ -156,8 +160,7 @@ describe(`sessions end completely: ${REFRESHES} refreshes, then logout or reuse 
       const { services, sessions } = await setup();
       const { first, tokens } = await longSession(sessions, 'dave');
       await expect(sessions.rotate(first.refreshToken)).rejects.toBeInstanceOf(RefreshTokenError);
-      for (let i = 0; i < 100 && (await acceptedBy(services, tokens.slice(-1))) > 0; i++)
-        await new Promise((r) => setTimeout(r, 20));
+      await untilRevocationArrives(services, tokens);
       expect(await acceptedBy(services, tokens)).toBe(0);
     });
 
@@ -165,8 +168,7 @@ describe(`sessions end completely: ${REFRESHES} refreshes, then logout or reuse 
       const { make, services, sessions } = await setup();
       const { last, tokens } = await longSession(sessions, 'erin');
       expect(await sessions.logout(last.refreshToken)).toBe(true);
-      for (let i = 0; i < 100 && (await acceptedBy(services, tokens.slice(-1))) > 0; i++)
-        await new Promise((r) => setTimeout(r, 20));
+      await untilRevocationArrives(services, tokens);
       await redis.restart();
       // The mirrors reconnect, resync and write back what the restarted Redis lost.
       const deadline = Date.now() + 20_000;
