@@ -1,11 +1,6 @@
 import { Redis } from 'ioredis';
-import {
-  createAccessTokenSigner,
-  createKeyRing,
-  createMemoryKeyStore,
-  createRefreshTokenService,
-  type RefreshTokenService,
-} from '@jwks-kit/issuer';
+import { createAccessTokenSigner, createKeyRing, createMemoryKeyStore } from '@jwks-kit/issuer';
+import { createRefreshTokenService, type RefreshTokenService } from '@jwks-kit/issuer/sessions';
 import { createRedisRefreshTokenStore } from '@jwks-kit/issuer/redis';
 import { createMemoryDenylist } from '@jwks-kit/denylist';
 import type { MicroScenarioModule, MicroVariant } from '../lib/types.js';

@@ -2,18 +2,14 @@ import { fileURLToPath } from 'node:url';
 import cookieParser from 'cookie-parser';
 import express, { type Express, type NextFunction, type Request, type RequestHandler, type Response } from 'express';
 import type { Denylist } from '@jwks-kit/denylist';
+import { createAccessTokenSigner, discoveryHandler, IssuerError, jwksHandler, type KeyRing } from '@jwks-kit/issuer';
 import {
   clearSessionCookies,
-  createAccessTokenSigner,
   createRefreshHandler,
   createRefreshTokenService,
-  discoveryHandler,
-  IssuerError,
-  jwksHandler,
   sendSessionGrant,
-  type KeyRing,
   type RefreshTokenStore,
-} from '@jwks-kit/issuer';
+} from '@jwks-kit/issuer/sessions';
 import { authErrorHandler, createLocalKeySet, requireAuth, requireScopes } from '@jwks-kit/verifier';
 import { ACCESS_COOKIE, AUDIENCES, RFC9068_REQUIRED_CLAIMS } from '../../shared/src/audiences.js';
 import { HttpError } from '../../shared/src/http-error.js';

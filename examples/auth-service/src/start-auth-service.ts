@@ -1,5 +1,6 @@
 import type { Denylist } from '@jwks-kit/denylist';
-import { createMemoryRefreshTokenStore, type KeyRing } from '@jwks-kit/issuer';
+import { type KeyRing } from '@jwks-kit/issuer';
+import { createMemoryRefreshTokenStore } from '@jwks-kit/issuer/sessions';
 import { createRedisRefreshTokenStore } from '@jwks-kit/issuer/redis';
 import { listen } from '../../shared/src/listen.js';
 import { openDenylist } from '../../shared/src/open-denylist.js';

@@ -1,12 +1,7 @@
 import request from 'supertest';
 import { createMemoryDenylist } from '@jwks-kit/denylist';
-import {
-  createKeyRing,
-  createMemoryKeyStore,
-  createMemoryRefreshTokenStore,
-  sessionCookieNames,
-  type KeyRing,
-} from '@jwks-kit/issuer';
+import { createKeyRing, createMemoryKeyStore, type KeyRing } from '@jwks-kit/issuer';
+import { createMemoryRefreshTokenStore, sessionCookieNames } from '@jwks-kit/issuer/sessions';
 import { createClock, type TestClock } from '@jwks-kit/test-kit';
 import { createApp } from '../src/create-app.js';
 import { createLoginRateLimiter } from '../src/login-rate-limiter.js';

@@ -1,4 +1,4 @@
-import { sessionCookieNames } from '@jwks-kit/issuer';
+import { sessionCookieNames } from '@jwks-kit/issuer/sessions';
 
 /**
  * The `aud` values of the demo: each service accepts only tokens naming it. The auth service puts all

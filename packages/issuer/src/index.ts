@@ -17,36 +17,6 @@ export type {
   SignAccessTokenInput,
   SignedAccessToken,
 } from './sign-access-token.js';
-export { RefreshTokenError } from './refresh-token-error.js';
-export type { RefreshTokenErrorCode } from './refresh-token-error.js';
-export { createRefreshTokenService } from './refresh-token-service.js';
-export type {
-  RefreshTokenService,
-  RefreshTokenServiceOptions,
-  RefreshTokenGrant,
-  RefreshTokenEvent,
-  RefreshAccessTokenInput,
-  RefreshAccessTokenResult,
-  RefreshDenylist,
-  StartRefreshFamilyInput,
-} from './refresh-token-service.js';
-export { createMemoryRefreshTokenStore } from './refresh-token-memory-store.js';
-export type {
-  RefreshTokenStore,
-  RefreshFamily,
-  FamilyAccessToken,
-  FoundRefreshToken,
-  RotateRefreshTokenRequest,
-  RotateRefreshTokenOutcome,
-  EndedRefreshFamily,
-} from './refresh-token-store.js';
 export { jwksHandler } from './jwks-handler.js';
 export { discoveryHandler } from './discovery-handler.js';
 export type { DiscoveryHandlerOptions } from './discovery-handler.js';
-export { setSessionCookies, clearSessionCookies, sessionCookieNames, isSecureRequest } from './session-cookies.js';
-export type { SetSessionCookiesOptions, SessionCookieNames } from './session-cookies.js';
-export { sendSessionGrant } from './session-grant-response.js';
-export type { SendSessionGrantOptions } from './session-grant-response.js';
-export type { SessionHandlerOptions } from './session-handler-options.js';
-export { createRefreshHandler } from './session-refresh-handler.js';
-export { createLogoutHandler } from './session-logout-handler.js';

@@ -1,12 +1,12 @@
 import type { Cluster, Redis } from 'ioredis';
-import { MAX_TRACKED_ACCESS_TOKENS } from '../lib/refresh-store-limits.js';
-import { RefreshTokenError } from '../refresh-token-error.js';
+import { MAX_TRACKED_ACCESS_TOKENS } from '../sessions/lib/refresh-store-limits.js';
+import { RefreshTokenError } from '../sessions/refresh-token-error.js';
 import type {
   FamilyAccessToken,
   RefreshFamily,
   RefreshTokenStore,
   RotateRefreshTokenOutcome,
-} from '../refresh-token-store.js';
+} from '../sessions/refresh-token-store.js';
 import { REFRESH_CREATE_LUA } from './refresh-create-script.js';
 import { REFRESH_END_LUA } from './refresh-end-script.js';
 import { REFRESH_FIND_LUA } from './refresh-find-script.js';

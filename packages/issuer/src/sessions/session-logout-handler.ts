@@ -1,5 +1,7 @@
 import type { RequestHandler } from 'express';
-import { failureOf, presentedRefreshToken, sendFailure, sessionHttpConfig } from './lib/refresh-http.js';
+import { presentedRefreshToken } from './lib/presented-refresh-token.js';
+import { sessionHttpConfig } from './lib/session-http-config.js';
+import { failureOf, sendFailure } from './lib/session-http-failures.js';
 import type { RefreshTokenService } from './refresh-token-service.js';
 import { clearSessionCookies } from './session-cookies.js';
 import type { SessionHandlerOptions } from './session-handler-options.js';

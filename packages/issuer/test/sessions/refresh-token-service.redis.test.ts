@@ -1,7 +1,7 @@
 import { randomBytes } from 'node:crypto';
 import { Redis } from 'ioredis';
 import { startRedis, type TestRedis } from '@jwks-kit/test-kit';
-import { createRedisRefreshTokenStore } from '../src/redis.js';
+import { createRedisRefreshTokenStore } from '../../src/redis.js';
 import { refreshTokenServiceContract, setup } from './refresh-token-service-contract.js';
 
 let redis: TestRedis;

@@ -1,14 +1,8 @@
 import { createLocalJWKSet, jwtVerify } from 'jose';
 import { createClock } from '@jwks-kit/test-kit';
 import { createMemoryDenylist } from '@jwks-kit/denylist';
-import {
-  createAccessTokenSigner,
-  createKeyRing,
-  createMemoryKeyStore,
-  createMemoryRefreshTokenStore,
-  createRefreshTokenService,
-  RefreshTokenError,
-} from '../src/index.js';
+import { createAccessTokenSigner, createKeyRing, createMemoryKeyStore } from '../../src/index.js';
+import { createMemoryRefreshTokenStore, createRefreshTokenService, RefreshTokenError } from '../../src/sessions.js';
 
 describe('createRefreshTokenService wired to the issuer’s signer and the memory denylist', () => {
   it('issues verifiable at+jwt access tokens with the family as sid, and reuse revokes them in the denylist', async () => {

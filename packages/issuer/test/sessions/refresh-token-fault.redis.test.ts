@@ -8,8 +8,8 @@ import {
   RefreshTokenError,
   type RefreshAccessTokenInput,
   type RefreshTokenGrant,
-} from '../src/index.js';
-import { createRedisRefreshTokenStore } from '../src/redis.js';
+} from '../../src/sessions.js';
+import { createRedisRefreshTokenStore } from '../../src/redis.js';
 import { createTestDenylist, createTestSigner } from './refresh-fixtures.js';
 import { hashRefreshToken } from './refresh-token-service-contract.js';
 

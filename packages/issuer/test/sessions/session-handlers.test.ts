@@ -9,7 +9,7 @@ import {
   sendSessionGrant,
   type RefreshTokenStore,
   type SessionHandlerOptions,
-} from '../src/index.js';
+} from '../../src/sessions.js';
 import { createTestDenylist, createTestSigner } from './refresh-fixtures.js';
 
 const APP_ORIGIN = 'https://app.example.com';

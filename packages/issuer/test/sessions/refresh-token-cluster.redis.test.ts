@@ -3,7 +3,7 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { Cluster, Redis } from 'ioredis';
 import { hasRedisServer, startRedis, type TestRedis } from '@jwks-kit/test-kit';
-import { createRedisRefreshTokenStore } from '../src/redis.js';
+import { createRedisRefreshTokenStore } from '../../src/redis.js';
 import { refreshTokenServiceContract } from './refresh-token-service-contract.js';
 
 /** A one-node Redis Cluster owning all 16,384 slots: any script touching two slots fails with CROSSSLOT. */

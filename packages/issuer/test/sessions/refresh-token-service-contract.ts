@@ -6,12 +6,12 @@ import {
   type RefreshTokenEvent,
   type RefreshTokenServiceOptions,
   type RefreshTokenStore,
-} from '../src/index.js';
+} from '../../src/sessions.js';
 import { createTestDenylist, createTestSigner } from './refresh-fixtures.js';
 
 /** Hashes a token the way stores index it (to look a family up from a test). */
-export { hashRefreshToken } from '../src/lib/refresh-token-crypto.js';
-import { hashRefreshToken } from '../src/lib/refresh-token-crypto.js';
+export { hashRefreshToken } from '../../src/sessions/lib/refresh-token-crypto.js';
+import { hashRefreshToken } from '../../src/sessions/lib/refresh-token-crypto.js';
 
 export async function setup(store: RefreshTokenStore, overrides: Partial<RefreshTokenServiceOptions> = {}) {
   const clock = createClock();

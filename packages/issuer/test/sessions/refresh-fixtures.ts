@@ -2,7 +2,7 @@ import { randomUUID } from 'node:crypto';
 import { SignJWT, compactVerify, jwtVerify, type JWTPayload } from 'jose';
 import { createMemoryDenylist } from '@jwks-kit/denylist';
 import { createTestKeyPair, type TestClock, type TestKeyPair } from '@jwks-kit/test-kit';
-import type { RefreshAccessTokenInput, RefreshAccessTokenResult, RefreshDenylist } from '../src/index.js';
+import type { RefreshAccessTokenInput, RefreshAccessTokenResult, RefreshDenylist } from '../../src/sessions.js';
 
 /**
  * The real memory denylist of `@jwks-kit/denylist` on the test clock, with `isRevoked(claims)` as the

@@ -7,8 +7,8 @@ import {
   createRefreshHandler,
   createRefreshTokenService,
   type SessionHandlerOptions,
-} from '../src/index.js';
-import { createRedisRefreshTokenStore } from '../src/redis.js';
+} from '../../src/sessions.js';
+import { createRedisRefreshTokenStore } from '../../src/redis.js';
 import { createTestDenylist, createTestSigner } from './refresh-fixtures.js';
 
 let redis: TestRedis;

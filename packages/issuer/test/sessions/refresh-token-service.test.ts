@@ -1,4 +1,4 @@
-import { createMemoryRefreshTokenStore, createRefreshTokenService } from '../src/index.js';
+import { createMemoryRefreshTokenStore, createRefreshTokenService } from '../../src/sessions.js';
 import { createTestDenylist, createTestSigner } from './refresh-fixtures.js';
 import { createClock } from '@jwks-kit/test-kit';
 import { refreshTokenServiceContract } from './refresh-token-service-contract.js';

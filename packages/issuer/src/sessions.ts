@@ -1,0 +1,35 @@
+export { RefreshTokenError } from './sessions/refresh-token-error.js';
+export type { RefreshTokenErrorCode } from './sessions/refresh-token-error.js';
+export { createRefreshTokenService } from './sessions/refresh-token-service.js';
+export type {
+  RefreshTokenService,
+  RefreshTokenServiceOptions,
+  RefreshTokenGrant,
+  RefreshTokenEvent,
+  RefreshAccessTokenInput,
+  RefreshAccessTokenResult,
+  RefreshDenylist,
+  StartRefreshFamilyInput,
+} from './sessions/refresh-token-service.js';
+export { createMemoryRefreshTokenStore } from './sessions/refresh-token-memory-store.js';
+export type {
+  RefreshTokenStore,
+  RefreshFamily,
+  FamilyAccessToken,
+  FoundRefreshToken,
+  RotateRefreshTokenRequest,
+  RotateRefreshTokenOutcome,
+  EndedRefreshFamily,
+} from './sessions/refresh-token-store.js';
+export {
+  setSessionCookies,
+  clearSessionCookies,
+  sessionCookieNames,
+  isSecureRequest,
+} from './sessions/session-cookies.js';
+export type { SetSessionCookiesOptions, SessionCookieNames } from './sessions/session-cookies.js';
+export { sendSessionGrant } from './sessions/session-grant-response.js';
+export type { SendSessionGrantOptions } from './sessions/session-grant-response.js';
+export type { SessionHandlerOptions } from './sessions/session-handler-options.js';
+export { createRefreshHandler } from './sessions/session-refresh-handler.js';
+export { createLogoutHandler } from './sessions/session-logout-handler.js';

@@ -1,0 +1,36 @@
+import type { Request } from 'express';
+import { sessionCookieNames } from '../session-cookies.js';
+import { readBody } from './read-body.js';
+import { readCookie } from './read-cookie.js';
+import { sameOriginOrAllowed } from './same-origin-or-allowed.js';
+import { REQUEST_FAILURES, type SessionHttpFailure } from './session-http-failures.js';
+import type { SessionHttpConfig } from './session-http-config.js';
+
+/** Where the request's refresh token is, and whether the browser cookies are involved. */
+export type PresentedRefreshToken =
+  | { readonly kind: 'cookie'; readonly token: string }
+  | { readonly kind: 'body'; readonly token: string }
+  | { readonly kind: 'none'; readonly hasCookies: boolean }
+  | { readonly kind: 'failure'; readonly failure: SessionHttpFailure };
+
+/** Finds the refresh token in the cookie or the body field `refresh_token`, applying the CSRF check to cookie requests. */
+export async function presentedRefreshToken(
+  req: Request,
+  config: SessionHttpConfig,
+  checkGrantType: boolean,
+): Promise<PresentedRefreshToken> {
+  const names = sessionCookieNames(config.secure(req));
+  const cookie = readCookie(req, names.refresh);
+  const hasCookies = cookie !== undefined || readCookie(req, names.access) !== undefined;
+  if (hasCookies && !sameOriginOrAllowed(req, config)) return { kind: 'failure', failure: REQUEST_FAILURES.crossSite };
+  const body = await readBody(req, config.maxBodyBytes);
+  if (!body) return { kind: 'failure', failure: REQUEST_FAILURES.badBody };
+  if (checkGrantType && body.grant_type !== undefined && body.grant_type !== 'refresh_token')
+    return { kind: 'failure', failure: REQUEST_FAILURES.grantType };
+  const field = body.refresh_token;
+  if (field !== undefined && typeof field !== 'string') return { kind: 'failure', failure: REQUEST_FAILURES.badBody };
+  if (cookie !== undefined && field !== undefined) return { kind: 'failure', failure: REQUEST_FAILURES.twoTokens };
+  if (cookie !== undefined && cookie !== '') return { kind: 'cookie', token: cookie };
+  if (field !== undefined && field !== '') return { kind: 'body', token: field };
+  return { kind: 'none', hasCookies };
+}
