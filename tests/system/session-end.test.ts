@@ -3,13 +3,13 @@ import type { Express } from 'express';
 import { Redis } from 'ioredis';
 import { createMemoryDenylist, type Denylist } from '@jwks-kit/denylist';
 import { createRedisDenylist, type RedisDenylist } from '@jwks-kit/denylist/redis';
+import { createAccessTokenSigner } from '@jwks-kit/issuer';
 import {
-  createAccessTokenSigner,
   createMemoryRefreshTokenStore,
   createRefreshTokenService,
   RefreshTokenError,
   type RefreshTokenService,
-} from '@jwks-kit/issuer';
+} from '@jwks-kit/issuer/sessions';
 import { startRedis, type TestRedis } from '@jwks-kit/test-kit';
 import { AUDIENCES } from '../../examples/shared/src/audiences.js';
 import { startTestIssuer, type TestIssuer } from '../../examples/test-support/issuer-fixture.js';
