@@ -38,6 +38,8 @@ export async function startTestIssuer(now: () => number): Promise<TestIssuer> {
     keyRing,
     defaultAudience: Object.values(AUDIENCES),
     defaultTtlSeconds: 300,
+    // The verifiers accept up to 8 KiB: let tests sign anything a verifier could be sent.
+    maxTokenBytes: 8_192,
     now,
   });
   const keySet = createRemoteKeySet({ jwksUri: `${issuer}/.well-known/jwks.json` });

@@ -1,8 +1,9 @@
 import request from 'supertest';
 import { createMemoryDenylist } from '@jwks-kit/denylist';
-import { createKeyRing, createMemoryKeyStore, type KeyRing } from '@jwks-kit/issuer';
+import { createAccessTokenSigner, createKeyRing, createMemoryKeyStore, type KeyRing } from '@jwks-kit/issuer';
 import { createMemoryRefreshTokenStore, sessionCookieNames } from '@jwks-kit/issuer/sessions';
 import { createClock, type TestClock } from '@jwks-kit/test-kit';
+import { AUDIENCES } from '../../shared/src/audiences.js';
 import { createApp } from '../src/create-app.js';
 import { createLoginRateLimiter } from '../src/login-rate-limiter.js';
 import { createUserDirectory, DEMO_USERS, type UserDirectory } from '../src/users.js';
@@ -57,6 +58,42 @@ describe('auth service', () => {
   const refreshGrant = (token: string) =>
     request(app).post('/token').type('form').send({ grant_type: 'refresh_token', refresh_token: token });
   const bearer = (token: string) => ({ Authorization: `Bearer ${token}` });
+
+  describe('GET /session with any claims the verifier accepts', () => {
+    const signed = async (claims: Record<string, unknown>) =>
+      (
+        await createAccessTokenSigner({
+          issuer: ISSUER,
+          keyRing,
+          defaultAudience: AUDIENCES.auth,
+          maxTokenBytes: 8_192,
+          now: clock.now,
+        }).sign({
+          sub: 'alice',
+          scope: 'orders:read',
+          clientId: 'web',
+          claims,
+        })
+      ).token;
+
+    it('answers 401 claims_too_deep, not 500, for a validly signed token nested 2,200 levels deep', async () => {
+      const deep = JSON.parse('['.repeat(2_200) + ']'.repeat(2_200));
+      const res = await request(app)
+        .get('/session')
+        .set(bearer(await signed({ deep })));
+      expect(res.status).toBe(401);
+      expect(res.body).toMatchObject({ error: 'invalid_token', code: 'claims_too_deep' });
+    });
+
+    it('echoes claims at the depth limit', async () => {
+      const atLimit = JSON.parse('['.repeat(31) + ']'.repeat(31));
+      const res = await request(app)
+        .get('/session')
+        .set(bearer(await signed({ deep: atLimit })));
+      expect(res.body).toEqual({ claims: expect.objectContaining({ deep: atLimit }) });
+      expect(res.status).toBe(200);
+    });
+  });
 
   describe('POST /login (browser)', () => {
     it('sets the access token in an httpOnly Secure SameSite=Lax cookie and the refresh token in a cookie scoped to /refresh', async () => {

@@ -1,6 +1,6 @@
 import request from 'supertest';
 import { createMemoryDenylist, type MemoryDenylist } from '@jwks-kit/denylist';
-import { createClock, type TestClock } from '@jwks-kit/test-kit';
+import { BUILT_IN_NAMES, createClock, type TestClock } from '@jwks-kit/test-kit';
 import { ACCESS_COOKIE, AUDIENCES } from '../../shared/src/audiences.js';
 import { startTestIssuer, type TestIssuer } from '../../test-support/issuer-fixture.js';
 import { createApp } from '../src/create-app.js';
@@ -36,6 +36,31 @@ describe('orders service', () => {
     expect(res.status).toBe(200);
     expect(res.body.sub).toBe('alice');
     expect(res.body.orders.map((o: { item: string }) => o.item)).toEqual(['espresso beans', 'grinder']);
+  });
+
+  it.each(BUILT_IN_NAMES)(
+    'keeps the orders of a sub named %s apart (empty at first, then only its own)',
+    async (sub) => {
+      const token = await issuer.sign({ sub, scope: 'orders:read orders:write' });
+      const empty = await request(app).get('/orders').set('Authorization', `Bearer ${token}`);
+      expect(empty.status).toBe(200);
+      expect(empty.body).toEqual({ sub, orders: [] });
+      const created = await request(app)
+        .post('/orders')
+        .set('Authorization', `Bearer ${token}`)
+        .send({ item: 'tea', quantity: 1 });
+      expect(created.status).toBe(201);
+      const listed = await request(app).get('/orders').set('Authorization', `Bearer ${token}`);
+      expect(listed.body.orders.map((o: { item: string }) => o.item)).toEqual(['tea']);
+    },
+  );
+
+  it('answers 401 claims_too_deep (not 500) for a validly signed token nested 2,200 levels deep', async () => {
+    const deep = JSON.parse('['.repeat(2_200) + ']'.repeat(2_200));
+    const token = await issuer.sign({ sub: 'alice', scope: 'orders:read', claims: { deep } });
+    const res = await request(app).get('/orders').set('Authorization', `Bearer ${token}`);
+    expect(res.status).toBe(401);
+    expect(res.body).toMatchObject({ error: 'invalid_token', code: 'claims_too_deep' });
   });
 
   it('refuses a validly signed token that lacks client_id (RFC 9068 required claims)', async () => {

@@ -6,11 +6,12 @@ import { createResourceApp, type ResourceAppDeps } from '../../shared/src/resour
 /** What the profile service needs: the shared resource-service dependencies. */
 export type ProfileAppDeps = ResourceAppDeps;
 
-const DISPLAY_NAMES: Readonly<Record<string, string>> = {
-  alice: 'Alice Liddell',
-  bob: 'Bob Builder',
-  admin: 'Administrator',
-};
+// A Map, not an object literal: a `sub` such as `__proto__` or `toString` is just an unknown name.
+const DISPLAY_NAMES: ReadonlyMap<string, string> = new Map([
+  ['alice', 'Alice Liddell'],
+  ['bob', 'Bob Builder'],
+  ['admin', 'Administrator'],
+]);
 
 /** The profile service: `GET /me` needs `profile:read` and answers from the verified claims. */
 export function createApp(deps: ProfileAppDeps): Express {
@@ -18,7 +19,7 @@ export function createApp(deps: ProfileAppDeps): Express {
     app.get('/me', authenticate, requireScopes(['profile:read']), (req, res) => {
       const claims = req.auth?.claims;
       const sub = String(claims?.sub);
-      res.json({ sub, name: DISPLAY_NAMES[sub] ?? sub, scope: claims?.scope, token_expires_at: claims?.exp });
+      res.json({ sub, name: DISPLAY_NAMES.get(sub) ?? sub, scope: claims?.scope, token_expires_at: claims?.exp });
     });
   });
 }

@@ -1,6 +1,6 @@
 import request from 'supertest';
 import { createMemoryDenylist } from '@jwks-kit/denylist';
-import { createClock } from '@jwks-kit/test-kit';
+import { BUILT_IN_NAMES, createClock } from '@jwks-kit/test-kit';
 import { startTestIssuer, type TestIssuer } from '../../test-support/issuer-fixture.js';
 import { createApp } from '../src/create-app.js';
 
@@ -28,6 +28,24 @@ describe('profile service', () => {
     const res = await request(app).get('/me').set('Authorization', `Bearer ${token}`);
     expect(res.status).toBe(200);
     expect(res.body).toMatchObject({ sub: 'bob', name: 'Bob Builder', scope: 'profile:read' });
+  });
+
+  it.each(BUILT_IN_NAMES)(
+    'answers a sub of %s with that name, not with a built-in of Object.prototype',
+    async (sub) => {
+      const token = await issuer.sign({ sub, scope: 'profile:read' });
+      const res = await request(app).get('/me').set('Authorization', `Bearer ${token}`);
+      expect(res.status).toBe(200);
+      expect(res.body).toMatchObject({ sub, name: sub });
+    },
+  );
+
+  it('answers 401 claims_too_deep (not 500) for a validly signed token nested 2,200 levels deep', async () => {
+    const deep = JSON.parse('['.repeat(2_200) + ']'.repeat(2_200));
+    const token = await issuer.sign({ sub: 'bob', scope: 'profile:read', claims: { deep } });
+    const res = await request(app).get('/me').set('Authorization', `Bearer ${token}`);
+    expect(res.status).toBe(401);
+    expect(res.body).toMatchObject({ error: 'invalid_token', code: 'claims_too_deep' });
   });
 
   it('refuses a token without profile:read, a missing token and a token of another issuer', async () => {

@@ -6,3 +6,4 @@ export { createTestKeyPair } from './key-fixtures.js';
 export type { TestKeyPair } from './key-fixtures.js';
 export { startRedisCluster } from './start-redis-cluster.js';
 export type { TestRedisCluster, StartRedisClusterOptions } from './start-redis-cluster.js';
+export { BUILT_IN_NAMES } from './built-in-names.js';

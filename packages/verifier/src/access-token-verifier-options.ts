@@ -80,6 +80,12 @@ export type AccessTokenVerifierOptions = Readonly<{
   requiredClaims?: readonly string[];
   /** Longest accepted token, checked before any parsing. @default 8_192 */
   maxTokenBytes?: number;
+  /**
+   * Deepest nesting of objects and arrays in the claims (the claims object itself is level 1), counted
+   * while they are frozen. A deeper token, even validly signed, is refused with 401 `claims_too_deep`,
+   * so no handler that serialises or walks claims can overflow its stack. @default 32
+   */
+  maxClaimsDepth?: number;
   /** Entries of the verified-token cache (repeat tokens skip the signature check); 0 disables it. @default 10_000 */
   verifiedTokenCacheSize?: number;
   /** Revocation hook consulted on every request after the signature is verified, cache hits included. @default undefined */

@@ -58,7 +58,7 @@ const FORBIDDEN_HEADERS = ['crit', 'b64', 'jku', 'x5u', 'jwk', 'x5c'] as const;
  */
 export function createAccessTokenVerifier(options: AccessTokenVerifierOptions): AccessTokenVerifier {
   const resolved = resolveVerifierOptions(options);
-  const { issuers, algorithmSet, typ, maxTokenBytes, denylist, realm, now } = resolved;
+  const { issuers, algorithmSet, typ, maxTokenBytes, maxClaimsDepth, denylist, realm, now } = resolved;
   const cache =
     resolved.verifiedTokenCacheSize > 0
       ? new VerifiedTokenCache<CacheEntry>(resolved.verifiedTokenCacheSize)
@@ -153,7 +153,8 @@ export function createAccessTokenVerifier(options: AccessTokenVerifierOptions): 
     const nowMs = now();
     const window = checkClaims(payload, issuer, resolved, nowMs);
     if (isClaimsFailure(window)) throw fail(window.code, window.description);
-    const claims = deepFreeze(payload) as unknown as AccessTokenClaims;
+    if (!deepFreeze(payload, maxClaimsDepth)) throw fail('claims_too_deep');
+    const claims = payload as unknown as AccessTokenClaims;
     const result: VerifiedAccessToken = Object.freeze({
       claims,
       kid,
@@ -235,10 +236,14 @@ function scopesOf(scope: string | undefined): ReadonlySet<string> {
   return new Set(scope.split(' ').filter((value) => value.length > 0));
 }
 
-function deepFreeze(value: unknown): unknown {
-  if (typeof value === 'object' && value !== null && !Object.isFrozen(value)) {
-    Object.freeze(value);
-    for (const child of Object.values(value)) deepFreeze(child);
-  }
-  return value;
+/**
+ * Freezes `value` and everything below it; answers false (and stops) at an object or array nested deeper
+ * than `levelsLeft` levels. Recursion is bounded by the limit, so a hostile token cannot exhaust the stack.
+ */
+function deepFreeze(value: unknown, levelsLeft: number): boolean {
+  if (typeof value !== 'object' || value === null) return true;
+  if (levelsLeft === 0) return false;
+  Object.freeze(value);
+  for (const child of Object.values(value)) if (!deepFreeze(child, levelsLeft - 1)) return false;
+  return true;
 }

@@ -8,6 +8,7 @@
  * | `invalid_token` | 401 | `invalid_token` |
  * | `token_expired` | 401 | `invalid_token` |
  * | `token_revoked` | 401 | `invalid_token` |
+ * | `claims_too_deep` | 401 | `invalid_token` |
  * | `insufficient_scope` | 403 | `insufficient_scope` |
  * | `insufficient_claims` | 403 | `insufficient_scope` |
  * | `origin_not_allowed` | 403 | `access_denied` |
@@ -20,6 +21,7 @@ export type VerifierErrorCode =
   | 'invalid_token'
   | 'token_expired'
   | 'token_revoked'
+  | 'claims_too_deep'
   | 'insufficient_scope'
   | 'insufficient_claims'
   | 'origin_not_allowed'
@@ -55,6 +57,7 @@ const STATUS: Readonly<Record<VerifierErrorCode, number>> = {
   invalid_token: 401,
   token_expired: 401,
   token_revoked: 401,
+  claims_too_deep: 401,
   insufficient_scope: 403,
   insufficient_claims: 403,
   origin_not_allowed: 403,
@@ -68,6 +71,7 @@ const OAUTH_ERROR: Readonly<Record<VerifierErrorCode, OAuthErrorName>> = {
   invalid_token: 'invalid_token',
   token_expired: 'invalid_token',
   token_revoked: 'invalid_token',
+  claims_too_deep: 'invalid_token',
   insufficient_scope: 'insufficient_scope',
   insufficient_claims: 'insufficient_scope',
   origin_not_allowed: 'access_denied',
@@ -81,6 +85,7 @@ const DESCRIPTION: Readonly<Record<VerifierErrorCode, string>> = {
   invalid_token: 'The access token is invalid',
   token_expired: 'The access token expired',
   token_revoked: 'The access token was revoked',
+  claims_too_deep: 'The access token claims are nested too deeply',
   insufficient_scope: 'The access token lacks a required scope',
   insufficient_claims: 'The access token does not grant access to this resource',
   origin_not_allowed: 'Cross-origin request refused for cookie authentication',

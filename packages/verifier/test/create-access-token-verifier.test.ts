@@ -228,7 +228,31 @@ describe('refuses header tricks', () => {
   });
 });
 
+/** A JSON value of `depth` nested arrays: `[[[…]]]` (2 bytes per level, so deep values fit the size cap). */
+const nestedArrays = (depth: number): unknown => JSON.parse('['.repeat(depth) + ']'.repeat(depth));
+
 describe('refuses claims', () => {
+  it('nested deeper than maxClaimsDepth (default 32): 401 claims_too_deep, even validly signed; the limit itself passes', async () => {
+    // The claims object is level 1, so a claim holding 31 nested arrays is at the limit.
+    await expect(
+      verifier().verify(accessToken(pair, clock, { claims: { deep: nestedArrays(31) } })),
+    ).resolves.toMatchObject({
+      claims: { sub: 'user-1' },
+    });
+    for (const deep of [nestedArrays(32), nestedArrays(2_200), { a: { b: nestedArrays(30) } }]) {
+      const error = await refusal(accessToken(pair, clock, { claims: { deep } }));
+      expect(error).toMatchObject({ code: 'claims_too_deep', status: 401, error: 'invalid_token' });
+      expect(error.headers['WWW-Authenticate']).toBe(
+        'Bearer realm="api", error="invalid_token", error_description="The access token claims are nested too deeply"',
+      );
+    }
+    const shallow = verifier({ maxClaimsDepth: 2 });
+    await expect(shallow.verify(accessToken(pair, clock, { claims: { deep: [1] } }))).resolves.toBeDefined();
+    expect((await refusal(accessToken(pair, clock, { claims: { deep: [[1]] } }), shallow)).code).toBe(
+      'claims_too_deep',
+    );
+  });
+
   it('a wrong iss: trailing slash, other case, absent, not a string', async () => {
     for (const iss of [`${ISSUER}/`, ISSUER.toUpperCase(), 'https://AUTH.example.com', undefined, 42, [ISSUER]]) {
       const error = await expectInvalid(accessToken(pair, clock, { claims: { iss } }));
@@ -613,6 +637,8 @@ describe('options', () => {
     [{ maxLifetimeSeconds: 0 }, /`maxLifetimeSeconds`/],
     [{ maxTokenAgeSeconds: Number.NaN }, /`maxTokenAgeSeconds`/],
     [{ maxTokenBytes: 10 }, /`maxTokenBytes`/],
+    [{ maxClaimsDepth: 0 }, /`maxClaimsDepth`/],
+    [{ maxClaimsDepth: 2.5 }, /`maxClaimsDepth`/],
     [{ verifiedTokenCacheSize: 1.5 }, /`verifiedTokenCacheSize`/],
     [{ denylist: { has: () => false } }, /`denylist`/],
     [{ realm: 'a"b' }, /`realm`/],

@@ -29,6 +29,7 @@ export interface ResolvedVerifierOptions {
   readonly maxTokenAgeSeconds: number | undefined;
   readonly requiredClaims: readonly string[];
   readonly maxTokenBytes: number;
+  readonly maxClaimsDepth: number;
   readonly verifiedTokenCacheSize: number;
   readonly denylist: RevocationCheck | undefined;
   readonly realm: string;
@@ -92,6 +93,7 @@ export function resolveVerifierOptions(options: AccessTokenVerifierOptions): Res
     maxTokenAgeSeconds,
     requiredClaims: [...requiredClaims],
     maxTokenBytes: integer(options.maxTokenBytes ?? 8_192, 'maxTokenBytes', 64, 1_048_576),
+    maxClaimsDepth: integer(options.maxClaimsDepth ?? 32, 'maxClaimsDepth', 1, 1_000),
     verifiedTokenCacheSize: integer(options.verifiedTokenCacheSize ?? 10_000, 'verifiedTokenCacheSize', 0, 10_000_000),
     denylist,
     realm,
