@@ -1,3 +1,4 @@
+import { fullJitterMs } from './lib/full-jitter.js';
 import { EventEmitter } from 'node:events';
 import type { KeySet, VerificationKey } from './key-set.js';
 import { KeySetError } from './key-set-error.js';
@@ -33,9 +34,13 @@ export type RemoteKeySetOptions = Readonly<{
   maxKeys?: number;
   /** Allow plain http to hosts other than loopback. @default false */
   allowInsecureHttp?: boolean;
-  /** Wait after the first failed fetch; it doubles with each consecutive failure. @default 1_000 */
+  /**
+   * Cap of the wait after the first failed fetch; the cap doubles with each consecutive failure and the
+   * actual wait is uniformly random in `[0, cap]` (full jitter), so replicas do not hit a recovering issuer
+   * in the same instant. @default 1_000
+   */
   backoffInitialMs?: number;
-  /** Longest wait between failed fetches. @default 60_000 */
+  /** Largest cap of the (jittered) wait between failed fetches. @default 60_000 */
   backoffMaxMs?: number;
   /** Clock in milliseconds (inject one in tests). @default Date.now */
   now?: () => number;
@@ -253,10 +258,7 @@ export class RemoteKeySet extends EventEmitter<RemoteKeySetEvents> implements Ke
       if (this.#closed) throw error;
       this.#failures += 1;
       this.#lastError = error;
-      const backoffMs = Math.min(
-        options.backoffMaxMs,
-        options.backoffInitialMs * 2 ** Math.min(this.#failures - 1, 30),
-      );
+      const backoffMs = fullJitterMs(this.#failures, options.backoffInitialMs, options.backoffMaxMs);
       this.#nextAttemptAtMs = options.now() + backoffMs;
       this.emit('fetchFailed', error);
       throw error;
