@@ -1,13 +1,25 @@
 import { Redis } from 'ioredis';
 import { createMemoryDenylist, type Denylist } from '@jwks-kit/denylist';
 import { createRedisDenylist } from '@jwks-kit/denylist/redis';
+import { fullJitterMs } from '@jwks-kit/verifier';
+
+/**
+ * ioredis reconnect delays: full jitter in `[0, min(2000, 50 * 2^(attempt-1))]` ms, so the replicas that lost
+ * one Redis together do not reconnect in the same instant (ioredis' default is a fixed `min(50 * attempt, 2000)`).
+ */
+export const redisRetryStrategy = (attempt: number): number => fullJitterMs(attempt, 50, 2_000);
 
 /** A denylist ready to answer, and the Redis client behind it (if any), which the caller may share. */
 export type OpenedDenylist = Readonly<{ denylist: Denylist; redis: Redis | undefined; close: () => Promise<void> }>;
 
 /** Connects to Redis and resolves once the client is ready (commands then fail fast while disconnected). */
 export async function connectRedis(url: string): Promise<Redis> {
-  const redis = new Redis(url, { enableOfflineQueue: false, maxRetriesPerRequest: 1, lazyConnect: true });
+  const redis = new Redis(url, {
+    enableOfflineQueue: false,
+    maxRetriesPerRequest: 1,
+    lazyConnect: true,
+    retryStrategy: redisRetryStrategy,
+  });
   await redis.connect();
   return redis;
 }

@@ -35,3 +35,4 @@ export { discoverJwksUri } from './discover-jwks-uri.js';
 export type { DiscoverJwksUriOptions } from './discover-jwks-uri.js';
 export { KeySetError } from './key-set-error.js';
 export type { KeySetErrorCode } from './key-set-error.js';
+export { fullJitterMs } from './lib/full-jitter.js';

@@ -1,7 +1,8 @@
 /**
  * "Full jitter" backoff (AWS Architecture Blog, "Exponential Backoff And Jitter"): a uniformly random
  * wait in `[0, min(maxMs, initialMs * 2^(attempt-1))]`, so replicas that failed together do not retry
- * together. `attempt` counts consecutive failures from 1.
+ * together. `attempt` counts consecutive failures from 1. The JWKS refetch uses it, and it is exported so
+ * that Redis clients (ioredis `retryStrategy`) reconnect with the same rule.
  */
 export function fullJitterMs(
   attempt: number,
