@@ -571,9 +571,9 @@ export function buildAttackCatalogue(input: CatalogueInput): AttackCase[] {
   add('size', 'header with 9 KB of extra members', resign({ x: 'y'.repeat(9000) }, {}), INVALID);
   add(
     'size',
-    'claim nested 2000 deep, signed by the issuer (no stack overflow)',
+    'claim nested 2000 deep, signed by the issuer (refused past maxClaimsDepth, no stack overflow)',
     resign({}, { deep: JSON.parse('['.repeat(2000) + ']'.repeat(2000)) as unknown }),
-    OK,
+    { status: 401, code: 'claims_too_deep' },
   );
   cases.push({
     group: 'size',
