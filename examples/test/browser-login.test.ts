@@ -24,6 +24,7 @@ describe('the web page in a real browser (Chromium, headless)', () => {
   let page: Page;
   let profileDir: string;
   let authUrl: string;
+  const cspViolations: string[] = [];
 
   beforeAll(async () => {
     const [authPort, ordersPort, profilePort] = [await freePort(), await freePort(), await freePort()];
@@ -69,6 +70,17 @@ describe('the web page in a real browser (Chromium, headless)', () => {
       ],
     });
     page = context.pages()[0] ?? (await context.newPage());
+    // Every CSP refusal reaches the page as a `securitypolicyviolation` event and the console as an error.
+    page.on('console', (message) => {
+      if (/Content Security Policy/i.test(message.text())) cspViolations.push(message.text());
+    });
+    await page.exposeFunction('reportCspViolation', (text: string) => cspViolations.push(text));
+    await page.addInitScript(() => {
+      document.addEventListener('securitypolicyviolation', (event) => {
+        const report = (window as unknown as { reportCspViolation: (text: string) => void }).reportCspViolation;
+        report(`${event.violatedDirective} blocked ${event.blockedURI || 'inline'}`);
+      });
+    });
   }, 60_000);
 
   afterAll(async () => {
@@ -79,6 +91,15 @@ describe('the web page in a real browser (Chromium, headless)', () => {
   });
 
   const status = () => page.locator('#status');
+
+  it('is styled by its own stylesheet without a single CSP violation', async () => {
+    await page.goto(authUrl);
+    await page.waitForSelector('body[data-ready="true"]');
+    // The stylesheet applied: the body is no longer in the browser's default 8 px margin and serif font.
+    const font = await page.evaluate(() => getComputedStyle(document.body).fontFamily);
+    expect(font).toContain('system-ui');
+    expect(cspViolations).toEqual([]);
+  });
 
   it('logs in, sees orders, keeps the tokens away from JavaScript, survives expiry through refresh, and logs out', async () => {
     await page.goto(authUrl);
@@ -123,5 +144,6 @@ describe('the web page in a real browser (Chromium, headless)', () => {
     const replay = await fetch(`${authUrl}/session`, { headers: { authorization: `Bearer ${after}` } });
     expect(replay.status).toBe(401);
     expect(((await replay.json()) as { code: string }).code).toBe('token_revoked');
+    expect(cspViolations).toEqual([]);
   }, 60_000);
 });

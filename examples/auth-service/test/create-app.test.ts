@@ -337,7 +337,14 @@ describe('auth service', () => {
       const page = await request(app).get('/');
       expect(page.status).toBe(200);
       expect(page.text).toContain('<form id="login"');
-      expect(page.headers['content-security-policy']).toContain("default-src 'self'");
+      const csp = String(page.headers['content-security-policy']);
+      expect(csp).toContain("default-src 'self'");
+      expect(csp).toContain("style-src 'self'");
+      expect(csp).not.toContain('unsafe-inline');
+      expect(page.text).not.toMatch(/<style|style=/);
+      const css = await request(app).get('/style.css');
+      expect(css.status).toBe(200);
+      expect(css.headers['content-type']).toMatch(/^text\/css/);
       expect((await request(app).get('/web-config.json')).body).toEqual({ ordersPort: 4001, profilePort: 4002 });
     });
   });
