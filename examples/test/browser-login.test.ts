@@ -75,12 +75,9 @@ describe('the web page in a real browser (Chromium, headless)', () => {
       if (/Content Security Policy/i.test(message.text())) cspViolations.push(message.text());
     });
     await page.exposeFunction('reportCspViolation', (text: string) => cspViolations.push(text));
-    await page.addInitScript(() => {
-      document.addEventListener('securitypolicyviolation', (event) => {
-        const report = (window as unknown as { reportCspViolation: (text: string) => void }).reportCspViolation;
-        report(`${event.violatedDirective} blocked ${event.blockedURI || 'inline'}`);
-      });
-    });
+    await page.addInitScript(
+      "document.addEventListener('securitypolicyviolation', (e) => reportCspViolation(`${e.violatedDirective} blocked ${e.blockedURI || 'inline'}`));",
+    );
   }, 60_000);
 
   afterAll(async () => {
@@ -96,7 +93,7 @@ describe('the web page in a real browser (Chromium, headless)', () => {
     await page.goto(authUrl);
     await page.waitForSelector('body[data-ready="true"]');
     // The stylesheet applied: the body is no longer in the browser's default 8 px margin and serif font.
-    const font = await page.evaluate(() => getComputedStyle(document.body).fontFamily);
+    const font = String(await page.evaluate('getComputedStyle(document.body).fontFamily'));
     expect(font).toContain('system-ui');
     expect(cspViolations).toEqual([]);
   });
