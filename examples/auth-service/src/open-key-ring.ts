@@ -25,7 +25,7 @@ export async function openKeyRing(
     maxJwksCacheAgeMs,
     maxTokenLifetimeMs: config.accessTokenTtlSeconds * 1000,
     safetyMarginMs,
-    checkIntervalMs: Math.min(60_000, safetyMarginMs),
+    checkIntervalMs: Math.min(60_000, safetyMarginMs / 2),
     now,
   });
 }

@@ -35,11 +35,18 @@ export type KeyRingOptions = Readonly<{
   /** RSA modulus length of generated keys. @default 2048 */
   modulusLength?: 2048 | 3072 | 4096;
   /**
-   * Added to both windows: covers clock skew between hosts and processes sharing a store that
-   * have not reloaded it yet. Must be at least `checkIntervalMs`. @default 300000 (5 minutes)
+   * Added to both windows: covers clock skew between hosts and replicas sharing a store that have
+   * not re-read it yet. Over a shared store (one with `watch()`, e.g. Redis) it is also the staleness
+   * bound: a ring that has not read the store for this long neither signs (`ERR_KEY_RING_STALE`) nor
+   * serves its JWKS (503), since another replica may have rotated meanwhile. Must be at least
+   * `2 * checkIntervalMs`. @default 300000 (5 minutes)
    */
   safetyMarginMs?: number;
-  /** Period of the scheduler started by `start()`: re-reads the store, applies due transitions. @default 60000 */
+  /**
+   * Period of the scheduler started by `start()`: re-reads the store and applies due transitions.
+   * Over a shared store it bounds how late a replica sees a change when the store's announcement
+   * (pub/sub) is lost. @default 60000
+   */
   checkIntervalMs?: number;
   /** A key you bring (see `importPrivateKey()`), made the active key when the store is empty. */
   initialKey?: RsaPrivateJwk;
@@ -63,6 +70,16 @@ export interface PublicJwks {
   readonly keys: readonly PublicJwk[];
 }
 
+/** How current a key ring's view of its store is (readiness probes, dashboards). */
+export interface KeyRingHealth {
+  /** The ring's {@link KeyRing.version}. */
+  readonly version: number;
+  /** When the store was last read or written successfully (ms since the epoch). */
+  readonly syncedAt: number;
+  /** False when the store is shared and `syncedAt` is older than `safetyMarginMs`: the ring neither signs nor publishes. */
+  readonly fresh: boolean;
+}
+
 /** Options of {@link KeyRing.rotate}. */
 export interface RotateOptions {
   /** Rotate even when the next key has not been published for `maxJwksCacheAgeMs` yet. @default false */
@@ -79,14 +96,21 @@ export interface KeyRing {
   readonly version: number;
   /**
    * The active key's {@link Signer} (signing off the event loop). The object is the same for as
-   * long as the same key is active; its private key never leaves the ring.
+   * long as the same key is active; its private key never leaves the ring. Throws
+   * `ERR_KEY_RING_STALE` while the view of a shared store is stale (see `health()`).
    */
   signingKey(): Signer;
+  /** How current the ring's view of the store is; `fresh: false` means no signing and no JWKS. */
+  health(): KeyRingHealth;
   /** Every published key (next, active, retired), public members only, newest first. */
   publicJwks(): PublicJwks;
   /** Life-cycle information of every published key, newest first. */
   keys(): readonly KeyInfo[];
-  /** On-demand rotation; refuses with `ERR_NEXT_KEY_NOT_READY` before the next key is ready unless forced. */
+  /**
+   * On-demand rotation away from the key this ring signs with; refuses with `ERR_NEXT_KEY_NOT_READY`
+   * before the next key is ready unless forced. When another replica rotated away from that key
+   * first (both triggered at once), this ring adopts the winner's ring instead of rotating again.
+   */
   rotate(options?: RotateOptions): Promise<void>;
   /** Publishes a key you bring as the next key (replacing the generated next key). */
   addKey(key: RsaPrivateJwk): Promise<void>;
@@ -100,9 +124,12 @@ export interface KeyRing {
   reload(): Promise<void>;
   /** Re-reads the store and applies the transitions due now (what the scheduler runs). */
   tick(): Promise<void>;
-  /** Starts the scheduler (an unref'd timer every `checkIntervalMs`). Idempotent. */
+  /**
+   * Starts the scheduler (an unref'd timer every `checkIntervalMs`) and, over a shared store, follows
+   * its change announcements (`store.watch()`: a reload within milliseconds). Idempotent.
+   */
   start(): void;
-  /** Stops the scheduler. */
+  /** Stops the scheduler and the store subscription. */
   stop(): void;
   /** Subscribes to changes of the published set; returns the unsubscribe function. A throwing listener is reported to error listeners. */
   on(event: 'change', listener: () => void): () => void;
@@ -125,8 +152,8 @@ export async function createKeyRing(options: KeyRingOptions): Promise<KeyRing> {
   const maxTokenLifetimeMs = positive(options.maxTokenLifetimeMs, 'maxTokenLifetimeMs');
   const checkIntervalMs = positive(options.checkIntervalMs ?? 60_000, 'checkIntervalMs');
   const safetyMarginMs = positive(options.safetyMarginMs ?? 300_000, 'safetyMarginMs');
-  if (safetyMarginMs < checkIntervalMs)
-    throw new TypeError('options.safetyMarginMs must be at least options.checkIntervalMs');
+  if (safetyMarginMs < 2 * checkIntervalMs)
+    throw new TypeError('options.safetyMarginMs must be at least 2 * options.checkIntervalMs');
   const rotationIntervalMs = options.rotationIntervalMs ?? 30 * DAY_MS;
   if (!Number.isFinite(rotationIntervalMs) || rotationIntervalMs < 0)
     throw new TypeError('options.rotationIntervalMs must be a non-negative number');
@@ -157,6 +184,14 @@ export async function createKeyRing(options: KeyRingOptions): Promise<KeyRing> {
   const errorListeners = new Set<(error: unknown) => void>();
   let queue: Promise<unknown> = Promise.resolve();
   let timer: NodeJS.Timeout | undefined;
+  let unwatch: (() => void) | undefined;
+  let reloadQueued = false;
+  let syncedAt = 0;
+  const shared = typeof store.watch === 'function';
+  const fresh = () => !shared || now() - syncedAt <= safetyMarginMs;
+  const reportError = (error: unknown) => {
+    for (const listener of errorListeners) listener(error);
+  };
 
   const adopt = (set: StoredKeySet) => {
     const sorted = [...set.keys].sort((a, b) => b.createdAt - a.createdAt || (a.kid < b.kid ? -1 : 1));
@@ -191,7 +226,7 @@ export async function createKeyRing(options: KeyRingOptions): Promise<KeyRing> {
       try {
         listener();
       } catch (error) {
-        for (const onError of errorListeners) onError(error);
+        reportError(error);
       }
     }
   };
@@ -203,6 +238,7 @@ export async function createKeyRing(options: KeyRingOptions): Promise<KeyRing> {
   };
 
   const update = async (mutate: (set: StoredKeySet) => StoredKeySet | undefined) => {
+    const startedAt = now();
     const mutator = async (current: StoredKeySet | undefined) => {
       const at = now();
       let set = current ?? { keys: [] };
@@ -233,10 +269,23 @@ export async function createKeyRing(options: KeyRingOptions): Promise<KeyRing> {
           if (next) await store.save(next);
           return next ?? current;
         })();
+    syncedAt = startedAt;
     if (result) adopt(result);
   };
 
   const tick = () => serial(() => update(() => undefined));
+
+  const reload = () =>
+    serial(async () => {
+      reloadQueued = false;
+      const startedAt = now();
+      const set = await store.load();
+      const usable = set?.keys.some((key) => key.state === 'active') && set.keys.some((key) => key.state === 'next');
+      if (set && usable) {
+        syncedAt = startedAt;
+        adopt(set);
+      } else await update(() => undefined);
+    });
 
   await tick();
 
@@ -249,34 +298,50 @@ export async function createKeyRing(options: KeyRingOptions): Promise<KeyRing> {
     },
     signingKey() {
       if (!signing) throw new IssuerError('ERR_NO_ACTIVE_KEY', 'the key ring has no active key');
+      if (!fresh())
+        throw new IssuerError(
+          'ERR_KEY_RING_STALE',
+          `the key store has not been read for more than ${safetyMarginMs} ms (is the scheduler started?): ` +
+            'another replica may have rotated, so this ring refuses to sign until it reads the store again',
+        );
       return signing;
     },
+    health: () => ({ version, syncedAt, fresh: fresh() }),
     publicJwks: () => jwks,
     keys: () => infos,
-    rotate: (rotateOptions = {}) =>
-      serial(() => update((set) => rotateKeys(set, now(), timing, rotateOptions.force === true))),
+    rotate: (rotateOptions = {}) => {
+      const retiring = signing?.kid;
+      return serial(() =>
+        update((set) => {
+          const active = set.keys.find((key) => key.state === 'active');
+          // Another replica already rotated away from the key we sign with: adopt its ring, rotate no further.
+          if (retiring !== undefined && active !== undefined && active.kid !== retiring) return undefined;
+          return rotateKeys(set, now(), timing, rotateOptions.force === true);
+        }),
+      );
+    },
     addKey: (key) => serial(() => update((set) => addKey(set, key, 'next', now(), timing))),
     removeKey: (kid) => serial(() => update((set) => removeKey(set, kid))),
-    reload: () =>
-      serial(async () => {
-        const set = await store.load();
-        const usable = set?.keys.some((key) => key.state === 'active') && set.keys.some((key) => key.state === 'next');
-        if (set && usable) adopt(set);
-        else await update(() => undefined);
-      }),
+    reload,
     tick,
     start() {
       if (timer) return;
       timer = setInterval(() => {
-        tick().catch((error: unknown) => {
-          for (const listener of errorListeners) listener(error);
-        });
+        tick().catch(reportError);
       }, checkIntervalMs);
       timer.unref();
+      unwatch = store.watch?.(() => {
+        // Announcements arriving while a reload waits in the queue are covered by that reload.
+        if (reloadQueued) return;
+        reloadQueued = true;
+        reload().catch(reportError);
+      }, reportError);
     },
     stop() {
       clearInterval(timer);
       timer = undefined;
+      unwatch?.();
+      unwatch = undefined;
     },
     on(event: 'change' | 'error', listener: (error?: unknown) => void) {
       const listeners: Set<(error?: unknown) => void> = event === 'change' ? changeListeners : errorListeners;

@@ -9,7 +9,15 @@ export type { RsaPrivateJwk } from './import-private-key.js';
 export { createKeyRing } from './create-key-ring.js';
 export { createLocalSigner } from './signer.js';
 export type { Signer, SigningAlgorithm } from './signer.js';
-export type { KeyRing, KeyRingOptions, KeyInfo, PublicJwk, PublicJwks, RotateOptions } from './create-key-ring.js';
+export type {
+  KeyRing,
+  KeyRingHealth,
+  KeyRingOptions,
+  KeyInfo,
+  PublicJwk,
+  PublicJwks,
+  RotateOptions,
+} from './create-key-ring.js';
 export { createAccessTokenSigner, RESERVED_CLAIMS } from './sign-access-token.js';
 export type {
   AccessTokenSigner,

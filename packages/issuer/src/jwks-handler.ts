@@ -13,7 +13,9 @@ interface Rendered {
  * Express handler for `GET /.well-known/jwks.json`: the key ring's public keys (kty, n, e, kid,
  * alg, use only) as `application/jwk-set+json`, with `Cache-Control: public, max-age=N` (N =
  * `keyRing.jwksCacheMaxAgeSeconds`), a strong ETag and `304 Not Modified` on a matching
- * `If-None-Match`. The body and ETag are computed once per key-ring change. Other methods than
+ * `If-None-Match`. The body and ETag are computed once per key-ring change. Answers 503 (Retry-After)
+ * while the ring's view of a shared store is stale (`keyRing.health().fresh` false), so that no
+ * verifier replaces its copy with a set lacking a key another replica signs with. Other methods than
  * GET and HEAD pass to `next()`.
  */
 export function jwksHandler(keyRing: KeyRing): RequestHandler {
@@ -31,6 +33,14 @@ export function jwksHandler(keyRing: KeyRing): RequestHandler {
   return function jwks(req, res, next) {
     if (req.method !== 'GET' && req.method !== 'HEAD') {
       next();
+      return;
+    }
+    // A replica that lost its shared store may lack a key another replica signs with: verifiers keep their copy.
+    if (!keyRing.health().fresh) {
+      res.statusCode = 503;
+      res.setHeader('Retry-After', '1');
+      res.setHeader('Cache-Control', 'no-store');
+      res.end();
       return;
     }
     const { body, etag, cacheControl } = render();

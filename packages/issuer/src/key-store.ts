@@ -46,4 +46,11 @@ export interface KeyStore {
   update?(
     mutate: (current: StoredKeySet | undefined) => Promise<StoredKeySet | undefined>,
   ): Promise<StoredKeySet | undefined>;
+  /**
+   * Offered by stores that other processes write (Redis): calls `onChange` whenever the stored set may
+   * have changed (and after every reconnection, since announcements may have been missed), and
+   * `onError` on subscription failures; answers the unsubscribe function. A key ring over such a
+   * store follows it (`start()`), and refuses to sign when its view is older than `safetyMarginMs`.
+   */
+  watch?(onChange: () => void, onError: (error: unknown) => void): () => void;
 }

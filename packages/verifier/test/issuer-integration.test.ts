@@ -55,7 +55,7 @@ beforeEach(async () => {
     maxTokenLifetimeMs: 600_000,
     rotationIntervalMs: 0,
     safetyMarginMs: SAFETY_MS,
-    checkIntervalMs: SAFETY_MS,
+    checkIntervalMs: SAFETY_MS / 2,
     now: clock.now,
   });
   signer = createAccessTokenSigner({ issuer: ISSUER, keyRing, defaultAudience: AUDIENCE, now: clock.now });

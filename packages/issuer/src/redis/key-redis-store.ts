@@ -23,6 +23,8 @@ export type PublicStoredKey = Omit<StoredKey, 'd' | 'p' | 'q' | 'dp' | 'dq' | 'q
 
 /** A {@link KeyStore} in Redis, with `loadPublic()`, `rewrap()` and the names it uses. */
 export interface RedisKeyStore extends KeyStore {
+  /** Follows {@link channel} on a duplicate of the client (one extra connection per watching ring). */
+  watch(onChange: () => void, onError: (error: unknown) => void): () => void;
   /** Public keys with states and times, without opening any private part (serves a JWKS before the KEK is present). */
   loadPublic(): Promise<{ version: number; keys: readonly PublicStoredKey[] } | undefined>;
   /** Re-seals every private key under the current `kek` (KEK rotation); answers the number of keys re-sealed. */
@@ -103,7 +105,29 @@ export function createRedisKeyStore(client: Redis | Cluster, options: RedisKeySt
     throw new IssuerError('ERR_KEY_STORE_CONFLICT', `key ring changed ${maxAttempts} times during one update`);
   };
 
+  const watch: RedisKeyStore['watch'] = (onChange, onError) => {
+    const overrides = { lazyConnect: false, enableOfflineQueue: true };
+    const subscriber = client.isCluster
+      ? (client as Cluster).duplicate(undefined, overrides)
+      : (client as Redis).duplicate(overrides);
+    let subscribed = false;
+    subscriber.on('message', (channel: string) => {
+      if (channel === names.channel) onChange();
+    });
+    subscriber.on('error', onError);
+    // After a reconnection ioredis re-subscribes, but announcements sent meanwhile are lost: re-read.
+    subscriber.on('ready', () => {
+      if (subscribed) onChange();
+    });
+    subscriber.subscribe(names.channel).then(() => {
+      subscribed = true;
+      onChange();
+    }, onError);
+    return () => subscriber.disconnect();
+  };
+
   return {
+    watch,
     load: async () => (await read()).set,
     save: async (set) => {
       await update(async () => set);
