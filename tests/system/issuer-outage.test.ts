@@ -4,7 +4,7 @@ import { createRemoteKeySet, type RemoteKeySet } from '@jwks-kit/verifier';
 import { createApp as createOrdersApp } from '../../examples/orders-service/src/create-app.js';
 import { createApp as createProfileApp } from '../../examples/profile-service/src/create-app.js';
 import { listen, type RunningServer } from '../../examples/shared/src/listen.js';
-import { startTestIssuer, type TestIssuer } from '../../examples/test-support/issuer-fixture.js';
+import { startTestIssuer, type TestIssuer } from './support/real-issuer.js';
 import { codeOf, createHttpClient } from './support/http-client.js';
 
 describe('auth service (JWKS) down for 10 minutes on a simulated clock', () => {

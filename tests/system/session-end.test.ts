@@ -12,7 +12,7 @@ import {
 } from '@jwks-kit/issuer/sessions';
 import { startRedis, type TestRedis } from '@jwks-kit/test-kit';
 import { AUDIENCES } from '../../examples/shared/src/audiences.js';
-import { startTestIssuer, type TestIssuer } from '../../examples/test-support/issuer-fixture.js';
+import { startTestIssuer, type TestIssuer } from './support/real-issuer.js';
 import { createApp as createOrdersApp } from '../../examples/orders-service/src/create-app.js';
 import { createApp as createProfileApp } from '../../examples/profile-service/src/create-app.js';
 

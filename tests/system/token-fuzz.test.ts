@@ -5,7 +5,7 @@ import { createAccessTokenVerifier, isVerifierError, type AccessTokenVerifier } 
 import { createApp } from '../../examples/orders-service/src/create-app.js';
 import { AUDIENCES } from '../../examples/shared/src/audiences.js';
 import { listen, type RunningServer } from '../../examples/shared/src/listen.js';
-import { startTestIssuer, type TestIssuer } from '../../examples/test-support/issuer-fixture.js';
+import { startTestIssuer, type TestIssuer } from './support/real-issuer.js';
 import { b64json, parseToken } from './support/compact-jws.js';
 import { codeOf, createHttpClient } from './support/http-client.js';
 import { mapConcurrent } from './support/map-concurrent.js';

@@ -2,27 +2,33 @@ import request from 'supertest';
 import { createMemoryDenylist, type MemoryDenylist } from '@jwks-kit/denylist';
 import { BUILT_IN_NAMES, createClock, type TestClock } from '@jwks-kit/test-kit';
 import { ACCESS_COOKIE, AUDIENCES } from '../../shared/src/audiences.js';
-import { startTestIssuer, type TestIssuer } from '../../test-support/issuer-fixture.js';
+import { createMockIssuer, type MockIssuer } from '@jwks-kit/testing';
+import { createRemoteKeySet, type RemoteKeySet } from '@jwks-kit/verifier';
 import { createApp } from '../src/create-app.js';
 
 const PAGE = 'http://127.0.0.1:4000';
 
 describe('orders service', () => {
   let clock: TestClock;
-  let issuer: TestIssuer;
+  let issuer: MockIssuer;
+  let keySet: RemoteKeySet;
   let denylist: MemoryDenylist;
   let app: ReturnType<typeof createApp>;
 
   beforeAll(async () => {
     clock = createClock(Date.now());
-    issuer = await startTestIssuer(clock.now);
+    issuer = await createMockIssuer({ now: clock.now, audience: Object.values(AUDIENCES) });
+    keySet = createRemoteKeySet({ jwksUri: issuer.jwksUri });
   });
-  afterAll(() => issuer.close());
+  afterAll(async () => {
+    keySet.close();
+    await issuer.close();
+  });
   beforeEach(() => {
     denylist = createMemoryDenylist({ issuer: issuer.issuer, now: clock.now, sweepIntervalMs: 0 });
     app = createApp({
       issuerUrl: issuer.issuer,
-      keySet: issuer.keySet,
+      keySet,
       denylist,
       allowedOrigins: [PAGE],
       now: clock.now,
@@ -31,7 +37,7 @@ describe('orders service', () => {
   });
 
   it('lists the caller’s orders with orders:read', async () => {
-    const token = await issuer.sign({ sub: 'alice', scope: 'orders:read profile:read' });
+    const token = issuer.sign({ sub: 'alice', scope: 'orders:read profile:read' });
     const res = await request(app).get('/orders').set('Authorization', `Bearer ${token}`);
     expect(res.status).toBe(200);
     expect(res.body.sub).toBe('alice');
@@ -41,7 +47,7 @@ describe('orders service', () => {
   it.each(BUILT_IN_NAMES)(
     'keeps the orders of a sub named %s apart (empty at first, then only its own)',
     async (sub) => {
-      const token = await issuer.sign({ sub, scope: 'orders:read orders:write' });
+      const token = issuer.sign({ sub, scope: 'orders:read orders:write' });
       const empty = await request(app).get('/orders').set('Authorization', `Bearer ${token}`);
       expect(empty.status).toBe(200);
       expect(empty.body).toEqual({ sub, orders: [] });
@@ -57,14 +63,14 @@ describe('orders service', () => {
 
   it('answers 401 claims_too_deep (not 500) for a validly signed token nested 2,200 levels deep', async () => {
     const deep = JSON.parse('['.repeat(2_200) + ']'.repeat(2_200));
-    const token = await issuer.sign({ sub: 'alice', scope: 'orders:read', claims: { deep } });
+    const token = issuer.sign({ sub: 'alice', scope: 'orders:read', deep });
     const res = await request(app).get('/orders').set('Authorization', `Bearer ${token}`);
     expect(res.status).toBe(401);
     expect(res.body).toMatchObject({ error: 'invalid_token', code: 'claims_too_deep' });
   });
 
   it('refuses a validly signed token that lacks client_id (RFC 9068 required claims)', async () => {
-    const token = await issuer.sign({ sub: 'alice', scope: 'orders:read', clientId: undefined });
+    const token = issuer.sign({ sub: 'alice', scope: 'orders:read', client_id: undefined });
     const res = await request(app).get('/orders').set('Authorization', `Bearer ${token}`);
     expect(res.status).toBe(401);
     expect(res.body.code).toBe('invalid_token');
@@ -77,7 +83,7 @@ describe('orders service', () => {
   });
 
   it('refuses a token without orders:read with 403 insufficient_scope', async () => {
-    const token = await issuer.sign({ sub: 'bob', scope: 'profile:read' });
+    const token = issuer.sign({ sub: 'bob', scope: 'profile:read' });
     const res = await request(app).get('/orders').set('Authorization', `Bearer ${token}`);
     expect(res.status).toBe(403);
     expect(res.body.code).toBe('insufficient_scope');
@@ -85,7 +91,7 @@ describe('orders service', () => {
   });
 
   it('creates an order with orders:write, validates the body with a fixed message, and refuses orders:read alone', async () => {
-    const writer = await issuer.sign({ sub: 'carol', scope: 'orders:read orders:write' });
+    const writer = issuer.sign({ sub: 'carol', scope: 'orders:read orders:write' });
     const created = await request(app)
       .post('/orders')
       .set('Authorization', `Bearer ${writer}`)
@@ -100,7 +106,7 @@ describe('orders service', () => {
       .send({ item: '<img src=x>', quantity: 1000 });
     expect(bad.status).toBe(400);
     expect(JSON.stringify(bad.body)).not.toContain('img');
-    const reader = await issuer.sign({ sub: 'alice', scope: 'orders:read' });
+    const reader = issuer.sign({ sub: 'alice', scope: 'orders:read' });
     const refused = await request(app)
       .post('/orders')
       .set('Authorization', `Bearer ${reader}`)
@@ -110,7 +116,7 @@ describe('orders service', () => {
   });
 
   it('answers token_expired once the token is past exp and leeway', async () => {
-    const token = await issuer.sign({ sub: 'alice', scope: 'orders:read', ttlSeconds: 60 });
+    const token = issuer.sign({ sub: 'alice', scope: 'orders:read', exp: clock.nowSeconds() + 60 });
     clock.advance(66_000);
     try {
       const res = await request(app).get('/orders').set('Authorization', `Bearer ${token}`);
@@ -122,7 +128,7 @@ describe('orders service', () => {
   });
 
   it('refuses a revoked token (denylist consulted on every request)', async () => {
-    const token = await issuer.sign({ sub: 'alice', scope: 'orders:read' });
+    const token = issuer.sign({ sub: 'alice', scope: 'orders:read' });
     expect((await request(app).get('/orders').set('Authorization', `Bearer ${token}`)).status).toBe(200);
     await denylist.revokeSubject('alice', Math.floor(clock.now() / 1000) + 1);
     const res = await request(app).get('/orders').set('Authorization', `Bearer ${token}`);
@@ -131,14 +137,14 @@ describe('orders service', () => {
   });
 
   it('refuses a token for another audience', async () => {
-    const token = await issuer.sign({ sub: 'alice', scope: 'orders:read', aud: AUDIENCES.profile });
+    const token = issuer.sign({ sub: 'alice', scope: 'orders:read', aud: AUDIENCES.profile });
     const res = await request(app).get('/orders').set('Authorization', `Bearer ${token}`);
     expect(res.status).toBe(401);
     expect(res.body.code).toBe('invalid_token');
   });
 
   it('refuses a token whose signature was tampered with', async () => {
-    const token = await issuer.sign({ sub: 'bob', scope: 'profile:read' });
+    const token = issuer.sign({ sub: 'bob', scope: 'profile:read' });
     const [h, p, s] = token.split('.') as [string, string, string];
     const payload = JSON.parse(Buffer.from(p, 'base64url').toString());
     const forged = `${h}.${Buffer.from(JSON.stringify({ ...payload, scope: 'orders:read' })).toString('base64url')}.${s}`;
@@ -148,7 +154,7 @@ describe('orders service', () => {
   });
 
   it('accepts the access cookie, and refuses a cookie-authenticated POST from a foreign origin', async () => {
-    const token = await issuer.sign({ sub: 'carol', scope: 'orders:read orders:write' });
+    const token = issuer.sign({ sub: 'carol', scope: 'orders:read orders:write' });
     const read = await request(app).get('/orders').set('Cookie', `${ACCESS_COOKIE}=${token}`).set('Origin', PAGE);
     expect(read.status).toBe(200);
     expect(read.headers['access-control-allow-origin']).toBe(PAGE);
@@ -169,7 +175,7 @@ describe('orders service', () => {
   });
 
   it('refuses a request carrying both a cookie and a Bearer header with 400', async () => {
-    const token = await issuer.sign({ sub: 'alice', scope: 'orders:read' });
+    const token = issuer.sign({ sub: 'alice', scope: 'orders:read' });
     const res = await request(app)
       .get('/orders')
       .set('Cookie', `${ACCESS_COOKIE}=${token}`)

@@ -1,7 +1,8 @@
 export { startRedis, freePort, waitForRedis, hasRedisServer } from './start-redis.js';
 export type { TestRedis, StartRedisOptions } from './start-redis.js';
-export { createClock } from './clock.js';
-export type { TestClock } from './clock.js';
+// One clock for the kit's own tests and for users' (the public @jwks-kit/testing package).
+export { createTestClock as createClock } from '@jwks-kit/testing';
+export type { TestClock } from '@jwks-kit/testing';
 export { createTestKeyPair } from './key-fixtures.js';
 export type { TestKeyPair } from './key-fixtures.js';
 export { startRedisCluster } from './start-redis-cluster.js';

@@ -1,17 +1,18 @@
-/** A manual clock for time-dependent units: pass `clock.now` wherever a `now()` option is taken. */
+/** A manual clock: give `clock.now` to the mock issuer and to the verifier (`now` option) so both agree. */
 export interface TestClock {
   /** Current time in milliseconds since the epoch. */
   now: () => number;
   /** Current time in whole seconds (JWT NumericDate). */
   nowSeconds: () => number;
-  /** Moves time forward by `ms`. */
+  /** Moves time forward by `ms` (finite, non-negative). */
   advance(ms: number): void;
   /** Sets the absolute time in milliseconds. */
   set(ms: number): void;
 }
 
-/** Creates a clock starting at `startMs` (default: a fixed instant, 2026-01-01T00:00:00Z). */
-export function createClock(startMs = Date.UTC(2026, 0, 1)): TestClock {
+/** Creates a manual clock starting at `startMs`. @default startMs Date.UTC(2026, 0, 1) */
+export function createTestClock(startMs = Date.UTC(2026, 0, 1)): TestClock {
+  if (!Number.isFinite(startMs)) throw new TypeError('createTestClock(startMs) takes a finite number of milliseconds');
   let current = startMs;
   return {
     now: () => current,
@@ -21,6 +22,7 @@ export function createClock(startMs = Date.UTC(2026, 0, 1)): TestClock {
       current += ms;
     },
     set(ms) {
+      if (!Number.isFinite(ms)) throw new RangeError('set(ms) takes a finite number');
       current = ms;
     },
   };
