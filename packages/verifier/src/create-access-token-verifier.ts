@@ -3,6 +3,8 @@ import type { KeySet, VerificationKey } from './key-set.js';
 import { isVerifierError, VerifierError, type VerifierErrorCode } from './errors.js';
 import { checkClaims, isClaimsFailure } from './lib/check-claims.js';
 import { decodeCompactJws } from './lib/decode-compact-jws.js';
+import { describeRefusal } from './lib/describe-refusal.js';
+import { keysUnavailable } from './lib/keys-unavailable.js';
 import { keyBoundAlgorithm } from './lib/jwks-import-key.js';
 import { resolveVerifierOptions, type ResolvedIssuer } from './lib/resolve-verifier-options.js';
 import { SecondSightingFilter } from './lib/second-sighting-filter.js';
@@ -75,7 +77,11 @@ export function createAccessTokenVerifier(options: AccessTokenVerifierOptions): 
 
   const fail = (code: VerifierErrorCode, description?: string, cause?: unknown) =>
     new VerifierError(code, { realm, description, cause });
-  const malformed = () => fail('invalid_token', 'The access token is malformed');
+  const malformed = (reason: string) =>
+    fail('invalid_token', 'The access token is malformed', describeRefusal.malformed(reason));
+
+  const revoked = (result: VerifiedAccessToken) =>
+    fail('token_revoked', undefined, describeRefusal.revoked(result.claims, result.kid));
 
   const checkRevocation = (result: VerifiedAccessToken): VerifiedAccessToken | Promise<VerifiedAccessToken> => {
     if (denylist === undefined) return result;
@@ -86,12 +92,13 @@ export function createAccessTokenVerifier(options: AccessTokenVerifierOptions): 
       throw unavailable(error);
     }
     if (answer === false) return result;
-    if (answer === true) throw fail('token_revoked');
+    if (answer === true) throw revoked(result);
     if (typeof (answer as Promise<boolean> | null)?.then !== 'function') throw unavailable(undefined);
     return Promise.resolve(answer).then(
-      (revoked) => {
-        if (revoked === false) return result;
-        throw revoked === true ? fail('token_revoked') : unavailable(undefined);
+      (isRevoked) => {
+        if (isRevoked === false) return result;
+        if (isRevoked === true) throw revoked(result);
+        throw unavailable(undefined);
       },
       (error: unknown) => {
         throw unavailable(error);
@@ -113,20 +120,30 @@ export function createAccessTokenVerifier(options: AccessTokenVerifierOptions): 
   /** Decodes and verifies `token`; synchronous unless its kid is not cached (then the key set is asked once). */
   const verifyUncached = (token: string): VerifiedAccessToken | Promise<VerifiedAccessToken> => {
     const decoded = decodeCompactJws(token);
-    if (decoded === undefined) throw malformed();
+    if (decoded === undefined) throw malformed('not three canonical base64url segments of JSON objects');
     const { header, payload } = decoded;
     const alg = header.alg;
     if (typeof alg !== 'string' || !algorithmSet.has(alg))
-      throw fail('invalid_token', 'The access token algorithm is not accepted');
+      throw fail(
+        'invalid_token',
+        'The access token algorithm is not accepted',
+        describeRefusal.alg(alg, resolved.algorithms),
+      );
     if (typ !== undefined && (typeof header.typ !== 'string' || !typ.has(header.typ.toLowerCase())))
-      throw fail('invalid_token', 'The access token type is not accepted');
+      throw fail('invalid_token', 'The access token type is not accepted', describeRefusal.typ(header.typ, typ));
     for (const name of FORBIDDEN_HEADERS)
-      if (header[name] !== undefined) throw fail('invalid_token', 'The access token header is not accepted');
+      if (header[name] !== undefined)
+        throw fail('invalid_token', 'The access token header is not accepted', describeRefusal.header(name, alg));
     const kid = header.kid;
     if (typeof kid !== 'string' || kid.length === 0 || kid.length > MAX_KID_LENGTH)
-      throw fail('invalid_token', 'The access token key id is missing or invalid');
+      throw fail('invalid_token', 'The access token key id is missing or invalid', describeRefusal.kid(kid, alg));
     const issuer = typeof payload.iss === 'string' ? issuers.get(payload.iss) : undefined;
-    if (issuer === undefined) throw fail('invalid_token', 'The access token issuer is not accepted');
+    if (issuer === undefined)
+      throw fail(
+        'invalid_token',
+        'The access token issuer is not accepted',
+        describeRefusal.issuer(payload.iss, issuers.keys(), kid, alg),
+      );
     const cached = issuer.keySet.getKey(kid);
     if (cached !== undefined) return verifyWithKey(token, alg, kid, payload, issuer, cached);
     return resolveKey(issuer, kid).then((key) => verifyWithKey(token, alg, kid, payload, issuer, key));
@@ -141,19 +158,29 @@ export function createAccessTokenVerifier(options: AccessTokenVerifierOptions): 
     issuer: ResolvedIssuer,
     key: VerificationKey | undefined,
   ): VerifiedAccessToken | Promise<VerifiedAccessToken> => {
-    if (key === undefined) throw fail('invalid_token', 'The access token signing key is unknown');
+    if (key === undefined) throw unknownKey(issuer, kid, alg);
     const bound = keyBoundAlgorithm(key);
     const secondDot = token.lastIndexOf('.');
     if (
       (bound !== undefined && bound !== alg) ||
       !verifyJwsSignature(alg, token.slice(0, secondDot), token.slice(secondDot + 1), key)
     ) {
-      throw fail('invalid_token', 'The access token signature is invalid');
+      throw fail(
+        'invalid_token',
+        'The access token signature is invalid',
+        describeRefusal.signature(kid, alg, issuer.issuer, bound),
+      );
     }
     const nowMs = now();
     const window = checkClaims(payload, issuer, resolved, nowMs);
-    if (isClaimsFailure(window)) throw fail(window.code, window.description);
-    if (!deepFreeze(payload, maxClaimsDepth)) throw fail('claims_too_deep');
+    if (isClaimsFailure(window))
+      throw fail(
+        window.code,
+        window.description,
+        describeRefusal.claims(window, payload, issuer, resolved, nowMs, kid, alg),
+      );
+    if (!deepFreeze(payload, maxClaimsDepth))
+      throw fail('claims_too_deep', undefined, describeRefusal.claimsDepth(maxClaimsDepth, kid, alg, issuer.issuer));
     const claims = payload as unknown as AccessTokenClaims;
     const result: VerifiedAccessToken = Object.freeze({
       claims,
@@ -171,6 +198,11 @@ export function createAccessTokenVerifier(options: AccessTokenVerifierOptions): 
       });
     return checkRevocation(result);
   };
+
+  /** No key for `kid`: 503 when the key set is not healthy (the keys cannot be had), else 401. */
+  const unknownKey = (issuer: ResolvedIssuer, kid: string, alg: string): VerifierError =>
+    keysUnavailable(issuer.keySet, realm, now()) ??
+    fail('invalid_token', 'The access token signing key is unknown', describeRefusal.key(kid, alg, issuer));
 
   const resolveKey = async (issuer: ResolvedIssuer, kid: string): Promise<VerificationKey | undefined> => {
     try {
@@ -196,7 +228,8 @@ export function createAccessTokenVerifier(options: AccessTokenVerifierOptions): 
   };
 
   const verifySync = (token: string): VerifiedAccessToken | Promise<VerifiedAccessToken> => {
-    if (typeof token !== 'string' || token.length > maxTokenBytes) throw malformed();
+    if (typeof token !== 'string' || token.length > maxTokenBytes)
+      throw malformed(typeof token !== 'string' ? 'not a string' : `longer than maxTokenBytes (${maxTokenBytes})`);
     if (cache !== undefined) {
       const entry = cache.get(token);
       if (entry !== undefined) {
@@ -219,7 +252,7 @@ export function createAccessTokenVerifier(options: AccessTokenVerifierOptions): 
       return verifySync(token);
     },
     async ready() {
-      await Promise.all(resolved.ownedKeySets.map((keySet) => keySet.ready()));
+      await Promise.all([...issuers.values()].map(({ keySet }) => keySet.ready?.()));
     },
     async close() {
       for (const unsubscribe of unsubscribes.splice(0)) unsubscribe();

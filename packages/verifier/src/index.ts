@@ -36,3 +36,6 @@ export type { DiscoverJwksUriOptions } from './discover-jwks-uri.js';
 export { KeySetError } from './key-set-error.js';
 export type { KeySetErrorCode } from './key-set-error.js';
 export { fullJitterMs } from './lib/full-jitter.js';
+export { RefusalDetail } from './refusal-detail.js';
+export type { RefusalCheck, RefusalDetailFields } from './refusal-detail.js';
+export type { HealthState, KeySetHealth } from './key-set-health.js';

@@ -1,4 +1,5 @@
 import type { KeyObject } from 'node:crypto';
+import type { KeySetHealth } from './key-set-health.js';
 
 /** A public RSA verification key as a Node KeyObject, imported once per kid. */
 export type VerificationKey = KeyObject;
@@ -11,4 +12,11 @@ export interface KeySet {
   resolveKey(kid: string): Promise<VerificationKey | undefined>;
   /** Subscribes to keys leaving the set (the verified-token cache drops entries for that kid). Returns an unsubscribe function. */
   onKeyRemoved(listener: (kid: string) => void): () => void;
+  /**
+   * Optional: the set's health. When present and not `ok`, an unknown kid is answered 503 `keys_unavailable`
+   * (the client did nothing wrong: the keys cannot be had) instead of 401.
+   */
+  health?(): KeySetHealth;
+  /** Optional: resolves once the set holds keys (rejects with why not); awaited by the verifier's `ready()`. */
+  ready?(): Promise<void>;
 }

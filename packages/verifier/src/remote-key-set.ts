@@ -1,6 +1,7 @@
 import { fullJitterMs } from './lib/full-jitter.js';
 import { EventEmitter } from 'node:events';
 import type { KeySet, VerificationKey } from './key-set.js';
+import type { KeySetHealth } from './key-set-health.js';
 import { KeySetError } from './key-set-error.js';
 import { jwksCacheAgeMs } from './lib/jwks-cache-age.js';
 import { jwksFetch } from './lib/jwks-fetch.js';
@@ -168,6 +169,24 @@ export class RemoteKeySet extends EventEmitter<RemoteKeySetEvents> implements Ke
   /** Resolves once a set has been loaded; otherwise waits for (or starts) a fetch and rejects with its KeySetError. */
   ready(): Promise<void> {
     return this.#loaded ? Promise.resolve() : this.refresh();
+  }
+
+  /** A snapshot for readiness: `ok`, `stale` (last fetch failed, last good keys served) or `failing` (no key served). */
+  health(): KeySetHealth {
+    const now = this.#options.now();
+    if (now >= this.#checkAtMs) this.#tick(now);
+    const loaded = this.#loaded;
+    const due = this.#inFlight ? now : Math.max(this.#refreshAtMs, this.#nextAttemptAtMs);
+    return {
+      state: !loaded || this.#stale ? 'failing' : this.#lastError === undefined ? 'ok' : 'stale',
+      kids: this.#keys.size,
+      keyAgeMs: loaded ? now - this.#lastSuccessAtMs : undefined,
+      lastSuccessAtMs: loaded ? this.#lastSuccessAtMs : undefined,
+      lastError: this.#lastError,
+      nextRefreshAtMs: this.#closed ? undefined : Math.max(now, due),
+      staleAtMs: loaded && !this.#stale ? this.#staleAtMs : undefined,
+      consecutiveFailures: this.#failures,
+    };
   }
 
   /** Fetches now (sharing a fetch in flight), ignoring cache age, cooldown and backoff; rejects with the KeySetError. */

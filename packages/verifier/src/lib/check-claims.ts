@@ -4,6 +4,9 @@ import type { ResolvedIssuer, ResolvedVerifierOptions } from './resolve-verifier
 export interface ClaimsFailure {
   readonly code: 'invalid_token' | 'token_expired';
   readonly description: string;
+  /** Which check refused (for the operator's refusal detail); `claim` names the claim for `claims`. */
+  readonly check: 'claims' | 'audience' | 'lifetime' | 'exp' | 'max_token_age' | 'not_yet_valid';
+  readonly claim?: string;
 }
 
 /** The time window (ms) in which claims that passed stay valid: what the verified-token cache honours. */
@@ -12,14 +15,38 @@ export interface ClaimsWindow {
   readonly validUntilMs: number;
 }
 
-const INVALID_CLAIMS: ClaimsFailure = { code: 'invalid_token', description: 'The access token claims are invalid' };
+const INVALID_CLAIMS_DESCRIPTION = 'The access token claims are invalid';
+const invalidClaim = (claim: string): ClaimsFailure =>
+  Object.freeze({ code: 'invalid_token', description: INVALID_CLAIMS_DESCRIPTION, check: 'claims', claim });
+const INVALID_CLAIM: Readonly<Record<'exp' | 'nbf' | 'iat' | 'sub' | 'jti' | 'scope', ClaimsFailure>> = {
+  exp: invalidClaim('exp'),
+  nbf: invalidClaim('nbf'),
+  iat: invalidClaim('iat'),
+  sub: invalidClaim('sub'),
+  jti: invalidClaim('jti'),
+  scope: invalidClaim('scope'),
+};
 const WRONG_AUDIENCE: ClaimsFailure = {
   code: 'invalid_token',
   description: 'The access token audience is not accepted',
+  check: 'audience',
 };
-const NOT_YET_VALID: ClaimsFailure = { code: 'invalid_token', description: 'The access token is not yet valid' };
-const TOO_LONG: ClaimsFailure = { code: 'invalid_token', description: 'The access token lifetime is too long' };
-const EXPIRED: ClaimsFailure = { code: 'token_expired', description: 'The access token expired' };
+const NOT_YET_VALID: ClaimsFailure = {
+  code: 'invalid_token',
+  description: 'The access token is not yet valid',
+  check: 'not_yet_valid',
+};
+const TOO_LONG: ClaimsFailure = {
+  code: 'invalid_token',
+  description: 'The access token lifetime is too long',
+  check: 'lifetime',
+};
+const EXPIRED: ClaimsFailure = { code: 'token_expired', description: 'The access token expired', check: 'exp' };
+const TOO_OLD: ClaimsFailure = {
+  code: 'token_expired',
+  description: 'The access token expired',
+  check: 'max_token_age',
+};
 
 /**
  * Checks the registered claims of a token whose signature and issuer were verified:
@@ -34,25 +61,23 @@ export function checkClaims(
   const { leewaySeconds: leeway } = options;
   const nowSeconds = nowMs / 1000;
   const { exp, nbf, iat, aud } = payload;
-  if (!isNumericDate(exp)) return INVALID_CLAIMS;
-  if (nbf !== undefined && !isNumericDate(nbf)) return INVALID_CLAIMS;
-  if (iat !== undefined && !isNumericDate(iat)) return INVALID_CLAIMS;
-  if (
-    !isOptionalNonEmptyString(payload.sub) ||
-    !isOptionalNonEmptyString(payload.jti) ||
-    !isOptionalString(payload.scope)
-  )
-    return INVALID_CLAIMS;
+  if (!isNumericDate(exp)) return INVALID_CLAIM.exp;
+  if (nbf !== undefined && !isNumericDate(nbf)) return INVALID_CLAIM.nbf;
+  if (iat !== undefined && !isNumericDate(iat)) return INVALID_CLAIM.iat;
+  if (!isOptionalNonEmptyString(payload.sub)) return INVALID_CLAIM.sub;
+  if (!isOptionalNonEmptyString(payload.jti)) return INVALID_CLAIM.jti;
+  if (!isOptionalString(payload.scope)) return INVALID_CLAIM.scope;
   for (const name of options.requiredClaims)
-    if (payload[name] === undefined || payload[name] === null) return INVALID_CLAIMS;
+    if (payload[name] === undefined || payload[name] === null) return invalidClaim(name);
   if (!audienceMatches(aud, issuer.audiences)) return WRONG_AUDIENCE;
   if (exp - (iat ?? nowSeconds) > options.maxLifetimeSeconds) return TOO_LONG;
-  let validUntil = exp + leeway;
+  const expiresAt = exp + leeway;
+  let validUntil = expiresAt;
   if (options.maxTokenAgeSeconds !== undefined) {
-    if (iat === undefined) return INVALID_CLAIMS;
+    if (iat === undefined) return INVALID_CLAIM.iat;
     validUntil = Math.min(validUntil, iat + options.maxTokenAgeSeconds + leeway);
   }
-  if (nowSeconds >= validUntil) return EXPIRED;
+  if (nowSeconds >= validUntil) return nowSeconds >= expiresAt ? EXPIRED : TOO_OLD;
   const validFrom = Math.max(nbf ?? Number.NEGATIVE_INFINITY, iat ?? Number.NEGATIVE_INFINITY) - leeway;
   if (nowSeconds < validFrom) return NOT_YET_VALID;
   return { validFromMs: validFrom * 1000, validUntilMs: validUntil * 1000 };
