@@ -135,7 +135,8 @@ describe('JWKS endpoint abuse against a verifier (real sockets)', () => {
     jwks.setMode({ kind: 'serve', body: { keys: [key.publicJwk, { ...other.privateJwk }] } });
     await expect(keySet.refresh()).rejects.toMatchObject({ code: 'ERR_JWKS_PRIVATE_KEY' });
     await expect(verifier.verify(await sign(key))).resolves.toMatchObject({ kid: key.kid });
-    await expect(verifier.verify(await sign(other))).rejects.toMatchObject({ code: 'invalid_token' });
+    // The smuggled key is not trusted; while the last fetch failed its kid cannot be judged: 503, not 200.
+    await expect(verifier.verify(await sign(other))).rejects.toMatchObject({ code: 'keys_unavailable', status: 503 });
     // A verifier that never saw a good set starts with no key at all.
     const fresh = createRemoteKeySet({ jwksUri: jwks.url, now: clock.now });
     keySets.push(fresh);
@@ -152,7 +153,8 @@ describe('JWKS endpoint abuse against a verifier (real sockets)', () => {
         jwks.setMode({ kind: 'redirect', status, location: target.url });
         await expect(keySet.refresh()).rejects.toMatchObject({ code: 'ERR_JWKS_REDIRECT' });
         expect(target.requests()).toBe(0);
-        await expect(verifier.verify(await sign(other))).rejects.toMatchObject({ code: 'invalid_token' });
+        // The redirect target's key is not trusted (503 while the last fetch failed, never 200).
+        await expect(verifier.verify(await sign(other))).rejects.toMatchObject({ code: 'keys_unavailable' });
         await expect(verifier.verify(await sign(key))).resolves.toMatchObject({ kid: key.kid });
       } finally {
         await target.close();

@@ -129,13 +129,16 @@ it('keeps serving from the last good keys while the issuer is down', async () =>
   const failed = once(keySet, 'fetchFailed');
   await get(token).expect(200);
   await failed;
-  // a new token signed with the same (stale) key is verified, an unknown kid is a 401 and never a 5xx
+  // a new token signed with the same (stale) key is verified; an unknown kid cannot be judged while the
+  // last fetch failed: 503 keys_unavailable (the client did nothing wrong), not 401
   await get((await signer.sign({ sub: 'bob' })).token).expect(200);
   const forged = (await signer.sign({ sub: 'eve' })).token.replace(
     /^[^.]+/,
     Buffer.from(JSON.stringify({ alg: 'RS256', typ: 'at+jwt', kid: 'unknown' })).toString('base64url'),
   );
-  await get(forged).expect(401);
+  const unavailable = await get(forged).expect(503);
+  expect(unavailable.body).toMatchObject({ code: 'keys_unavailable' });
+  expect(unavailable.headers['retry-after']).toMatch(/^\d+$/);
   // the issuer comes back on the same port: the next attempt succeeds
   await startIssuer(port);
   clock.advance(120_000);
