@@ -12,7 +12,7 @@ export type FileKeyStoreOptions = Readonly<{
   path: string;
   /** How long a writer waits for another writer (this or another process) to finish. @default 10000 */
   lockWaitMs?: number;
-  /** Age after which a left-over lock file of a crashed writer is removed. @default 30000 */
+  /** Age after which the lock of a crashed writer (not touched for that long) is taken over. @default 30000 */
   staleLockMs?: number;
 }>;
 
@@ -20,7 +20,8 @@ export type FileKeyStoreOptions = Readonly<{
  * A {@link KeyStore} over one JSON file holding a JWK Set with private keys and their life-cycle
  * times. Writes go to a temporary file in the same directory (mode 0600), then `rename()` over the
  * target, so readers see the old or the new set, never a torn one. Writers exclude each other with
- * a lock file, so several issuer processes can share the file. Loading refuses, with an
+ * a lock at `<path>.lock` that is taken, and taken over from a crashed writer, atomically (exactly one
+ * of any number of contenders wins), so several issuer processes can share the file. Loading refuses, with an
  * {@link IssuerError}, a file readable by group or others (`ERR_KEY_FILE_PERMISSIONS`) and a
  * corrupt file (`ERR_KEY_FILE_CORRUPT`); such a file is never overwritten.
  */

@@ -1,4 +1,7 @@
-import { execFile } from 'node:child_process';
+import { execFile, spawn, type ChildProcessWithoutNullStreams } from 'node:child_process';
+import { once } from 'node:events';
+import { createInterface } from 'node:readline';
+import { setTimeout as delay } from 'node:timers/promises';
 import { chmod, mkdtemp, readdir, readFile, rm, stat, utimes, writeFile } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { dirname, join } from 'node:path';
@@ -114,7 +117,7 @@ describe('createFileKeyStore', () => {
     expect(await readFile(file, 'utf8')).toBe(content);
   });
 
-  it('waits for a lock held by another writer, gives up with ERR_KEY_FILE_LOCKED, and takes over a stale lock', async () => {
+  it('waits for a lock file of an older version, gives up with ERR_KEY_FILE_LOCKED, and takes it over once stale', async () => {
     const file = fresh('locked.json');
     await writeFile(`${file}.lock`, '12345');
     const impatient = createFileKeyStore({ path: file, lockWaitMs: 50 });
@@ -191,5 +194,40 @@ describe('createFileKeyStore', () => {
       expect(ring.signingKey().kid).toBe(rotated.kid);
       expect(JSON.parse(JSON.stringify(ring.publicJwks()))).toEqual(rotated.jwks);
     });
+  });
+
+  describe('processes racing for a stale lock', () => {
+    const racer = join(here, 'fixtures/lock-racer.ts');
+    const STALE_MS = 1_000;
+    const CONTENDERS = 6;
+    const ROUNDS = 5;
+    const startRacer = (file: string, ...args: string[]) =>
+      spawn(process.execPath, ['--import', 'tsx', racer, file, ...args], { cwd: join(here, '..') });
+    const lines = (child: ChildProcessWithoutNullStreams) =>
+      createInterface({ input: child.stdout })[Symbol.asyncIterator]();
+    let contenders: ChildProcessWithoutNullStreams[] = [];
+    afterEach(() => {
+      for (const child of contenders) child.kill();
+      contenders = [];
+    });
+
+    it(`exactly one of ${CONTENDERS} processes takes over a crashed writer's lock, ${ROUNDS} rounds in a row`, async () => {
+      const file = fresh('stale-race.json');
+      contenders = Array.from({ length: CONTENDERS }, () => startRacer(file, 'race', String(STALE_MS), '1500'));
+      const outputs = contenders.map(lines);
+      for (const output of outputs) expect((await output.next()).value).toBe('ready');
+      const rounds: string[][] = [];
+      for (let round = 0; round < ROUNDS; round++) {
+        const crashed = startRacer(file, 'crash', String(STALE_MS));
+        const [code, signal] = (await once(crashed, 'exit')) as [number | null, string | null];
+        expect({ code, signal }).toEqual({ code: null, signal: 'SIGKILL' });
+        await delay(STALE_MS + 300); // real time: the dead writer's lock grows stale
+        for (const child of contenders) child.stdin.write('go\n');
+        const results = await Promise.all(outputs.map(async (output) => (await output.next()).value as string));
+        rounds.push(results.sort());
+      }
+      const expected = ['won', ...Array<string>(CONTENDERS - 1).fill('ERR_KEY_FILE_LOCKED')].sort();
+      expect(rounds).toEqual(Array(ROUNDS).fill(expected));
+    }, 120_000);
   });
 });
