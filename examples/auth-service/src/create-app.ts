@@ -2,7 +2,7 @@ import { fileURLToPath } from 'node:url';
 import cookieParser from 'cookie-parser';
 import express, { type Express, type NextFunction, type Request, type RequestHandler, type Response } from 'express';
 import type { Denylist } from '@jwks-kit/denylist';
-import { createAccessTokenSigner, discoveryHandler, IssuerError, jwksHandler, type KeyRing } from '@jwks-kit/issuer';
+import { createAccessTokenSigner, discoveryHandler, isIssuerError, jwksHandler, type KeyRing } from '@jwks-kit/issuer';
 import {
   clearSessionCookies,
   createRefreshHandler,
@@ -233,7 +233,7 @@ export function createApp(deps: AuthAppDeps): Express {
       try {
         await deps.keyRing.rotate();
       } catch (error) {
-        if (error instanceof IssuerError && error.code === 'ERR_NEXT_KEY_NOT_READY') {
+        if (isIssuerError(error) && error.code === 'ERR_NEXT_KEY_NOT_READY') {
           const next = deps.keyRing.keys().find((key) => key.state === 'next');
           const waitS = Math.max(1, Math.ceil(((next?.activatesAt ?? now()) - now()) / 1000));
           throw new HttpError(409, {

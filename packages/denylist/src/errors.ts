@@ -26,9 +26,15 @@ export interface DenylistErrorOptions {
   readonly retryAfterSeconds?: number;
 }
 
+/** Marks every DenylistError, from any copy of @jwks-kit/denylist (ESM and CommonJS builds, two versions): see {@link isDenylistError}. */
+const DENYLIST_ERROR_BRAND = Symbol.for('@jwks-kit/denylist:DenylistError');
+
 /** The one error class of `@jwks-kit/denylist`; `code` says what went wrong, `cause` keeps the Redis error. */
 export class DenylistError extends Error {
   override readonly name = 'DenylistError';
+  static {
+    Object.defineProperty(this.prototype, DENYLIST_ERROR_BRAND, { value: true });
+  }
   readonly code: DenylistErrorCode;
   /** Seconds after which a retry may succeed; always set on `ERR_DENYLIST_UNAVAILABLE`. */
   readonly retryAfterSeconds: number | undefined;
@@ -38,4 +44,12 @@ export class DenylistError extends Error {
     this.code = code;
     this.retryAfterSeconds = options.retryAfterSeconds;
   }
+}
+
+/**
+ * True for a {@link DenylistError}, also one thrown by another copy of @jwks-kit/denylist (its CommonJS build beside
+ * the ESM one, or a second version in node_modules), where `instanceof` is false.
+ */
+export function isDenylistError(value: unknown): value is DenylistError {
+  return typeof value === 'object' && value !== null && DENYLIST_ERROR_BRAND in value;
 }

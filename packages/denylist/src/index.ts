@@ -1,5 +1,5 @@
 export type { Denylist, RevocationClaims } from './denylist.js';
 export { createMemoryDenylist } from './memory-denylist.js';
 export type { MemoryDenylist, MemoryDenylistOptions } from './memory-denylist.js';
-export { DenylistError } from './errors.js';
+export { DenylistError, isDenylistError } from './errors.js';
 export type { DenylistErrorCode, DenylistErrorOptions } from './errors.js';

@@ -1,4 +1,4 @@
-export { IssuerError } from './issuer-error.js';
+export { IssuerError, isIssuerError } from './issuer-error.js';
 export type { IssuerErrorCode } from './issuer-error.js';
 export type { KeyStore, StoredKey, StoredKeySet, KeyState } from './key-store.js';
 export { createMemoryKeyStore } from './memory-key-store.js';

@@ -23,13 +23,27 @@ export type IssuerErrorCode =
   | 'ERR_TOKEN_TOO_LARGE'
   | 'ERR_SIGNING_FAILED';
 
+/** Marks every IssuerError, from any copy of @jwks-kit/issuer (ESM and CommonJS builds, two versions): see {@link isIssuerError}. */
+const ISSUER_ERROR_BRAND = Symbol.for('@jwks-kit/issuer:IssuerError');
+
 /** The one error class of `@jwks-kit/issuer`: a stable `code`, and the underlying error as `cause`. */
 export class IssuerError extends Error {
   override readonly name = 'IssuerError';
+  static {
+    Object.defineProperty(this.prototype, ISSUER_ERROR_BRAND, { value: true });
+  }
   readonly code: IssuerErrorCode;
 
   constructor(code: IssuerErrorCode, message: string, options?: { cause?: unknown }) {
     super(message, options);
     this.code = code;
   }
+}
+
+/**
+ * True for a {@link IssuerError}, also one thrown by another copy of @jwks-kit/issuer (its CommonJS build beside
+ * the ESM one, or a second version in node_modules), where `instanceof` is false.
+ */
+export function isIssuerError(value: unknown): value is IssuerError {
+  return typeof value === 'object' && value !== null && ISSUER_ERROR_BRAND in value;
 }

@@ -1,4 +1,4 @@
-export { RefreshTokenError } from './sessions/refresh-token-error.js';
+export { RefreshTokenError, isRefreshTokenError } from './sessions/refresh-token-error.js';
 export type { RefreshTokenErrorCode } from './sessions/refresh-token-error.js';
 export { createRefreshTokenService } from './sessions/refresh-token-service.js';
 export type {

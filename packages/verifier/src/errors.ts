@@ -98,6 +98,9 @@ const DEFAULT_RETRY_AFTER_SECONDS = 5;
 /** Default `realm` of the `WWW-Authenticate` challenge. */
 export const DEFAULT_REALM = 'api';
 
+/** Marks every VerifierError, from any copy of @jwks-kit/verifier (ESM and CommonJS builds, two versions): see {@link isVerifierError}. */
+const VERIFIER_ERROR_BRAND = Symbol.for('@jwks-kit/verifier:VerifierError');
+
 /**
  * Every refusal of the verifier. Carries `status` and `headers` (`WWW-Authenticate`, `Retry-After`)
  * so that Express's final handler, or {@link authErrorHandler}, answers per RFC 6750. The message is
@@ -105,6 +108,9 @@ export const DEFAULT_REALM = 'api';
  */
 export class VerifierError extends Error {
   override readonly name = 'VerifierError';
+  static {
+    Object.defineProperty(this.prototype, VERIFIER_ERROR_BRAND, { value: true });
+  }
   /** Machine-readable reason, stable across versions. */
   readonly code: VerifierErrorCode;
   /** HTTP status to answer with. */
@@ -129,12 +135,12 @@ export class VerifierError extends Error {
   }
 }
 
-/** True for a {@link VerifierError}, also across duplicated copies of this package. */
+/**
+ * True for a {@link VerifierError}, also one thrown by another copy of @jwks-kit/verifier (its CommonJS build beside
+ * the ESM one, or a second version in node_modules), where `instanceof` is false.
+ */
 export function isVerifierError(value: unknown): value is VerifierError {
-  return (
-    value instanceof VerifierError ||
-    (value instanceof Error && value.name === 'VerifierError' && typeof (value as { code?: unknown }).code === 'string')
-  );
+  return typeof value === 'object' && value !== null && VERIFIER_ERROR_BRAND in value;
 }
 
 function buildHeaders(

@@ -33,7 +33,7 @@ export type {
 } from './remote-key-set.js';
 export { discoverJwksUri } from './discover-jwks-uri.js';
 export type { DiscoverJwksUriOptions } from './discover-jwks-uri.js';
-export { KeySetError } from './key-set-error.js';
+export { KeySetError, isKeySetError } from './key-set-error.js';
 export type { KeySetErrorCode } from './key-set-error.js';
 export { fullJitterMs } from './lib/full-jitter.js';
 export { RefusalDetail } from './refusal-detail.js';

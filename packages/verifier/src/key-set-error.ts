@@ -27,13 +27,27 @@ export type KeySetErrorCode =
   /** The discovery document's `issuer` differs from the configured issuer (exact string comparison). */
   | 'ERR_DISCOVERY_ISSUER_MISMATCH';
 
+/** Marks every KeySetError, from any copy of @jwks-kit/verifier (ESM and CommonJS builds, two versions): see {@link isKeySetError}. */
+const KEY_SET_ERROR_BRAND = Symbol.for('@jwks-kit/verifier:KeySetError');
+
 /** The key cache's error class: a stable `code`, and the underlying error (fetch, JSON, crypto) as `cause`. */
 export class KeySetError extends Error {
   override readonly name = 'KeySetError';
+  static {
+    Object.defineProperty(this.prototype, KEY_SET_ERROR_BRAND, { value: true });
+  }
   readonly code: KeySetErrorCode;
 
   constructor(code: KeySetErrorCode, message: string, options?: { cause?: unknown }) {
     super(message, options);
     this.code = code;
   }
+}
+
+/**
+ * True for a {@link KeySetError}, also one thrown by another copy of @jwks-kit/verifier (its CommonJS build beside
+ * the ESM one, or a second version in node_modules), where `instanceof` is false.
+ */
+export function isKeySetError(value: unknown): value is KeySetError {
+  return typeof value === 'object' && value !== null && KEY_SET_ERROR_BRAND in value;
 }

@@ -1,4 +1,4 @@
-import { IssuerError } from '@jwks-kit/issuer';
+import { isIssuerError } from '@jwks-kit/issuer';
 import { CliError } from '../lib/cli-error.js';
 import type { CommandSpec } from '../lib/command.js';
 import { ExitCode } from '../lib/exit-codes.js';
@@ -44,7 +44,7 @@ it signed has expired. Exit codes: 0 rotated, 1 next key not published long enou
     try {
       await ring.rotate({ force: flagOption(input, 'now') });
     } catch (error) {
-      if (error instanceof IssuerError && error.code === 'ERR_NEXT_KEY_NOT_READY' && before) {
+      if (isIssuerError(error) && error.code === 'ERR_NEXT_KEY_NOT_READY' && before) {
         throw new CliError(
           'ERR_CLI_REFUSED',
           `not rotating: the next key ${before.kid} may not be in every verifier's cached JWKS until ` +

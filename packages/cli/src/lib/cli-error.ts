@@ -26,9 +26,15 @@ const exitCodes: Readonly<Record<CliErrorCode, ExitCode>> = {
   ERR_CLI_REFUSED: ExitCode.Failure,
 };
 
+/** Marks every CliError, from any copy of @jwks-kit/cli (ESM and CommonJS builds, two versions): see {@link isCliError}. */
+const CLI_ERROR_BRAND = Symbol.for('@jwks-kit/cli:CliError');
+
 /** An error a command reports to the operator: its message is printed, its exit code returned. */
 export class CliError extends Error {
   override readonly name = 'CliError';
+  static {
+    Object.defineProperty(this.prototype, CLI_ERROR_BRAND, { value: true });
+  }
   readonly code: CliErrorCode;
   /** The process exit code this error ends the command with. */
   readonly exitCode: ExitCode;
@@ -38,4 +44,12 @@ export class CliError extends Error {
     this.code = code;
     this.exitCode = exitCodes[code];
   }
+}
+
+/**
+ * True for a {@link CliError}, also one thrown by another copy of @jwks-kit/cli (its CommonJS build beside
+ * the ESM one, or a second version in node_modules), where `instanceof` is false.
+ */
+export function isCliError(value: unknown): value is CliError {
+  return typeof value === 'object' && value !== null && CLI_ERROR_BRAND in value;
 }

@@ -1,5 +1,5 @@
 import { join } from 'node:path';
-import { createFileKeyStore, createKeyRing, IssuerError } from '@jwks-kit/issuer';
+import { createFileKeyStore, createKeyRing, isIssuerError } from '@jwks-kit/issuer';
 import type { KeyRing, KeyStore, RsaPrivateJwk, StoredKeySet } from '@jwks-kit/issuer';
 import { CliError } from './cli-error.js';
 import type { CommandInput, OptionSpec } from './command.js';
@@ -41,7 +41,7 @@ export function keyFilePath(input: CommandInput): string {
 
 /** Turns an issuer error (key file unreadable, corrupt, unsafe; bad key) into the operator's message. */
 export function fromIssuerError(error: unknown): unknown {
-  if (!(error instanceof IssuerError)) return error;
+  if (!isIssuerError(error)) return error;
   switch (error.code) {
     case 'ERR_KEY_FILE_PERMISSIONS':
     case 'ERR_KEY_FILE_CORRUPT':

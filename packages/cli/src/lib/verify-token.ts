@@ -1,5 +1,5 @@
 import { readFile } from 'node:fs/promises';
-import { createAccessTokenVerifier, createLocalKeySet, isVerifierError, KeySetError } from '@jwks-kit/verifier';
+import { createAccessTokenVerifier, createLocalKeySet, isKeySetError, isVerifierError } from '@jwks-kit/verifier';
 import type { AccessTokenVerifierOptions, JwkSet } from '@jwks-kit/verifier';
 import { CliError } from './cli-error.js';
 import type { DecodedToken } from './decode-token.js';
@@ -70,7 +70,7 @@ export async function verifyToken(
     await verifier.ready();
   } catch (error) {
     await verifier.close();
-    const code = error instanceof KeySetError ? error.code : 'ERR_JWKS_NETWORK';
+    const code = isKeySetError(error) ? error.code : 'ERR_JWKS_NETWORK';
     const cliCode =
       code === 'ERR_JWKS_NETWORK' || code === 'ERR_JWKS_TIMEOUT' ? 'ERR_CLI_UNREACHABLE' : 'ERR_CLI_BAD_JWKS';
     throw new CliError(cliCode, `cannot get keys from ${options.jwks}: ${(error as Error).message} [${code}]`, {

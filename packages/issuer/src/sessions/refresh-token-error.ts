@@ -13,9 +13,15 @@ export type RefreshTokenErrorCode =
   /** The refresh-token store could not be reached; nothing was changed by this call. */
   | 'ERR_REFRESH_STORE_UNAVAILABLE';
 
+/** Marks every RefreshTokenError, from any copy of @jwks-kit/issuer (ESM and CommonJS builds, two versions): see {@link isRefreshTokenError}. */
+const REFRESH_TOKEN_ERROR_BRAND = Symbol.for('@jwks-kit/issuer:RefreshTokenError');
+
 /** The error of refresh-token rotation: a stable `code`, the family id when known, the store's error as `cause`. */
 export class RefreshTokenError extends Error {
   override readonly name = 'RefreshTokenError';
+  static {
+    Object.defineProperty(this.prototype, REFRESH_TOKEN_ERROR_BRAND, { value: true });
+  }
   readonly code: RefreshTokenErrorCode;
   /** The family the token belongs to, when known (safe to log: it cannot be replayed). */
   readonly familyId: string | undefined;
@@ -25,4 +31,12 @@ export class RefreshTokenError extends Error {
     this.code = code;
     this.familyId = options?.familyId;
   }
+}
+
+/**
+ * True for a {@link RefreshTokenError}, also one thrown by another copy of @jwks-kit/issuer (its CommonJS build beside
+ * the ESM one, or a second version in node_modules), where `instanceof` is false.
+ */
+export function isRefreshTokenError(value: unknown): value is RefreshTokenError {
+  return typeof value === 'object' && value !== null && REFRESH_TOKEN_ERROR_BRAND in value;
 }
