@@ -41,7 +41,6 @@ export const scenario: ProbeScenarioModule = {
       issuer: ctx.issuer,
       keyPrefix: ctx.keyPrefix,
       mode: 'mirror',
-      resyncIntervalMs: 3_600_000,
     });
     const beforeMirror = await settled();
     await mirror.ready();

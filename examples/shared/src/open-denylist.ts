@@ -26,7 +26,7 @@ export async function connectRedis(url: string): Promise<Redis> {
 
 /**
  * The denylist of one process: the embedded memory store without `redisUrl` (only meaningful when
- * every service shares this process), otherwise a Redis mirror (pub/sub, no round trip per request),
+ * every service shares this process), otherwise a Redis mirror (follows the revocation streams, no round trip per request),
  * loaded before this resolves.
  */
 export async function openDenylist(

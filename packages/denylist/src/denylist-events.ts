@@ -1,11 +1,16 @@
 import type { DenylistError } from './errors.js';
 
-/** Why a mirror (re)loaded from Redis. */
-export type SyncReason = 'initial' | 'interval' | 'reconnect' | 'retry';
+/**
+ * Why a mirror (re)loaded everything from Redis (SCAN): `initial` at start; `gap` when a stream's entry
+ * numbers jumped (entries trimmed past the mirror's position, or one it never got); `reset` when they
+ * restarted (Redis lost the stream); `reconnect` or `check` when the check after a reconnect or the periodic
+ * check found the stream lost or rolled back; `retry` after a failed load. Never periodically.
+ */
+export type SyncReason = 'initial' | 'gap' | 'reset' | 'reconnect' | 'check' | 'retry';
 
 /** What a Redis denylist reports through `onEvent`: feed these to metrics and logs. */
 export type DenylistEvent =
-  /** The mirror loaded every entry from Redis (SCAN) and wrote back `restored` entries Redis had lost. */
+  /** The mirror loaded every entry from Redis (SCAN) and wrote back `restored` entries Redis had lost (`reset`, `reconnect`, `check`). */
   | {
       readonly type: 'synced';
       readonly reason: SyncReason;
@@ -14,14 +19,14 @@ export type DenylistEvent =
       readonly restored: number;
       readonly durationMs: number;
     }
-  /** The mirror applied a revocation received by pub/sub; `lagMs` is receipt time minus write time. */
+  /** The mirror applied a revocation read from a stream; `lagMs` is receipt time minus write time. */
   | {
       readonly type: 'revocation';
       readonly kind: 'jti' | 'subject' | 'session';
       readonly lagMs: number;
       readonly size: number;
     }
-  /** The mirror's subscriber connection dropped: the staleness clock runs from now. */
+  /** A stream reader of the mirror is not connected: the staleness clock runs from now. */
   | { readonly type: 'disconnected' }
   /** A sync, subscription or connection failed (the mirror retries by itself). */
   | { readonly type: 'error'; readonly error: DenylistError };
@@ -37,12 +42,18 @@ export interface DenylistStats {
   readonly unsureSinceMs: number | undefined;
   /** When the last successful sync finished (ms), or undefined. */
   readonly lastSyncAtMs: number | undefined;
-  /** Successful syncs so far. */
+  /** Successful full loads (SCAN) so far, the initial one included. */
   readonly syncs: number;
-  /** Failed syncs, subscriptions and lookups so far. */
+  /** Failed loads, reads, checks and lookups so far. */
   readonly failures: number;
   /** Entries written back to Redis after it had lost them. */
   readonly restored: number;
-  /** Lag of the last revocation received by pub/sub (ms), or undefined. */
+  /** Lag of the last revocation read from a stream (ms), or undefined. */
   readonly lastLagMs: number | undefined;
+  /** Revocation streams (issuers) the mirror follows (0 in lookup mode). */
+  readonly streams: number;
+  /** Times a stream showed entries lost to the mirror (trimmed past its position, missed, Redis lost them): each caused a full load. */
+  readonly gaps: number;
+  /** Periodic consistency checks passed. */
+  readonly checks: number;
 }

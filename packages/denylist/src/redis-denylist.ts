@@ -20,12 +20,12 @@ export type RedisDenylistOptions = Readonly<{
   /** The `iss` of the tokens: the namespace used when `revoke`/`revokeSubject` get no issuer and claims carry no `iss`. Part of every key. */
   issuer: string;
   /**
-   * `mirror`: an in-process copy kept current by pub/sub, `check()` is synchronous and costs no
+   * `mirror`: an in-process copy kept current by the revocation streams, `check()` is synchronous and costs no
    * Redis round trip. `lookup`: one MGET per `check()` (a promise), bounded by `lookupTimeoutMs`.
    * @default 'mirror'
    */
   mode?: 'mirror' | 'lookup';
-  /** Prefix of every key and of the channel; must not contain `{` or `}`. @default 'jwks-kit:denylist:' */
+  /** Prefix of every key and stream; must not contain `{` or `}`. @default 'jwks-kit:denylist:' */
   keyPrefix?: string;
   /** Seconds a jti revocation outlives `exp` (match the verifier's clock leeway or exceed it). @default 60 */
   leewaySeconds?: number;
@@ -34,7 +34,7 @@ export type RedisDenylistOptions = Readonly<{
    * leeway) after `at`; an `exp` further ahead is refused as absurd. @default 86400
    */
   maxTokenLifetimeSeconds?: number;
-  /** Mirror: how long it may answer while unsure (subscriber down, sync failing) before `check()` fails closed. @default 5000 */
+  /** Mirror: how long it may answer while unsure (a stream reader down, a load failing) before `check()` fails closed. @default 5000 */
   maxStalenessMs?: number;
   /**
    * Answer "not revoked" (mirror: from the last known entries) instead of throwing
@@ -42,8 +42,13 @@ export type RedisDenylistOptions = Readonly<{
    * outage: only for services that accept that risk. @default false
    */
   failOpen?: boolean;
-  /** Mirror: full resync (SCAN) interval; catches anything pub/sub missed. @default 60000 */
-  resyncIntervalMs?: number;
+  /**
+   * Mirror: period of the consistency check (one XREVRANGE per stream: the last entry and its number must
+   * be what the mirror read). A mismatch triggers a full load; there is no periodic full load. @default 60000
+   */
+  checkIntervalMs?: number;
+  /** Mirror: XREAD BLOCK time of each stream reader; an idle reader sends one XREAD per period. @default 10000 */
+  readBlockMs?: number;
   /** Lookup: bound of one `check()` round trip. @default 250 */
   lookupTimeoutMs?: number;
   /** Bound of one write (and of each SCAN step); past it the write rejects with `ERR_REVOCATION_FAILED`. @default 2000 */
@@ -65,9 +70,9 @@ export interface RedisDenylist extends Denylist {
 }
 
 /**
- * Creates a denylist stored in Redis (standalone or Cluster). Writes are one Lua script that stores
- * with a PX computed from exp and publishes the revocation. The client is the caller's: it is
- * never closed here; mirror mode makes its own subscriber with `client.duplicate()`. Give a client
+ * Creates a denylist stored in Redis ≥ 6.2 (standalone or Cluster). Writes are one Lua script that stores
+ * with a PX computed from exp and appends the revocation to the issuer's stream. The client is the caller's:
+ * it is never closed here; mirror mode makes its stream readers' connections with `client.duplicate()`. Give a client
  * with `enableOfflineQueue: false` so that commands fail at once while disconnected; every command
  * is bounded by a timeout anyway.
  */
@@ -84,7 +89,8 @@ export function createRedisDenylist(client: Redis | Cluster, options: RedisDenyl
   }
   const maxStalenessMs = optionalNumber('maxStalenessMs', options.maxStalenessMs, 5000, 0);
   const failOpen = optionalBoolean('failOpen', options.failOpen, false);
-  const resyncIntervalMs = optionalNumber('resyncIntervalMs', options.resyncIntervalMs, 60_000, 10, 2_147_483_647);
+  const checkIntervalMs = optionalNumber('checkIntervalMs', options.checkIntervalMs, 60_000, 10, 2_147_483_647);
+  const readBlockMs = optionalNumber('readBlockMs', options.readBlockMs, 10_000, 10, 600_000);
   const lookupTimeoutMs = optionalNumber('lookupTimeoutMs', options.lookupTimeoutMs, 250, 1, 2_147_483_647);
   const writeTimeoutMs = optionalNumber('writeTimeoutMs', options.writeTimeoutMs, 2000, 1, 2_147_483_647);
   const onEvent = optionalFunction('onEvent', options.onEvent);
@@ -97,7 +103,14 @@ export function createRedisDenylist(client: Redis | Cluster, options: RedisDenyl
   };
 
   const keys = createRedisKeys(keyPrefix);
-  const write = createRevocationWriter(client, keys, settings.now, writeTimeoutMs);
+  const write = createRevocationWriter({
+    client,
+    keys,
+    now: settings.now,
+    writeTimeoutMs,
+    // past this every revocation an entry carries has expired: `at` (at most one lifetime ahead) + lifetime + leeway
+    streamRetentionMs: (2 * settings.maxTokenLifetimeSeconds + settings.leewaySeconds) * 1000,
+  });
   let closed = false;
 
   const base = {
@@ -144,6 +157,9 @@ export function createRedisDenylist(client: Redis | Cluster, options: RedisDenyl
         failures,
         restored: 0,
         lastLagMs: undefined,
+        streams: 0,
+        gaps: 0,
+        checks: 0,
       }),
       async close() {
         closed = true;
@@ -158,7 +174,8 @@ export function createRedisDenylist(client: Redis | Cluster, options: RedisDenyl
     write,
     maxStalenessMs,
     failOpen,
-    resyncIntervalMs,
+    checkIntervalMs,
+    readBlockMs,
     stepTimeoutMs: writeTimeoutMs,
     emit,
   });

@@ -19,17 +19,24 @@ export function decodeEntry(parts: RedisKeyParts, value: string): Revocation | u
   return { kind: parts.kind, ns: parts.ns, id: parts.id, at, expiresAtMs };
 }
 
-/** The pub/sub message: `<sentAtMs>|<value>|<key>` (the key last, as it may contain `|`). */
-export function encodeMessage(sentAtMs: number, value: string, key: string): string {
-  return `${sentAtMs}|${value}|${key}`;
+/** One entry of a revocation stream, as the revocation scripts append it (`n`, `k`, `v`, `t`). */
+export interface StreamEntry {
+  /** Position in the stream since it was created: 1, 2, 3… */
+  readonly n: number;
+  readonly key: string;
+  readonly value: string;
+  /** The writer's clock when it wrote (ms). */
+  readonly sentAtMs: number;
 }
 
-/** Splits a pub/sub message; undefined when malformed. */
-export function decodeMessage(message: string): { sentAtMs: number; value: string; key: string } | undefined {
-  const first = message.indexOf('|');
-  const second = message.indexOf('|', first + 1);
-  if (first < 0 || second < 0) return undefined;
-  const sentAtMs = Number(message.slice(0, first));
-  if (!Number.isFinite(sentAtMs)) return undefined;
-  return { sentAtMs, value: message.slice(first + 1, second), key: message.slice(second + 1) };
+/** Reads the fields of a stream entry (`[name, value, …]`); undefined when they are not what the scripts write. */
+export function decodeStreamEntry(fields: readonly string[]): StreamEntry | undefined {
+  if (fields[0] !== 'n' || fields[2] !== 'k' || fields[4] !== 'v' || fields[6] !== 't') return undefined;
+  const n = Number(fields[1]);
+  const sentAtMs = Number(fields[7]);
+  const key = fields[3];
+  const value = fields[5];
+  if (!Number.isSafeInteger(n) || n < 1 || !Number.isFinite(sentAtMs) || key === undefined || value === undefined)
+    return undefined;
+  return { n, key, value, sentAtMs };
 }

@@ -1,13 +1,17 @@
+import { setImmediate as yieldToEventLoop } from 'node:timers/promises';
 import type { Cluster, Redis } from 'ioredis';
 import type { RevocationClaims } from '../denylist.js';
 import type { DenylistEvent, DenylistStats, SyncReason } from '../denylist-events.js';
 import { DenylistError } from '../errors.js';
-import { decodeEntry, decodeMessage } from './redis-entry.js';
+import { decodeEntry, decodeStreamEntry } from './redis-entry.js';
 import type { RedisKeys } from './redis-keys.js';
 import type { RevocationWriter } from './redis-writer.js';
 import { claimsNamespace, type Revocation, type RevocationSettings } from './revocation-rules.js';
 import { RevocationTable } from './revocation-table.js';
 import { scanRevocations } from './scan-revocations.js';
+import { StreamReader } from './stream-reader.js';
+import { compareStreamIds, isBefore, streamIdAt } from './stream-ids.js';
+import { withTimeout } from './with-timeout.js';
 
 /** What the mirror needs, already validated. */
 export interface MirrorConfig {
@@ -17,39 +21,63 @@ export interface MirrorConfig {
   readonly write: RevocationWriter;
   readonly maxStalenessMs: number;
   readonly failOpen: boolean;
-  readonly resyncIntervalMs: number;
+  readonly checkIntervalMs: number;
+  readonly readBlockMs: number;
   readonly stepTimeoutMs: number;
   readonly emit: (event: DenylistEvent) => void;
 }
 
-/** The in-process copy of every revocation, kept current by pub/sub and periodic SCAN. */
+/** The in-process copy of every revocation, kept current by following the revocation streams. */
 export interface Mirror {
   check(claims: RevocationClaims): boolean;
-  /** Applies a revocation this process just wrote (read-your-writes before pub/sub echoes it). */
+  /** Applies a revocation this process just wrote (read-your-writes before the stream delivers it). */
   apply(revocation: Revocation): void;
+  /** Resolves once the initial load is done and every stream reader is live. */
   ready(): Promise<void>;
   stats(): DenylistStats;
   close(): Promise<void>;
 }
 
+/** What the mirror knows of one issuer's stream. */
+interface Followed {
+  readonly reader: StreamReader;
+  /** `n` of the last entry handled, or undefined before the first one. */
+  lastN: number | undefined;
+  /** Announced on the registry after the initial load (read from its first entry). */
+  readonly lateJoin: boolean;
+}
+
 const WRITE_BACK_BATCH = 100;
+/** Entries the sweeper visits per tick: about a millisecond of work. */
+const SWEEP_VISITS = 20_000;
+const SWEEP_INTERVAL_MS = 1000;
+/**
+ * A full load starts reading the streams this far before Redis's clock at its start: entries written during
+ * the SCAN are replayed (harmless) even if a Cluster node's clock is behind the one asked.
+ */
+const LOAD_OVERLAP_MS = 60_000;
 
 /**
- * Starts the mirror: a subscriber connection made with `client.duplicate()` (ours to close), an
- * initial SCAN load, a resync every `resyncIntervalMs` and after every reconnect. After a
- * (re)connect, entries the mirror holds but Redis lacks (a restarted Redis without persistence)
- * are written back, so no revocation any mirror knew is lost. While the subscriber is down or a
- * sync fails, the mirror is "unsure"; past `maxStalenessMs` of that, `check()` fails closed.
+ * Starts the mirror. The initial load SCANs every revocation in bounded chunks (yielding between them);
+ * then one reader per issuer stream (plus one for the registry of streams), each on its own
+ * `client.duplicate()` connection, applies every write as it is appended, and resumes from its last id
+ * after a reconnect. A full load happens again only when a stream shows that entries were lost to the
+ * mirror: its `n` jumps (trimmed past the mirror's position, an entry never received) or restarts
+ * (Redis lost the stream: what the mirror knows is then written back). A check every `checkIntervalMs`
+ * (one XREVRANGE per stream) catches a stream that was lost or rolled back while nothing was written.
+ * While a reader is down or a load fails, the mirror is "unsure"; past `maxStalenessMs` of that,
+ * `check()` fails closed.
  */
 export function startMirror(config: MirrorConfig): Mirror {
   const { client, keys, settings, write, maxStalenessMs, failOpen, emit } = config;
   const { now } = settings;
   const table = new RevocationTable();
   const retryAfterSeconds = Math.max(1, Math.ceil(maxStalenessMs / 1000));
-  const retryDelayMs = Math.min(config.resyncIntervalMs, 500);
+  const retryDelayMs = Math.min(config.checkIntervalMs, 500);
+  const followed = new Map<string, Followed>();
+  let registry: StreamReader | undefined;
   let closed = false;
   let synced = false;
-  let subscribed = false;
   let unsureSince: number | undefined = now();
   let epoch = 0;
   let lastSyncAtMs: number | undefined;
@@ -57,8 +85,10 @@ export function startMirror(config: MirrorConfig): Mirror {
   let syncs = 0;
   let failures = 0;
   let restored = 0;
+  let gaps = 0;
+  let checks = 0;
   let running: Promise<void> | undefined;
-  let rerun: SyncReason | undefined;
+  let rerun: { reason: SyncReason; writeBack: boolean } | undefined;
   let retryTimer: NodeJS.Timeout | undefined;
 
   let resolveReady!: () => void;
@@ -69,141 +99,244 @@ export function startMirror(config: MirrorConfig): Mirror {
   });
   readyPromise.catch(() => undefined);
 
-  const fail = (code: 'ERR_DENYLIST_UNAVAILABLE', message: string, cause: unknown) => {
+  const fail = (message: string, cause: unknown) => {
     failures++;
-    emit({ type: 'error', error: new DenylistError(code, message, { cause, retryAfterSeconds }) });
+    emit({
+      type: 'error',
+      error: new DenylistError('ERR_DENYLIST_UNAVAILABLE', message, { cause, retryAfterSeconds }),
+    });
   };
   const markUnsure = () => {
     epoch++;
     unsureSince ??= now();
   };
-
-  const writeBack = async (seen: ReadonlySet<string>): Promise<number> => {
-    const missing: Revocation[] = [];
-    for (const revocation of table.entries(now())) if (!seen.has(keys.key(revocation))) missing.push(revocation);
-    for (let i = 0; i < missing.length; i += WRITE_BACK_BATCH)
-      await Promise.all(missing.slice(i, i + WRITE_BACK_BATCH).map(write));
-    return missing.length;
+  // A reader of a stream announced after the initial load has not been live yet: it reads that stream from
+  // its first entry once connected, so it does not make the mirror unsure before then.
+  const readersLive = () =>
+    registry?.live === true && [...followed.values()].every((f) => f.reader.live || (f.lateJoin && !f.reader.wasLive));
+  /** Current again (or for the first time: then `ready()` resolves) once loaded and every reader is live. */
+  const maybeCurrent = () => {
+    if (closed || !synced || running || retryTimer || !readersLive()) return;
+    unsureSince = undefined;
+    resolveReady();
   };
+  const step = <T>(promise: Promise<T>) =>
+    withTimeout(
+      promise,
+      config.stepTimeoutMs,
+      () => new Error(`Redis did not answer within ${config.stepTimeoutMs} ms`),
+    );
 
-  const syncOnce = async (reason: SyncReason): Promise<void> => {
-    const startEpoch = epoch;
-    const started = now();
-    try {
-      const found = await scanRevocations(client, keys, config.stepTimeoutMs);
-      const loadedAt = now();
-      const seen = new Set<string>();
-      for (const { key, revocation } of found) {
-        seen.add(key);
-        table.add(revocation, loadedAt);
-      }
-      table.sweep(loadedAt);
-      const written = await writeBack(seen);
-      restored += written;
-      syncs++;
-      lastSyncAtMs = now();
-      if (subscribed && epoch === startEpoch) unsureSince = undefined;
-      if (!synced) {
-        synced = true;
-        resolveReady();
-      }
-      emit({
-        type: 'synced',
-        reason,
-        size: table.size,
-        loaded: found.length,
-        restored: written,
-        durationMs: now() - started,
-      });
-    } catch (cause) {
-      markUnsure();
-      fail('ERR_DENYLIST_UNAVAILABLE', `the denylist mirror could not sync from Redis (${reason})`, cause);
-      scheduleRetry();
-    }
-  };
+  // ---- readers -------------------------------------------------------------------------------
 
-  const sync = (reason: SyncReason): Promise<void> => {
-    if (closed) return Promise.resolve();
-    if (running) {
-      rerun = reason;
-      return running;
-    }
-    running = (async () => {
-      let next: SyncReason | undefined = reason;
-      while (next && !closed) {
-        rerun = undefined;
-        await syncOnce(next);
-        next = rerun;
-      }
-    })().finally(() => {
-      running = undefined;
+  const newReader = (key: string, from: string, onEntry: (id: string, fields: readonly string[]) => void) => {
+    // an XREAD in flight when the connection drops must fail, not be resent after the reconnect
+    const connection = client.isCluster
+      ? (client as Cluster).duplicate()
+      : (client as Redis).duplicate({ autoResendUnfulfilledCommands: false });
+    connection.on('error', () => undefined); // reported through the reader's failures
+    return new StreamReader({
+      connection,
+      key,
+      from,
+      blockMs: config.readBlockMs,
+      stepTimeoutMs: config.stepTimeoutMs,
+      retryDelayMs,
+      onEntry,
+      afterReconnect: () => checkStream(key),
+      onLiveChange: (live) => {
+        if (live) maybeCurrent();
+        else {
+          markUnsure();
+          emit({ type: 'disconnected' });
+        }
+      },
+      onError: (cause) => fail(`the denylist mirror lost its reader of ${key}`, cause),
     });
-    return running;
   };
 
-  function scheduleRetry() {
-    if (closed || retryTimer) return;
-    retryTimer = setTimeout(() => {
-      retryTimer = undefined;
-      void sync('retry');
-    }, retryDelayMs);
-    retryTimer.unref();
-  }
+  const follow = (stream: string, from: string) => {
+    if (closed || followed.has(stream)) return;
+    const lateJoin = synced;
+    const entry: Followed = {
+      reader: newReader(stream, from, (_id, fields) => onStreamEntry(entry, fields)),
+      lastN: undefined,
+      lateJoin,
+    };
+    followed.set(stream, entry);
+    if (!lateJoin) markUnsure();
+  };
 
-  const subscriber = client.duplicate();
-  subscriber.on('message', (channel: string, message: string) => {
-    if (channel !== keys.channel) return;
-    const decoded = decodeMessage(message);
-    const parts = decoded && keys.parse(decoded.key);
+  const onStreamEntry = (entry: Followed, fields: readonly string[]) => {
+    const decoded = decodeStreamEntry(fields);
+    if (!decoded) return;
+    const expected = entry.lastN === undefined ? undefined : entry.lastN + 1;
+    entry.lastN = decoded.n;
+    if (expected !== undefined && decoded.n !== expected) lost(decoded.n < expected ? 'reset' : 'gap');
+    const parts = keys.parse(decoded.key);
     const revocation = parts && decodeEntry(parts, decoded.value);
-    if (!decoded || !revocation) return;
+    if (!revocation) return;
     const receivedAt = now();
     table.add(revocation, receivedAt);
     lastLagMs = receivedAt - decoded.sentAtMs;
     emit({ type: 'revocation', kind: revocation.kind, lagMs: lastLagMs, size: table.size });
-  });
-  const onConnectionLost = () => {
-    if (closed) return;
-    const wasSubscribed = subscribed;
-    subscribed = false;
-    markUnsure();
-    if (wasSubscribed) emit({ type: 'disconnected' });
   };
-  subscriber.on('close', onConnectionLost);
-  subscriber.on('end', onConnectionLost);
-  subscriber.on('reconnecting', onConnectionLost);
-  subscriber.on('error', (cause: unknown) => {
-    if (!closed) fail('ERR_DENYLIST_UNAVAILABLE', 'the denylist mirror lost its Redis subscription', cause);
-  });
-  subscriber.on('ready', () => {
-    void (async () => {
-      try {
-        await subscriber.subscribe(keys.channel);
-      } catch (cause) {
-        fail('ERR_DENYLIST_UNAVAILABLE', 'the denylist mirror could not subscribe', cause);
-        return;
+
+  /** A stream showed that the mirror missed entries (`gap`) or that Redis lost them (`reset`). */
+  const lost = (kind: 'gap' | 'reset' | 'reconnect' | 'check') => {
+    gaps++;
+    markUnsure();
+    void sync(kind, kind !== 'gap');
+  };
+
+  /**
+   * The consistency check of one stream (one XREVRANGE): its last entry must be the one the reader handled,
+   * with the `n` the reader saw; a reader behind it is fine (the entry is on its way).
+   */
+  async function checkStream(stream: string, reason: 'reconnect' | 'check' = 'reconnect'): Promise<void> {
+    const last = (await step(client.xrevrange(stream, '+', '-', 'COUNT', 1))) as [string, string[]][];
+    if (stream === keys.registry) {
+      const reader = registry;
+      if (reader && last[0] && isBefore(last[0][0], reader.position)) reader.restartFrom('0-0');
+      return;
+    }
+    const entry = followed.get(stream);
+    if (!entry) return;
+    const [id, fields] = last[0] ?? [];
+    const n = fields ? decodeStreamEntry(fields)?.n : undefined;
+    const position = entry.reader.position;
+    if (id === undefined || n === undefined) {
+      // the stream existed when the mirror started following it: Redis lost it
+      entry.reader.restartFrom('0-0');
+      entry.lastN = undefined;
+      lost(reason);
+      return;
+    }
+    const order = compareStreamIds(id, position);
+    if (entry.lastN === undefined) {
+      if (order <= 0) entry.lastN = n; // nothing read yet: the stream's tail is the baseline
+      return;
+    }
+    if (order > 0) return;
+    if (order < 0 || n !== entry.lastN) {
+      if (order < 0) {
+        entry.reader.restartFrom('0-0');
+        entry.lastN = undefined;
       }
-      if (closed) return;
-      subscribed = true;
-      await sync(synced ? 'reconnect' : 'initial');
-    })();
-  });
-  if (subscriber.status === 'wait') {
-    subscriber
-      .connect()
-      .catch((cause: unknown) => fail('ERR_DENYLIST_UNAVAILABLE', 'the denylist mirror could not connect', cause));
+      lost(reason);
+    }
   }
 
-  const interval = setInterval(() => void sync('interval'), config.resyncIntervalMs);
-  interval.unref();
+  const checkAll = async () => {
+    if (closed || !synced || running) return; // a load in progress reads everything anyway
+    try {
+      for (const stream of [keys.registry, ...followed.keys()]) await checkStream(stream, 'check');
+      checks++;
+    } catch (cause) {
+      fail('the denylist mirror could not check its streams', cause);
+    }
+  };
+
+  // ---- full loads ----------------------------------------------------------------------------
+
+  const writeBack = async (seen: ReadonlySet<string>): Promise<number> => {
+    let batch: Revocation[] = [];
+    let written = 0;
+    let visited = 0;
+    for (const revocation of table.entries(now())) {
+      if (!seen.has(keys.key(revocation))) batch.push(revocation);
+      if (batch.length === WRITE_BACK_BATCH) {
+        await Promise.all(batch.map(write));
+        written += batch.length;
+        batch = [];
+      }
+      if (++visited % 5000 === 0) await yieldToEventLoop();
+    }
+    await Promise.all(batch.map(write));
+    return written + batch.length;
+  };
+
+  const redisTimeMs = async (): Promise<number> => {
+    const node: Redis = client.isCluster ? ((client as Cluster).nodes('master')[0] as Redis) : (client as Redis);
+    const [seconds, micros] = await step(node.time());
+    return Number(seconds) * 1000 + Math.floor(Number(micros) / 1000);
+  };
+
+  const loadOnce = async (reason: SyncReason, withWriteBack: boolean): Promise<void> => {
+    const startEpoch = epoch;
+    const started = now();
+    try {
+      const from = streamIdAt((await redisTimeMs()) - LOAD_OVERLAP_MS);
+      if (closed) return;
+      registry ??= newReader(keys.registry, from, (_id, fields) => {
+        if (fields[0] === 's' && typeof fields[1] === 'string' && keys.isStream(fields[1])) follow(fields[1], '0-0');
+      });
+      const seen = withWriteBack ? new Set<string>() : undefined;
+      let loaded = 0;
+      for await (const chunk of scanRevocations(client, keys, config.stepTimeoutMs)) {
+        const loadedAt = now();
+        for (const { key, revocation } of chunk.found) {
+          seen?.add(key);
+          table.add(revocation, loadedAt);
+        }
+        loaded += chunk.found.length;
+        for (const stream of chunk.streams) follow(stream, from);
+        if (closed) return;
+      }
+      const written = seen ? await writeBack(seen) : 0;
+      restored += written;
+      syncs++;
+      lastSyncAtMs = now();
+      synced = true;
+      if (epoch === startEpoch && readersLive()) unsureSince = undefined;
+      emit({ type: 'synced', reason, size: table.size, loaded, restored: written, durationMs: now() - started });
+    } catch (cause) {
+      markUnsure();
+      fail(`the denylist mirror could not load from Redis (${reason})`, cause);
+      scheduleRetry(withWriteBack);
+    }
+  };
+
+  const sync = (reason: SyncReason, withWriteBack: boolean): Promise<void> => {
+    if (closed) return Promise.resolve();
+    if (running) {
+      rerun = { reason, writeBack: withWriteBack || rerun?.writeBack === true };
+      return running;
+    }
+    running = (async () => {
+      let next: { reason: SyncReason; writeBack: boolean } | undefined = { reason, writeBack: withWriteBack };
+      while (next && !closed) {
+        rerun = undefined;
+        await loadOnce(next.reason, next.writeBack);
+        next = rerun;
+      }
+    })().finally(() => {
+      running = undefined;
+      maybeCurrent();
+    });
+    return running;
+  };
+
+  function scheduleRetry(withWriteBack: boolean) {
+    if (closed || retryTimer) return;
+    retryTimer = setTimeout(() => {
+      retryTimer = undefined;
+      void sync(synced ? 'retry' : 'initial', withWriteBack);
+    }, retryDelayMs);
+    retryTimer.unref();
+  }
+
+  void sync('initial', false);
+  const checkTimer = setInterval(() => void checkAll(), config.checkIntervalMs);
+  checkTimer.unref();
+  const sweepTimer = setInterval(() => table.sweepSome(now(), SWEEP_VISITS), SWEEP_INTERVAL_MS);
+  sweepTimer.unref();
 
   const unavailable = () =>
     new DenylistError(
       'ERR_DENYLIST_UNAVAILABLE',
       closed ? 'the denylist is closed' : 'the denylist mirror is not current: Redis unreachable past maxStalenessMs',
-      {
-        retryAfterSeconds,
-      },
+      { retryAfterSeconds },
     );
 
   return {
@@ -228,14 +361,18 @@ export function startMirror(config: MirrorConfig): Mirror {
       failures,
       restored,
       lastLagMs,
+      streams: followed.size,
+      gaps,
+      checks,
     }),
     async close() {
       if (closed) return;
       closed = true;
-      clearInterval(interval);
+      clearInterval(checkTimer);
+      clearInterval(sweepTimer);
       if (retryTimer) clearTimeout(retryTimer);
       rejectReady(unavailable());
-      subscriber.disconnect();
+      await Promise.all([registry, ...[...followed.values()].map((f) => f.reader)].map((r) => r?.close()));
       await running;
       table.clear();
     },

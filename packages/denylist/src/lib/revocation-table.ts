@@ -19,6 +19,8 @@ export class RevocationTable {
   readonly #maxEntries: number;
   #size = 0;
   #earliestExpiryMs = Infinity;
+  #sweeper: Generator<void, void, number> | undefined;
+  #addedDuringSweepMs = Infinity;
 
   /** `maxEntries`: live entries allowed; adding one more throws `ERR_DENYLIST_FULL`. */
   constructor(maxEntries = Infinity) {
@@ -55,6 +57,7 @@ export class RevocationTable {
       });
     }
     if (revocation.expiresAtMs < this.#earliestExpiryMs) this.#earliestExpiryMs = revocation.expiresAtMs;
+    if (revocation.expiresAtMs < this.#addedDuringSweepMs) this.#addedDuringSweepMs = revocation.expiresAtMs;
     return true;
   }
 
@@ -84,8 +87,42 @@ export class RevocationTable {
 
   /** Removes expired entries; returns how many were removed. */
   sweep(nowMs: number): number {
-    let removed = 0;
+    const before = this.#size;
+    const walk = this.#sweepWalk();
+    walk.next();
+    while (!walk.next(nowMs).done);
+    if (this.#sweeper !== undefined) this.#sweeper = undefined; // this pass covered it
+    return before - this.#size;
+  }
+
+  /**
+   * Removes expired entries incrementally: visits at most `maxVisits` entries from where the previous call
+   * stopped (starting over once it has been through every map), so that a large table is swept in slices
+   * that never hold the event loop. Returns how many were removed.
+   */
+  sweepSome(nowMs: number, maxVisits: number): number {
+    const before = this.#size;
+    if (this.#sweeper === undefined) {
+      this.#sweeper = this.#sweepWalk();
+      this.#sweeper.next();
+    }
+    for (let i = 0; i < maxVisits; i++) {
+      if (this.#sweeper.next(nowMs).done) {
+        this.#sweeper = undefined;
+        break;
+      }
+    }
+    return before - this.#size;
+  }
+
+  /**
+   * One pass over every entry, one entry per `next(nowMs)`: deletes the expired ones and, at the end, records
+   * the earliest expiry of those left (entries added during the pass lowered it as they came).
+   */
+  *#sweepWalk(): Generator<void, void, number> {
+    this.#addedDuringSweepMs = Infinity;
     let earliest = Infinity;
+    let nowMs: number = yield;
     for (const maps of [this.#jtis, this.#subjects, this.#sessions] as Map<
       string,
       Map<string, number | SubjectEntry>
@@ -95,17 +132,16 @@ export class RevocationTable {
           const expiresAtMs = typeof value === 'number' ? value : value.expiresAtMs;
           if (expiresAtMs <= nowMs) {
             byId.delete(id);
-            removed++;
+            this.#size--;
           } else if (expiresAtMs < earliest) {
             earliest = expiresAtMs;
           }
+          nowMs = yield;
         }
         if (byId.size === 0) maps.delete(ns);
       }
     }
-    this.#size -= removed;
-    this.#earliestExpiryMs = earliest;
-    return removed;
+    this.#earliestExpiryMs = Math.min(earliest, this.#addedDuringSweepMs);
   }
 
   /** Every live entry, for writing back what a restarted Redis lost. */
@@ -131,6 +167,7 @@ export class RevocationTable {
     this.#sessions.clear();
     this.#size = 0;
     this.#earliestExpiryMs = Infinity;
+    this.#sweeper = undefined;
   }
 
   #reserve(nowMs: number): void {
