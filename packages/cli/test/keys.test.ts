@@ -59,8 +59,10 @@ describe('jwks-kit keys', () => {
     const keys = await listKeys();
     const table = await runCli(['keys', 'list', '--dir', dir]);
     expect(table.code).toBe(0);
-    expect(table.stdout.split('\n')[0]).toMatch(/^KID\s+STATE\s+BITS\s+CREATED\s+ACTIVATES\s+RETIRES\s+LEAVES JWKS$/);
-    for (const key of keys) expect(table.stdout).toMatch(new RegExp(`${key.kid}\\s+${key.state}\\s+2048`));
+    expect(table.stdout.split('\n')[0]).toMatch(
+      /^KID\s+STATE\s+ALG\s+BITS\s+CREATED\s+ACTIVATES\s+RETIRES\s+LEAVES JWKS$/,
+    );
+    for (const key of keys) expect(table.stdout).toMatch(new RegExp(`${key.kid}\\s+${key.state}\\s+RS256\\s+2048`));
     expect(table.stdout).toMatch(/\(in 1h 5m\)|\(in 1h 4m\)/);
     const json = await runCli(['keys', 'list', '--dir', dir, '--json']);
     for (const member of privateMembers) {

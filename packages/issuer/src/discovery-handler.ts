@@ -1,4 +1,6 @@
 import type { RequestHandler } from 'express';
+import { isSigningAlgorithm } from './lib/signing-key-types.js';
+import type { SigningAlgorithm } from './signer.js';
 
 /** Options of {@link discoveryHandler}. URLs are absolute; https, or http on a loopback host. */
 export type DiscoveryHandlerOptions = Readonly<{
@@ -16,6 +18,8 @@ export type DiscoveryHandlerOptions = Readonly<{
   grantTypesSupported?: readonly string[];
   /** RFC 8414 `response_types_supported`; empty when there is no authorization endpoint. @default [] */
   responseTypesSupported?: readonly string[];
+  /** Algorithms the issuer's keys sign with (advertised as `*_signing_alg_values_supported`). @default ['RS256'] */
+  signingAlgorithms?: readonly SigningAlgorithm[];
   /** `max-age` of the response, in seconds. @default 3600 */
   maxAgeSeconds?: number;
 }>;
@@ -23,13 +27,16 @@ export type DiscoveryHandlerOptions = Readonly<{
 /**
  * Express handler for `GET /.well-known/openid-configuration` (and the RFC 8414
  * `oauth-authorization-server` path): issuer, jwks_uri, token endpoint when configured,
- * RS256 as the only signing algorithm. The body is built once, at creation.
+ * the signing algorithms (RS256 by default). The body is built once, at creation.
  */
 export function discoveryHandler(options: DiscoveryHandlerOptions): RequestHandler {
   const issuer = url(options?.issuer, 'issuer', true);
   const maxAgeSeconds = options.maxAgeSeconds ?? 3600;
   if (!Number.isInteger(maxAgeSeconds) || maxAgeSeconds < 0)
     throw new TypeError('options.maxAgeSeconds must be a non-negative integer');
+  const signingAlgorithms = list(options.signingAlgorithms ?? ['RS256'], 'signingAlgorithms')!;
+  if (signingAlgorithms.length === 0 || !signingAlgorithms.every(isSigningAlgorithm))
+    throw new TypeError('options.signingAlgorithms must be a non-empty list of RS256, PS256, ES256, EdDSA');
   const metadata = {
     issuer,
     jwks_uri: url(options.jwksUri, 'jwksUri', false),
@@ -43,8 +50,9 @@ export function discoveryHandler(options: DiscoveryHandlerOptions): RequestHandl
     grant_types_supported: list(options.grantTypesSupported, 'grantTypesSupported'),
     response_types_supported: list(options.responseTypesSupported, 'responseTypesSupported') ?? [],
     subject_types_supported: ['public'],
-    id_token_signing_alg_values_supported: ['RS256'],
-    token_endpoint_auth_signing_alg_values_supported: options.tokenEndpoint === undefined ? undefined : ['RS256'],
+    id_token_signing_alg_values_supported: signingAlgorithms,
+    token_endpoint_auth_signing_alg_values_supported:
+      options.tokenEndpoint === undefined ? undefined : signingAlgorithms,
   };
   const body = Buffer.from(JSON.stringify(metadata));
   const cacheControl = `public, max-age=${maxAgeSeconds}`;

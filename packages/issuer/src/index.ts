@@ -1,13 +1,15 @@
 export { IssuerError, isIssuerError } from './issuer-error.js';
 export type { IssuerErrorCode } from './issuer-error.js';
-export type { KeyStore, StoredKey, StoredKeySet, KeyState } from './key-store.js';
+export type { KeyStore, StoredKey, StoredKeySet, KeyState, KeyLifecycle } from './key-store.js';
 export { createMemoryKeyStore } from './memory-key-store.js';
 export { createFileKeyStore } from './file-key-store.js';
 export type { FileKeyStoreOptions } from './file-key-store.js';
 export { importPrivateKey, MIN_RSA_MODULUS_BITS } from './import-private-key.js';
-export type { RsaPrivateJwk } from './import-private-key.js';
+export type { ImportPrivateKeyOptions } from './import-private-key.js';
+export type { RsaPrivateJwk, EcPrivateJwk, OkpPrivateJwk, PrivateSigningJwk } from './private-signing-jwk.js';
 export { createKeyRing } from './create-key-ring.js';
-export { createLocalSigner } from './signer.js';
+export { toPublicJwk } from './public-jwk.js';
+export { createLocalSigner, SIGNING_ALGORITHMS } from './signer.js';
 export type { Signer, SigningAlgorithm } from './signer.js';
 export type {
   KeyRing,
@@ -18,7 +20,7 @@ export type {
   PublicJwks,
   RotateOptions,
 } from './create-key-ring.js';
-export { createAccessTokenSigner, RESERVED_CLAIMS } from './sign-access-token.js';
+export { createAccessTokenSigner, MIN_HS256_SECRET_BYTES, RESERVED_CLAIMS } from './sign-access-token.js';
 export type {
   AccessTokenSigner,
   AccessTokenSignerOptions,

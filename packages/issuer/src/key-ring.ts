@@ -1,4 +1,4 @@
-import type { RsaPrivateJwk } from './import-private-key.js';
+import type { PrivateSigningJwk } from './private-signing-jwk.js';
 import { IssuerError } from './issuer-error.js';
 import type { StoredKey, StoredKeySet } from './key-store.js';
 
@@ -79,7 +79,7 @@ export function missingKey(set: StoredKeySet): 'active' | 'next' | undefined {
  */
 export function addKey(
   set: StoredKeySet,
-  jwk: RsaPrivateJwk,
+  jwk: PrivateSigningJwk,
   state: 'active' | 'next',
   now: number,
   timing: KeyTiming,

@@ -1,24 +1,10 @@
+import type { PrivateSigningJwk } from './private-signing-jwk.js';
+
 /** Life-cycle state of a stored key: published before it signs, signing, published until its tokens expired. */
 export type KeyState = 'next' | 'active' | 'retired';
 
-/**
- * One key as a store keeps it: a private RSA JWK (RFC 7517 members) plus its life-cycle state and
- * times in milliseconds since the epoch. A set of these is a valid JWK Set (extra members are allowed).
- */
-export interface StoredKey {
-  readonly kty: 'RSA';
-  /** RFC 7638 thumbprint (SHA-256, base64url) of the public key. */
-  readonly kid: string;
-  readonly alg: 'RS256';
-  readonly use: 'sig';
-  readonly n: string;
-  readonly e: string;
-  readonly d: string;
-  readonly p: string;
-  readonly q: string;
-  readonly dp: string;
-  readonly dq: string;
-  readonly qi: string;
+/** The life-cycle state and times (milliseconds since the epoch) a store keeps beside each key. */
+export interface KeyLifecycle {
   readonly state: KeyState;
   readonly createdAt: number;
   /** Earliest instant the key may start signing (it has been published long enough by then). */
@@ -28,6 +14,13 @@ export interface StoredKey {
   /** Instant a retired key leaves the JWKS (every token it signed has expired by then). */
   readonly removeAt?: number;
 }
+
+/**
+ * One key as a store keeps it: a private JWK (RFC 7517 members) with its kid, its one `alg`
+ * (persisted: RSA RS256 or PS256, EC ES256, OKP EdDSA), plus its life-cycle state and times. A set
+ * of these is a valid JWK Set (extra members are allowed).
+ */
+export type StoredKey = PrivateSigningJwk & KeyLifecycle;
 
 /** What a {@link KeyStore} persists: every published key with its private material. */
 export interface StoredKeySet {

@@ -1,7 +1,10 @@
 import { randomBytes } from 'node:crypto';
 import type { KeyRing } from './create-key-ring.js';
 import { IssuerError } from './issuer-error.js';
+import { createHmacSigningKey, toHs256Secret, type HmacSigningKey } from './lib/hmac-signing-key.js';
 import type { Signer } from './signer.js';
+
+export { MIN_HS256_SECRET_BYTES } from './lib/hmac-signing-key.js';
 
 /** Claims the signer sets itself; custom claims may not use these names. */
 export const RESERVED_CLAIMS: ReadonlySet<string> = new Set([
@@ -24,8 +27,18 @@ const SCOPE_TOKEN = /^[\x21\x23-\x5B\x5D-\x7E]+$/;
 export type AccessTokenSignerOptions = Readonly<{
   /** The `iss` claim: the issuer's identifier (an https URL in production). */
   issuer: string;
-  /** Keys to sign with: always the ring's active key. */
-  keyRing: KeyRing;
+  /** Keys to sign with: always the ring's active key (RS256, PS256, ES256 or EdDSA). Give `keyRing` or `secret`. */
+  keyRing?: KeyRing;
+  /**
+   * HS256 single-service mode: the HMAC secret (at least 32 bytes of random key material; strings
+   * are refused). Only for one service that signs and verifies its own tokens, and publishes
+   * nothing: the tokens carry no kid, and a signer with a `secret` cannot have a `keyRing`, so an
+   * issuer is either HS256 or published in a JWKS, never both. The verifier takes the same
+   * secret through its own `secret` option.
+   */
+  secret?: Uint8Array;
+  /** Longest lifetime in secret mode (with a key ring, the ring's `maxTokenLifetimeMs`). @default 86400000 (1 day) */
+  maxTokenLifetimeMs?: number;
   /** The `aud` claim when `sign()` is given none. Tokens without any audience are refused. */
   defaultAudience?: string | readonly string[];
   /** Lifetime when `sign()` is given none; at most the key ring's `maxTokenLifetimeMs`. @default 900 */
@@ -60,35 +73,56 @@ export interface SignedAccessToken {
   readonly iat: number;
   /** NumericDate (seconds). */
   readonly exp: number;
-  readonly kid: string;
+  /** The signing key's kid; `undefined` for HS256 (secret mode). */
+  readonly kid: string | undefined;
 }
 
-/** Signs RFC 9068 access tokens: compact JWS, header `{ alg, typ: at+jwt, kid }` of the ring's active key. */
+/** Signs RFC 9068 access tokens: compact JWS, header `{ alg, typ: at+jwt, kid }` of the ring's active key (`{ alg: HS256, typ }` with a secret). */
 export interface AccessTokenSigner {
   readonly issuer: string;
   sign(input: SignAccessTokenInput): Promise<SignedAccessToken>;
 }
 
 interface PreparedKey {
-  readonly key: Signer;
+  readonly key: Signer | HmacSigningKey;
   readonly headerB64: string;
   readonly signatureChars: number;
 }
 
 /**
- * Creates an access-token signer. Validates options (TypeError naming the option). The signing
+ * Creates an access-token signer over a key ring (RS256, PS256, ES256, EdDSA; the kid names the
+ * key) or, for a single service, over an HS256 `secret`. Validates options (TypeError naming the option). The signing
  * path serialises the claims once and signs with the ring's cached private KeyObject; the
  * base64url header is computed once per key.
  */
 export function createAccessTokenSigner(options: AccessTokenSignerOptions): AccessTokenSigner {
-  const { issuer, keyRing } = options ?? {};
+  const { issuer, keyRing, secret } = options ?? {};
   if (typeof issuer !== 'string' || issuer === '') throw new TypeError('options.issuer must be a non-empty string');
-  if (typeof keyRing?.signingKey !== 'function') throw new TypeError('options.keyRing must be a KeyRing');
-  const maxTtlSeconds = Math.floor(keyRing.maxTokenLifetimeMs / 1000);
+  if (keyRing !== undefined && secret !== undefined)
+    throw new TypeError(
+      'options.keyRing and options.secret exclude each other: an issuer signs HS256 for itself or publishes its keys in a JWKS, never both',
+    );
+  let signingKey: () => Signer | HmacSigningKey;
+  let maxLifetimeMs: number;
+  if (secret !== undefined) {
+    const hmacKey = createHmacSigningKey(toHs256Secret(secret, 'options.secret'));
+    signingKey = () => hmacKey;
+    maxLifetimeMs = options.maxTokenLifetimeMs ?? 86_400_000;
+    if (!Number.isFinite(maxLifetimeMs) || maxLifetimeMs < 1000)
+      throw new TypeError('options.maxTokenLifetimeMs must be a number of milliseconds of at least 1000');
+  } else {
+    if (typeof keyRing?.signingKey !== 'function')
+      throw new TypeError('options.keyRing must be a KeyRing (or give options.secret for HS256)');
+    if (options.maxTokenLifetimeMs !== undefined)
+      throw new TypeError("options.maxTokenLifetimeMs is for secret mode; with a key ring it is the ring's");
+    signingKey = () => keyRing.signingKey();
+    maxLifetimeMs = keyRing.maxTokenLifetimeMs;
+  }
+  const maxTtlSeconds = Math.floor(maxLifetimeMs / 1000);
   const defaultTtlSeconds = options.defaultTtlSeconds ?? Math.min(900, maxTtlSeconds);
   if (!Number.isInteger(defaultTtlSeconds) || defaultTtlSeconds <= 0 || defaultTtlSeconds > maxTtlSeconds) {
     throw new TypeError(
-      `options.defaultTtlSeconds must be a positive integer of at most ${maxTtlSeconds} (the key ring's maxTokenLifetimeMs)`,
+      `options.defaultTtlSeconds must be a positive integer of at most ${maxTtlSeconds} (maxTokenLifetimeMs)`,
     );
   }
   const maxTokenBytes = options.maxTokenBytes ?? 4096;
@@ -101,9 +135,11 @@ export function createAccessTokenSigner(options: AccessTokenSignerOptions): Acce
   if (typeof now !== 'function') throw new TypeError('options.now must be a function');
 
   let prepared: PreparedKey | undefined;
-  const prepare = (key: Signer): PreparedKey => {
+  const prepare = (key: Signer | HmacSigningKey): PreparedKey => {
     if (prepared?.key === key) return prepared;
-    const header = JSON.stringify({ alg: key.alg, typ: 'at+jwt', kid: key.kid });
+    const header = JSON.stringify(
+      key.kid === undefined ? { alg: key.alg, typ: 'at+jwt' } : { alg: key.alg, typ: 'at+jwt', kid: key.kid },
+    );
     prepared = {
       key,
       headerB64: Buffer.from(header).toString('base64url'),
@@ -152,7 +188,7 @@ export function createAccessTokenSigner(options: AccessTokenSignerOptions): Acce
       } catch (error) {
         throw new IssuerError('ERR_INVALID_CLAIM', 'claims must be JSON-serialisable', { cause: error });
       }
-      const key = prepare(keyRing.signingKey());
+      const key = prepare(signingKey());
       const signingInput = `${key.headerB64}.${Buffer.from(payload).toString('base64url')}`;
       const size = signingInput.length + 1 + key.signatureChars;
       if (size > maxTokenBytes) {
@@ -168,17 +204,17 @@ export function createAccessTokenSigner(options: AccessTokenSignerOptions): Acce
 }
 
 /** Signs through the {@link Signer}; a failure or a signature of the wrong length is `ERR_SIGNING_FAILED`. */
-async function signWith(signer: Signer, signingInput: string): Promise<string> {
+async function signWith(signer: Signer | HmacSigningKey, signingInput: string): Promise<string> {
   let signature: Uint8Array;
   try {
     signature = await signer.sign(Buffer.from(signingInput));
   } catch (error) {
-    throw new IssuerError('ERR_SIGNING_FAILED', `key ${signer.kid} could not sign`, { cause: error });
+    throw new IssuerError('ERR_SIGNING_FAILED', `key ${signer.kid ?? signer.alg} could not sign`, { cause: error });
   }
   if (signature.length !== signer.signatureBytes) {
     throw new IssuerError(
       'ERR_SIGNING_FAILED',
-      `key ${signer.kid} returned a ${signature.length}-byte signature, expected ${signer.signatureBytes}`,
+      `key ${signer.kid ?? signer.alg} returned a ${signature.length}-byte signature, expected ${signer.signatureBytes}`,
     );
   }
   return Buffer.from(signature.buffer, signature.byteOffset, signature.length).toString('base64url');

@@ -1,5 +1,7 @@
 import { constants, sign, type KeyObject } from 'node:crypto';
-import { IssuerError } from './issuer-error.js';
+import { assertKeyFitsAlgorithm } from './lib/signing-key-types.js';
+
+export { SIGNING_ALGORITHMS } from './lib/signing-key-types.js';
 
 /** JWS algorithms an issuer key can sign with (RFC 7518 §3, RFC 8037). */
 export type SigningAlgorithm = 'RS256' | 'PS256' | 'ES256' | 'EdDSA';
@@ -28,7 +30,7 @@ export interface Signer {
  * A {@link Signer} over a private KeyObject held in this process. Signs with node's
  * `crypto.sign` in its callback form, which runs on libuv's threadpool: a login storm does
  * not stall the event loop (the JWKS endpoint and every other route keep answering).
- * Refuses a key whose type does not match `alg` (`ERR_INVALID_KEY`).
+ * Refuses a key whose type does not match `alg` (`ERR_INVALID_KEY`) and RSA under 2048 bits (`ERR_KEY_TOO_SMALL`).
  */
 export function createLocalSigner(privateKey: KeyObject, kid: string, alg: SigningAlgorithm): Signer {
   const { hash, key, signatureBytes } = signingParameters(privateKey, alg);
@@ -50,22 +52,13 @@ interface SigningParameters {
 }
 
 function signingParameters(privateKey: KeyObject, alg: SigningAlgorithm): SigningParameters {
-  const type = privateKey.type === 'private' ? privateKey.asymmetricKeyType : undefined;
-  const details = privateKey.asymmetricKeyDetails;
-  const rsaBytes = Math.ceil((details?.modulusLength ?? 0) / 8);
-  if ((alg === 'RS256' || alg === 'PS256') && type === 'rsa' && rsaBytes >= 256) {
-    const key =
-      alg === 'RS256'
-        ? privateKey
-        : { key: privateKey, padding: constants.RSA_PKCS1_PSS_PADDING, saltLength: constants.RSA_PSS_SALTLEN_DIGEST };
-    return { hash: 'sha256', key, signatureBytes: rsaBytes };
-  }
-  if (alg === 'ES256' && type === 'ec' && details?.namedCurve === 'prime256v1') {
+  assertKeyFitsAlgorithm(privateKey, alg);
+  if (alg === 'ES256')
     return { hash: 'sha256', key: { key: privateKey, dsaEncoding: 'ieee-p1363' }, signatureBytes: 64 };
-  }
-  if (alg === 'EdDSA' && type === 'ed25519') return { hash: null, key: privateKey, signatureBytes: 64 };
-  throw new IssuerError(
-    'ERR_INVALID_KEY',
-    `a ${type ?? privateKey.type} key cannot sign ${alg} (RS256/PS256: RSA ≥ 2048, ES256: P-256, EdDSA: Ed25519)`,
-  );
+  if (alg === 'EdDSA') return { hash: null, key: privateKey, signatureBytes: 64 };
+  const key =
+    alg === 'RS256'
+      ? privateKey
+      : { key: privateKey, padding: constants.RSA_PKCS1_PSS_PADDING, saltLength: constants.RSA_PSS_SALTLEN_DIGEST };
+  return { hash: 'sha256', key, signatureBytes: Math.ceil((privateKey.asymmetricKeyDetails?.modulusLength ?? 0) / 8) };
 }

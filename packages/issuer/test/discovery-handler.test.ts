@@ -30,6 +30,17 @@ describe('discoveryHandler', () => {
     });
   });
 
+  it('advertises the configured signing algorithms and refuses none, HS256 or an empty list', async () => {
+    const app = express().get(PATH, discoveryHandler({ ...base, signingAlgorithms: ['ES256', 'RS256'] }));
+    const res = await request(app).get(PATH).expect(200);
+    expect(res.body.id_token_signing_alg_values_supported).toEqual(['ES256', 'RS256']);
+    for (const signingAlgorithms of [[], ['none'], ['HS256'], ['ES256', 'HS256']]) {
+      expect(() => discoveryHandler({ ...base, signingAlgorithms } as unknown as DiscoveryHandlerOptions)).toThrow(
+        /options\.signingAlgorithms must be a non-empty list/,
+      );
+    }
+  });
+
   it('omits the token endpoint when none is configured and accepts http on loopback', async () => {
     const app = express().get(
       PATH,

@@ -47,9 +47,9 @@ describe('importPrivateKey', () => {
 
   it.each([
     [
-      'an EC key',
+      'a P-384 EC key',
       () =>
-        generateKeyPairSync('ec', { namedCurve: 'P-256' }).privateKey.export({
+        generateKeyPairSync('ec', { namedCurve: 'P-384' }).privateKey.export({
           type: 'pkcs8',
           format: 'pem',
         }) as string,

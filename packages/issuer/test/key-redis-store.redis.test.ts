@@ -38,26 +38,32 @@ describe('createRedisKeyStore', () => {
     expect(() => createRedisKeyStore(client, { kek, keyPrefix: 'a{b}' })).toThrow(/keyPrefix/);
   });
 
-  it('stores no private key material in clear: no "d" member, no PEM, no private member value', async () => {
-    const { keyPrefix, store } = fresh();
-    await createKeyRing({ ...ringOptions, store });
-    const set = (await store.load())!;
-    expect(set.keys).toHaveLength(2);
-    const parts: string[] = [];
-    let cursor = '0';
-    do {
-      const [next, keys] = await client.scan(cursor, 'MATCH', `${keyPrefix}*`, 'COUNT', 1000);
-      cursor = next;
-      for (const key of keys) parts.push(key, JSON.stringify(await client.hgetall(key)));
-    } while (cursor !== '0');
-    const dump = parts.join('\n');
-    expect(dump).not.toMatch(/"d"|\\"d\\"|PRIVATE KEY|-----BEGIN/);
-    for (const key of set.keys)
-      for (const member of [key.d, key.p, key.q, key.dp, key.dq, key.qi]) {
-        expect(dump).not.toContain(member);
+  it.each(['RS256', 'PS256', 'ES256', 'EdDSA'] as const)(
+    '%s: persists the alg and stores no private key material in clear (no "d" member, no PEM, no private member value)',
+    async (algorithm) => {
+      const { keyPrefix, store } = fresh();
+      await createKeyRing({ ...ringOptions, store, algorithm });
+      const set = (await store.load())!;
+      expect(set.keys).toHaveLength(2);
+      expect(set.keys.map((key) => key.alg)).toEqual([algorithm, algorithm]);
+      const parts: string[] = [];
+      let cursor = '0';
+      do {
+        const [next, keys] = await client.scan(cursor, 'MATCH', `${keyPrefix}*`, 'COUNT', 1000);
+        cursor = next;
+        for (const key of keys) parts.push(key, JSON.stringify(await client.hgetall(key)));
+      } while (cursor !== '0');
+      const dump = parts.join('\n');
+      expect(dump).not.toMatch(/"d"|\\"d\\"|PRIVATE KEY|-----BEGIN/);
+      for (const key of set.keys) {
+        const members = key as unknown as Record<string, string | undefined>;
+        const secrets = ['d', 'p', 'q', 'dp', 'dq', 'qi'].map((name) => members[name]).filter(Boolean);
+        expect(secrets.length).toBe(key.kty === 'RSA' ? 6 : 1);
+        for (const secret of secrets) expect(dump).not.toContain(secret);
+        expect(dump).toContain(key.kty === 'RSA' ? key.n : key.x);
       }
-    expect(dump).toContain(set.keys[0]!.n);
-  });
+    },
+  );
 
   it('serves public parts and states without the KEK, but refuses to open private parts under a wrong KEK', async () => {
     const { keyPrefix, store } = fresh();

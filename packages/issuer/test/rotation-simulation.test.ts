@@ -49,8 +49,8 @@ describe('90 days of scheduled rotation', () => {
       while (cached[0]!.fetchedAt < clock.now() - maxJwksCacheAgeMs) cached.shift();
 
       const signed = await signer.sign({ sub: `user-${steps % 7}` });
-      tokens.push({ token: signed.token, kid: signed.kid, exp: signed.exp });
-      signingKids.add(signed.kid);
+      tokens.push({ token: signed.token, kid: signed.kid!, exp: signed.exp });
+      signingKids.add(signed.kid!);
       while (tokens.length > 0 && tokens[0]!.exp <= clock.nowSeconds()) tokens.shift();
 
       for (const { token, kid } of tokens) {

@@ -73,7 +73,6 @@ describe('createLocalSigner', () => {
 
   it.each([
     ['RS256', () => generateKeyPairSync('ec', { namedCurve: 'P-256' }).privateKey],
-    ['RS256', () => generateKeyPairSync('rsa', { modulusLength: 1024 }).privateKey],
     ['RS256', () => generateKeyPairSync('rsa', { modulusLength: 2048 }).publicKey],
     ['ES256', () => generateKeyPairSync('ec', { namedCurve: 'P-384' }).privateKey],
     ['ES256', () => generateKeyPairSync('ed25519').privateKey],
@@ -81,6 +80,13 @@ describe('createLocalSigner', () => {
     ['PS256', () => generateKeyPairSync('ed25519').privateKey],
   ] as const)('refuses a key that cannot sign %s (ERR_INVALID_KEY)', (alg, key) => {
     expect(() => createLocalSigner(key(), 'kid', alg)).toThrow(expect.objectContaining({ code: 'ERR_INVALID_KEY' }));
+  });
+
+  it.each(['RS256', 'PS256'] as const)('refuses an RSA key under 2048 bits for %s (ERR_KEY_TOO_SMALL)', (alg) => {
+    const { privateKey } = generateKeyPairSync('rsa', { modulusLength: 1024 });
+    expect(() => createLocalSigner(privateKey, 'kid', alg)).toThrow(
+      expect.objectContaining({ code: 'ERR_KEY_TOO_SMALL' }),
+    );
   });
 });
 

@@ -112,7 +112,7 @@ it('drops cached verifications when the issuer withdraws a key', async () => {
   await get(old.token).expect(200);
   clock.advance(CACHE_AGE_MS + SAFETY_MS);
   await keyRing.rotate();
-  await keyRing.removeKey(old.kid);
+  await keyRing.removeKey(old.kid!);
   await keySet.refresh();
   const res = await get(old.token).expect(401);
   expect(res.body).toMatchObject({

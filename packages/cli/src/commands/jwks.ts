@@ -1,3 +1,4 @@
+import { toPublicJwk } from '@jwks-kit/issuer';
 import { CliError } from '../lib/cli-error.js';
 import type { CommandContext, CommandInput, CommandSpec } from '../lib/command.js';
 import { ExitCode } from '../lib/exit-codes.js';
@@ -23,7 +24,7 @@ export const jwksCommand: CommandSpec = {
     url: { type: 'string', valueName: 'URL', description: "an issuer's JWKS URL to fetch and check" },
     timeout: { type: 'string', valueName: 'DURATION', description: 'time limit of the --url request (default 5s)' },
   },
-  details: `--dir prints the JWK Set a verifier would see (kty, n, e, kid, alg, use of every published key).
+  details: `--dir prints the JWK Set a verifier would see (public members, kid, alg, use of every published key).
 --url is an operator's health check of an issuer: the JWKS is fetched like a verifier does (no
 redirects, 5 s, 1 MiB) and every key is checked: public members only, unique kids, RSA of at
 least 2048 bits, use "sig", alg RS256, kid = RFC 7638 thumbprint (warning), Cache-Control with
@@ -35,7 +36,7 @@ max-age (warning). Exit codes: 0 healthy (warnings allowed), 1 problems found, 2
       throw new CliError('ERR_CLI_USAGE', 'give either --dir or --url, not both');
     if (url !== undefined) return checkRemote(url, input, context);
     const set = await readStoredKeys(input);
-    const jwks = { keys: set.keys.map(({ kty, n, e, kid, alg, use }) => ({ kty, n, e, kid, alg, use })) };
+    const jwks = { keys: set.keys.map(toPublicJwk) };
     context.printJson(jwks);
     return ExitCode.Ok;
   },

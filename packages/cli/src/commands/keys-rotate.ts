@@ -5,6 +5,8 @@ import { ExitCode } from '../lib/exit-codes.js';
 import { formatKeyTable, listKeys } from '../lib/format-keys.js';
 import { formatRelative, formatUtc } from '../lib/format-time.js';
 import {
+  algOption,
+  algorithmOption,
   dirOption,
   issuerCall,
   keyFilePath,
@@ -23,9 +25,14 @@ export const pickupNote =
 export const keysRotateCommand: CommandSpec = {
   name: 'keys rotate',
   summary: 'rotate: the next key starts signing, the active key retires, a new next key is published',
-  usage: 'keys rotate [--dir DIR] [--now]',
+  usage: 'keys rotate [--dir DIR] [--now] [--alg RS256|PS256|ES256|EdDSA]',
   options: {
     dir: dirOption,
+    alg: {
+      ...algOption,
+      description:
+        'algorithm of the new next key (changing algorithm is a rotation); default that of the key that starts signing',
+    },
     now: { type: 'boolean', description: 'rotate even if verifiers may not have cached the next key yet (emergency)' },
     ...timingOptions,
   },
@@ -35,14 +42,17 @@ replaced atomically (temporary file + rename), so it is safe while issuers run. 
 Without --now, rotation waits until the next key has been published for the verifiers' JWKS
 cache age, so that no verifier meets an unknown kid. --now (a leaked key) rotates at once:
 verifiers refetch the JWKS on the unknown kid. The retired key stays published until every token
-it signed has expired. Exit codes: 0 rotated, 1 next key not published long enough (use --now),
+it signed has expired. --alg ES256 (say) makes the new next key an ES256 key: it is published from
+now and starts signing at the following rotation, while tokens of the RS256 keys keep verifying
+until they expire. Exit codes: 0 rotated, 1 next key not published long enough (use --now),
 3 key file missing, unreadable, corrupt or unsafe.`,
   async run(input, context) {
     await readStoredKeys(input);
     const ring = await openKeyRing(input, { now: context.now });
     const before = ring.keys().find((key) => key.state === 'next');
+    const nextAlgorithm = algorithmOption(input, before?.alg ?? 'RS256');
     try {
-      await ring.rotate({ force: flagOption(input, 'now') });
+      await ring.rotate({ force: flagOption(input, 'now'), nextAlgorithm });
     } catch (error) {
       if (isIssuerError(error) && error.code === 'ERR_NEXT_KEY_NOT_READY' && before) {
         throw new CliError(

@@ -26,7 +26,8 @@ export const signCommand: CommandSpec = {
   },
   details: `For local testing against a development key store only: a production issuer signs tokens
 after authenticating a user; this command signs whatever it is told. The token goes to stdout
-alone (TOKEN=$(jwks-kit sign …)), the warning to stderr. Try:
+alone (TOKEN=$(jwks-kit sign …)), the warning to stderr. The token's alg is the active key's
+(RS256, PS256, ES256 or EdDSA: see keys init --alg). Try:
   jwks-kit sign --sub alice --aud orders --scope orders:read | jwks-kit inspect -
 Exit codes: 0 signed, 1 refused by the issuer (ttl too long, bad scope), 2 usage, 3 key store unusable.`,
   async run(input, context) {

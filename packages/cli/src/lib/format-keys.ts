@@ -6,6 +6,9 @@ import { formatRelative, formatUtc } from './format-time.js';
 export interface KeyListEntry {
   readonly kid: string;
   readonly state: StoredKey['state'];
+  /** The one algorithm the key signs with. */
+  readonly alg: StoredKey['alg'];
+  /** RSA modulus length; 256 for P-256 and Ed25519. */
   readonly bits: number;
   readonly createdAt: string;
   /** When the key signs (active: when it started; next: earliest rotation without --now). */
@@ -22,7 +25,8 @@ export function listKeys(keys: readonly StoredKey[]): KeyListEntry[] {
     .map((key) => ({
       kid: key.kid,
       state: key.state,
-      bits: Buffer.from(key.n, 'base64url').length * 8,
+      alg: key.alg,
+      bits: keyBits(key),
       createdAt: formatUtc(key.createdAt),
       activatesAt: formatUtc(key.activatedAt ?? key.activatesAt),
       ...(key.retiredAt === undefined ? {} : { retiredAt: formatUtc(key.retiredAt) }),
@@ -30,22 +34,28 @@ export function listKeys(keys: readonly StoredKey[]): KeyListEntry[] {
     }));
 }
 
+/** Key size in bits: the RSA modulus length, 256 for P-256 and Ed25519 keys. */
+function keyBits(key: StoredKey): number {
+  return key.kty === 'RSA' ? Buffer.from(key.n, 'base64url').length * 8 : 256;
+}
+
 function when(ms: number | undefined, nowMs: number, missing: string): string {
   return ms === undefined ? missing : `${formatUtc(ms)} (${formatRelative(ms, nowMs)})`;
 }
 
-/** The `keys list` table: kid, state, bits, created, activates, retires, leaves the JWKS. */
+/** The `keys list` table: kid, state, alg, bits, created, activates, retires, leaves the JWKS. */
 export function formatKeyTable(keys: readonly StoredKey[], nowMs: number): string {
   const rows = [...keys]
     .sort((a, b) => b.createdAt - a.createdAt)
     .map((key) => [
       key.kid,
       key.state,
-      String(Buffer.from(key.n, 'base64url').length * 8),
+      key.alg,
+      String(keyBits(key)),
       when(key.createdAt, nowMs, '-'),
       when(key.activatedAt ?? key.activatesAt, nowMs, '-'),
       when(key.retiredAt, nowMs, key.state === 'active' ? 'on rotation' : '-'),
       when(key.removeAt, nowMs, '-'),
     ]);
-  return formatTable(rows, ['KID', 'STATE', 'BITS', 'CREATED', 'ACTIVATES', 'RETIRES', 'LEAVES JWKS']);
+  return formatTable(rows, ['KID', 'STATE', 'ALG', 'BITS', 'CREATED', 'ACTIVATES', 'RETIRES', 'LEAVES JWKS']);
 }

@@ -1,6 +1,6 @@
 import { join } from 'node:path';
-import { createFileKeyStore, createKeyRing, isIssuerError } from '@jwks-kit/issuer';
-import type { KeyRing, KeyStore, RsaPrivateJwk, StoredKeySet } from '@jwks-kit/issuer';
+import { createFileKeyStore, createKeyRing, isIssuerError, SIGNING_ALGORITHMS } from '@jwks-kit/issuer';
+import type { KeyRing, KeyStore, PrivateSigningJwk, SigningAlgorithm, StoredKeySet } from '@jwks-kit/issuer';
 import { CliError } from './cli-error.js';
 import type { CommandInput, OptionSpec } from './command.js';
 import { stringOption } from './options.js';
@@ -18,6 +18,24 @@ export const dirOption: OptionSpec = {
   valueName: 'DIR',
   description: `keys directory; the key file is DIR/${KEY_FILE_NAME} (default ${DEFAULT_KEYS_DIR})`,
 };
+
+/** `--alg`, shared by the commands that create keys. */
+export const algOption: OptionSpec = {
+  type: 'string',
+  valueName: 'ALG',
+  description: `signing algorithm of the new keys: ${SIGNING_ALGORITHMS.join(', ')} (RS256/PS256: RSA, ES256: P-256, EdDSA: Ed25519)`,
+};
+
+/** The value of `--alg`, or `fallback`; a usage error when it names no signing algorithm. */
+export function algorithmOption(input: CommandInput, fallback: SigningAlgorithm): SigningAlgorithm;
+export function algorithmOption(input: CommandInput): SigningAlgorithm | undefined;
+export function algorithmOption(input: CommandInput, fallback?: SigningAlgorithm): SigningAlgorithm | undefined {
+  const text = stringOption(input, 'alg');
+  if (text === undefined) return fallback;
+  const alg = SIGNING_ALGORITHMS.find((name) => name === text);
+  if (!alg) throw new CliError('ERR_CLI_USAGE', `--alg must be one of ${SIGNING_ALGORITHMS.join(', ')}, got "${text}"`);
+  return alg;
+}
 
 /** Timing options of commands that change the key ring; they must be at least the issuer's values. */
 export const timingOptions: Readonly<Record<string, OptionSpec>> = {
@@ -93,8 +111,10 @@ function durationMs(input: CommandInput, name: string, fallbackSeconds: number):
 /** Options of {@link openKeyRing}. */
 export type OpenKeyRingOptions = Readonly<{
   now: () => number;
+  /** Algorithm of keys the ring generates. @default the active key's, else RS256 */
+  algorithm?: SigningAlgorithm;
   modulusLength?: 2048 | 3072 | 4096;
-  initialKey?: RsaPrivateJwk;
+  initialKey?: PrivateSigningJwk;
 }>;
 
 /**
@@ -105,13 +125,19 @@ export type OpenKeyRingOptions = Readonly<{
 export async function openKeyRing(input: CommandInput, options: OpenKeyRingOptions): Promise<KeyRing> {
   const maxJwksCacheAgeMs = durationMs(input, 'max-jwks-cache-age', 3600);
   const maxTokenLifetimeMs = durationMs(input, 'max-token-lifetime', 86_400);
+  const store = openKeyStore(input);
+  const algorithm =
+    options.algorithm ??
+    options.initialKey?.alg ??
+    (await issuerCall(() => store.load()))?.keys.find((key) => key.state === 'active')?.alg;
   return issuerCall(() =>
     createKeyRing({
-      store: openKeyStore(input),
+      store,
       maxJwksCacheAgeMs,
       maxTokenLifetimeMs,
       rotationIntervalMs: 0,
       now: options.now,
+      ...(algorithm ? { algorithm } : {}),
       ...(options.modulusLength ? { modulusLength: options.modulusLength } : {}),
       ...(options.initialKey ? { initialKey: options.initialKey } : {}),
     }),

@@ -1,12 +1,13 @@
 import { calculateJwkThumbprint } from 'jose';
 import type { KeyState, StoredKey, StoredKeySet } from '../key-store.js';
+import { isSigningAlgorithm, SIGNING_ALGORITHMS, SIGNING_KEY_TYPES, thumbprintMembers } from './signing-key-types.js';
 
 const STATES: readonly KeyState[] = ['next', 'active', 'retired'];
-const JWK_MEMBERS = ['n', 'e', 'd', 'p', 'q', 'dp', 'dq', 'qi'] as const;
 const BASE64URL = /^[A-Za-z0-9_-]+$/;
 
 /**
- * Checks that `value` (parsed JSON) is a well-formed key set: RSA private JWKs whose kid is their
+ * Checks that `value` (parsed JSON) is a well-formed key set: private signing JWKs (RSA, EC P-256,
+ * OKP Ed25519), each with the alg that fits its kty and a kid that is its
  * RFC 7638 thumbprint, known states, finite times, at most one active and one next key.
  * Throws an Error naming the first problem.
  */
@@ -28,9 +29,12 @@ export async function parseKeySet(value: unknown): Promise<StoredKeySet> {
 async function parseKey(raw: unknown, at: string): Promise<StoredKey> {
   if (typeof raw !== 'object' || raw === null) throw new Error(`${at} is not an object`);
   const key = raw as Record<string, unknown>;
-  if (key.kty !== 'RSA') throw new Error(`${at}.kty is not "RSA"`);
-  if (key.alg !== 'RS256' || key.use !== 'sig') throw new Error(`${at} is not an RS256 signing key`);
-  for (const member of JWK_MEMBERS) {
+  if (!isSigningAlgorithm(key.alg)) throw new Error(`${at}.alg is not one of ${SIGNING_ALGORITHMS.join(', ')}`);
+  const type = SIGNING_KEY_TYPES[key.alg];
+  if (key.kty !== type.kty) throw new Error(`${at}.kty is not "${type.kty}" (the key type of ${key.alg})`);
+  if (type.crv !== undefined && key.crv !== type.crv) throw new Error(`${at}.crv is not "${type.crv}"`);
+  if (key.use !== 'sig') throw new Error(`${at}.use is not "sig"`);
+  for (const member of [...type.publicMembers, ...type.privateMembers]) {
     const v = key[member];
     if (typeof v !== 'string' || !BASE64URL.test(v)) throw new Error(`${at}.${member} is missing or not base64url`);
   }
@@ -42,7 +46,7 @@ async function parseKey(raw: unknown, at: string): Promise<StoredKey> {
     if (key[time] !== undefined && !Number.isFinite(key[time])) throw new Error(`${at}.${time} is not a number`);
   }
   if (key.state === 'retired' && !Number.isFinite(key.removeAt)) throw new Error(`${at} is retired without removeAt`);
-  const kid = await calculateJwkThumbprint({ kty: 'RSA', n: key.n as string, e: key.e as string }, 'sha256');
+  const kid = await calculateJwkThumbprint(thumbprintMembers(key, key.alg), 'sha256');
   if (key.kid !== kid) throw new Error(`${at}.kid is not the RFC 7638 thumbprint of the key`);
   return key as unknown as StoredKey;
 }

@@ -3,6 +3,7 @@ import { IssuerError } from '../issuer-error.js';
 import type { KeyStore, StoredKey, StoredKeySet } from '../key-store.js';
 import { type Kek, openPrivatePart, sealPrivatePart, toKek } from '../lib/key-encryption.js';
 import { parseKeySet } from '../lib/parse-key-set.js';
+import { SIGNING_KEY_TYPES } from '../lib/signing-key-types.js';
 import { createKeyRingRedisKeys } from './key-ring-redis-keys.js';
 import { KEY_RING_SAVE_LUA } from './key-ring-save-script.js';
 
@@ -18,8 +19,14 @@ export type RedisKeyStoreOptions = Readonly<{
   maxAttempts?: number;
 }>;
 
-/** Public part of a stored key (no private member): readable without the KEK. */
-export type PublicStoredKey = Omit<StoredKey, 'd' | 'p' | 'q' | 'dp' | 'dq' | 'qi'>;
+/** Public part of a stored key (no private member): kty, public members, kid, alg, use, state and times; readable without the KEK. */
+export type PublicStoredKey = StoredKey extends infer K
+  ? K extends StoredKey
+    ? Omit<K, PrivateMember>
+    : never
+  : never;
+
+type PrivateMember = 'd' | 'p' | 'q' | 'dp' | 'dq' | 'qi';
 
 /** A {@link KeyStore} in Redis, with `loadPublic()`, `rewrap()` and the names it uses. */
 export interface RedisKeyStore extends KeyStore {
@@ -87,9 +94,9 @@ export function createRedisKeyStore(client: Redis | Cluster, options: RedisKeySt
     const publicKeys: PublicStoredKey[] = [];
     const sealed: string[] = [];
     for (const key of set.keys) {
-      const { d, p, q, dp, dq, qi, ...pub } = key;
+      const { pub, secret } = splitPrivateMembers(key);
       publicKeys.push(pub);
-      sealed.push(key.kid, sealPrivatePart(kek, key.kid, key.state, JSON.stringify({ d, p, q, dp, dq, qi })));
+      sealed.push(key.kid, sealPrivatePart(kek, key.kid, key.state, JSON.stringify(secret)));
     }
     const [written] = await save(names.ring, expected, names.channel, JSON.stringify(publicKeys), ...sealed);
     return Number(written) === 1;
@@ -143,4 +150,15 @@ export function createRedisKeyStore(client: Redis | Cluster, options: RedisKeySt
     },
     channel: names.channel,
   };
+}
+
+/** Splits a key into what is stored in clear and the private members of its key type (sealed). */
+function splitPrivateMembers(key: StoredKey): { pub: PublicStoredKey; secret: Record<string, string> } {
+  const pub: Record<string, unknown> = { ...key };
+  const secret: Record<string, string> = {};
+  for (const name of SIGNING_KEY_TYPES[key.alg].privateMembers) {
+    secret[name] = pub[name] as string;
+    delete pub[name];
+  }
+  return { pub: pub as PublicStoredKey, secret };
 }

@@ -1,0 +1,108 @@
+import type { KeyObject } from 'node:crypto';
+import { IssuerError } from '../issuer-error.js';
+import type { SigningAlgorithm } from '../signer.js';
+
+/** Smallest RSA modulus accepted for signing. */
+export const MIN_RSA_MODULUS_BITS = 2048;
+
+/** What a key of one signing algorithm is: its JWK type and curve, node's key type, its JWK members. */
+export interface SigningKeyType {
+  readonly kty: 'RSA' | 'EC' | 'OKP';
+  /** JWK `crv` (EC and OKP keys). */
+  readonly crv?: 'P-256' | 'Ed25519';
+  /** node's `KeyObject.asymmetricKeyType`. */
+  readonly nodeType: 'rsa' | 'ec' | 'ed25519';
+  /** node's `asymmetricKeyDetails.namedCurve` (EC keys). */
+  readonly namedCurve?: 'prime256v1';
+  /** Public members besides kty (and crv): what the JWKS publishes and the thumbprint hashes. */
+  readonly publicMembers: readonly string[];
+  /** Private members: what never leaves the key store (sealed in Redis). */
+  readonly privateMembers: readonly string[];
+  /** For messages: "RSA ≥ 2048 bits", "P-256", "Ed25519". */
+  readonly label: string;
+}
+
+const RSA: SigningKeyType = {
+  kty: 'RSA',
+  nodeType: 'rsa',
+  publicMembers: ['n', 'e'],
+  privateMembers: ['d', 'p', 'q', 'dp', 'dq', 'qi'],
+  label: `RSA ≥ ${MIN_RSA_MODULUS_BITS} bits`,
+};
+
+/** The one table of signing algorithms and their key types: every issuer path (import, generate, store, publish, sign) reads it. */
+export const SIGNING_KEY_TYPES: Readonly<Record<SigningAlgorithm, SigningKeyType>> = {
+  RS256: RSA,
+  PS256: RSA,
+  ES256: {
+    kty: 'EC',
+    crv: 'P-256',
+    nodeType: 'ec',
+    namedCurve: 'prime256v1',
+    publicMembers: ['x', 'y'],
+    privateMembers: ['d'],
+    label: 'P-256',
+  },
+  EdDSA: {
+    kty: 'OKP',
+    crv: 'Ed25519',
+    nodeType: 'ed25519',
+    publicMembers: ['x'],
+    privateMembers: ['d'],
+    label: 'Ed25519',
+  },
+};
+
+/** Every algorithm the issuer signs with. */
+export const SIGNING_ALGORITHMS = Object.freeze(Object.keys(SIGNING_KEY_TYPES) as SigningAlgorithm[]);
+
+/** Whether `value` names a {@link SigningAlgorithm}. */
+export function isSigningAlgorithm(value: unknown): value is SigningAlgorithm {
+  return typeof value === 'string' && Object.hasOwn(SIGNING_KEY_TYPES, value);
+}
+
+/** The algorithm a key signs with when none is chosen: RS256 for RSA, ES256 for P-256, EdDSA for Ed25519. */
+export function defaultAlgorithmOf(key: KeyObject): SigningAlgorithm | undefined {
+  return SIGNING_ALGORITHMS.find((alg) => fits(key, SIGNING_KEY_TYPES[alg]));
+}
+
+/**
+ * Throws unless the private `key` can sign `alg`: `ERR_INVALID_KEY` for another key type or curve
+ * (or a public key), `ERR_KEY_TOO_SMALL` for RSA under {@link MIN_RSA_MODULUS_BITS}.
+ */
+export function assertKeyFitsAlgorithm(key: KeyObject, alg: SigningAlgorithm): void {
+  const type = SIGNING_KEY_TYPES[alg];
+  if (key.type !== 'private' || !fits(key, type)) {
+    const curve = key.asymmetricKeyDetails?.namedCurve;
+    throw new IssuerError(
+      'ERR_INVALID_KEY',
+      `a ${key.asymmetricKeyType ?? key.type}${curve ? ` ${curve}` : ''} ${key.type} key cannot sign ${alg} (${alg} needs a private ${type.label} key)`,
+    );
+  }
+  const bits = key.asymmetricKeyDetails?.modulusLength ?? 0;
+  if (type.nodeType === 'rsa' && bits < MIN_RSA_MODULUS_BITS) {
+    throw new IssuerError(
+      'ERR_KEY_TOO_SMALL',
+      `RSA key has ${bits} bits; at least ${MIN_RSA_MODULUS_BITS} are required`,
+    );
+  }
+}
+
+function fits(key: KeyObject, type: SigningKeyType): boolean {
+  return (
+    key.asymmetricKeyType === type.nodeType &&
+    (type.namedCurve === undefined || key.asymmetricKeyDetails?.namedCurve === type.namedCurve)
+  );
+}
+
+/** The RFC 7638 members of a key (kty, crv and the public members), from any JWK-shaped object. */
+export function thumbprintMembers(
+  jwk: Readonly<Record<string, unknown>>,
+  alg: SigningAlgorithm,
+): Record<string, string> {
+  const type = SIGNING_KEY_TYPES[alg];
+  const members: Record<string, string> = { kty: type.kty };
+  if (type.crv) members.crv = type.crv;
+  for (const name of type.publicMembers) members[name] = String(jwk[name]);
+  return members;
+}
