@@ -1,3 +1,4 @@
+import { SIGNING_ALGORITHMS, type SigningAlgorithm } from '@jwks-kit/issuer';
 import {
   pageOrigins,
   readHttpUrl,
@@ -17,6 +18,12 @@ export type AuthConfig = Readonly<{
   redisUrl: string | undefined;
   /** `KEYS_DIR`, default `.data/keys`: directory (0700) of the private key file (0600). */
   keysDir: string;
+  /**
+   * `SIGNING_ALG`, default `RS256` (or `PS256`, `ES256`, `EdDSA`): algorithm of the keys the auth
+   * service generates. Changing it on an existing key file is a rotation: a next key of the new
+   * algorithm is published at start and signs from the next rotation.
+   */
+  signingAlg: SigningAlgorithm;
   /** `ORDERS_PORT` (4001) and `PROFILE_PORT` (4002): told to the page so it can call them. */
   ordersPort: number;
   profilePort: number;
@@ -39,6 +46,7 @@ export function readAuthConfig(env: Env = process.env): AuthConfig {
     issuerUrl,
     redisUrl: readRedisUrl(env),
     keysDir: env.KEYS_DIR || '.data/keys',
+    signingAlg: readSigningAlg(env),
     ordersPort: readPort(env, 'ORDERS_PORT', 4001),
     profilePort: readPort(env, 'PROFILE_PORT', 4002),
     allowedOrigins: pageOrigins(issuerUrl),
@@ -46,4 +54,13 @@ export function readAuthConfig(env: Env = process.env): AuthConfig {
     jwksMaxAgeSeconds: readPositiveInteger(env, 'JWKS_MAX_AGE_SECONDS', 300),
     refreshGraceMs: readPositiveInteger(env, 'REFRESH_GRACE_MS', 10_000),
   };
+}
+
+/** Reads `SIGNING_ALG`; unset or empty means RS256. Throws an Error naming the variable otherwise. */
+function readSigningAlg(env: Env): SigningAlgorithm {
+  const raw = env.SIGNING_ALG;
+  if (raw === undefined || raw === '') return 'RS256';
+  const alg = SIGNING_ALGORITHMS.find((name) => name === raw);
+  if (!alg) throw new Error(`SIGNING_ALG must be one of ${SIGNING_ALGORITHMS.join(', ')}`);
+  return alg;
 }
