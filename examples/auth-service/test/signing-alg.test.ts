@@ -16,7 +16,9 @@ describe('auth service SIGNING_ALG', () => {
     for (const alg of ['RS256', 'PS256', 'ES256', 'EdDSA'])
       expect(readAuthConfig({ SIGNING_ALG: alg }).signingAlg).toBe(alg);
     for (const alg of ['HS256', 'none', 'es256', 'RS384'])
-      expect(() => readAuthConfig({ SIGNING_ALG: alg })).toThrow(/SIGNING_ALG must be one of RS256, PS256, ES256, EdDSA/);
+      expect(() => readAuthConfig({ SIGNING_ALG: alg })).toThrow(
+        /SIGNING_ALG must be one of RS256, PS256, ES256, EdDSA/,
+      );
   });
 
   it('a new key file gets keys of SIGNING_ALG; changing it publishes a next key of the new algorithm, the active key signs on', async () => {
