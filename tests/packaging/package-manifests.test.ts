@@ -64,9 +64,10 @@ describe.each(publicDirs.map((dir) => [dir.slice(root.length + 1), dir]))('%s pa
     expect((manifest.keywords as string[]).length).toBeGreaterThan(0);
   });
 
-  it('ships the root LICENSE, its README and the built files only (no src, no tests)', () => {
+  it('ships the root LICENSE, its README, its changelog and the built files only (no src, no tests)', () => {
     expect(readFileSync(join(dir, 'LICENSE'), 'utf8')).toBe(rootLicense);
     expect(existsSync(join(dir, 'README.md'))).toBe(true);
+    expect(readFileSync(join(dir, 'CHANGELOG.md'), 'utf8')).toMatch(new RegExp(`^# ${manifest.name}\n`));
     expect(manifest.files).toEqual(['dist', 'README.md', 'LICENSE', 'CHANGELOG.md']);
   });
 
