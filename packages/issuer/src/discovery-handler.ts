@@ -12,6 +12,8 @@ export type DiscoveryHandlerOptions = Readonly<{
   tokenEndpoint?: string;
   /** Absolute URL of the revocation endpoint (RFC 7009), when there is one. */
   revocationEndpoint?: string;
+  /** Absolute URL of the introspection endpoint (RFC 7662), when there is one. */
+  introspectionEndpoint?: string;
   /** Advertised scopes. */
   scopesSupported?: readonly string[];
   /** Advertised grant types, e.g. `['password', 'refresh_token']`. */
@@ -46,6 +48,14 @@ export function discoveryHandler(options: DiscoveryHandlerOptions): RequestHandl
       options.revocationEndpoint === undefined
         ? undefined
         : url(options.revocationEndpoint, 'revocationEndpoint', false),
+    revocation_endpoint_auth_methods_supported:
+      options.revocationEndpoint === undefined ? undefined : ['client_secret_basic'],
+    introspection_endpoint:
+      options.introspectionEndpoint === undefined
+        ? undefined
+        : url(options.introspectionEndpoint, 'introspectionEndpoint', false),
+    introspection_endpoint_auth_methods_supported:
+      options.introspectionEndpoint === undefined ? undefined : ['client_secret_basic'],
     scopes_supported: list(options.scopesSupported, 'scopesSupported'),
     grant_types_supported: list(options.grantTypesSupported, 'grantTypesSupported'),
     response_types_supported: list(options.responseTypesSupported, 'responseTypesSupported') ?? [],

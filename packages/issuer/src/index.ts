@@ -30,3 +30,20 @@ export type {
 export { jwksHandler } from './jwks-handler.js';
 export { discoveryHandler } from './discovery-handler.js';
 export type { DiscoveryHandlerOptions } from './discovery-handler.js';
+export { createClientAuthenticator, generateClientSecret, hashClientSecret } from './client-authentication.js';
+export type {
+  AuthenticatedClient,
+  ClientAuthenticator,
+  ClientAuthenticatorOptions,
+  OAuthClient,
+} from './client-authentication.js';
+export { revocationHandler } from './revocation-handler.js';
+export type { RevocationHandlerOptions } from './revocation-handler.js';
+export { introspectionHandler } from './introspection-handler.js';
+export type { IntrospectionHandlerOptions } from './introspection-handler.js';
+export type {
+  AccessTokenCheck,
+  OAuthTokenEndpointOptions,
+  RefreshTokenAuthority,
+  RefreshTokenFacts,
+} from './oauth-endpoint-options.js';

@@ -10,6 +10,7 @@ export type {
   RefreshAccessTokenResult,
   RefreshDenylist,
   StartRefreshFamilyInput,
+  RefreshTokenDescription,
 } from './sessions/refresh-token-service.js';
 export { createMemoryRefreshTokenStore } from './sessions/refresh-token-memory-store.js';
 export type {

@@ -22,6 +22,8 @@ export const RESERVED_CLAIMS: ReadonlySet<string> = new Set([
 ]);
 
 const SCOPE_TOKEN = /^[\x21\x23-\x5B\x5D-\x7E]+$/;
+/** An RFC 7638 SHA-256 thumbprint in base64url. */
+const JKT = /^[A-Za-z0-9_-]{43}$/;
 
 /** Options of {@link createAccessTokenSigner}. */
 export type AccessTokenSignerOptions = Readonly<{
@@ -61,7 +63,12 @@ export interface SignAccessTokenInput {
   readonly clientId?: string;
   /** Overrides `defaultTtlSeconds`; a positive integer up to the key ring's maximum lifetime. */
   readonly ttlSeconds?: number;
-  /** Further claims; names of registered claims (iss, sub, aud, exp, iat, jti, …) are refused. */
+  /**
+   * Binds the token to a DPoP proof key (RFC 9449 §6): its RFC 7638 SHA-256 thumbprint, base64url
+   * (43 characters), sent as `cnf.jkt`. Resource servers then refuse the token without a proof of that key.
+   */
+  readonly jkt?: string;
+  /** Further claims; names of registered claims (iss, sub, aud, exp, iat, jti, cnf, …) are refused. */
   readonly claims?: Readonly<Record<string, unknown>>;
 }
 
@@ -171,6 +178,10 @@ export function createAccessTokenSigner(options: AccessTokenSignerOptions): Acce
         throw new IssuerError('ERR_INVALID_CLAIM', 'clientId must be a non-empty string');
       }
       const scope = input.scope === undefined ? undefined : scopeString(input.scope);
+      if (input.jkt !== undefined && (typeof input.jkt !== 'string' || !JKT.test(input.jkt))) {
+        throw new IssuerError('ERR_INVALID_CLAIM', 'jkt must be a base64url SHA-256 thumbprint (43 characters)');
+      }
+      const cnf = input.jkt === undefined ? undefined : { jkt: input.jkt };
       if (claims !== undefined) {
         if (typeof claims !== 'object' || claims === null || Array.isArray(claims))
           throw new IssuerError('ERR_INVALID_CLAIM', 'claims must be an object');
@@ -184,7 +195,7 @@ export function createAccessTokenSigner(options: AccessTokenSignerOptions): Acce
       const jti = randomBytes(16).toString('base64url');
       let payload: string;
       try {
-        payload = JSON.stringify({ iss: issuer, sub, aud, exp, iat, jti, client_id: clientId, scope, ...claims });
+        payload = JSON.stringify({ iss: issuer, sub, aud, exp, iat, jti, client_id: clientId, scope, cnf, ...claims });
       } catch (error) {
         throw new IssuerError('ERR_INVALID_CLAIM', 'claims must be JSON-serialisable', { cause: error });
       }

@@ -1,5 +1,5 @@
 import { createClock } from '@jwks-kit/test-kit';
-import { createLocalJWKSet, decodeProtectedHeader, jwtVerify } from 'jose';
+import { createLocalJWKSet, decodeJwt, decodeProtectedHeader, jwtVerify } from 'jose';
 import {
   createAccessTokenSigner,
   createKeyRing,
@@ -116,11 +116,19 @@ describe('createAccessTokenSigner', () => {
     ['an empty clientId', { clientId: '' }, 'ERR_INVALID_CLAIM'],
     ['claims that are not an object', { claims: ['x'] }, 'ERR_INVALID_CLAIM'],
     ['claims that cannot be serialised', { claims: { n: 1n } }, 'ERR_INVALID_CLAIM'],
-    ...['iss', 'sub', 'aud', 'exp', 'iat', 'nbf', 'jti', 'client_id', 'scope', 'typ'].map(
+    ['a jkt that is not a SHA-256 thumbprint', { jkt: 'abc' }, 'ERR_INVALID_CLAIM'],
+    ['a jkt with a character outside base64url', { jkt: `${'a'.repeat(42)}=` }, 'ERR_INVALID_CLAIM'],
+    ...['iss', 'sub', 'aud', 'exp', 'iat', 'nbf', 'jti', 'client_id', 'scope', 'typ', 'cnf'].map(
       (name) => [`a custom ${name} claim`, { claims: { [name]: 'x' } }, 'ERR_RESERVED_CLAIM'] as const,
     ),
   ])('refuses %s with a typed IssuerError', async (_what, input, code) => {
     await expect(signer().sign({ sub: 'u', ...input } as never)).rejects.toMatchObject({ name: 'IssuerError', code });
+  });
+
+  it('binds a token to a DPoP key as cnf.jkt (RFC 9449 §6)', async () => {
+    const jkt = 'NzbLsXh8uDCcd-6MNwXF4W_7noWXFZAfHkxZsRGC9Xs';
+    const { token } = await signer().sign({ sub: 'u', jkt });
+    expect(decodeJwt(token).cnf).toEqual({ jkt });
   });
 
   it('refuses a token without any audience', async () => {

@@ -78,6 +78,18 @@ export interface StartRefreshFamilyInput {
   readonly clientId?: string;
 }
 
+/** What a live refresh token stands for (RFC 7662 introspection, RFC 7009 ownership check). */
+export interface RefreshTokenDescription {
+  readonly familyId: string;
+  readonly sub: string;
+  readonly scope?: string;
+  readonly clientId?: string;
+  /** Login time of the family, ms since the epoch. */
+  readonly createdAt: number;
+  /** The token is unusable from this instant, ms since the epoch. */
+  readonly expiresAt: number;
+}
+
 /** Refresh-token rotation with reuse detection; see {@link createRefreshTokenService}. */
 export interface RefreshTokenService {
   /** Starts a family (a login): first refresh token and access token. */
@@ -90,6 +102,8 @@ export interface RefreshTokenService {
   revokeAllForSubject(sub: string): Promise<number>;
   /** Ends the family of this token (head or earlier) like {@link revokeFamily}; false when unknown. */
   logout(refreshToken: string): Promise<boolean>;
+  /** The family of a live refresh token (the head, before its deadline); undefined for any other string. Changes nothing. */
+  describe(refreshToken: string): Promise<RefreshTokenDescription | undefined>;
 }
 
 const DEFAULTS = { graceMs: 10_000, absoluteLifetimeMs: 30 * 86_400_000, idleTimeoutMs: 14 * 86_400_000 };
@@ -274,6 +288,14 @@ export function createRefreshTokenService(options: RefreshTokenServiceOptions): 
       if (!familyId) return false;
       if (!(await store.find(familyId, hashRefreshToken(refreshToken)))) return false;
       return endFamily(familyId);
+    },
+    async describe(refreshToken) {
+      const familyId = typeof refreshToken === 'string' ? familyIdOf(refreshToken) : undefined;
+      if (!familyId) return undefined;
+      const found = await store.find(familyId, hashRefreshToken(refreshToken));
+      if (found?.state !== 'head' || found.family.expiresAt <= now()) return undefined;
+      const { sub, scope, clientId, createdAt, expiresAt } = found.family;
+      return { familyId, sub, scope, clientId, createdAt, expiresAt };
     },
   };
 }

@@ -1,6 +1,6 @@
 import type { Request } from 'express';
 import { sessionCookieNames } from '../session-cookies.js';
-import { readBody } from './read-body.js';
+import { readBody } from '../../lib/read-body.js';
 import { readCookie } from './read-cookie.js';
 import { sameOriginOrAllowed } from './same-origin-or-allowed.js';
 import { REQUEST_FAILURES, type SessionHttpFailure } from './session-http-failures.js';
