@@ -17,9 +17,18 @@ export type DemoConfig = Readonly<{
 /**
  * Short windows so that the tour can show key rotation and refresh-token reuse within seconds:
  * verifiers cache the JWKS for at most 2 s (so a next key may sign ~4 s after it was published),
- * and concurrent refreshes share a successor for 1 s. Production keeps the minutes-long defaults.
+ * and concurrent refreshes share a successor for 1 s; the page's tour routes are on. Production keeps
+ * the minutes-long defaults.
  */
-const DEMO_TIMINGS = { JWKS_MAX_AGE_SECONDS: '2', REFRESH_GRACE_MS: '1000' } as const;
+const DEMO_TIMINGS = {
+  JWKS_MAX_AGE_SECONDS: '2',
+  REFRESH_GRACE_MS: '1000',
+  // The page shows a token's whole life: 30 s access tokens (refreshed at 80 %), 10-min idle, 30-min sessions.
+  ACCESS_TOKEN_TTL_SECONDS: '30',
+  REFRESH_IDLE_TIMEOUT_SECONDS: '600',
+  REFRESH_ABSOLUTE_LIFETIME_SECONDS: '1800',
+  DEMO_TOUR: '1',
+} as const;
 
 /** Reads `--once` and the services' configuration; throws on an unknown argument or a bad variable. */
 export function readDemoConfig(argv: readonly string[], env: Env = process.env): DemoConfig {

@@ -3,6 +3,7 @@ import {
   pageOrigins,
   readHttpUrl,
   readPort,
+  readFlag,
   readPositiveInteger,
   readRedisUrl,
   type Env,
@@ -35,12 +36,19 @@ export type AuthConfig = Readonly<{
   jwksMaxAgeSeconds: number;
   /** `REFRESH_GRACE_MS`, default 10000: concurrent refreshes within this window share one successor. */
   refreshGraceMs: number;
+  /** `REFRESH_IDLE_TIMEOUT_SECONDS`, default 1209600 (14 days, at most the absolute lifetime): a session not refreshed for this long ends. */
+  refreshIdleTimeoutSeconds: number;
+  /** `REFRESH_ABSOLUTE_LIFETIME_SECONDS`, default 2592000 (30 days): a session ends this long after login. */
+  refreshAbsoluteLifetimeSeconds: number;
+  /** `DEMO_TOUR=1` mounts the page's refresh-replay demo routes; default off (`pnpm demo` turns it on). */
+  demoTourRoutes: boolean;
 }>;
 
 /** Reads the auth service's configuration; throws an Error naming the bad variable. */
 export function readAuthConfig(env: Env = process.env): AuthConfig {
   const port = readPort(env, 'AUTH_PORT', 4000);
   const issuerUrl = readHttpUrl(env, 'ISSUER_URL', `http://127.0.0.1:${port}`);
+  const absolute = readPositiveInteger(env, 'REFRESH_ABSOLUTE_LIFETIME_SECONDS', 2_592_000);
   return {
     port,
     issuerUrl,
@@ -53,6 +61,9 @@ export function readAuthConfig(env: Env = process.env): AuthConfig {
     accessTokenTtlSeconds: readPositiveInteger(env, 'ACCESS_TOKEN_TTL_SECONDS', 300),
     jwksMaxAgeSeconds: readPositiveInteger(env, 'JWKS_MAX_AGE_SECONDS', 300),
     refreshGraceMs: readPositiveInteger(env, 'REFRESH_GRACE_MS', 10_000),
+    refreshIdleTimeoutSeconds: Math.min(readPositiveInteger(env, 'REFRESH_IDLE_TIMEOUT_SECONDS', 1_209_600), absolute),
+    refreshAbsoluteLifetimeSeconds: absolute,
+    demoTourRoutes: readFlag(env, 'DEMO_TOUR'),
   };
 }
 

@@ -16,7 +16,9 @@ import { HttpError } from '../../shared/src/http-error.js';
 import { jsonErrorHandler } from '../../shared/src/json-error-handler.js';
 import { createLoginRateLimiter, type LoginRateLimiter } from './login-rate-limiter.js';
 import { parseCredentials } from './parse-credentials.js';
+import { createReplayDemoRouter } from './replay-demo-routes.js';
 import { requireSameOrigin } from './same-origin.js';
+import { createSessionDeadlineBook } from './session-deadlines.js';
 import type { UserDirectory } from './users.js';
 
 /** Everything the auth service app needs; `server.ts` builds it from the environment, tests build it in memory. */
@@ -37,6 +39,12 @@ export type AuthAppDeps = Readonly<{
   accessTokenTtlSeconds?: number;
   /** Window in which a rotated refresh token still yields the same successor. @default 10000 */
   refreshGraceMs?: number;
+  /** A session (refresh family) ends when not refreshed for this long. @default 1209600000 (14 days) */
+  refreshIdleTimeoutMs?: number;
+  /** A session ends this long after login, however often it is refreshed. @default 2592000000 (30 days) */
+  refreshAbsoluteLifetimeMs?: number;
+  /** Mounts the page's refresh-replay demo routes (see `replay-demo-routes.ts`). @default false */
+  demoTourRoutes?: boolean;
   /** Clock skew accepted when verifying tokens. @default 5 */
   clockLeewaySeconds?: number;
   /** @default createLoginRateLimiter({ now }) */
@@ -72,14 +80,37 @@ export function createApp(deps: AuthAppDeps): Express {
     defaultTtlSeconds: ttlSeconds,
     now,
   });
-  const sessions = createRefreshTokenService({
+  const graceMs = deps.refreshGraceMs ?? 10_000;
+  const absoluteLifetimeMs = deps.refreshAbsoluteLifetimeMs ?? 30 * 86_400_000;
+  const idleTimeoutMs = deps.refreshIdleTimeoutMs ?? Math.min(14 * 86_400_000, absoluteLifetimeMs);
+  // What the page draws of a session; display only (the refresh-token store decides).
+  const deadlines = createSessionDeadlineBook({ absoluteLifetimeMs, now });
+  const service = createRefreshTokenService({
     store: deps.refreshStore,
     denylist: deps.denylist,
-    graceMs: deps.refreshGraceMs ?? 10_000,
+    graceMs,
+    absoluteLifetimeMs,
+    idleTimeoutMs,
     now,
     signAccessToken: (input) =>
       signer.sign({ sub: input.sub, scope: input.scope, clientId: input.clientId, claims: { sid: input.familyId } }),
+    onEvent: (event) => {
+      if (event.type === 'ended' || event.type === 'expired') deadlines.ended(event.familyId);
+    },
   });
+  const sessions: typeof service = {
+    ...service,
+    start: async (input) => {
+      const grant = await service.start(input);
+      deadlines.started(grant);
+      return grant;
+    },
+    rotate: async (token) => {
+      const grant = await service.rotate(token);
+      deadlines.rotated(grant);
+      return grant;
+    },
+  };
   // The service verifies its own tokens (admin, session, logout) against its key ring's public keys: no HTTP round trip.
   const publicKeys = () => ({ keys: deps.keyRing.publicJwks().keys.map((key) => ({ ...key })) });
   const keySet = createLocalKeySet(publicKeys());
@@ -183,6 +214,10 @@ export function createApp(deps: AuthAppDeps): Express {
   });
 
   app.post(REFRESH_PATH, refresh);
+  if (deps.demoTourRoutes === true) {
+    const mountPath = `${REFRESH_PATH}/demo`;
+    app.use(mountPath, createReplayDemoRouter({ mountPath, refresh, sameOrigin }));
+  }
 
   app.post(
     '/logout',
@@ -200,8 +235,22 @@ export function createApp(deps: AuthAppDeps): Express {
     }),
   );
 
+  // What the page shows of its session, all of it non-secret: claims, signing kid, deadlines, the server's clock.
   app.get('/session', authenticate, (req, res) => {
-    res.set('Cache-Control', 'no-store').json({ claims: req.auth?.claims });
+    const sid = req.auth?.claims.sid;
+    const known = typeof sid === 'string' ? deadlines.get(sid) : undefined;
+    res.set('Cache-Control', 'no-store').json({
+      claims: req.auth?.claims,
+      kid: req.auth?.kid,
+      server_time_ms: now(),
+      session: known
+        ? {
+            started_at_ms: known.startedAtMs,
+            refresh_expires_at_ms: known.refreshExpiresAtMs,
+            absolute_expires_at_ms: known.absoluteExpiresAtMs,
+          }
+        : null,
+    });
   });
 
   app.post(
@@ -209,10 +258,15 @@ export function createApp(deps: AuthAppDeps): Express {
     authenticate,
     requireScopes(['admin']),
     asyncRoute(async (req, res) => {
-      const { jti, sub } = (req.body ?? {}) as Record<string, unknown>;
+      const { jti, sub, sid } = (req.body ?? {}) as Record<string, unknown>;
       const valid = (v: unknown) => typeof v === 'string' && v.length > 0 && v.length <= 256;
-      if (valid(jti) === valid(sub))
-        throw new HttpError(400, { error: 'invalid_request', description: 'Send exactly one of jti or sub.' });
+      if ([jti, sub, sid].filter(valid).length !== 1 || [jti, sub, sid].some((v) => v !== undefined && !valid(v)))
+        throw new HttpError(400, { error: 'invalid_request', description: 'Send exactly one of jti, sub or sid.' });
+      if (valid(sid)) {
+        // One session: its refresh family ends and every access token it issued is denied.
+        res.json({ revoked: { sid }, session_ended: await sessions.revokeFamily(sid as string) });
+        return;
+      }
       if (valid(jti)) {
         // The admin does not know the token's exp: keep the entry for the longest lifetime a token can have.
         await deps.denylist.revoke(jti as string, Math.ceil((now() + deps.keyRing.maxTokenLifetimeMs) / 1000));
@@ -249,7 +303,12 @@ export function createApp(deps: AuthAppDeps): Express {
   );
 
   app.get('/web-config.json', (_req, res) => {
-    res.json({ ordersPort: deps.ordersPort, profilePort: deps.profilePort });
+    res.json({
+      ordersPort: deps.ordersPort,
+      profilePort: deps.profilePort,
+      refreshGraceMs: graceMs,
+      demoTourRoutes: deps.demoTourRoutes === true,
+    });
   });
   const connectSrc = deps.allowedOrigins.flatMap((origin) => {
     const url = new URL(origin);

@@ -40,6 +40,9 @@ export async function startAuthService(
     profilePort: config.profilePort,
     accessTokenTtlSeconds: config.accessTokenTtlSeconds,
     refreshGraceMs: config.refreshGraceMs,
+    refreshIdleTimeoutMs: config.refreshIdleTimeoutSeconds * 1000,
+    refreshAbsoluteLifetimeMs: config.refreshAbsoluteLifetimeSeconds * 1000,
+    demoTourRoutes: config.demoTourRoutes,
   });
   const running = await listen(app, config.port);
   return {

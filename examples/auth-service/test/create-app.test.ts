@@ -37,7 +37,10 @@ describe('auth service', () => {
       maxTokenLifetimeMs: 600_000,
       now: clock.now,
     });
-    app = createApp({
+    app = build();
+  });
+  const build = (overrides: Partial<Parameters<typeof createApp>[0]> = {}) =>
+    createApp({
       issuerUrl: ISSUER,
       keyRing,
       users,
@@ -50,8 +53,8 @@ describe('auth service', () => {
       loginRateLimiter: createLoginRateLimiter({ maxFailures: 3, windowMs: 60_000, now: clock.now }),
       now: clock.now,
       log: () => {},
+      ...overrides,
     });
-  });
 
   const passwordGrant = (username: string, password: string) =>
     request(app).post('/token').type('form').send({ grant_type: 'password', username, password });
@@ -90,7 +93,7 @@ describe('auth service', () => {
       const res = await request(app)
         .get('/session')
         .set(bearer(await signed({ deep: atLimit })));
-      expect(res.body).toEqual({ claims: expect.objectContaining({ deep: atLimit }) });
+      expect(res.body).toMatchObject({ claims: expect.objectContaining({ deep: atLimit }) });
       expect(res.status).toBe(200);
     });
   });
@@ -117,6 +120,62 @@ describe('auth service', () => {
         .set('Cookie', `${ACCESS}=${valueOf(cookies[ACCESS])}`);
       expect(session.status).toBe(200);
       expect(session.body.claims).toMatchObject({ sub: 'alice', iss: ISSUER, scope: 'orders:read profile:read' });
+    });
+
+    it('tells the page its session in non-secret terms: claims, signing kid, deadlines, server time; never a token', async () => {
+      const loginAt = clock.now();
+      const login = await request(app)
+        .post('/login')
+        .set('Origin', PAGE)
+        .send({ username: 'alice', password: 'alice-pass' });
+      const access = valueOf(cookiesOf(login)[ACCESS]);
+      const session = await request(app).get('/session').set('Cookie', `${ACCESS}=${access}`);
+      expect(session.headers['cache-control']).toBe('no-store');
+      expect(session.body).toEqual({
+        claims: expect.objectContaining({ sub: 'alice', sid: expect.any(String) }),
+        kid: keyRing.signingKey().kid,
+        server_time_ms: clock.now(),
+        session: {
+          started_at_ms: loginAt,
+          refresh_expires_at_ms: loginAt + 14 * 86_400_000,
+          absolute_expires_at_ms: loginAt + 30 * 86_400_000,
+        },
+      });
+      expect(JSON.stringify(session.body)).not.toContain(access);
+      expect(JSON.stringify(session.body)).not.toContain(valueOf(cookiesOf(login)[REFRESH]));
+
+      // A refresh moves the idle deadline, not the absolute one.
+      clock.advance(60_000);
+      const refreshed = await request(app)
+        .post('/refresh')
+        .set('Origin', PAGE)
+        .set('Cookie', `${REFRESH}=${valueOf(cookiesOf(login)[REFRESH])}`);
+      const next = valueOf(cookiesOf(refreshed)[ACCESS]);
+      const later = await request(app).get('/session').set('Cookie', `${ACCESS}=${next}`);
+      expect(later.body.session).toEqual({
+        started_at_ms: loginAt,
+        refresh_expires_at_ms: loginAt + 60_000 + 14 * 86_400_000,
+        absolute_expires_at_ms: loginAt + 30 * 86_400_000,
+      });
+    });
+
+    it('ends a session at its configured absolute lifetime, refreshed or not', async () => {
+      const short = build({ refreshAbsoluteLifetimeMs: 120_000, refreshIdleTimeoutMs: 60_000 });
+      const login = await request(short)
+        .post('/login')
+        .set('Origin', PAGE)
+        .send({ username: 'alice', password: 'alice-pass' });
+      let refresh = valueOf(cookiesOf(login)[REFRESH]);
+      for (const _ of [1, 2, 3]) {
+        clock.advance(35_000);
+        const res = await request(short).post('/refresh').set('Origin', PAGE).set('Cookie', `${REFRESH}=${refresh}`);
+        expect(res.status).toBe(200);
+        refresh = valueOf(cookiesOf(res)[REFRESH]);
+      }
+      clock.advance(16_000);
+      const over = await request(short).post('/refresh').set('Origin', PAGE).set('Cookie', `${REFRESH}=${refresh}`);
+      expect(over.status).toBe(401);
+      expect(over.body.code).toBe('refresh_token_expired');
     });
 
     it('answers a wrong password and an unknown user with the same 401 and no cookie', async () => {
@@ -289,9 +348,30 @@ describe('auth service', () => {
       expect((await request(app).get('/session').set(bearer(bob))).body.code).toBe('token_revoked');
 
       expect((await request(app).post('/admin/revoke').set(bearer(admin)).send({})).status).toBe(400);
+      expect((await request(app).post('/admin/revoke').set(bearer(admin)).send({ sid: 'a', sub: 'b' })).status).toBe(
+        400,
+      );
+      expect((await request(app).post('/admin/revoke').set(bearer(admin)).send({ sid: 'a', jti: 7 })).status).toBe(400);
       expect((await request(app).post('/admin/revoke').set(bearer(admin)).send({ jti: 'a', sub: 'b' })).status).toBe(
         400,
       );
+    });
+
+    it('lets admin end one session by sid: its refresh token and every access token of it die, other sessions live', async () => {
+      const admin = (await passwordGrant('admin', 'admin-pass')).body.access_token;
+      const one = (await passwordGrant('alice', 'alice-pass')).body;
+      const other = (await passwordGrant('alice', 'alice-pass')).body;
+      const sid = (await request(app).get('/session').set(bearer(one.access_token))).body.claims.sid;
+      const refused = await request(app).post('/admin/revoke').set(bearer(other.access_token)).send({ sid });
+      expect(refused.status).toBe(403);
+      const revoked = await request(app).post('/admin/revoke').set(bearer(admin)).send({ sid });
+      expect(revoked.body).toEqual({ revoked: { sid }, session_ended: true });
+      expect((await request(app).get('/session').set(bearer(one.access_token))).body.code).toBe('token_revoked');
+      expect((await refreshGrant(one.refresh_token)).body.code).toBe('refresh_token_invalid');
+      expect((await request(app).get('/session').set(bearer(other.access_token))).status).toBe(200);
+      expect((await refreshGrant(other.refresh_token)).status).toBe(200);
+      const again = await request(app).post('/admin/revoke').set(bearer(admin)).send({ sid });
+      expect(again.body).toEqual({ revoked: { sid }, session_ended: false });
     });
 
     it('rotates keys only once the next key was published long enough; old tokens stay valid, new ones use the new kid', async () => {
@@ -345,7 +425,94 @@ describe('auth service', () => {
       const css = await request(app).get('/style.css');
       expect(css.status).toBe(200);
       expect(css.headers['content-type']).toMatch(/^text\/css/);
-      expect((await request(app).get('/web-config.json')).body).toEqual({ ordersPort: 4001, profilePort: 4002 });
+      expect((await request(app).get('/web-config.json')).body).toEqual({
+        ordersPort: 4001,
+        profilePort: 4002,
+        refreshGraceMs: 1000,
+        demoTourRoutes: false,
+      });
+    });
+  });
+
+  describe('the replay demo routes (DEMO_TOUR=1)', () => {
+    const COPY = '__Secure-demo_copied_refresh_token';
+    const browserLogin = async (target: ReturnType<typeof createApp>) =>
+      cookiesOf(
+        await request(target).post('/login').set('Origin', PAGE).send({ username: 'alice', password: 'alice-pass' }),
+      );
+
+    it('are absent unless switched on', async () => {
+      const cookies = await browserLogin(app);
+      const res = await request(app)
+        .post('/refresh/demo/copy')
+        .set('Origin', PAGE)
+        .set('Cookie', `${REFRESH}=${valueOf(cookies[REFRESH])}`);
+      expect(res.status).toBe(404);
+    });
+
+    it('copy the refresh cookie into an httpOnly cookie; replaying the copy after a rotation ends every session of the user', async () => {
+      const demo = build({ demoTourRoutes: true });
+      const cookies = await browserLogin(demo);
+      const [access, refresh] = [valueOf(cookies[ACCESS]), valueOf(cookies[REFRESH])];
+      const copied = await request(demo)
+        .post('/refresh/demo/copy')
+        .set('Origin', PAGE)
+        .set('Cookie', `${REFRESH}=${refresh}`);
+      expect(copied.status).toBe(204);
+      const copy = cookiesOf(copied)[COPY]!;
+      expect(copy).toMatch(/HttpOnly/);
+      expect(copy).toMatch(/Secure/);
+      expect(copy).toMatch(/SameSite=Strict/);
+      expect(copy).toMatch(/Path=\/refresh\/demo/);
+      expect(JSON.stringify(copied.body)).not.toContain(refresh);
+
+      const rotated = await request(demo).post('/refresh').set('Origin', PAGE).set('Cookie', `${REFRESH}=${refresh}`);
+      expect(rotated.status).toBe(200);
+      const successor = valueOf(cookiesOf(rotated)[REFRESH]);
+      clock.advance(1_500); // past the 1 s grace window
+      const replay = await request(demo)
+        .post('/refresh/demo/replay')
+        .set('Origin', PAGE)
+        .set('Cookie', `${REFRESH}=${successor}; ${COPY}=${valueOf(copy)}`);
+      expect(replay.status).toBe(401);
+      expect(replay.body.code).toBe('refresh_token_reused');
+      expect(cookiesOf(replay)[COPY]).toMatch(new RegExp(`^${COPY}=;`));
+      expect(cookiesOf(replay)[REFRESH]).toMatch(new RegExp(`^${REFRESH}=;`));
+      const after = await request(demo).post('/refresh').set('Origin', PAGE).set('Cookie', `${REFRESH}=${successor}`);
+      expect(after.body.code).toBe('refresh_token_invalid');
+      expect((await request(demo).get('/session').set('Cookie', `${ACCESS}=${access}`)).body.code).toBe(
+        'token_revoked',
+      );
+    });
+
+    it('refuse a foreign origin, a missing refresh cookie and a replay without a copy', async () => {
+      const demo = build({ demoTourRoutes: true });
+      const cookies = await browserLogin(demo);
+      const refresh = valueOf(cookies[REFRESH]);
+      const foreign = await request(demo)
+        .post('/refresh/demo/copy')
+        .set('Origin', 'http://evil.example')
+        .set('Cookie', `${REFRESH}=${refresh}`);
+      expect(foreign.status).toBe(403);
+      expect(cookiesOf(foreign)[COPY]).toBeUndefined();
+      const crossSiteReplay = await request(demo)
+        .post('/refresh/demo/replay')
+        .set('Sec-Fetch-Site', 'cross-site')
+        .set('Cookie', `${COPY}=${refresh}`);
+      expect(crossSiteReplay.status).toBe(403);
+      const none = await request(demo).post('/refresh/demo/copy').set('Origin', PAGE);
+      expect(none.status).toBe(401);
+      expect(none.body.code).toBe('refresh_token_missing');
+      const noCopy = await request(demo)
+        .post('/refresh/demo/replay')
+        .set('Origin', PAGE)
+        .set('Cookie', `${REFRESH}=${refresh}`);
+      expect(noCopy.status).toBe(400);
+      expect(noCopy.body.code).toBe('no_copied_refresh_token');
+      // Nothing of the above touched the session.
+      expect(
+        (await request(demo).post('/refresh').set('Origin', PAGE).set('Cookie', `${REFRESH}=${refresh}`)).status,
+      ).toBe(200);
     });
   });
 });

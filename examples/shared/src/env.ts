@@ -57,3 +57,11 @@ export function readPositiveInteger(env: Env, name: string, fallback: number): n
     throw new Error(`${name} must be a positive integer`);
   return Number(raw);
 }
+
+/** Reads an on/off switch: `1` or `true` is on, unset, empty, `0` or `false` off; anything else throws naming the variable. */
+export function readFlag(env: Env, name: string): boolean {
+  const raw = env[name];
+  if (raw === undefined || raw === '' || raw === '0' || raw === 'false') return false;
+  if (raw === '1' || raw === 'true') return true;
+  throw new Error(`${name} must be 1 or 0`);
+}

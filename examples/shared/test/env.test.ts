@@ -15,6 +15,9 @@ describe('example configuration from the environment', () => {
       accessTokenTtlSeconds: 300,
       jwksMaxAgeSeconds: 300,
       refreshGraceMs: 10_000,
+      refreshIdleTimeoutSeconds: 1_209_600,
+      refreshAbsoluteLifetimeSeconds: 2_592_000,
+      demoTourRoutes: false,
     });
     expect(readOrdersConfig({}).port).toBe(4001);
     expect(readProfileConfig({}).port).toBe(4002);
@@ -29,6 +32,10 @@ describe('example configuration from the environment', () => {
       ISSUER_URL: 'https://auth.example/',
       REDIS_URL: 'redis://r:6379',
       KEYS_DIR: '/k',
+      ACCESS_TOKEN_TTL_SECONDS: '3',
+      REFRESH_IDLE_TIMEOUT_SECONDS: '600',
+      REFRESH_ABSOLUTE_LIFETIME_SECONDS: '1800',
+      DEMO_TOUR: '1',
     };
     expect(readAuthConfig(env)).toMatchObject({
       port: 5000,
@@ -38,7 +45,13 @@ describe('example configuration from the environment', () => {
       ordersPort: 5001,
       profilePort: 5002,
       allowedOrigins: ['https://auth.example'],
+      accessTokenTtlSeconds: 3,
+      refreshIdleTimeoutSeconds: 600,
+      refreshAbsoluteLifetimeSeconds: 1800,
+      demoTourRoutes: true,
     });
+    // The idle timeout never outlasts the absolute lifetime.
+    expect(readAuthConfig({ REFRESH_ABSOLUTE_LIFETIME_SECONDS: '60' }).refreshIdleTimeoutSeconds).toBe(60);
     expect(readOrdersConfig(env)).toMatchObject({
       port: 5001,
       issuerUrl: 'https://auth.example',
@@ -53,5 +66,9 @@ describe('example configuration from the environment', () => {
     expect(() => readAuthConfig({ REDIS_URL: 'http://x' })).toThrow(/REDIS_URL/);
     expect(() => readAuthConfig({ ACCESS_TOKEN_TTL_SECONDS: '0' })).toThrow(/ACCESS_TOKEN_TTL_SECONDS/);
     expect(() => readOrdersConfig({ JWKS_MAX_AGE_SECONDS: '-5' })).toThrow(/JWKS_MAX_AGE_SECONDS/);
+    expect(() => readAuthConfig({ REFRESH_ABSOLUTE_LIFETIME_SECONDS: '1.5' })).toThrow(
+      /REFRESH_ABSOLUTE_LIFETIME_SECONDS/,
+    );
+    expect(() => readAuthConfig({ DEMO_TOUR: 'yes' })).toThrow(/DEMO_TOUR/);
   });
 });
