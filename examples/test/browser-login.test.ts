@@ -1,146 +1,244 @@
-import { mkdtemp, rm } from 'node:fs/promises';
-import { tmpdir } from 'node:os';
+import { mkdir } from 'node:fs/promises';
 import { join } from 'node:path';
-import { chromium, type BrowserContext, type Page } from 'playwright-core';
-import { createMemoryDenylist } from '@jwks-kit/denylist';
-import { createKeyRing, createMemoryKeyStore } from '@jwks-kit/issuer';
-import { createMemoryRefreshTokenStore } from '@jwks-kit/issuer/sessions';
-import { createRemoteKeySet, type RemoteKeySet } from '@jwks-kit/verifier';
-import { createClock, freePort } from '@jwks-kit/test-kit';
-import { createApp as createAuthApp } from '../auth-service/src/create-app.js';
-import { createUserDirectory, DEMO_USERS } from '../auth-service/src/users.js';
-import { createApp as createOrdersApp } from '../orders-service/src/create-app.js';
-import { createApp as createProfileApp } from '../profile-service/src/create-app.js';
-import { listen, type RunningServer } from '../shared/src/listen.js';
+import { fileURLToPath } from 'node:url';
+import type { Page } from 'playwright-core';
+import { sessionCookieNames } from '@jwks-kit/issuer/sessions';
+import { launchChromium, type TestBrowser } from './support/chromium.js';
+import { startWebStack, type WebStack } from './support/web-stack.js';
 
-const CHROMIUM = '/usr/bin/chromium';
-const TTL_SECONDS = 120;
+// Real Chromium, real sockets, real time: tokens live a few seconds and the test waits them out.
+const TTL_SECONDS = 3;
+const { access: ACCESS, refresh: REFRESH } = sessionCookieNames(true);
+/** Screenshots of the main states, for people reviewing a run (gitignored; the README's PNG comes from `pnpm --filter ./examples screenshots`). */
+const SHOTS = fileURLToPath(new URL('../.artifacts/browser/', import.meta.url));
+const sleep = (ms: number) => new Promise((resolve) => setTimeout(resolve, ms));
 
-describe('the web page in a real browser (Chromium, headless)', () => {
-  const clock = createClock(Date.now());
-  const servers: RunningServer[] = [];
-  let keySet: RemoteKeySet;
-  let context: BrowserContext;
-  let page: Page;
-  let profileDir: string;
-  let authUrl: string;
-  const cspViolations: string[] = [];
+type Harness = { stack: WebStack; browser: TestBrowser; page: Page };
+
+async function open(options: Parameters<typeof startWebStack>[0]): Promise<Harness> {
+  const stack = await startWebStack(options);
+  const browser = await launchChromium();
+  await mkdir(SHOTS, { recursive: true });
+  return { stack, browser, page: browser.page };
+}
+
+function helpers(h: () => Harness) {
+  const page = () => h().page;
+  return {
+    /** Waits until the one-line summary of the latest call reads `text`. */
+    status: (text: string) => page().locator('#status', { hasText: text }).waitFor(),
+    cookie: async (name: string) => (await h().browser.context.cookies()).find((c) => c.name === name)?.value,
+    shot: (name: string) => page().screenshot({ path: join(SHOTS, name), fullPage: true }),
+    text: async (selector: string) => (await page().textContent(selector)) ?? '',
+    async loginAs(user: string) {
+      await page().fill('#username', user);
+      await page().fill('#password', `${user}-pass`);
+      await page().click('#login-button');
+      await page().waitForSelector('body[data-session="active"]');
+      expect(await page().textContent('#who')).toBe(user);
+    },
+    /** A resource service's answer to a request carrying `token` as a Bearer token (what a thief holding it would get). */
+    async codeFor(url: string, token: string) {
+      const res = await fetch(url, { headers: { authorization: `Bearer ${token}` } });
+      return `${res.status} ${((await res.json()) as { code?: string }).code ?? ''}`.trim();
+    },
+  };
+}
+
+describe('the web page in a real browser (Chromium, headless, real time)', () => {
+  let h: Harness;
+  const { status, cookie, shot, text, loginAs, codeFor } = helpers(() => h);
 
   beforeAll(async () => {
-    const [authPort, ordersPort, profilePort] = [await freePort(), await freePort(), await freePort()];
-    authUrl = `http://127.0.0.1:${authPort}`;
-    const allowedOrigins = [authUrl];
-    const denylist = createMemoryDenylist({ issuer: authUrl, now: clock.now, sweepIntervalMs: 0 });
-    const keyRing = await createKeyRing({
-      store: createMemoryKeyStore(),
-      maxJwksCacheAgeMs: 60_000,
-      maxTokenLifetimeMs: TTL_SECONDS * 1000,
-      now: clock.now,
-    });
-    const auth = createAuthApp({
-      issuerUrl: authUrl,
-      keyRing,
-      users: await createUserDirectory(DEMO_USERS),
-      denylist,
-      refreshStore: createMemoryRefreshTokenStore(),
-      allowedOrigins,
-      ordersPort,
-      profilePort,
-      accessTokenTtlSeconds: TTL_SECONDS,
-      now: clock.now,
-    });
-    servers.push(await listen(auth, authPort));
-    keySet = createRemoteKeySet({ jwksUri: `${authUrl}/.well-known/jwks.json` });
-    const deps = { issuerUrl: authUrl, keySet, denylist, allowedOrigins, now: clock.now };
-    servers.push(await listen(createOrdersApp(deps), ordersPort));
-    servers.push(await listen(createProfileApp(deps), profilePort));
-
-    profileDir = await mkdtemp(join(tmpdir(), 'jwks-kit-chromium-'));
-    // A fresh profile directory per run: no cookies or cache from anything else.
-    context = await chromium.launchPersistentContext(profileDir, {
-      executablePath: CHROMIUM,
-      headless: true,
-      args: [
-        '--no-sandbox',
-        '--disable-gpu',
-        '--disable-background-networking',
-        '--disable-component-update',
-        '--disable-sync',
-        '--no-first-run',
-      ],
-    });
-    page = context.pages()[0] ?? (await context.newPage());
-    // Every CSP refusal reaches the page as a `securitypolicyviolation` event and the console as an error.
-    page.on('console', (message) => {
-      if (/Content Security Policy/i.test(message.text())) cspViolations.push(message.text());
-    });
-    await page.exposeFunction('reportCspViolation', (text: string) => cspViolations.push(text));
-    await page.addInitScript(
-      "document.addEventListener('securitypolicyviolation', (e) => reportCspViolation(`${e.violatedDirective} blocked ${e.blockedURI || 'inline'}`));",
-    );
+    h = await open({ accessTokenTtlSeconds: TTL_SECONDS });
   }, 60_000);
-
   afterAll(async () => {
-    await context?.close();
-    keySet?.close();
-    await Promise.all(servers.map((s) => s.close()));
-    if (profileDir) await rm(profileDir, { recursive: true, force: true });
+    await h?.browser.close();
+    await h?.stack.close();
   });
-
-  const status = () => page.locator('#status');
 
   it('is styled by its own stylesheet without a single CSP violation', async () => {
-    await page.goto(authUrl);
-    await page.waitForSelector('body[data-ready="true"]');
-    // The stylesheet applied: the body is no longer in the browser's default 8 px margin and serif font.
-    const font = String(await page.evaluate('getComputedStyle(document.body).fontFamily'));
-    expect(font).toContain('system-ui');
-    expect(cspViolations).toEqual([]);
+    await h.page.goto(h.stack.authUrl);
+    await h.page.waitForSelector('body[data-ready="true"]');
+    expect(await h.page.getAttribute('body', 'data-session')).toBe('none');
+    // The stylesheet applied: not the browser's default serif font and white page.
+    expect(String(await h.page.evaluate('getComputedStyle(document.body).fontFamily'))).toContain('system-ui');
+    expect(String(await h.page.evaluate('getComputedStyle(document.body).backgroundColor'))).not.toBe(
+      'rgba(0, 0, 0, 0)',
+    );
+    // Keyboard: the first Tab lands on a labelled field of the login form.
+    await h.page.keyboard.press('Tab');
+    expect(await h.page.evaluate('document.activeElement.labels[0].textContent')).toBe('User');
+    await shot('1-logged-out.png');
+    expect(h.browser.cspViolations).toEqual([]);
   });
 
-  it('logs in, sees orders, keeps the tokens away from JavaScript, survives expiry through refresh, and logs out', async () => {
-    await page.goto(authUrl);
-    await page.waitForSelector('body[data-ready="true"]');
-    await page.fill('#username', 'alice');
-    await page.fill('#password', 'alice-pass');
-    await page.click('#login-button');
-    await page.waitForSelector('#session:not([hidden])');
-    expect(await page.textContent('#who')).toBe('alice');
+  it('logs in with the keyboard; the tokens stay in httpOnly cookies; the timeline counts down live', async () => {
+    await h.page.focus('#password');
+    await h.page.keyboard.press('Enter');
+    await h.page.waitForSelector('body[data-session="active"]');
+    expect(await text('#who')).toBe('alice');
+    expect(await text('#scopes')).toBe('orders:readprofile:read');
+    expect(await h.page.getAttribute('#kid', 'title')).toBe(h.stack.keyRing.signingKey().kid);
 
-    await page.click('#get-orders');
-    await expect(status().filter({ hasText: 'GET /orders → 200' }).waitFor()).resolves.toBeUndefined();
-    expect(await page.textContent('#output')).toContain('espresso beans');
+    await h.page.click('#get-orders');
+    await status('orders GET /orders → 200');
+    expect(await text('#output')).toContain('espresso beans');
 
-    await page.click('#post-orders');
-    await status().filter({ hasText: 'POST /orders → 403' }).waitFor();
-    expect(await page.textContent('#output')).toContain('insufficient_scope');
-
-    // The tokens exist as cookies, but httpOnly: the page's JavaScript cannot read them.
-    const cookies = await context.cookies();
-    const names = cookies.map((c) => c.name).sort();
-    expect(names).toEqual(['__Host-access_token', '__Secure-refresh_token']);
+    const cookies = await h.browser.context.cookies();
+    expect(cookies.map((c) => c.name).sort()).toEqual([ACCESS, REFRESH]);
     expect(cookies.every((c) => c.httpOnly)).toBe(true);
-    const visible = String(await page.evaluate('document.cookie'));
-    expect(visible).not.toContain('access_token');
-    expect(visible).not.toContain('refresh_token');
+    const visible = String(await h.page.evaluate('document.cookie'));
     for (const c of cookies) expect(visible).not.toContain(c.value);
 
-    // The access token expires (the services' clock moves past exp + leeway); the page refreshes once and retries.
-    const before = cookies.find((c) => c.name === '__Host-access_token')!.value;
-    clock.advance((TTL_SECONDS + 10) * 1000);
-    await page.click('#get-me');
-    await status().filter({ hasText: 'GET /me (after refresh) → 200' }).waitFor();
-    const after = (await context.cookies()).find((c) => c.name === '__Host-access_token')!.value;
-    expect(after).not.toBe(before);
+    // Two readings 600 ms apart of one token (an automatic refresh in between starts a new bar: read again).
+    const reading = async () => ({
+      token: await cookie(ACCESS),
+      remainingMs: Number(await h.page.getAttribute('#access-remaining', 'data-remaining-ms')),
+    });
+    let countedDown = false;
+    for (let attempt = 0; attempt < 5 && !countedDown; attempt += 1) {
+      const first = await reading();
+      expect(await text('#access-remaining')).toMatch(/^expires in \d s$/);
+      await sleep(600);
+      const second = await reading();
+      if (second.token === first.token) {
+        expect(first.remainingMs - second.remainingMs).toBeGreaterThanOrEqual(300);
+        countedDown = true;
+      }
+    }
+    expect(countedDown).toBe(true);
+    expect(await text('#family-remaining')).toMatch(/^ends in 9 min \d+ s$/);
+    await shot('2-logged-in.png');
+  });
 
-    await page.click('#logout');
-    await status().filter({ hasText: 'POST /logout → 204' }).waitFor();
-    await page.waitForSelector('#login:not([hidden])');
-    expect((await context.cookies()).map((c) => c.name)).toEqual([]);
-    // The logged-out access token is revoked, not merely forgotten by the browser.
-    const replay = await fetch(`${authUrl}/session`, { headers: { authorization: `Bearer ${after}` } });
-    expect(replay.status).toBe(401);
-    expect(((await replay.json()) as { code: string }).code).toBe('token_revoked');
-    expect(cspViolations).toEqual([]);
+  it('refreshes by itself before the access token expires: past its real expiry a call still answers 200', async () => {
+    const before = await cookie(ACCESS);
+    await sleep(TTL_SECONDS * 1000 + 1_500);
+    expect(await cookie(ACCESS)).not.toBe(before);
+    expect(await text('#refresh-count')).toMatch(/^Refreshed \d+ times?/);
+    expect(await text('#log')).toContain('at 80 % of its life');
+    // The bar restarted with the new token: issued less than a token's life ago.
+    expect(await text('#access-issued')).toMatch(/^issued [0-3] s ago$/);
+    await h.page.click('#get-me');
+    // Answered at once: no 401, no refresh, no retry.
+    await status('profile GET /me → 200');
+    expect(await text('#status')).toBe('profile GET /me → 200');
+    await shot('3-after-refresh.png');
+  }, 30_000);
+
+  it('with the automatic refresh off, recovers from missing_token (the cookie expired with its token) by one refresh and a retry', async () => {
+    await h.page.click('#auto-refresh');
+    expect(await h.page.isChecked('#auto-refresh')).toBe(false);
+    await sleep(TTL_SECONDS * 1000 + 1_500);
+    // The browser dropped the access cookie at the token's expiry; the refresh cookie is still there.
+    expect(await cookie(ACCESS)).toBeUndefined();
+    expect(await cookie(REFRESH)).toBeDefined();
+    await h.page.click('#get-orders');
+    await status('orders GET /orders (retry after refresh) → 200');
+    const log = await text('#log');
+    expect(log).toContain('missing_token');
+    expect(log).toContain('after missing_token');
+    await h.page.click('#auto-refresh');
+  }, 30_000);
+
+  it('a route without the scope answers 403; another user has other scopes', async () => {
+    await h.page.click('#post-orders');
+    await status('orders POST /orders → 403 insufficient_scope');
+    await h.page.click('#tour-switch-user');
+    await status('orders GET /orders → 403 insufficient_scope');
+    expect(await text('#who')).toBe('bob');
+    expect(await text('#scopes')).toBe('profile:read');
+    await h.page.click('#tour-switch-user');
+    await status('orders GET /orders → 200');
+    expect(await text('#who')).toBe('alice');
+  });
+
+  it('rotating the keys brings a token signed by the new kid, which the services accept', async () => {
+    const oldKid = h.stack.keyRing.signingKey().kid;
+    expect(await h.page.getAttribute('#kid', 'title')).toBe(oldKid);
+    await h.page.click('#tour-rotate');
+    await h.page.locator('#tour-status', { hasText: 'New kid' }).waitFor({ timeout: 20_000 });
+    const newKid = h.stack.keyRing.signingKey().kid;
+    expect(newKid).not.toBe(oldKid);
+    expect(await h.page.getAttribute('#kid', 'title')).toBe(newKid);
+    expect(await h.page.isVisible('#kid-note')).toBe(true);
+    expect(await text('#status')).toBe('profile GET /me → 200');
+  }, 30_000);
+
+  it('an admin revoking this session logs the page out, and the services refuse its token', async () => {
+    const token = (await cookie(ACCESS))!;
+    await h.page.click('#tour-revoke');
+    await h.page.waitForSelector('body[data-session="ended"]');
+    expect(await text('#ended')).toContain('revoked');
+    expect(await text('#log')).toContain('revoke this session by sid');
+    await shot('4-after-revocation.png');
+    expect(await codeFor(`${h.stack.profileUrl}/me`, token)).toBe('401 token_revoked');
+    expect(await codeFor(`${h.stack.ordersUrl}/orders`, token)).toBe('401 token_revoked');
+  }, 30_000);
+
+  it('replaying an old refresh token ends the session on the page and every token of the user', async () => {
+    await loginAs('alice');
+    const token = (await cookie(ACCESS))!;
+    await h.page.click('#tour-replay');
+    await h.page.waitForSelector('body[data-session="ended"]', { timeout: 15_000 });
+    expect(await text('#ended')).toContain('refresh_token_reused');
+    expect(await text('#status')).toBe(
+      'auth POST /refresh/demo/replay (the thief presents the old token) → 401 refresh_token_reused',
+    );
+    const names = (await h.browser.context.cookies()).map((c) => c.name);
+    expect(names).not.toContain(ACCESS);
+    expect(names).not.toContain(REFRESH);
+    await shot('5-after-reuse.png');
+    expect(await codeFor(`${h.stack.ordersUrl}/orders`, token)).toBe('401 token_revoked');
+  }, 30_000);
+
+  it('logs out: both cookies gone and the access token revoked; no CSP violation all along', async () => {
+    // The reuse revoked alice's tokens issued up to the next whole second (iat has second precision).
+    await sleep(1_100);
+    await loginAs('alice');
+    const token = (await cookie(ACCESS))!;
+    await h.page.click('#logout');
+    await status('auth POST /logout → 204');
+    await h.page.waitForSelector('body[data-session="ended"]');
+    expect(await h.browser.context.cookies()).toEqual([]);
+    expect(await codeFor(`${h.stack.authUrl}/session`, token)).toBe('401 token_revoked');
+    expect(h.browser.cspViolations).toEqual([]);
+  }, 30_000);
+});
+
+describe('a session ends at its absolute lifetime, however often the page refreshes (real time)', () => {
+  const LIFETIME_MS = 7_000;
+  let h: Harness;
+  const { cookie, text, loginAs, codeFor, status } = helpers(() => h);
+
+  beforeAll(async () => {
+    h = await open({ accessTokenTtlSeconds: 2, refreshAbsoluteLifetimeMs: LIFETIME_MS });
   }, 60_000);
+  afterAll(async () => {
+    await h?.browser.close();
+    await h?.stack.close();
+  });
+
+  it('stays logged in by refreshing, then logs out at the deadline and revokes its last token', async () => {
+    await h.page.goto(h.stack.authUrl);
+    await h.page.waitForSelector('body[data-ready="true"]');
+    const loggedInAt = Date.now();
+    await loginAs('alice');
+    const first = await cookie(ACCESS);
+    await sleep(4_000);
+    // Two access-token lifetimes later: refreshed, still in.
+    expect(await h.page.getAttribute('body', 'data-session')).toBe('active');
+    expect(await cookie(ACCESS)).not.toBe(first);
+    await h.page.click('#get-me');
+    await status('profile GET /me → 200');
+    const last = (await cookie(ACCESS))!;
+
+    await h.page.waitForSelector('body[data-session="ended"]', { timeout: 10_000 });
+    expect(Date.now() - loggedInAt).toBeGreaterThanOrEqual(LIFETIME_MS - 500);
+    expect(await text('#ended')).toContain('end of its lifetime');
+    expect(await h.browser.context.cookies()).toEqual([]);
+    expect(await codeFor(`${h.stack.profileUrl}/me`, last)).toMatch(/^401 token_(revoked|expired)$/);
+    expect(h.browser.cspViolations).toEqual([]);
+  }, 40_000);
 });

@@ -1,105 +1,112 @@
-// Browser side of the demo. Tokens are httpOnly cookies: this script cannot read them, it only asks the
-// auth service for the claims of the current session (display only) and calls the services with
-// `credentials: 'include'`. On 401 token_expired it refreshes once and retries.
+// Browser side of the demo: wires the session client, the timeline and the tour to the page.
+import { shortId } from './format.js';
+import { createSessionClient } from './session-client.js';
+import { renderTimeline } from './timeline.js';
+import { createTour } from './tour.js';
 
 const $ = (id) => document.getElementById(id);
 
 const config = await (await fetch('/web-config.json')).json();
 const serviceUrl = (port) => `${window.location.protocol}//${window.location.hostname}:${port}`;
-const ORDERS = serviceUrl(config.ordersPort);
-const PROFILE = serviceUrl(config.profilePort);
+const services = {
+  auth: window.location.origin,
+  orders: serviceUrl(config.ordersPort),
+  profile: serviceUrl(config.profilePort),
+};
 
-function show(label, status, body) {
-  $('status').textContent = `${label} → ${status}`;
-  $('output').textContent = typeof body === 'string' ? body : JSON.stringify(body, null, 2);
+function chip(text) {
+  const li = document.createElement('span');
+  li.className = 'chip';
+  li.textContent = text;
+  return li;
 }
 
-async function readBody(res) {
-  const text = await res.text();
-  try {
-    return JSON.parse(text);
-  } catch {
-    return text;
-  }
-}
-
-let refreshing;
-/** One refresh at a time: concurrent 401s share the same refresh call. */
-function refresh() {
-  refreshing ??= fetch('/refresh', { method: 'POST', credentials: 'same-origin' }).finally(() => {
-    refreshing = undefined;
-  });
-  return refreshing;
-}
-
-/** Sends a request with the cookie; on 401 token_expired refreshes once and sends it again. */
-async function withRefresh(send) {
-  let res = await send();
-  let data = await readBody(res);
-  let refreshed = false;
-  if (res.status === 401 && data && data.code === 'token_expired' && (await refresh()).ok) {
-    refreshed = true;
-    res = await send();
-    data = await readBody(res);
-  }
-  return { res, data, refreshed };
-}
-
-/** Calls a service with the cookie (cross-origin, so `credentials: 'include'`). */
-async function call(method, base, path, body) {
-  const init = {
-    method,
-    credentials: 'include',
-    headers: body ? { 'Content-Type': 'application/json' } : {},
-    body: body ? JSON.stringify(body) : undefined,
-  };
-  const { res, data, refreshed } = await withRefresh(() => fetch(`${base}${path}`, init));
-  show(`${method} ${path}${refreshed ? ' (after refresh)' : ''}`, res.status, data);
-  await loadSession();
-}
-
-async function loadSession() {
-  const { res, data } = await withRefresh(() => fetch('/session', { credentials: 'same-origin' }));
-  const signedIn = res.ok;
+/** Shows the signed-in or signed-out view for the client's state. */
+function render(state) {
+  const session = state.session;
+  const signedIn = session !== null;
   $('session').hidden = !signedIn;
-  $('login').hidden = signedIn;
-  if (signedIn) {
-    $('who').textContent = data.claims.sub;
-    $('scope').textContent = data.claims.scope ?? '';
-    $('claims').textContent = JSON.stringify(data.claims, null, 2);
-  } else {
-    $('claims').textContent = '';
-  }
-  return signedIn;
+  $('timeline').hidden = !signedIn;
+  $('login-card').hidden = signedIn;
+  document.body.dataset.session = signedIn ? 'active' : state.ended ? 'ended' : 'none';
+  $('ended').hidden = !state.ended;
+  $('ended').textContent = state.ended ?? '';
+  for (const button of document.querySelectorAll('[data-needs-session]')) button.disabled = !signedIn || busy;
+  if (!signedIn) return;
+  const { claims, kid } = session;
+  $('who').textContent = claims.sub;
+  $('scopes').replaceChildren(
+    ...String(claims.scope ?? '')
+      .split(' ')
+      .filter(Boolean)
+      .map(chip),
+  );
+  $('kid').textContent = shortId(kid);
+  $('kid').title = kid;
+  $('kid-note').hidden = !state.firstKid || kid === state.firstKid;
+  $('sid').textContent = shortId(claims.sid);
+  $('sid').title = claims.sid;
+  $('tour-switch-user').textContent = claims.sub === 'bob' ? 'Log in as alice' : 'Log in as bob';
+  renderTimeline(state, client.serverNow());
 }
 
-$('login').addEventListener('submit', async (event) => {
+let busy = false;
+const client = createSessionClient({ services, onChange: render });
+const tour = createTour(client, config);
+
+/** Runs one user action at a time; the buttons are disabled meanwhile. */
+function action(run) {
+  return async () => {
+    if (busy) return;
+    busy = true;
+    render(client.state);
+    try {
+      await run();
+    } finally {
+      busy = false;
+      render(client.state);
+    }
+  };
+}
+
+$('login').addEventListener('submit', (event) => {
   event.preventDefault();
-  const res = await fetch('/login', {
-    method: 'POST',
-    credentials: 'same-origin',
-    headers: { 'Content-Type': 'application/json' },
-    body: JSON.stringify({ username: $('username').value, password: $('password').value }),
-  });
-  show('POST /login', res.status, await readBody(res));
-  $('password').value = '';
-  await loadSession();
+  action(async () => {
+    const ok = await client.login($('username').value, $('password').value);
+    $('password').value = ok ? '' : $('password').value;
+    if (ok) $('get-orders').focus();
+  })();
 });
+$('get-orders').addEventListener(
+  'click',
+  action(() => client.call('orders', 'GET', '/orders')),
+);
+$('get-me').addEventListener(
+  'click',
+  action(() => client.call('profile', 'GET', '/me')),
+);
+$('refresh').addEventListener(
+  'click',
+  action(() => client.refresh('button')),
+);
+$('logout').addEventListener(
+  'click',
+  action(async () => {
+    await client.logout();
+    $('username').focus();
+  }),
+);
+$('auto-refresh').addEventListener('change', (event) => client.setAutoRefresh(event.target.checked));
+$('tour-switch-user').addEventListener('click', action(tour.switchUser));
+$('post-orders').addEventListener('click', action(tour.missingScope));
+$('tour-revoke').addEventListener('click', action(tour.revokeSession));
+$('tour-rotate').addEventListener('click', action(tour.rotateKeys));
+$('tour-replay').addEventListener('click', action(tour.replayRefreshToken));
 
-$('get-orders').addEventListener('click', () => call('GET', ORDERS, '/orders'));
-$('post-orders').addEventListener('click', () => call('POST', ORDERS, '/orders', { item: 'coffee', quantity: 1 }));
-$('get-me').addEventListener('click', () => call('GET', PROFILE, '/me'));
-$('refresh').addEventListener('click', async () => {
-  const res = await refresh();
-  show('POST /refresh', res.status, await readBody(res.clone()));
-  await loadSession();
-});
-$('logout').addEventListener('click', async () => {
-  // Logout revokes the access token and ends the session it belongs to, so it needs a valid one.
-  const { res, data } = await withRefresh(() => fetch('/logout', { method: 'POST', credentials: 'same-origin' }));
-  show('POST /logout', res.status, data);
-  await loadSession();
-});
+setInterval(() => {
+  if (client.state.session) renderTimeline(client.state, client.serverNow());
+}, 500);
 
-await loadSession();
+await client.start();
+render(client.state);
 document.body.dataset.ready = 'true';
