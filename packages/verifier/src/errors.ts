@@ -45,6 +45,8 @@ export interface VerifierErrorOptions {
   readonly description?: string;
   /** Scopes the resource needs (`insufficient_scope` only), already validated as scope tokens. */
   readonly scope?: string;
+  /** URL of the resource's RFC 9728 metadata, sent as `resource_metadata` in the challenge. @default undefined */
+  readonly resourceMetadata?: string;
   /** `Retry-After` seconds (503 only). @default 5 */
   readonly retryAfterSeconds?: number;
   /** The underlying error (jose, the denylist, the key set). Never rendered. */
@@ -160,5 +162,6 @@ function buildHeaders(
   let challenge = `Bearer realm="${options.realm ?? DEFAULT_REALM}"`;
   if (code !== 'missing_token') challenge += `, error="${error}", error_description="${description}"`;
   if (options.scope !== undefined) challenge += `, scope="${options.scope}"`;
+  if (options.resourceMetadata !== undefined) challenge += `, resource_metadata="${options.resourceMetadata}"`;
   return { 'WWW-Authenticate': challenge };
 }

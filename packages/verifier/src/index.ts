@@ -39,3 +39,5 @@ export { fullJitterMs } from './lib/full-jitter.js';
 export { RefusalDetail } from './refusal-detail.js';
 export type { RefusalCheck, RefusalDetailFields } from './refusal-detail.js';
 export type { HealthState, KeySetHealth } from './key-set-health.js';
+export { protectedResourceMetadataHandler, protectedResourceMetadataUrl } from './protected-resource-metadata.js';
+export type { ProtectedResourceMetadataOptions } from './protected-resource-metadata.js';

@@ -4,7 +4,9 @@ import { createAccessTokenVerifier, type VerifiedAccessToken } from './create-ac
 import { VerifierError, isVerifierError } from './errors.js';
 import type { RequestAuth } from './express-augment.js';
 import { getToken, type FoundToken, type GetTokenOptions } from './get-token.js';
+import { isQuotableValue } from './lib/challenge-syntax.js';
 import { isAllowedOrigin } from './lib/is-allowed-origin.js';
+import { parseJwksUrlOption } from './lib/jwks-url.js';
 
 /** Options of {@link requireAuth}: the verifier's options plus where tokens come from. */
 export type RequireAuthOptions = AccessTokenVerifierOptions &
@@ -15,6 +17,12 @@ export type RequireAuthOptions = AccessTokenVerifierOptions &
     allowedOrigins?: readonly string[];
     /** When false, a request without any token passes on without `req.auth` (a bad token is still refused). @default true */
     authRequired?: boolean;
+    /**
+     * URL of this resource's RFC 9728 metadata (see `protectedResourceMetadataUrl()`), sent as
+     * `resource_metadata="…"` in every 401 challenge so that clients can find the authorization server.
+     * @default undefined
+     */
+    resourceMetadataUrl?: string;
   }>;
 
 /** The middleware returned by {@link requireAuth}, with the lifecycle of the key caches it created. */
@@ -41,12 +49,15 @@ export function requireAuth(options: RequireAuthOptions): RequireAuthHandler {
   }
   if (typeof authRequired !== 'boolean') throw new TypeError('option `authRequired` must be a boolean');
   const allowedOrigins = new Set(originList(options.allowedOrigins));
-  const { cookieName: _c, allowedOrigins: _a, authRequired: _r, ...verifierOptions } = options;
+  const resourceMetadata = metadataUrl(options.resourceMetadataUrl);
+  const { cookieName: _c, allowedOrigins: _a, authRequired: _r, resourceMetadataUrl: _m, ...verifierOptions } = options;
   const verifier = createAccessTokenVerifier(verifierOptions);
   const realm = options.realm;
   const tokenOptions: GetTokenOptions = { cookieName, realm };
 
-  const handler = function requireAuthMiddleware(req: Request, _res: Response, next: NextFunction): void {
+  const handler = function requireAuthMiddleware(req: Request, _res: Response, done: NextFunction): void {
+    const next =
+      resourceMetadata === undefined ? done : (error?: unknown) => done(withMetadata(error, resourceMetadata));
     let found: FoundToken | undefined;
     let verified: VerifiedAccessToken | Promise<VerifiedAccessToken>;
     try {
@@ -91,6 +102,20 @@ function toRequestAuth(result: VerifiedAccessToken, found: FoundToken): RequestA
     issuer: result.issuer,
     scopes: result.scopes,
   };
+}
+
+function metadataUrl(value: unknown): string | undefined {
+  if (value === undefined) return undefined;
+  const url = parseJwksUrlOption(value, 'resourceMetadataUrl', false).href;
+  if (!isQuotableValue(url)) throw new TypeError('option `resourceMetadataUrl` must be quotable in a challenge');
+  return url;
+}
+
+/** The same refusal with `resource_metadata` in its challenge (refusals without a challenge pass unchanged). */
+function withMetadata(error: unknown, resourceMetadata: string): unknown {
+  if (!isVerifierError(error) || error.headers['WWW-Authenticate'] === undefined) return error;
+  const realm = /^Bearer realm="([^"]*)"/.exec(error.headers['WWW-Authenticate'])?.[1];
+  return new VerifierError(error.code, { realm, description: error.message, cause: error.cause, resourceMetadata });
 }
 
 function asVerifierError(error: unknown, realm: string | undefined): VerifierError {
