@@ -13,9 +13,17 @@ import { startJwksServer } from './lib/jwks-server.js';
 import { canPin, machineInfo, pinSelf } from './lib/machine.js';
 import { runLoad, type LoadResult } from './lib/load.js';
 import { parseOptions } from './lib/options.js';
-import { writeReport, renderMarkdown, type Report, type ReportRow, type TargetResult } from './lib/report.js';
+import {
+  writeReport,
+  renderMarkdown,
+  type RatioSpread,
+  type Report,
+  type ReportRow,
+  type TargetResult,
+} from './lib/report.js';
 import { spawnServer, type ServerProcess } from './lib/server-process.js';
-import { median, roundRatios } from './lib/stats.js';
+import { median, roundRatios, spreadOf } from './lib/stats.js';
+import { measureP99DuringMirrorLoad } from './lib/mirror-load-phase.js';
 import { TARGETS } from './lib/targets.js';
 import { createTokenPool, signToken } from './lib/token-pool.js';
 import { claimsFor } from './lib/claims.js';
@@ -44,8 +52,9 @@ async function main(): Promise<void> {
     `${machine.cpuModel}, ${machine.cores} cores, Node ${machine.node}, OpenSSL ${machine.openssl}, pinned: ${pinned}`,
   );
   const selected = selectScenarios(options.only);
-  // Live revocations in Redis during the Redis scenarios and the memory probe.
-  const revocations = options.quick ? 20_000 : 100_000;
+  // Live revocations in Redis: the small denylist (mirror, lookup, idle probe), the large one (mirror, memory probe).
+  const revocations = options.quick ? 2_000 : 10_000;
+  const largeRevocations = options.quick ? 50_000 : 1_000_000;
 
   const key = await createTestKeyPair();
   const otherKey = await createTestKeyPair();
@@ -66,11 +75,19 @@ async function main(): Promise<void> {
 
   let redis: TestRedis | undefined;
   const keyPrefix = `bench:${randomBytes(4).toString('hex')}:`;
-  if (selected.some((s) => s.needsRedis || s.kind === 'probe')) {
+  const largeKeyPrefix = `bench:${randomBytes(4).toString('hex')}:large:`;
+  if (selected.some((s) => s.needsRedis)) {
     redis = await startRedis({ forceSpawn: true });
-    const seedStart = Date.now();
-    await seedRevocations(redis.url, { issuer: ISSUER, keyPrefix, count: revocations });
-    log(`seeded ${revocations} revocations in Redis in ${((Date.now() - seedStart) / 1000).toFixed(1)} s`);
+    for (const [prefix, count] of [
+      [keyPrefix, revocations],
+      ...(selected.some((s) => s.id === 'require-auth-mirror-1m' || s.id === 'memory')
+        ? [[largeKeyPrefix, largeRevocations] as const]
+        : []),
+    ] as const) {
+      const seedStart = Date.now();
+      await seedRevocations(redis.url, { issuer: ISSUER, keyPrefix: prefix, count });
+      log(`seeded ${count} revocations under ${prefix} in ${((Date.now() - seedStart) / 1000).toFixed(1)} s`);
+    }
   }
   const ctx: ScenarioContext = {
     jwksUri: jwks.jwksUri,
@@ -79,6 +96,8 @@ async function main(): Promise<void> {
     keyPrefix,
     poolSize: options.poolSize,
     revocations,
+    largeKeyPrefix,
+    largeRevocations,
     memoryDenylistEntries: options.quick ? 200_000 : 1_000_000,
     ...(redis ? { redisUrl: redis.url } : {}),
   };
@@ -128,7 +147,12 @@ async function main(): Promise<void> {
       }
     }
 
-    const cursor = { value: 0 };
+    // One cursor per server: each walks the pool in order, so a token comes back to a server only after
+    // `pool` requests, by when the verified-token cache (at most half the pool) has evicted it: every
+    // distinct-token request is a cache miss. (One cursor shared by all servers let a server meet tokens
+    // it had cached a few slices earlier: cache hits in rows meant to have none.)
+    const cursors = new Map<string, { value: number }>();
+    const cursorOf = (id: string) => cursors.get(id) ?? cursors.set(id, { value: 0 }).get(id)!;
     const load = (r: Running, durationSec: number) =>
       runLoad({
         baseUrl: r.server.baseUrl!,
@@ -136,7 +160,7 @@ async function main(): Promise<void> {
         durationSec,
         connections: options.connections,
         pool,
-        cursor,
+        cursor: cursorOf(r.def.id),
       });
 
     log(`warm-up: ${options.warmupSec} s per scenario`);
@@ -150,6 +174,8 @@ async function main(): Promise<void> {
     }
 
     const series = new Map<string, number[]>();
+    /** Server CPU µs per request, per round (HTTP rows). */
+    const cpuSeries = new Map<string, number[]>();
     const latency = new Map<string, LoadResult[]>();
     const push = (id: string, value: number) => series.set(id, [...(series.get(id) ?? []), value]);
     for (let round = 0; round < options.rounds; round += 1) {
@@ -170,6 +196,10 @@ async function main(): Promise<void> {
                   }
                 : measured;
             push(r.def.id, result.rps);
+            cpuSeries.set(r.def.id, [
+              ...(cpuSeries.get(r.def.id) ?? []),
+              ((result.serverCpu ?? Number.NaN) * 1e6) / result.rps,
+            ]);
             latency.set(r.def.id, [...(latency.get(r.def.id) ?? []), result]);
             log(
               `round ${round + 1}/${options.rounds} ${r.def.id}: ${Math.round(result.rps)} req/s, p99 ${result.p99Ms} ms, server CPU ${Math.round((result.serverCpu ?? 0) * 100)}%`,
@@ -188,6 +218,16 @@ async function main(): Promise<void> {
         }
       }
     }
+
+    const loadPhase = await measureP99DuringMirrorLoad(
+      running.find((r) => r.def.id === 'require-auth-mirror-1m' && !failures.has(r.def.id)),
+      load as (r: never, durationSec: number) => Promise<LoadResult>,
+      options.quick,
+      log,
+    ).catch((error: unknown) => {
+      log(`p99 during mirror load: FAILED ${error instanceof Error ? error.message : String(error)}`);
+      return undefined;
+    });
 
     const memory: Record<string, number | string> = {};
     for (const def of probes) {
@@ -224,19 +264,30 @@ async function main(): Promise<void> {
           unit: 'req/s',
           rounds: [],
           median: Number.NaN,
+          ratios: [],
           failed: failed ?? 'no result',
         });
         continue;
       }
       for (const id of ids) {
         const values = series.get(id)!;
-        const ratioTo =
+        const ratioTargets =
           def.kind === 'http'
-            ? (def.baseline ?? 'bare')
+            ? (def.ratiosTo ?? ['bare'])
             : def.microBaseline && !id.endsWith(`:${def.microBaseline}`)
-              ? `${def.id}:${def.microBaseline}`
-              : undefined;
-        const ratios = ratioTo && series.has(ratioTo) ? roundRatios(values, series.get(ratioTo)!) : [];
+              ? [`${def.id}:${def.microBaseline}`]
+              : [];
+        const ratios: RatioSpread[] = [];
+        for (const to of ratioTargets) {
+          if (to === id || !series.has(to) || failures.has(to)) continue;
+          const cpu = cpuSeries.get(id);
+          const cpuTo = cpuSeries.get(to);
+          ratios.push({
+            to,
+            ...spreadOf(roundRatios(values, series.get(to)!)),
+            ...(cpu && cpuTo ? { byCpu: spreadOf(roundRatios(cpuTo, cpu)) } : {}),
+          });
+        }
         const lat = latency.get(id) ?? [];
         rows.set(id, {
           id,
@@ -245,13 +296,13 @@ async function main(): Promise<void> {
           unit: def.kind === 'http' ? 'req/s' : 'ops/s',
           rounds: values.map((v) => Math.round(v)),
           median: median(values),
-          ...(ratios.length > 0 ? { ratioTo, ratio: median(ratios) } : {}),
+          ratios,
           ...(lat.length > 0
             ? {
                 p50Ms: median(lat.map((l) => l.p50Ms)),
                 p99Ms: median(lat.map((l) => l.p99Ms)),
                 serverCpu: median(lat.map((l) => l.serverCpu ?? Number.NaN)),
-                cpuUsPerRequest: median(lat.map((l) => ((l.serverCpu ?? Number.NaN) * 1e6) / l.rps)),
+                cpuUsPerRequest: median(cpuSeries.get(id) ?? []),
               }
             : {}),
         });
@@ -276,23 +327,39 @@ async function main(): Promise<void> {
       const b = series.get(t.denominator);
       if (!a || !b || failures.has(t.numerator.split(':')[0]!) || failures.has(t.denominator.split(':')[0]!))
         return { label: t.label, value: null, min: t.min, pass: null };
-      const value = median(roundRatios(a, b));
-      return { label: t.label, value, min: t.min, pass: t.strict ? value > t.min : value >= t.min };
+      const spread = spreadOf(roundRatios(a, b));
+      const value = spread.median;
+      return { label: t.label, value, spread, min: t.min, pass: t.strict ? value > t.min : value >= t.min };
     });
+    if (loadPhase) {
+      const value = loadPhase.ratio.median;
+      targets.push({
+        label: `p99 during a mirror load of ${largeRevocations.toLocaleString('en-US')} revocations ≤ 2× idle p99`,
+        value,
+        spread: loadPhase.ratio,
+        min: 0,
+        max: 2,
+        pass: value <= 2,
+      });
+      Object.assign(memory, loadPhase.figures);
+    }
     const unsaturated = [...rows.values()]
       .filter((r) => r.serverCpu !== undefined && r.serverCpu < 0.85)
       .map((r) => r.id);
     const notes = [
+      'Every ratio is given as its median over rounds with the interquartile range in brackets (the 25th–75th percentile of the same-round ratios), so that a difference can be told from a wobble; "by CPU" is the same ratio computed from server CPU time per request, which stays meaningful when the machine, not the server, limited a slice.',
       ...(unsaturated.length > 0
         ? [
             `Server CPU below 85% for ${unsaturated.join(', ')}: the load generator or other processes limited these runs, so their ratios understate the differences. Re-run on an idle machine.`,
           ]
         : []),
+      `Denylists: small ${revocations.toLocaleString('en-US')}, large ${largeRevocations.toLocaleString('en-US')} live revocations.`,
       `JWKS server answered ${jwks.hits()} fetches during the run.`,
       'Peers (express-jwt, express-oauth2-jwt-bearer, passport-jwt, jose) are loaded with the distinct-token pool; they cache no verified tokens, so repeated tokens would cost them the same.',
       `Total run time ${Math.round((Date.now() - started) / 1000)} s.`,
     ];
     const report: Report = { machine, options, rows: [...rows.values()], derived, targets, memory, notes };
+
     await writeReport(RESULTS_DIR, report);
     process.stdout.write(renderMarkdown(report));
     log(`wrote ${RESULTS_DIR}/latest.json and latest.md`);

@@ -45,6 +45,11 @@ async function main(): Promise<void> {
         } else if (message.type === 'cpu') {
           const { user, system } = process.cpuUsage();
           send({ type: 'cpu-result', cpuMicros: user + system, wallMicros: Number(process.hrtime.bigint() / 1000n) });
+        } else if (message.type === 'control' && mod.kind === 'http' && mod.control) {
+          await mod.control(message.action);
+          send({ type: 'control-result' });
+        } else if (message.type === 'stats' && mod.kind === 'http') {
+          send({ type: 'stats-result', values: mod.stats?.() ?? {} });
         } else if (message.type === 'close') {
           await micro?.close?.();
           server?.closeAllConnections();

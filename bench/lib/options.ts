@@ -15,7 +15,7 @@ export interface BenchOptions {
 
 export const USAGE = `usage: pnpm bench [--quick] [--only=id|number,…] [--rounds=N] [--duration=SEC] [--warmup=SEC]
                   [--connections=N] [--pool=N] [--profile=id,…]
-  --quick     2 rounds of 2 s, smaller token pool: the whole run takes under 2 minutes
+  --quick     4 rounds of 1 s, smaller token pool and denylists: a few minutes
   --only      run only these scenarios (bare Express is always included: it is the baseline)
   --profile   run these scenarios' server processes with node --cpu-prof`;
 
@@ -47,8 +47,9 @@ export function parseOptions(argv: readonly string[]): BenchOptions {
   return {
     quick,
     only: list('only'),
-    rounds: Math.round(num('rounds', quick ? 2 : 5)),
-    durationSec: num('duration', quick ? 2 : 10),
+    // short slices, many rounds: every server runs all along, so drift on a shared machine hits all alike
+    rounds: Math.round(num('rounds', quick ? 4 : 20)),
+    durationSec: num('duration', quick ? 1 : 2),
     warmupSec: num('warmup', quick ? 1 : 3),
     connections: Math.round(num('connections', 32)),
     poolSize: Math.round(num('pool', quick ? 6_000 : 20_000)),

@@ -2,6 +2,15 @@ import { mkdir, writeFile } from 'node:fs/promises';
 import { join } from 'node:path';
 import type { MachineInfo } from './machine.js';
 import type { BenchOptions } from './options.js';
+import type { Spread } from './stats.js';
+
+/** A same-round ratio of a row to another row, with its spread across rounds. */
+export interface RatioSpread extends Spread {
+  /** Row the ratio is taken against. */
+  readonly to: string;
+  /** The same ratio from server CPU µs per request (denominator's over this row's), per round. */
+  readonly byCpu?: Spread;
+}
 
 /** One line of the results table. */
 export interface ReportRow {
@@ -13,9 +22,8 @@ export interface ReportRow {
   /** Requests (or operations) per second, one per round. */
   readonly rounds: readonly number[];
   readonly median: number;
-  /** Row the ratio is taken against (same round), if any. */
-  readonly ratioTo?: string;
-  readonly ratio?: number;
+  /** Ratios to other rows (same round), each with its spread across rounds. */
+  readonly ratios: readonly RatioSpread[];
   readonly p50Ms?: number;
   readonly p99Ms?: number;
   /** Median CPU use of the server process while loaded (1 = its core fully busy); below ~0.9 the load generator or the machine limited the run. */
@@ -29,7 +37,11 @@ export interface ReportRow {
 export interface TargetResult {
   readonly label: string;
   readonly value: number | null;
+  /** Spread of the per-round values behind `value`. */
+  readonly spread?: Spread;
   readonly min: number;
+  /** Upper bound instead (p99 ratios). */
+  readonly max?: number;
   readonly pass: boolean | null;
 }
 
@@ -48,6 +60,11 @@ const fmt = (n: number | undefined, digits = 0) =>
     ? '–'
     : n.toLocaleString('en-US', { minimumFractionDigits: digits, maximumFractionDigits: digits });
 
+/** `0.97× [0.95–0.99]`: median and interquartile range. */
+export function formatSpread(spread: Spread): string {
+  return `${fmt(spread.median, 2)}× [${fmt(spread.p25, 2)}–${fmt(spread.p75, 2)}]`;
+}
+
 /** Renders the Markdown report (header with the machine, table, targets, memory, notes). */
 export function renderMarkdown(report: Report): string {
   const m = report.machine;
@@ -59,21 +76,25 @@ export function renderMarkdown(report: Report): string {
       `server ${m.pinned ? 'pinned to core 1 (load generator, Redis and JWKS server on core 0)' : 'not pinned'} · load average ${m.loadAverage1m} at start`,
     '',
     `${o.quick ? 'Quick run: ' : ''}${o.rounds} interleaved rounds of ${o.durationSec} s after ${o.warmupSec} s warm-up, ` +
-      `${o.connections} connections, ${fmt(o.poolSize)} distinct tokens. Medians over rounds; ratios are taken within each round, then the median.`,
+      `${o.connections} connections, ${fmt(o.poolSize)} distinct tokens. Medians over rounds; ratios are taken within each round, then the median, with the interquartile range across rounds in brackets.`,
     '',
-    '| # | scenario | median | ratio | p50 ms | p99 ms | server CPU | CPU µs/req |',
-    '|---|---|---:|---:|---:|---:|---:|---:|',
+    '| # | scenario | median | ratios [p25–p75] | by CPU µs/req [p25–p75] | p50 ms | p99 ms | server CPU | CPU µs/req |',
+    '|---|---|---:|---:|---:|---:|---:|---:|---:|',
   ];
   for (const row of report.rows) {
     if (row.failed) {
       lines.push(
-        `| ${row.number} | ${row.title} | failed: ${row.failed.replaceAll('|', '/').slice(0, 160)} | | | | | |`,
+        `| ${row.number} | ${row.title} | failed: ${row.failed.replaceAll('|', '/').slice(0, 160)} | | | | | | |`,
       );
       continue;
     }
-    const ratio = row.ratio === undefined ? '' : `${fmt(row.ratio, 2)}× ${row.ratioTo}`;
+    const ratio = row.ratios.map((r) => `${formatSpread(r)} ${r.to}`).join('<br>');
+    const byCpu = row.ratios
+      .filter((r) => r.byCpu)
+      .map((r) => `${formatSpread(r.byCpu!)} ${r.to}`)
+      .join('<br>');
     lines.push(
-      `| ${row.number} | ${row.title} | ${fmt(row.median)} ${row.unit} | ${ratio} | ${fmt(row.p50Ms, 2)} | ${fmt(row.p99Ms, 2)} | ${row.serverCpu === undefined ? '–' : `${fmt(row.serverCpu * 100)}%`} | ${fmt(row.cpuUsPerRequest)} |`,
+      `| ${row.number} | ${row.title} | ${fmt(row.median)} ${row.unit} | ${ratio} | ${byCpu} | ${fmt(row.p50Ms, 2)} | ${fmt(row.p99Ms, 2)} | ${row.serverCpu === undefined ? '–' : `${fmt(row.serverCpu * 100)}%`} | ${fmt(row.cpuUsPerRequest)} |`,
     );
   }
   if (report.derived.length > 0) {
@@ -82,11 +103,10 @@ export function renderMarkdown(report: Report): string {
   }
   const measured = report.targets.filter((t) => t.value !== null);
   if (measured.length > 0) {
-    lines.push('', '| target | measured | |', '|---|---:|---|');
+    lines.push('', '| target | measured [p25–p75] | |', '|---|---:|---|');
     for (const t of measured) {
-      lines.push(
-        `| ${t.label} | ${t.value === null ? 'not run' : `${fmt(t.value, 2)}×`} | ${t.pass === null ? '' : t.pass ? 'met' : 'MISSED'} |`,
-      );
+      const value = t.spread ? formatSpread(t.spread) : `${fmt(t.value ?? Number.NaN, 2)}×`;
+      lines.push(`| ${t.label} | ${value} | ${t.pass === null ? '' : t.pass ? 'met' : 'MISSED'} |`);
     }
   }
   const memory = Object.entries(report.memory);

@@ -57,7 +57,8 @@ export async function spawnServer(options: SpawnOptions): Promise<ServerProcess>
         else resolve(message);
       });
     });
-  const ready = await waitFor(60_000);
+  // a mirror of 1,000,000 revocations loads before the scenario reports ready
+  const ready = await waitFor(600_000);
   const port = ready.type === 'ready' ? ready.port : undefined;
   return {
     pid: child.pid ?? -1,

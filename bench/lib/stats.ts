@@ -12,3 +12,36 @@ export function roundRatios(a: readonly number[], b: readonly number[]): number[
   for (let i = 0; i < Math.min(a.length, b.length); i += 1) out.push(a[i]! / b[i]!);
   return out;
 }
+
+/** The `q`-quantile (0…1) of the finite values, linearly interpolated; NaN when there are none. */
+export function quantile(values: readonly number[], q: number): number {
+  const sorted = values.filter((v) => Number.isFinite(v)).sort((a, b) => a - b);
+  if (sorted.length === 0) return Number.NaN;
+  const at = (sorted.length - 1) * q;
+  const low = Math.floor(at);
+  const high = Math.ceil(at);
+  return sorted[low]! + (sorted[high]! - sorted[low]!) * (at - low);
+}
+
+/** How a per-round figure spread across rounds: median, quartiles, extremes and the number of rounds. */
+export interface Spread {
+  readonly median: number;
+  readonly p25: number;
+  readonly p75: number;
+  readonly min: number;
+  readonly max: number;
+  readonly rounds: number;
+}
+
+/** The {@link Spread} of per-round values. */
+export function spreadOf(values: readonly number[]): Spread {
+  const finite = values.filter((v) => Number.isFinite(v));
+  return {
+    median: median(finite),
+    p25: quantile(finite, 0.25),
+    p75: quantile(finite, 0.75),
+    min: finite.length > 0 ? Math.min(...finite) : Number.NaN,
+    max: finite.length > 0 ? Math.max(...finite) : Number.NaN,
+    rounds: finite.length,
+  };
+}

@@ -8,12 +8,16 @@ export interface ScenarioContext {
   readonly audience: string;
   /** `redis://…` when a scenario needs Redis, otherwise undefined. */
   readonly redisUrl?: string;
-  /** Random key prefix for every Redis key this run writes. */
+  /** Random key prefix of the small denylist (`revocations` entries) and of every other Redis key this run writes. */
   readonly keyPrefix: string;
   /** Size of the distinct-token pool (the verifier's token cache is kept below it). */
   readonly poolSize: number;
-  /** Live jti revocations seeded in Redis under `keyPrefix` before any scenario starts. */
+  /** Live jti revocations seeded in Redis under `keyPrefix` before any scenario starts (10,000). */
   readonly revocations: number;
+  /** Key prefix of the large denylist (`largeRevocations` entries). */
+  readonly largeKeyPrefix: string;
+  /** Live jti revocations seeded under `largeKeyPrefix` (1,000,000; fewer in quick runs). */
+  readonly largeRevocations: number;
   /** Live revocations the memory probe puts in a memory denylist (1,000,000; fewer in quick runs). */
   readonly memoryDenylistEntries: number;
 }
@@ -22,6 +26,10 @@ export interface ScenarioContext {
 export interface HttpScenarioModule {
   readonly kind: 'http';
   createApp(ctx: ScenarioContext): Promise<Application> | Application;
+  /** Figures of the process under test the orchestrator may ask for (e.g. the denylist mirror's loads). */
+  stats?(): Record<string, number>;
+  /** Starts something in the background of the process under test (e.g. a mirror's full load); resolves once started. */
+  control?(action: string): Promise<void>;
 }
 
 /** One measured operation of a micro benchmark (run in a loop inside the pinned process). */
@@ -81,6 +89,8 @@ export type ParentMessage =
   | { readonly type: 'probe'; readonly tokens: readonly string[] }
   | { readonly type: 'memory' }
   | { readonly type: 'cpu' }
+  | { readonly type: 'stats' }
+  | { readonly type: 'control'; readonly action: string }
   | { readonly type: 'close' };
 
 export type ChildMessage =
@@ -89,4 +99,6 @@ export type ChildMessage =
   | { readonly type: 'probe-result'; readonly values: Record<string, number | string> }
   | { readonly type: 'memory-result'; readonly rssBytes: number; readonly heapUsedBytes: number }
   | { readonly type: 'cpu-result'; readonly cpuMicros: number; readonly wallMicros: number }
+  | { readonly type: 'stats-result'; readonly values: Record<string, number> }
+  | { readonly type: 'control-result' }
   | { readonly type: 'error'; readonly message: string };

@@ -10,8 +10,8 @@ export interface ScenarioDef {
   readonly title: string;
   readonly kind: ScenarioModule['kind'];
   readonly needsRedis?: boolean;
-  /** HTTP: id of the scenario whose same-round requests/s is the ratio's denominator. @default 'bare' */
-  readonly baseline?: string;
+  /** HTTP: ids of the scenarios whose same-round requests/s are the ratios' denominators. @default ['bare'] */
+  readonly ratiosTo?: readonly string[];
   /** Micro: the variant the other variants' ratios are taken against. */
   readonly microBaseline?: string;
   /** Loads the module inside the server-under-test process. */
@@ -47,24 +47,45 @@ export const SCENARIOS: readonly ScenarioDef[] = [
     number: 3,
     title: '`requireAuth`, distinct token per request',
     kind: 'http',
+    ratiosTo: ['bare', 'floor'],
     load: async () => (await import('./require-auth.js')).requireAuthScenario('none'),
+    prepare: (url, tokens) => prepareAuth(url, tokens, true),
+  },
+  {
+    id: 'floor',
+    number: 15,
+    title: 'the floor: hand-written middleware (JWKS once, KeyObject per kid, sync `crypto.verify`, iss/aud/exp)',
+    kind: 'http',
+    load: mod(() => import('./floor.js')),
     prepare: (url, tokens) => prepareAuth(url, tokens, true),
   },
   {
     id: 'require-auth-mirror',
     number: 4,
-    title: '`requireAuth`, distinct tokens + Redis denylist mirror of the seeded revocations',
+    title: '`requireAuth`, distinct tokens + Redis denylist mirror of the small denylist',
     kind: 'http',
     needsRedis: true,
+    ratiosTo: ['require-auth-distinct', 'bare'],
     load: async () => (await import('./require-auth.js')).requireAuthScenario('mirror'),
+    prepare: (url, tokens) => prepareAuth(url, tokens, true, true),
+  },
+  {
+    id: 'require-auth-mirror-1m',
+    number: 16,
+    title: '`requireAuth`, distinct tokens + Redis denylist mirror of the large denylist',
+    kind: 'http',
+    needsRedis: true,
+    ratiosTo: ['require-auth-distinct', 'bare'],
+    load: async () => (await import('./require-auth.js')).requireAuthScenario('mirror-large'),
     prepare: (url, tokens) => prepareAuth(url, tokens, true, true),
   },
   {
     id: 'require-auth-lookup',
     number: 5,
-    title: '`requireAuth`, distinct tokens + Redis denylist lookup (MGET per request)',
+    title: '`requireAuth`, distinct tokens + Redis denylist lookup of the small denylist (MGET per request)',
     kind: 'http',
     needsRedis: true,
+    ratiosTo: ['require-auth-distinct', 'bare'],
     load: async () => (await import('./require-auth.js')).requireAuthScenario('lookup'),
     prepare: (url, tokens) => prepareAuth(url, tokens, true, true),
   },
@@ -73,6 +94,7 @@ export const SCENARIOS: readonly ScenarioDef[] = [
     number: 6,
     title: 'express-jwt + jwks-rsa (distinct tokens)',
     kind: 'http',
+    ratiosTo: ['bare', 'floor'],
     load: mod(() => import('./express-jwt.js')),
     prepare: (url, tokens) => prepareAuth(url, tokens, true),
   },
@@ -81,6 +103,7 @@ export const SCENARIOS: readonly ScenarioDef[] = [
     number: 7,
     title: 'express-oauth2-jwt-bearer (distinct tokens)',
     kind: 'http',
+    ratiosTo: ['bare', 'floor'],
     load: mod(() => import('./oauth2-jwt-bearer.js')),
     prepare: (url, tokens) => prepareAuth(url, tokens, true),
   },
@@ -89,6 +112,7 @@ export const SCENARIOS: readonly ScenarioDef[] = [
     number: 8,
     title: 'passport-jwt + jwks-rsa (distinct tokens)',
     kind: 'http',
+    ratiosTo: ['bare', 'floor'],
     load: mod(() => import('./passport-jwt.js')),
     prepare: (url, tokens) => prepareAuth(url, tokens, true),
   },
@@ -97,6 +121,7 @@ export const SCENARIOS: readonly ScenarioDef[] = [
     number: 9,
     title: 'hand-written jose createRemoteJWKSet + jwtVerify (distinct tokens)',
     kind: 'http',
+    ratiosTo: ['bare', 'floor'],
     load: mod(() => import('./jose-hand.js')),
     prepare: (url, tokens) => prepareAuth(url, tokens, true),
   },
@@ -138,6 +163,13 @@ export const SCENARIOS: readonly ScenarioDef[] = [
     title: 'raw `crypto.verify` RS256 with a KeyObject (micro, ops/s)',
     kind: 'micro',
     load: mod(() => import('./crypto-floor.js')),
+  },
+  {
+    id: 'mirror-idle-commands',
+    number: 17,
+    title: 'Redis commands of an idle mirror per minute (private redis-server, INFO commandstats)',
+    kind: 'probe',
+    load: mod(() => import('./mirror-idle-commands.js')),
   },
   {
     id: 'memory',

@@ -39,15 +39,17 @@ export const scenario: ProbeScenarioModule = {
     await client.connect();
     const mirror = createRedisDenylist(client, {
       issuer: ctx.issuer,
-      keyPrefix: ctx.keyPrefix,
+      keyPrefix: ctx.largeKeyPrefix,
       mode: 'mirror',
     });
     const beforeMirror = await settled();
     await mirror.ready();
     const afterMirror = await settled();
-    out[`RSS with ${ctx.revocations.toLocaleString('en-US')} mirrored revocations (MB)`] = round1(afterMirror.rss / MB);
+    out[`RSS with ${ctx.largeRevocations.toLocaleString('en-US')} mirrored revocations (MB)`] = round1(
+      afterMirror.rss / MB,
+    );
     out['heap per mirrored revocation (bytes)'] = Math.round(
-      (afterMirror.heapUsed - beforeMirror.heapUsed) / ctx.revocations,
+      (afterMirror.heapUsed - beforeMirror.heapUsed) / ctx.largeRevocations,
     );
 
     const verifier = createAccessTokenVerifier({
@@ -62,7 +64,7 @@ export const scenario: ProbeScenarioModule = {
     for (const token of tokens) await verifier.verify(token);
     for (const token of tokens) await verifier.verify(token);
     const afterCache = await settled();
-    out[`RSS with ${count(tokens.length)} cached tokens and ${count(ctx.revocations)} mirrored revocations (MB)`] =
+    out[`RSS with ${count(tokens.length)} cached tokens and ${count(ctx.largeRevocations)} mirrored revocations (MB)`] =
       round1(afterCache.rss / MB);
     out['heap per cached verified token (bytes)'] = Math.round(
       (afterCache.heapUsed - beforeCache.heapUsed) / tokens.length,
