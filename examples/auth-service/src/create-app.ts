@@ -10,7 +10,14 @@ import {
   sendSessionGrant,
   type RefreshTokenStore,
 } from '@jwks-kit/issuer/sessions';
-import { authErrorHandler, createLocalKeySet, requireAuth, requireScopes } from '@jwks-kit/verifier';
+import {
+  authErrorHandler,
+  createLocalKeySet,
+  readinessHandler,
+  requireAuth,
+  requireScopes,
+  type HealthSource,
+} from '@jwks-kit/verifier';
 import { ACCESS_COOKIE, AUDIENCES, RFC9068_REQUIRED_CLAIMS } from '../../shared/src/audiences.js';
 import { HttpError } from '../../shared/src/http-error.js';
 import { jsonErrorHandler } from '../../shared/src/json-error-handler.js';
@@ -165,6 +172,10 @@ export function createApp(deps: AuthAppDeps): Express {
   app.get('/healthz', (_req, res) => {
     res.json({ status: 'ok', kid: deps.keyRing.signingKey().kid });
   });
+  const readinessChecks: Record<string, HealthSource> = {};
+  if (deps.refreshStore.health) readinessChecks.refreshStore = deps.refreshStore as HealthSource;
+  if (deps.denylist.health) readinessChecks.denylist = deps.denylist as HealthSource;
+  app.get('/readyz', readinessHandler(readinessChecks));
   app.get('/.well-known/jwks.json', jwksHandler(deps.keyRing));
   app.get(
     '/.well-known/openid-configuration',

@@ -414,6 +414,10 @@ describe('auth service', () => {
         token_endpoint: `${ISSUER}/token`,
       });
       expect((await request(app).get('/healthz')).status).toBe(200);
+      expect((await request(app).get('/readyz')).body).toMatchObject({
+        status: 'ready',
+        checks: { refreshStore: { state: 'ok' }, denylist: { state: 'ok' } },
+      });
       const page = await request(app).get('/');
       expect(page.status).toBe(200);
       expect(page.text).toContain('<form id="login"');

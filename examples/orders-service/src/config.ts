@@ -6,5 +6,5 @@ export type OrdersConfig = ResourceServiceConfig;
 
 /** Reads the orders service's configuration; throws an Error naming the bad variable. */
 export function readOrdersConfig(env: Env = process.env): OrdersConfig {
-  return readResourceServiceConfig(env, 'ORDERS_PORT', 4001);
+  return readResourceServiceConfig(env, 'orders-service', 'ORDERS_PORT', 4001);
 }

@@ -185,6 +185,10 @@ describe('orders service', () => {
 
   it('answers health checks without a token, and CORS preflights for the page', async () => {
     expect((await request(app).get('/healthz')).status).toBe(200);
+    expect((await request(app).get('/readyz')).body).toMatchObject({
+      status: 'ready',
+      checks: { jwks: { state: 'ok' } },
+    });
     const pre = await request(app).options('/orders').set('Origin', PAGE).set('Access-Control-Request-Method', 'POST');
     expect(pre.status).toBe(204);
     expect(pre.headers['access-control-allow-origin']).toBe(PAGE);

@@ -6,5 +6,5 @@ export type ProfileConfig = ResourceServiceConfig;
 
 /** Reads the profile service's configuration; throws an Error naming the bad variable. */
 export function readProfileConfig(env: Env = process.env): ProfileConfig {
-  return readResourceServiceConfig(env, 'PROFILE_PORT', 4002);
+  return readResourceServiceConfig(env, 'profile-service', 'PROFILE_PORT', 4002);
 }

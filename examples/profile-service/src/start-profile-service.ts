@@ -1,3 +1,4 @@
+import type { Logger } from '../../shared/src/logger.js';
 import type { Denylist } from '@jwks-kit/denylist';
 import { startResourceService, type StartedResourceService } from '../../shared/src/start-resource-service.js';
 import type { ProfileConfig } from './config.js';
@@ -6,7 +7,7 @@ import { createApp } from './create-app.js';
 /** Builds the profile service from its configuration and listens on `config.port` (see {@link startResourceService}). */
 export function startProfileService(
   config: ProfileConfig,
-  shared: Readonly<{ denylist?: Denylist }> = {},
+  shared: Readonly<{ denylist?: Denylist; logger?: Logger }> = {},
 ): Promise<StartedResourceService> {
   return startResourceService(config, createApp, shared);
 }

@@ -65,3 +65,13 @@ export function readFlag(env: Env, name: string): boolean {
   if (raw === '1' || raw === 'true') return true;
   throw new Error(`${name} must be 1 or 0`);
 }
+
+const LOG_LEVELS = ['fatal', 'error', 'warn', 'info', 'debug', 'trace', 'silent'];
+
+/** Reads `LOG_LEVEL` (a pino level), default `info`. Throws an Error naming the variable otherwise. */
+export function readLogLevel(env: Env): string {
+  const raw = env.LOG_LEVEL;
+  if (raw === undefined || raw === '') return 'info';
+  if (!LOG_LEVELS.includes(raw)) throw new Error(`LOG_LEVEL must be one of ${LOG_LEVELS.join(', ')}`);
+  return raw;
+}

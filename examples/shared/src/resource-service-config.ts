@@ -1,7 +1,20 @@
-import { pageOrigins, readHttpUrl, readPort, readPositiveInteger, readRedisUrl, type Env } from './env.js';
+import {
+  pageOrigins,
+  readFlag,
+  readLogLevel,
+  readHttpUrl,
+  readPort,
+  readPositiveInteger,
+  readRedisUrl,
+  type Env,
+} from './env.js';
 
 /** Everything a resource service (orders, profile) reads from its environment. */
 export type ResourceServiceConfig = Readonly<{
+  /** Name in the logs (`orders-service`, `profile-service`). */
+  serviceName: string;
+  /** `LOG_LEVEL`, default `info`: pino level (`debug` shows each refusal's detail). */
+  logLevel: string;
   /** The service's own port variable (`ORDERS_PORT`, `PROFILE_PORT`). */
   port: number;
   /** `ISSUER_URL`, default `http://127.0.0.1:<AUTH_PORT>`: expected `iss`, and where the JWKS is fetched. */
@@ -12,16 +25,32 @@ export type ResourceServiceConfig = Readonly<{
   allowedOrigins: readonly string[];
   /** `JWKS_MAX_AGE_SECONDS`, default 300: upper clamp of the JWKS cache age (the issuer's pre-publication window relies on it). */
   jwksMaxAgeSeconds: number;
+  /** `JWKS_MAX_STALE_SECONDS`, default 86400: how long past its cache age the last good JWKS is served while the issuer fails. */
+  jwksMaxStaleSeconds: number;
+  /**
+   * `JWKS_REQUIRED_AT_START`, default false: true refuses to start (exit 1) when the JWKS cannot be loaded;
+   * false starts anyway, not ready (`/readyz` 503, requests 503 `keys_unavailable`) until a fetch succeeds.
+   */
+  jwksRequiredAtStart: boolean;
 }>;
 
 /** Reads a resource service's configuration, its port from `portVariable`; throws an Error naming the bad variable. */
-export function readResourceServiceConfig(env: Env, portVariable: string, defaultPort: number): ResourceServiceConfig {
+export function readResourceServiceConfig(
+  env: Env,
+  serviceName: string,
+  portVariable: string,
+  defaultPort: number,
+): ResourceServiceConfig {
   const issuerUrl = readHttpUrl(env, 'ISSUER_URL', `http://127.0.0.1:${readPort(env, 'AUTH_PORT', 4000)}`);
   return {
+    serviceName,
+    logLevel: readLogLevel(env),
     port: readPort(env, portVariable, defaultPort),
     issuerUrl,
     redisUrl: readRedisUrl(env),
     allowedOrigins: pageOrigins(issuerUrl),
     jwksMaxAgeSeconds: readPositiveInteger(env, 'JWKS_MAX_AGE_SECONDS', 300),
+    jwksMaxStaleSeconds: readPositiveInteger(env, 'JWKS_MAX_STALE_SECONDS', 86_400),
+    jwksRequiredAtStart: readFlag(env, 'JWKS_REQUIRED_AT_START'),
   };
 }

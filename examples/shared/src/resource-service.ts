@@ -1,7 +1,14 @@
 import cookieParser from 'cookie-parser';
 import express, { type Express } from 'express';
 import type { Denylist } from '@jwks-kit/denylist';
-import { authErrorHandler, requireAuth, type KeySet, type RequireAuthHandler } from '@jwks-kit/verifier';
+import {
+  authErrorHandler,
+  readinessHandler,
+  requireAuth,
+  type HealthSource,
+  type KeySet,
+  type RequireAuthHandler,
+} from '@jwks-kit/verifier';
 import { ACCESS_COOKIE, RFC9068_REQUIRED_CLAIMS } from './audiences.js';
 import { cors } from './cors.js';
 import { jsonErrorHandler } from './json-error-handler.js';
@@ -25,7 +32,9 @@ export type ResourceAppDeps = Readonly<{
 }>;
 
 /**
- * The frame every resource service shares: exact-origin CORS, `/healthz`, cookie parsing, a
+ * The frame every resource service shares: exact-origin CORS, `/healthz` (liveness: the process answers),
+ * `/readyz` (readiness: 503 while the JWKS never loaded or is stale past its bound, or the denylist mirror is
+ * past its staleness bound), cookie parsing, a
  * `requireAuth` for `audience` (header or the access cookie, RFC 9068 claims required), and the
  * error handlers after the routes that `mountRoutes` adds.
  */
@@ -52,6 +61,9 @@ export function createResourceApp(
   app.get('/healthz', (_req, res) => {
     res.json({ status: 'ok' });
   });
+  const checks: Record<string, HealthSource> = { jwks: authenticate };
+  if (deps.denylist.health) checks.denylist = deps.denylist as HealthSource;
+  app.get('/readyz', readinessHandler(checks));
   app.use(cookieParser());
   mountRoutes(app, authenticate);
   app.use(authErrorHandler());

@@ -2,6 +2,7 @@ import type { Express } from 'express';
 import type { Denylist } from '@jwks-kit/denylist';
 import { createRemoteKeySet } from '@jwks-kit/verifier';
 import { listen } from './listen.js';
+import { createServiceLogger, type Logger } from './logger.js';
 import { openDenylist } from './open-denylist.js';
 import type { ResourceAppDeps } from './resource-service.js';
 import type { ResourceServiceConfig } from './resource-service-config.js';
@@ -17,15 +18,27 @@ export type StartedResourceService = Readonly<{ url: string; close: () => Promis
 export async function startResourceService(
   config: ResourceServiceConfig,
   createApp: (deps: ResourceAppDeps) => Express,
-  shared: Readonly<{ denylist?: Denylist }> = {},
+  shared: Readonly<{ denylist?: Denylist; logger?: Logger }> = {},
 ): Promise<StartedResourceService> {
+  const log = shared.logger ?? createServiceLogger(config.serviceName, config.logLevel);
   const maxCacheMs = config.jwksMaxAgeSeconds * 1000;
   const keySet = createRemoteKeySet({
     jwksUri: `${config.issuerUrl}/.well-known/jwks.json`,
     minCacheMs: Math.min(60_000, maxCacheMs),
     maxCacheMs,
     cooldownMs: Math.min(30_000, maxCacheMs),
+    maxStaleMs: config.jwksMaxStaleSeconds * 1000,
   });
+  try {
+    // The production startup step (what requireAuth(...).ready() awaits): the JWKS is loaded, or why not.
+    await keySet.ready();
+  } catch (error) {
+    if (config.jwksRequiredAtStart) {
+      keySet.close();
+      throw error;
+    }
+    log.warn({ err: error, jwksUri: keySet.jwksUri.href }, 'starting without keys: not ready until the JWKS loads');
+  }
   const opened = shared.denylist
     ? undefined
     : await openDenylist({ issuer: config.issuerUrl, redisUrl: config.redisUrl });

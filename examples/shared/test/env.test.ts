@@ -19,7 +19,17 @@ describe('example configuration from the environment', () => {
       refreshAbsoluteLifetimeSeconds: 2_592_000,
       demoTourRoutes: false,
     });
-    expect(readOrdersConfig({}).port).toBe(4001);
+    expect(readOrdersConfig({})).toMatchObject({
+      port: 4001,
+      serviceName: 'orders-service',
+      logLevel: 'info',
+      jwksMaxStaleSeconds: 86_400,
+      jwksRequiredAtStart: false,
+    });
+    expect(readOrdersConfig({ JWKS_REQUIRED_AT_START: 'true', LOG_LEVEL: 'debug' })).toMatchObject({
+      jwksRequiredAtStart: true,
+      logLevel: 'debug',
+    });
     expect(readProfileConfig({}).port).toBe(4002);
     expect(readProfileConfig({ AUTH_PORT: '5000' }).issuerUrl).toBe('http://127.0.0.1:5000');
   });
@@ -70,5 +80,8 @@ describe('example configuration from the environment', () => {
       /REFRESH_ABSOLUTE_LIFETIME_SECONDS/,
     );
     expect(() => readAuthConfig({ DEMO_TOUR: 'yes' })).toThrow(/DEMO_TOUR/);
+    expect(() => readOrdersConfig({ JWKS_MAX_STALE_SECONDS: '0' })).toThrow(/JWKS_MAX_STALE_SECONDS/);
+    expect(() => readOrdersConfig({ JWKS_REQUIRED_AT_START: 'yes' })).toThrow(/JWKS_REQUIRED_AT_START/);
+    expect(() => readProfileConfig({ LOG_LEVEL: 'loud' })).toThrow(/LOG_LEVEL/);
   });
 });

@@ -1,3 +1,5 @@
+import type { DenylistHealth } from './denylist-health.js';
+
 /**
  * The claims of a verified token that revocation looks at. Values are `unknown` because they come
  * from a token: implementations validate them (a non-string jti is never "not revoked" by accident).
@@ -35,6 +37,8 @@ export interface Denylist {
   check(claims: RevocationClaims): boolean | Promise<boolean>;
   /** Resolves once the store can answer (the Redis mirror's initial load); optional for custom stores. */
   ready?(): Promise<void>;
+  /** Optional for custom stores: a health snapshot for readiness (`failing` means `check()` refuses). */
+  health?(): DenylistHealth;
   /** Releases timers and subscriptions the store created (never a client it was given). */
   close(): Promise<void>;
 }

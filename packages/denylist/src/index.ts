@@ -3,3 +3,4 @@ export { createMemoryDenylist } from './memory-denylist.js';
 export type { MemoryDenylist, MemoryDenylistOptions } from './memory-denylist.js';
 export { DenylistError, isDenylistError } from './errors.js';
 export type { DenylistErrorCode, DenylistErrorOptions } from './errors.js';
+export type { DenylistHealth } from './denylist-health.js';

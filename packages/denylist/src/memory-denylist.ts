@@ -1,4 +1,5 @@
 import type { Denylist, RevocationClaims } from './denylist.js';
+import type { DenylistHealth } from './denylist-health.js';
 import {
   claimsNamespace,
   planJtiRevocation,
@@ -36,6 +37,8 @@ export interface MemoryDenylist extends Denylist {
   check(claims: RevocationClaims): boolean;
   /** Resolves at once (nothing to load); present so that every store can be awaited alike. */
   ready(): Promise<void>;
+  /** Always `ok` (nothing to connect to). */
+  health(): DenylistHealth;
   /** Entries held, expired ones included until the next sweep. */
   readonly size: number;
 }
@@ -73,6 +76,17 @@ export function createMemoryDenylist(options: MemoryDenylistOptions): MemoryDeny
       return table.isRevoked(claims, claimsNamespace(claims.iss, settings), now());
     },
     async ready() {},
+    health: () => ({
+      state: 'ok',
+      mode: 'memory',
+      connection: undefined,
+      size: table.size,
+      lagMs: undefined,
+      unsureForMs: undefined,
+      maxStalenessMs: undefined,
+      lastSyncAtMs: undefined,
+      lastError: undefined,
+    }),
     get size() {
       return table.size;
     },

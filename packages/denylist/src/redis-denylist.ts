@@ -1,6 +1,7 @@
 import type { Cluster, Redis } from 'ioredis';
 import type { Denylist, RevocationClaims } from './denylist.js';
 import type { DenylistEvent, DenylistStats } from './denylist-events.js';
+import type { DenylistHealth } from './denylist-health.js';
 import { createRedisKeys } from './lib/redis-keys.js';
 import { createLookupCheck } from './lib/redis-lookup.js';
 import { startMirror } from './lib/redis-mirror.js';
@@ -67,6 +68,8 @@ export interface RedisDenylist extends Denylist {
   ready(): Promise<void>;
   /** Size, sync and failure counters, for metrics. */
   stats(): DenylistStats;
+  /** Mirror: lag, connection, time unsure vs `maxStalenessMs`; lookup: connection and the latest failure. */
+  health(): DenylistHealth;
 }
 
 /**
@@ -128,6 +131,7 @@ export function createRedisDenylist(client: Redis | Cluster, options: RedisDenyl
 
   if (mode === 'lookup') {
     let failures = 0;
+    let lastError: DenylistError | undefined;
     const check = createLookupCheck({
       client,
       keys,
@@ -135,7 +139,13 @@ export function createRedisDenylist(client: Redis | Cluster, options: RedisDenyl
       lookupTimeoutMs,
       failOpen,
       emit,
-      onFailure: () => failures++,
+      onFailure: (error) => {
+        failures++;
+        lastError = error;
+      },
+      onSuccess: () => {
+        lastError = undefined;
+      },
     });
     return {
       ...base,
@@ -161,6 +171,20 @@ export function createRedisDenylist(client: Redis | Cluster, options: RedisDenyl
         gaps: 0,
         checks: 0,
       }),
+      health: () => {
+        const down = closed || client.status !== 'ready' || lastError !== undefined;
+        return {
+          state: down ? (failOpen && !closed ? 'stale' : 'failing') : 'ok',
+          mode,
+          connection: client.status,
+          size: 0,
+          lagMs: undefined,
+          unsureForMs: undefined,
+          maxStalenessMs: undefined,
+          lastSyncAtMs: undefined,
+          lastError,
+        };
+      },
       async close() {
         closed = true;
       },
@@ -184,6 +208,7 @@ export function createRedisDenylist(client: Redis | Cluster, options: RedisDenyl
     check: (claims) => mirror.check(claims),
     ready: () => mirror.ready(),
     stats: () => mirror.stats(),
+    health: () => mirror.health(),
     async close() {
       closed = true;
       await mirror.close();

@@ -37,6 +37,7 @@ describe('createMemoryDenylist', () => {
     await denylist.revoke('c', nowS + 100);
     expect(denylist.check({ jti: 'c' })).toBe(true);
     expect(denylist.size).toBe(2);
+    expect(denylist.health()).toMatchObject({ state: 'ok', mode: 'memory', size: 2 });
     await denylist.close();
   });
 

@@ -59,6 +59,8 @@ describe('Redis denylist when Redis goes away', () => {
     const lookup = createRedisDenylist(newClient(), { ...options, mode: 'lookup' });
     denylists.push(mirror, failOpen, lookup);
     await Promise.all([mirror.ready(), failOpen.ready()]);
+    expect(mirror.health()).toMatchObject({ state: 'ok', mode: 'mirror', connection: 'ready', unsureForMs: undefined });
+    expect(lookup.health()).toMatchObject({ state: 'ok', mode: 'lookup', connection: 'ready' });
 
     const nowS = clock.nowSeconds();
     await mirror.revoke('before-outage', nowS + 300);
@@ -72,7 +74,9 @@ describe('Redis denylist when Redis goes away', () => {
     await eventually(() => mirror.stats().unsureSinceMs !== undefined, 'the mirror to notice the outage');
     expect(events).toContainEqual({ type: 'disconnected' });
 
-    // within the bound: answers from the mirror
+    // within the bound: answers from the mirror, health says stale (still ready)
+    expect(mirror.health()).toMatchObject({ state: 'stale', maxStalenessMs: 1000 });
+    expect(mirror.health().connection).not.toBe('ready');
     expect(mirror.check(revokedToken)).toBe(true);
     expect(mirror.check(freshToken)).toBe(false);
 
@@ -81,6 +85,9 @@ describe('Redis denylist when Redis goes away', () => {
     const error = thrown(() => mirror.check(freshToken));
     expect(error).toBeInstanceOf(DenylistError);
     expect(error).toMatchObject({ code: 'ERR_DENYLIST_UNAVAILABLE', retryAfterSeconds: 1 });
+    expect(mirror.health().state).toBe('failing');
+    expect(mirror.health().unsureForMs).toBeGreaterThan(1000);
+    expect(failOpen.health().state).toBe('stale');
     // fail-open answers from what it knew
     expect(failOpen.check(revokedToken)).toBe(true);
     expect(failOpen.check(freshToken)).toBe(false);
@@ -89,6 +96,7 @@ describe('Redis denylist when Redis goes away', () => {
       code: 'ERR_DENYLIST_UNAVAILABLE',
       retryAfterSeconds: 1,
     });
+    expect(lookup.health()).toMatchObject({ state: 'failing', lastError: { code: 'ERR_DENYLIST_UNAVAILABLE' } });
     // a revocation during the outage rejects loudly
     await expect(mirror.revoke('during-outage', nowS + 300)).rejects.toMatchObject({ code: 'ERR_REVOCATION_FAILED' });
     await expect(mirror.revokeSubject('user-during')).rejects.toMatchObject({ code: 'ERR_REVOCATION_FAILED' });
@@ -100,6 +108,7 @@ describe('Redis denylist when Redis goes away', () => {
       'the mirror to resync after the restart',
     );
     console.log(`mirror current again ${recoveryMs.toFixed(0)} ms after redis-server answered PING`);
+    expect(mirror.health()).toMatchObject({ state: 'ok', connection: 'ready', lastError: undefined });
     expect(mirror.check(revokedToken)).toBe(true);
     expect(mirror.check(subjectToken)).toBe(true);
     expect(mirror.check(freshToken)).toBe(false);
@@ -109,6 +118,7 @@ describe('Redis denylist when Redis goes away', () => {
     expect(mirror.stats().restored + failOpen.stats().restored).toBeGreaterThanOrEqual(2);
     expect(await lookup.check(revokedToken)).toBe(true);
     expect(await lookup.check(subjectToken)).toBe(true);
+    expect(lookup.health().state).toBe('ok');
     const newcomer = createRedisDenylist(newClient(), options);
     denylists.push(newcomer);
     await newcomer.ready();
@@ -126,8 +136,10 @@ describe('Redis denylist when Redis goes away', () => {
     const mirror = createRedisDenylist(newClient(), { issuer: ISSUER, keyPrefix });
     denylists.push(mirror);
     expect(thrown(() => mirror.check({ jti: 'x' }))).toMatchObject({ code: 'ERR_DENYLIST_UNAVAILABLE' });
+    expect(mirror.health().state).toBe('failing');
     await redis.restart();
     await mirror.ready();
+    expect(mirror.health().state).toBe('ok');
     expect(mirror.check({ jti: 'x' })).toBe(false);
   });
 });

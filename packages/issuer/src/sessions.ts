@@ -22,6 +22,7 @@ export type {
   RotateRefreshTokenOutcome,
   EndedRefreshFamily,
 } from './sessions/refresh-token-store.js';
+export type { RefreshStoreHealth } from './sessions/refresh-store-health.js';
 export {
   setSessionCookies,
   clearSessionCookies,

@@ -9,6 +9,7 @@ import { keyBoundAlgorithm } from './lib/jwks-import-key.js';
 import { resolveVerifierOptions, type ResolvedIssuer } from './lib/resolve-verifier-options.js';
 import { SecondSightingFilter } from './lib/second-sighting-filter.js';
 import { VerifiedTokenCache } from './lib/verified-token-cache.js';
+import { verifierHealth, type VerifierHealth } from './lib/verifier-health.js';
 import { verifyJwsSignature } from './lib/verify-jws-signature.js';
 
 /** What a successful verification yields (frozen; shared by repeat requests with the same token). */
@@ -36,6 +37,10 @@ export interface AccessTokenVerifier {
   verifySync(token: string): VerifiedAccessToken | Promise<VerifiedAccessToken>;
   /** Resolves once every key cache the verifier created (for `jwksUri`) holds keys; rejects with the fetch's `KeySetError`. */
   ready(): Promise<void>;
+  /** Health of the key sets (worst state, and each set's snapshot by issuer): feed it to a readiness probe. */
+  health(): VerifierHealth;
+  /** The key set of each trusted issuer, by `iss`: a handle on the events of the sets created for `jwksUri`. */
+  readonly keySets: ReadonlyMap<string, KeySet>;
   /** Stops the key caches the verifier created and unsubscribes from key-removal events. */
   close(): Promise<void>;
 }
@@ -254,6 +259,8 @@ export function createAccessTokenVerifier(options: AccessTokenVerifierOptions): 
     async ready() {
       await Promise.all([...issuers.values()].map(({ keySet }) => keySet.ready?.()));
     },
+    health: () => verifierHealth(issuers.values()),
+    keySets: new Map([...issuers].map(([iss, { keySet }]) => [iss, keySet])),
     async close() {
       for (const unsubscribe of unsubscribes.splice(0)) unsubscribe();
       cache?.clear();

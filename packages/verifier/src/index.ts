@@ -41,3 +41,6 @@ export type { RefusalCheck, RefusalDetailFields } from './refusal-detail.js';
 export type { HealthState, KeySetHealth } from './key-set-health.js';
 export { protectedResourceMetadataHandler, protectedResourceMetadataUrl } from './protected-resource-metadata.js';
 export type { ProtectedResourceMetadataOptions } from './protected-resource-metadata.js';
+export { readinessHandler, readiness } from './readiness-handler.js';
+export type { HealthSource, ReadinessReport } from './readiness-handler.js';
+export type { VerifierHealth } from './lib/verifier-health.js';

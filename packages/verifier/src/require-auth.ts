@@ -7,6 +7,8 @@ import { getToken, type FoundToken, type GetTokenOptions } from './get-token.js'
 import { isQuotableValue } from './lib/challenge-syntax.js';
 import { isAllowedOrigin } from './lib/is-allowed-origin.js';
 import { parseJwksUrlOption } from './lib/jwks-url.js';
+import type { KeySet } from './key-set.js';
+import type { VerifierHealth } from './lib/verifier-health.js';
 
 /** Options of {@link requireAuth}: the verifier's options plus where tokens come from. */
 export type RequireAuthOptions = AccessTokenVerifierOptions &
@@ -27,8 +29,15 @@ export type RequireAuthOptions = AccessTokenVerifierOptions &
 
 /** The middleware returned by {@link requireAuth}, with the lifecycle of the key caches it created. */
 export type RequireAuthHandler = RequestHandler & {
-  /** Resolves once the key caches created for `jwksUri` hold keys (rejects with the fetch's error). */
+  /**
+   * The production startup step: resolves once every key set holds keys; rejects with the fetch's
+   * `KeySetError` (`ERR_JWKS_NETWORK`, `ERR_JWKS_TIMEOUT`, `ERR_JWKS_HTTP_STATUS`, …).
+   */
   ready(): Promise<void>;
+  /** Health of the key sets, for a readiness probe (`readinessHandler({ jwks: authenticate })`). */
+  health(): VerifierHealth;
+  /** The key set of each trusted issuer, by `iss` (events of the sets created for `jwksUri`). */
+  readonly keySets: ReadonlyMap<string, KeySet>;
   /** Stops the key caches created for `jwksUri`. */
   close(): Promise<void>;
 };
@@ -90,7 +99,12 @@ export function requireAuth(options: RequireAuthOptions): RequireAuthHandler {
     req.auth = toRequestAuth(verified, found);
     next();
   };
-  return Object.assign(handler, { ready: () => verifier.ready(), close: () => verifier.close() });
+  return Object.assign(handler, {
+    ready: () => verifier.ready(),
+    health: () => verifier.health(),
+    keySets: verifier.keySets,
+    close: () => verifier.close(),
+  });
 }
 
 function toRequestAuth(result: VerifiedAccessToken, found: FoundToken): RequestAuth {

@@ -15,7 +15,10 @@ export interface LookupConfig {
   readonly lookupTimeoutMs: number;
   readonly failOpen: boolean;
   readonly emit: (event: DenylistEvent) => void;
-  readonly onFailure: () => void;
+  /** Called with the error of a failed lookup. */
+  readonly onFailure: (error: DenylistError) => void;
+  /** Called after a lookup Redis answered. */
+  readonly onSuccess: () => void;
 }
 
 /**
@@ -51,11 +54,12 @@ export function createLookupCheck(config: LookupConfig): (claims: RevocationClai
         'the denylist lookup failed: Redis unreachable or too slow',
         { cause, retryAfterSeconds: 1 },
       );
-      config.onFailure();
+      config.onFailure(error);
       config.emit({ type: 'error', error });
       if (failOpen) return false;
       throw error;
     }
+    config.onSuccess();
     const nowMs = settings.now();
     for (let i = 0; i < wanted.length; i++) {
       const value = values[i];

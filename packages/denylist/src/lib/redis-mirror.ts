@@ -2,6 +2,7 @@ import { setImmediate as yieldToEventLoop } from 'node:timers/promises';
 import type { Cluster, Redis } from 'ioredis';
 import type { RevocationClaims } from '../denylist.js';
 import type { DenylistEvent, DenylistStats, SyncReason } from '../denylist-events.js';
+import type { DenylistHealth } from '../denylist-health.js';
 import { DenylistError } from '../errors.js';
 import { decodeEntry, decodeStreamEntry } from './redis-entry.js';
 import type { RedisKeys } from './redis-keys.js';
@@ -35,6 +36,7 @@ export interface Mirror {
   /** Resolves once the initial load is done and every stream reader is live. */
   ready(): Promise<void>;
   stats(): DenylistStats;
+  health(): DenylistHealth;
   close(): Promise<void>;
 }
 
@@ -87,6 +89,7 @@ export function startMirror(config: MirrorConfig): Mirror {
   let restored = 0;
   let gaps = 0;
   let checks = 0;
+  let lastError: DenylistError | undefined;
   let running: Promise<void> | undefined;
   let rerun: { reason: SyncReason; writeBack: boolean } | undefined;
   let retryTimer: NodeJS.Timeout | undefined;
@@ -101,10 +104,8 @@ export function startMirror(config: MirrorConfig): Mirror {
 
   const fail = (message: string, cause: unknown) => {
     failures++;
-    emit({
-      type: 'error',
-      error: new DenylistError('ERR_DENYLIST_UNAVAILABLE', message, { cause, retryAfterSeconds }),
-    });
+    lastError = new DenylistError('ERR_DENYLIST_UNAVAILABLE', message, { cause, retryAfterSeconds });
+    emit({ type: 'error', error: lastError });
   };
   const markUnsure = () => {
     epoch++;
@@ -118,6 +119,7 @@ export function startMirror(config: MirrorConfig): Mirror {
   const maybeCurrent = () => {
     if (closed || !synced || running || retryTimer || !readersLive()) return;
     unsureSince = undefined;
+    lastError = undefined;
     resolveReady();
   };
   const step = <T>(promise: Promise<T>) =>
@@ -288,7 +290,10 @@ export function startMirror(config: MirrorConfig): Mirror {
       syncs++;
       lastSyncAtMs = now();
       synced = true;
-      if (epoch === startEpoch && readersLive()) unsureSince = undefined;
+      if (epoch === startEpoch && readersLive()) {
+        unsureSince = undefined;
+        lastError = undefined;
+      }
       emit({ type: 'synced', reason, size: table.size, loaded, restored: written, durationMs: now() - started });
     } catch (cause) {
       markUnsure();
@@ -332,6 +337,10 @@ export function startMirror(config: MirrorConfig): Mirror {
   const sweepTimer = setInterval(() => table.sweepSome(now(), SWEEP_VISITS), SWEEP_INTERVAL_MS);
   sweepTimer.unref();
 
+  /** The fail-closed rule: unsure, and either never loaded or unsure for longer than `maxStalenessMs`. */
+  const pastStalenessBound = (nowMs: number) =>
+    unsureSince !== undefined && (!synced || nowMs - unsureSince > maxStalenessMs);
+
   const unavailable = () =>
     new DenylistError(
       'ERR_DENYLIST_UNAVAILABLE',
@@ -343,8 +352,7 @@ export function startMirror(config: MirrorConfig): Mirror {
     check(claims) {
       const nowMs = now();
       if (closed) throw unavailable();
-      if (unsureSince !== undefined && !failOpen && (!synced || nowMs - unsureSince > maxStalenessMs))
-        throw unavailable();
+      if (unsureSince !== undefined && !failOpen && pastStalenessBound(nowMs)) throw unavailable();
       return table.isRevoked(claims, claimsNamespace(claims.iss, settings), nowMs);
     },
     apply(revocation) {
@@ -365,6 +373,22 @@ export function startMirror(config: MirrorConfig): Mirror {
       gaps,
       checks,
     }),
+    health() {
+      const nowMs = now();
+      const unsureForMs = unsureSince === undefined ? undefined : nowMs - unsureSince;
+      const refuses = closed || (!failOpen && pastStalenessBound(nowMs));
+      return {
+        state: refuses ? 'failing' : unsureForMs === undefined ? 'ok' : 'stale',
+        mode: 'mirror',
+        connection: closed ? 'end' : readersLive() ? 'ready' : 'reconnecting',
+        size: table.size,
+        lagMs: lastLagMs,
+        unsureForMs,
+        maxStalenessMs,
+        lastSyncAtMs,
+        lastError,
+      };
+    },
     async close() {
       if (closed) return;
       closed = true;

@@ -103,12 +103,15 @@ export function createRedisRefreshTokenStore(
     if (typeof commands[name] !== 'function') client.defineCommand(name, { numberOfKeys, lua });
   }
 
+  let lastError: RefreshTokenError | undefined;
   const call = <T>(start: () => Promise<T>): Promise<T> =>
     new Promise<T>((resolve, reject) => {
-      const fail = (cause: unknown) =>
-        reject(
-          new RefreshTokenError('ERR_REFRESH_STORE_UNAVAILABLE', 'The refresh-token store is unavailable.', { cause }),
-        );
+      const fail = (cause: unknown) => {
+        lastError = new RefreshTokenError('ERR_REFRESH_STORE_UNAVAILABLE', 'The refresh-token store is unavailable.', {
+          cause,
+        });
+        reject(lastError);
+      };
       const timer = setTimeout(
         () => fail(new Error(`Redis did not answer within ${commandTimeoutMs} ms`)),
         commandTimeoutMs,
@@ -124,6 +127,7 @@ export function createRedisRefreshTokenStore(
       pending.then(
         (value) => {
           clearTimeout(timer);
+          lastError = undefined;
           resolve(value);
         },
         (cause: unknown) => {
@@ -141,6 +145,12 @@ export function createRedisRefreshTokenStore(
   };
 
   return {
+    health: () => ({
+      state: client.status === 'ready' && lastError === undefined ? 'ok' : 'failing',
+      kind: 'redis',
+      connection: client.status,
+      lastError,
+    }),
     async create(family, accessToken) {
       const k = keys.family(family.familyId);
       const px = String(Math.max(1, family.expiresAt - family.createdAt));

@@ -96,6 +96,7 @@ export function createMemoryRefreshTokenStore(): RefreshTokenStore {
   };
 
   return {
+    health: () => ({ state: 'ok', kind: 'memory', connection: undefined, lastError: undefined }),
     async create(family, accessToken) {
       sweep(family.createdAt);
       const entry: FamilyEntry = { family, rotated: new Map(), accessTokens: new Map() };

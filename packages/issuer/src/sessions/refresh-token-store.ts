@@ -1,3 +1,5 @@
+import type { RefreshStoreHealth } from './refresh-store-health.js';
+
 /** One login session: a chain of refresh tokens of which exactly one (the head) is live. */
 export interface RefreshFamily {
   readonly familyId: string;
@@ -79,4 +81,6 @@ export interface RefreshTokenStore {
   end(familyId: string, nowMs: number): Promise<EndedRefreshFamily | undefined>;
   /** Ids of the families of `sub` that may still exist (entries of ended families may linger). */
   familiesOf(sub: string): Promise<readonly string[]>;
+  /** Optional for custom stores: a health snapshot for readiness. */
+  health?(): RefreshStoreHealth;
 }

@@ -138,11 +138,16 @@ describe('refresh rotation when Redis dies mid-flight', () => {
   });
 
   it('rejects with ERR_REFRESH_STORE_UNAVAILABLE while Redis is down, and works again after', async () => {
-    const { service } = await setupFault();
+    const { service, store } = await setupFault();
     const start = await service.start({ sub: 'fault-3' });
+    expect(store.health?.()).toMatchObject({ state: 'ok', kind: 'redis', connection: 'ready' });
     await redis.stop();
     const down = await service.rotate(start.refreshToken).catch((e: unknown) => e);
     const login = await service.start({ sub: 'fault-3' }).catch((e: unknown) => e);
+    expect(store.health?.()).toMatchObject({
+      state: 'failing',
+      lastError: { code: 'ERR_REFRESH_STORE_UNAVAILABLE' },
+    });
     await redis.restart();
     await ready();
     for (const error of [down, login]) {
@@ -151,5 +156,6 @@ describe('refresh rotation when Redis dies mid-flight', () => {
       expect((error as RefreshTokenError).cause).toBeInstanceOf(Error);
     }
     expect((await service.rotate(start.refreshToken)).familyId).toBe(start.familyId);
+    expect(store.health?.()).toMatchObject({ state: 'ok', lastError: undefined });
   });
 });
