@@ -18,6 +18,7 @@ describe('example configuration from the environment', () => {
       refreshIdleTimeoutSeconds: 1_209_600,
       refreshAbsoluteLifetimeSeconds: 2_592_000,
       demoTourRoutes: false,
+      signingAlg: 'RS256',
     });
     expect(readOrdersConfig({})).toMatchObject({
       port: 4001,
