@@ -87,7 +87,7 @@ $('get-me').addEventListener(
 );
 $('refresh').addEventListener(
   'click',
-  action(() => client.refresh('button')),
+  action(() => client.refresh('Refresh now button')),
 );
 $('logout').addEventListener(
   'click',

@@ -15,6 +15,8 @@ export type WebStackOptions = Readonly<{
   accessTokenTtlSeconds?: number;
   /** @default 600000 */
   refreshAbsoluteLifetimeMs?: number;
+  /** @default the absolute lifetime */
+  refreshIdleTimeoutMs?: number;
   /** @default 500 */
   refreshGraceMs?: number;
 }>;
@@ -61,6 +63,7 @@ export async function startWebStack(options: WebStackOptions = {}): Promise<WebS
         accessTokenTtlSeconds: ttlSeconds,
         refreshGraceMs: options.refreshGraceMs ?? 500,
         refreshAbsoluteLifetimeMs: options.refreshAbsoluteLifetimeMs ?? 600_000,
+        refreshIdleTimeoutMs: options.refreshIdleTimeoutMs ?? options.refreshAbsoluteLifetimeMs ?? 600_000,
         demoTourRoutes: true,
         log: () => {},
       }),

@@ -13,7 +13,12 @@ const WIDTHS = [
   { name: 'demo-400.png', width: 400, height: 900 },
 ] as const;
 
-const stack = await startWebStack({ accessTokenTtlSeconds: 30, refreshAbsoluteLifetimeMs: 30 * 60_000 });
+// The timings of `pnpm demo`: 30 s access tokens, sessions idle out after 10 min and end after 30.
+const stack = await startWebStack({
+  accessTokenTtlSeconds: 30,
+  refreshIdleTimeoutMs: 10 * 60_000,
+  refreshAbsoluteLifetimeMs: 30 * 60_000,
+});
 await mkdir(OUT, { recursive: true });
 try {
   for (const shot of WIDTHS) {
@@ -29,11 +34,12 @@ try {
       await page.click('#get-me');
       await page.locator('#status', { hasText: 'GET /me → 200' }).waitFor();
       await page.click('#refresh');
-      await page.locator('#status', { hasText: 'POST /refresh (button) → 200' }).waitFor();
+      await page.locator('#status', { hasText: 'POST /refresh (Refresh now button) → 200' }).waitFor();
       await page.click('#post-orders');
       await page.locator('#status', { hasText: '403' }).waitFor();
       // A few seconds into the token's life, so that the bars show progress.
       await page.waitForTimeout(6_000);
+      await page.mouse.move(0, 0);
       await page.screenshot({ path: `${OUT}${shot.name}`, fullPage: true });
       if (browser.cspViolations.length > 0) throw new Error(`CSP violations: ${browser.cspViolations.join('; ')}`);
       console.log(`wrote ${OUT}${shot.name}`);
