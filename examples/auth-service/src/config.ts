@@ -42,7 +42,27 @@ export type AuthConfig = Readonly<{
   refreshAbsoluteLifetimeSeconds: number;
   /** `DEMO_TOUR=1` mounts the page's refresh-replay demo routes; default off (`pnpm demo` turns it on). */
   demoTourRoutes: boolean;
+  /** `LOGIN_MAX_FAILURES_PER_USERNAME` (5) and `LOGIN_MAX_FAILURES_PER_IP` (100) within `LOGIN_WINDOW_SECONDS` (900). */
+  loginLimits: Readonly<{ maxFailuresPerUsername: number; maxFailuresPerIp: number; windowSeconds: number }>;
+  /**
+   * `TRUST_PROXY`, default unset (`false`): Express `trust proxy`, which decides the client IP the login
+   * limiter counts. `true`, `false`, a hop count (`1`), or a comma-separated list of proxy addresses,
+   * subnets or the names `loopback`, `linklocal`, `uniquelocal`.
+   */
+  trustProxy: boolean | number | readonly string[];
 }>;
+
+/** Reads `TRUST_PROXY` as Express' `trust proxy` setting; unset or empty means `false` (the TCP peer's address). */
+export function readTrustProxy(env: Env, name = 'TRUST_PROXY'): boolean | number | readonly string[] {
+  const raw = env[name]?.trim();
+  if (raw === undefined || raw === '' || raw === 'false') return false;
+  if (raw === 'true') return true;
+  if (/^\d+$/.test(raw)) return Number(raw);
+  const list = raw.split(',').map((part) => part.trim());
+  if (list.some((part) => !/^[0-9a-z.:/]+$/i.test(part)))
+    throw new Error(`${name} must be true, false, a hop count or a comma-separated list of addresses or subnets`);
+  return list;
+}
 
 /** Reads the auth service's configuration; throws an Error naming the bad variable. */
 export function readAuthConfig(env: Env = process.env): AuthConfig {
@@ -64,6 +84,12 @@ export function readAuthConfig(env: Env = process.env): AuthConfig {
     refreshIdleTimeoutSeconds: Math.min(readPositiveInteger(env, 'REFRESH_IDLE_TIMEOUT_SECONDS', 1_209_600), absolute),
     refreshAbsoluteLifetimeSeconds: absolute,
     demoTourRoutes: readFlag(env, 'DEMO_TOUR'),
+    loginLimits: {
+      maxFailuresPerUsername: readPositiveInteger(env, 'LOGIN_MAX_FAILURES_PER_USERNAME', 5),
+      maxFailuresPerIp: readPositiveInteger(env, 'LOGIN_MAX_FAILURES_PER_IP', 100),
+      windowSeconds: readPositiveInteger(env, 'LOGIN_WINDOW_SECONDS', 900),
+    },
+    trustProxy: readTrustProxy(env),
   };
 }
 

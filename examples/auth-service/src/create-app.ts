@@ -54,8 +54,13 @@ export type AuthAppDeps = Readonly<{
   demoTourRoutes?: boolean;
   /** Clock skew accepted when verifying tokens. @default 5 */
   clockLeewaySeconds?: number;
-  /** @default createLoginRateLimiter({ now }) */
+  /** Login throttling per username and per client IP; pass one over Redis when replicas share it. @default createLoginRateLimiter() (this process only) */
   loginRateLimiter?: LoginRateLimiter;
+  /**
+   * Express `trust proxy`: which `X-Forwarded-For` hops to believe for the client IP (`req.ip`) that the
+   * IP rule of the login limiter counts. `false` takes the TCP peer's address. @default false
+   */
+  trustProxy?: boolean | number | string | readonly string[];
   /** Clock in ms since the epoch, for every time-dependent part. @default Date.now */
   now?: () => number;
   /** Log sink for unexpected errors. @default console.error */
@@ -78,7 +83,7 @@ const asyncRoute =
 export function createApp(deps: AuthAppDeps): Express {
   const now = deps.now ?? Date.now;
   const ttlSeconds = deps.accessTokenTtlSeconds ?? 300;
-  const limiter = deps.loginRateLimiter ?? createLoginRateLimiter({ now });
+  const limiter = deps.loginRateLimiter ?? createLoginRateLimiter();
   const issuer = deps.issuerUrl;
   const signer = createAccessTokenSigner({
     issuer,
@@ -141,8 +146,19 @@ export function createApp(deps: AuthAppDeps): Express {
   const refresh = createRefreshHandler(sessions, { ...cookies, allowedOrigins: deps.allowedOrigins, now });
   const checkPassword = async (req: Request) => {
     const { username, password } = parseCredentials(req.body);
-    const ip = req.ip ?? 'unknown';
-    const decision = limiter.check(username, ip);
+    // With trust proxy off this is the TCP peer; behind a proxy, the hop that `trustProxy` names (README).
+    const ip = req.ip ?? req.socket.remoteAddress ?? 'unknown';
+    const decision = await limiter.attempt(username, ip).catch((error: unknown) => {
+      // Fail closed: without the shared counters a replica would count alone.
+      (deps.log ?? console.error)(
+        `login throttling unavailable: ${error instanceof Error ? error.message : String(error)}`,
+      );
+      throw new HttpError(503, {
+        error: 'temporarily_unavailable',
+        description: 'Login throttling is unavailable; retry shortly.',
+        headers: { 'Retry-After': '1' },
+      });
+    });
     if (!decision.allowed) {
       throw new HttpError(429, {
         error: 'too_many_requests',
@@ -152,19 +168,19 @@ export function createApp(deps: AuthAppDeps): Express {
     }
     const user = await deps.users.verifyPassword(username, password);
     if (!user) {
-      limiter.recordFailure(username, ip);
       throw new HttpError(401, {
         error: 'invalid_grant',
         code: 'invalid_credentials',
         description: 'Invalid username or password.',
       });
     }
-    limiter.reset(username, ip);
+    await limiter.succeeded(username, ip);
     return user;
   };
 
   const app = express();
   app.disable('x-powered-by');
+  app.set('trust proxy', deps.trustProxy ?? false);
   app.use(cookieParser());
   app.use(express.json({ limit: '8kb' }));
   app.use(express.urlencoded({ extended: false, limit: '8kb' }));

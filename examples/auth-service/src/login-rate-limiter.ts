@@ -1,81 +1,78 @@
+import type { Redis } from 'ioredis';
+import { RateLimiterMemory, RateLimiterRedis, RateLimiterRes, type RateLimiterAbstract } from 'rate-limiter-flexible';
+
 /** Options of {@link createLoginRateLimiter}. */
 export type LoginRateLimiterOptions = Readonly<{
-  /** Failed attempts allowed per user and IP within the window. @default 5 */
-  maxFailures?: number;
-  /** Window that failures are counted in, and how long a locked key stays locked, in ms. @default 900000 (15 min) */
-  windowMs?: number;
-  /** Upper bound on tracked keys; the oldest entries are dropped first. @default 10000 */
-  maxEntries?: number;
-  /** Clock in ms since the epoch. @default Date.now */
-  now?: () => number;
+  /** Redis shared by every replica: the counters live there. Without it they live in this process. */
+  redis?: Redis;
+  /** Login attempts per username (from any IP) within `windowSeconds` before it is locked. @default 5 */
+  maxFailuresPerUsername?: number;
+  /** Login attempts per client IP (any usernames) within `windowSeconds` before it is locked. @default 100 */
+  maxFailuresPerIp?: number;
+  /** Window the attempts are counted in, and how long a username or IP stays locked, in seconds. @default 900 */
+  windowSeconds?: number;
+  /** Prefix of the Redis keys (`<prefix>:user:<name>`, `<prefix>:ip:<address>`). @default 'jwks-kit:login' */
+  keyPrefix?: string;
 }>;
 
-/** The answer of {@link LoginRateLimiter.check}. */
+/** The answer of {@link LoginRateLimiter.attempt}. */
 export type RateLimitDecision = Readonly<{ allowed: true } | { allowed: false; retryAfterSeconds: number }>;
 
-/** Counts failed logins per user and IP. */
+/** Counts login attempts per username and per client IP, in Redis when shared by replicas. */
 export interface LoginRateLimiter {
-  /** Whether another attempt for this user from this IP may be checked now. */
-  check(username: string, ip: string): RateLimitDecision;
-  /** Records a failed attempt. */
-  recordFailure(username: string, ip: string): void;
-  /** Forgets the failures after a successful login. */
-  reset(username: string, ip: string): void;
+  /**
+   * Counts one attempt for this username and this IP before the password is checked (atomic: parallel
+   * requests cannot slip past the limit), and answers whether it may go on. Rejects when the store fails.
+   */
+  attempt(username: string, ip: string): Promise<RateLimitDecision>;
+  /** After a correct password: forgets the username's count and gives the IP its attempt back. */
+  succeeded(username: string, ip: string): Promise<void>;
 }
-
-type Entry = { failures: number; windowStartMs: number };
 
 function positiveInteger(name: string, value: number | undefined, fallback: number): number {
   const v = value ?? fallback;
-  if (!Number.isInteger(v) || v <= 0) throw new TypeError(`${name} must be a positive integer`);
+  if (!Number.isSafeInteger(v) || v <= 0) throw new TypeError(`${name} must be a positive integer`);
   return v;
 }
 
+const retryAfterSeconds = (refusal: RateLimiterRes) => Math.max(1, Math.ceil(refusal.msBeforeNext / 1000));
+
 /**
- * Fixed-window limiter of failed logins keyed by user and IP: after `maxFailures` failures the pair is
- * refused until its window ends (HTTP 429 with `Retry-After`). Keying by both means an attacker cannot
- * lock a victim out from another IP, and one IP cannot spray one user indefinitely.
+ * Login throttling with rate-limiter-flexible: `RateLimiterRedis` over the given ioredis client (every
+ * replica counts in the same keys), `RateLimiterMemory` without one. Two separate rules:
+ * - per username, whatever the IP: after `maxFailuresPerUsername` attempts the name is locked for
+ *   `windowSeconds`. Its counter is its own key, so no flood of other names can evict or reset it.
+ * - per client IP, whatever the names: one source cannot spray many accounts.
+ * A refused attempt is answered 429 with `Retry-After`. A store error rejects: the caller fails closed.
  */
 export function createLoginRateLimiter(options: LoginRateLimiterOptions = {}): LoginRateLimiter {
-  const maxFailures = positiveInteger('maxFailures', options.maxFailures, 5);
-  const windowMs = positiveInteger('windowMs', options.windowMs, 15 * 60_000);
-  const maxEntries = positiveInteger('maxEntries', options.maxEntries, 10_000);
-  const now = options.now ?? Date.now;
-  if (typeof now !== 'function') throw new TypeError('now must be a function');
-  const entries = new Map<string, Entry>();
-  const keyOf = (username: string, ip: string) => `${ip}\u0000${username}`;
-  const current = (key: string): Entry | undefined => {
-    const entry = entries.get(key);
-    if (entry && now() - entry.windowStartMs >= windowMs) {
-      entries.delete(key);
+  const windowSeconds = positiveInteger('windowSeconds', options.windowSeconds, 900);
+  const prefix = options.keyPrefix ?? 'jwks-kit:login';
+  if (typeof prefix !== 'string' || prefix === '') throw new TypeError('keyPrefix must be a non-empty string');
+  const rule = (name: string, points: number): RateLimiterAbstract => {
+    const base = { keyPrefix: `${prefix}:${name}`, points, duration: windowSeconds, blockDuration: windowSeconds };
+    return options.redis
+      ? new RateLimiterRedis({ ...base, storeClient: options.redis, rejectIfRedisNotReady: true })
+      : new RateLimiterMemory(base);
+  };
+  const byUsername = rule('user', positiveInteger('maxFailuresPerUsername', options.maxFailuresPerUsername, 5));
+  const byIp = rule('ip', positiveInteger('maxFailuresPerIp', options.maxFailuresPerIp, 100));
+  const refusedBy = async (limiter: RateLimiterAbstract, key: string): Promise<RateLimiterRes | undefined> => {
+    try {
+      await limiter.consume(key);
       return undefined;
+    } catch (refusal) {
+      if (refusal instanceof RateLimiterRes) return refusal;
+      throw refusal;
     }
-    return entry;
   };
   return {
-    check(username, ip) {
-      const entry = current(keyOf(username, ip));
-      if (!entry || entry.failures < maxFailures) return { allowed: true };
-      return {
-        allowed: false,
-        retryAfterSeconds: Math.max(1, Math.ceil((entry.windowStartMs + windowMs - now()) / 1000)),
-      };
+    async attempt(username, ip) {
+      const refusal = (await refusedBy(byIp, ip)) ?? (await refusedBy(byUsername, username));
+      return refusal ? { allowed: false, retryAfterSeconds: retryAfterSeconds(refusal) } : { allowed: true };
     },
-    recordFailure(username, ip) {
-      const key = keyOf(username, ip);
-      const entry = current(key);
-      if (entry) {
-        entry.failures += 1;
-        return;
-      }
-      if (entries.size >= maxEntries) {
-        const oldest = entries.keys().next();
-        if (!oldest.done) entries.delete(oldest.value);
-      }
-      entries.set(key, { failures: 1, windowStartMs: now() });
-    },
-    reset(username, ip) {
-      entries.delete(keyOf(username, ip));
+    async succeeded(username, ip) {
+      await Promise.all([byUsername.delete(username), byIp.reward(ip, 1)]);
     },
   };
 }

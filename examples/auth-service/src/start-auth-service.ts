@@ -6,6 +6,7 @@ import { listen } from '../../shared/src/listen.js';
 import { openDenylist } from '../../shared/src/open-denylist.js';
 import type { AuthConfig } from './config.js';
 import { createApp } from './create-app.js';
+import { createLoginRateLimiter } from './login-rate-limiter.js';
 import { openKeyRing } from './open-key-ring.js';
 import { createUserDirectory, DEMO_USERS } from './users.js';
 
@@ -29,6 +30,8 @@ export async function startAuthService(
     : await openDenylist({ issuer: config.issuerUrl, redisUrl: config.redisUrl });
   const denylist = shared.denylist ?? opened!.denylist;
   const refreshStore = opened?.redis ? createRedisRefreshTokenStore(opened.redis) : createMemoryRefreshTokenStore();
+  // Counters in Redis when there is one, so every replica counts the same attempts.
+  const loginRateLimiter = createLoginRateLimiter({ ...config.loginLimits, redis: opened?.redis });
   const app = createApp({
     issuerUrl: config.issuerUrl,
     keyRing,
@@ -43,6 +46,8 @@ export async function startAuthService(
     refreshIdleTimeoutMs: config.refreshIdleTimeoutSeconds * 1000,
     refreshAbsoluteLifetimeMs: config.refreshAbsoluteLifetimeSeconds * 1000,
     demoTourRoutes: config.demoTourRoutes,
+    loginRateLimiter,
+    trustProxy: config.trustProxy,
   });
   const running = await listen(app, config.port);
   return {

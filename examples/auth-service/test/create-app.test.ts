@@ -1,3 +1,4 @@
+import { Redis } from 'ioredis';
 import request from 'supertest';
 import { createMemoryDenylist } from '@jwks-kit/denylist';
 import { createAccessTokenSigner, createKeyRing, createMemoryKeyStore, type KeyRing } from '@jwks-kit/issuer';
@@ -50,7 +51,7 @@ describe('auth service', () => {
       ordersPort: 4001,
       profilePort: 4002,
       refreshGraceMs: 1000,
-      loginRateLimiter: createLoginRateLimiter({ maxFailures: 3, windowMs: 60_000, now: clock.now }),
+      loginRateLimiter: createLoginRateLimiter({ maxFailuresPerUsername: 3, windowSeconds: 60 }),
       now: clock.now,
       log: () => {},
       ...overrides,
@@ -207,15 +208,70 @@ describe('auth service', () => {
       expect(array.status).toBe(400);
     });
 
-    it('rate-limits failed logins per user and IP with 429 and Retry-After, even with the right password', async () => {
+    it('rate-limits failed logins per username with 429 and Retry-After, even with the right password', async () => {
       for (let i = 0; i < 3; i++)
         expect((await request(app).post('/login').send({ username: 'bob', password: 'guess' })).status).toBe(401);
       const locked = await request(app).post('/login').send({ username: 'bob', password: 'bob-pass' });
       expect(locked.status).toBe(429);
-      expect(locked.headers['retry-after']).toBe('60');
+      expect(locked.body).toEqual({
+        error: 'too_many_requests',
+        code: 'too_many_requests',
+        error_description: 'Too many failed logins; try again later.',
+      });
+      expect(Number(locked.headers['retry-after'])).toBeGreaterThanOrEqual(59);
+      expect(Number(locked.headers['retry-after'])).toBeLessThanOrEqual(60);
+      const viaToken = await passwordGrant('bob', 'bob-pass');
+      expect(viaToken.status).toBe(429);
       expect((await request(app).post('/login').send({ username: 'alice', password: 'alice-pass' })).status).toBe(200);
-      clock.advance(60_000);
-      expect((await request(app).post('/login').send({ username: 'bob', password: 'bob-pass' })).status).toBe(200);
+    });
+
+    /** A password grant at `app` whose X-Forwarded-For names the client `ip`. */
+    const forwardedGrant = (target: typeof app) => (ip: string, username: string, password: string) =>
+      request(target)
+        .post('/token')
+        .set('X-Forwarded-For', ip)
+        .type('form')
+        .send({ grant_type: 'password', username, password });
+
+    it('counts the TCP peer per IP without trust proxy: a forged X-Forwarded-For buys no fresh attempts', async () => {
+      const strict = build({
+        loginRateLimiter: createLoginRateLimiter({ maxFailuresPerUsername: 5, maxFailuresPerIp: 2 }),
+      });
+      const grant = forwardedGrant(strict);
+      expect((await grant('198.51.100.1', 'carol', 'x')).status).toBe(401);
+      expect((await grant('198.51.100.2', 'dave', 'x')).status).toBe(401);
+      expect((await grant('198.51.100.99', 'bob', 'bob-pass')).status).toBe(429);
+    });
+
+    it('with trust proxy, counts the client named by the proxy: one IP locked, another served, the username rule over both', async () => {
+      const proxied = build({
+        trustProxy: 'loopback',
+        loginRateLimiter: createLoginRateLimiter({ maxFailuresPerUsername: 3, maxFailuresPerIp: 2 }),
+      });
+      const grant = forwardedGrant(proxied);
+      expect((await grant('198.51.100.1', 'carol', 'x')).status).toBe(401);
+      expect((await grant('198.51.100.1', 'dave', 'x')).status).toBe(401);
+      expect((await grant('198.51.100.1', 'bob', 'bob-pass')).status).toBe(429);
+      expect((await grant('198.51.100.2', 'bob', 'bob-pass')).status).toBe(200);
+      for (const ip of ['198.51.100.3', '198.51.100.4', '198.51.100.5'])
+        expect((await grant(ip, 'alice', 'guess')).status).toBe(401);
+      expect((await grant('198.51.100.6', 'alice', 'alice-pass')).status).toBe(429);
+    });
+
+    it('fails closed with 503 and Retry-After when the limiter cannot count (Redis down), never checking the password', async () => {
+      const offline = new Redis('redis://127.0.0.1:1', { enableOfflineQueue: false, lazyConnect: true });
+      const logged: string[] = [];
+      const closed = build({
+        loginRateLimiter: createLoginRateLimiter({ redis: offline }),
+        log: (line) => logged.push(line),
+      });
+      const res = await request(closed).post('/login').send({ username: 'alice', password: 'alice-pass' });
+      expect(res.status).toBe(503);
+      expect(res.headers['retry-after']).toBe('1');
+      expect(res.body.code).toBe('temporarily_unavailable');
+      expect(res.headers['set-cookie']).toBeUndefined();
+      expect(logged.join('\n')).toContain('login throttling unavailable');
+      offline.disconnect();
     });
 
     it('refuses a login posted from a foreign origin or cross-site', async () => {

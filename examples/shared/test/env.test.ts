@@ -19,6 +19,8 @@ describe('example configuration from the environment', () => {
       refreshAbsoluteLifetimeSeconds: 2_592_000,
       demoTourRoutes: false,
       signingAlg: 'RS256',
+      loginLimits: { maxFailuresPerUsername: 5, maxFailuresPerIp: 100, windowSeconds: 900 },
+      trustProxy: false,
     });
     expect(readOrdersConfig({})).toMatchObject({
       port: 4001,
@@ -47,6 +49,10 @@ describe('example configuration from the environment', () => {
       REFRESH_IDLE_TIMEOUT_SECONDS: '600',
       REFRESH_ABSOLUTE_LIFETIME_SECONDS: '1800',
       DEMO_TOUR: '1',
+      LOGIN_MAX_FAILURES_PER_USERNAME: '3',
+      LOGIN_MAX_FAILURES_PER_IP: '50',
+      LOGIN_WINDOW_SECONDS: '60',
+      TRUST_PROXY: 'loopback, 10.0.0.0/8',
     };
     expect(readAuthConfig(env)).toMatchObject({
       port: 5000,
@@ -60,9 +66,13 @@ describe('example configuration from the environment', () => {
       refreshIdleTimeoutSeconds: 600,
       refreshAbsoluteLifetimeSeconds: 1800,
       demoTourRoutes: true,
+      loginLimits: { maxFailuresPerUsername: 3, maxFailuresPerIp: 50, windowSeconds: 60 },
+      trustProxy: ['loopback', '10.0.0.0/8'],
     });
     // The idle timeout never outlasts the absolute lifetime.
     expect(readAuthConfig({ REFRESH_ABSOLUTE_LIFETIME_SECONDS: '60' }).refreshIdleTimeoutSeconds).toBe(60);
+    expect(readAuthConfig({ TRUST_PROXY: '1' }).trustProxy).toBe(1);
+    expect(readAuthConfig({ TRUST_PROXY: 'true' }).trustProxy).toBe(true);
     expect(readOrdersConfig(env)).toMatchObject({
       port: 5001,
       issuerUrl: 'https://auth.example',
@@ -84,5 +94,7 @@ describe('example configuration from the environment', () => {
     expect(() => readOrdersConfig({ JWKS_MAX_STALE_SECONDS: '0' })).toThrow(/JWKS_MAX_STALE_SECONDS/);
     expect(() => readOrdersConfig({ JWKS_REQUIRED_AT_START: 'yes' })).toThrow(/JWKS_REQUIRED_AT_START/);
     expect(() => readProfileConfig({ LOG_LEVEL: 'loud' })).toThrow(/LOG_LEVEL/);
+    expect(() => readAuthConfig({ LOGIN_MAX_FAILURES_PER_USERNAME: '0' })).toThrow(/LOGIN_MAX_FAILURES_PER_USERNAME/);
+    expect(() => readAuthConfig({ TRUST_PROXY: 'loopback; evil' })).toThrow(/TRUST_PROXY/);
   });
 });
