@@ -1,8 +1,10 @@
 import { spawn } from 'node:child_process';
-import { mkdtemp, rm, stat } from 'node:fs/promises';
+import { randomBytes } from 'node:crypto';
+import { access, mkdtemp, rm } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { fileURLToPath } from 'node:url';
+import { Redis } from 'ioredis';
 import { freePort, startRedis, type TestRedis } from '@jwks-kit/test-kit';
 
 const ROOT = fileURLToPath(new URL('../../', import.meta.url));
@@ -25,6 +27,7 @@ describe('pnpm demo --once with Redis (three real processes)', () => {
     const env = {
       ...process.env,
       REDIS_URL: redis.url,
+      KEYS_ENCRYPTION_KEY: randomBytes(32).toString('base64'),
       AUTH_PORT: String(authPort),
       ORDERS_PORT: String(ordersPort),
       PROFILE_PORT: String(profilePort),
@@ -52,7 +55,13 @@ describe('pnpm demo --once with Redis (three real processes)', () => {
     for (const port of [authPort, ordersPort, profilePort]) {
       await expect(fetch(`http://127.0.0.1:${port}/healthz`)).rejects.toThrow();
     }
-    expect((await stat(keysDir)).mode & 0o777).toBe(0o700);
-    expect((await stat(join(keysDir, 'keys.json'))).mode & 0o777).toBe(0o600);
+    // With Redis the key ring lives there (sealed), not in a key file.
+    await expect(access(join(keysDir, 'keys.json'))).rejects.toThrow();
+    const inspect = new Redis(redis.url);
+    try {
+      expect(JSON.parse((await inspect.hget('jwks-kit:keys:{ring}:keys', 'public')) ?? '[]')).toHaveLength(3);
+    } finally {
+      inspect.disconnect();
+    }
   }, 120_000);
 });

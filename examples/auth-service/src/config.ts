@@ -4,6 +4,7 @@ import {
   readHttpUrl,
   readPort,
   readFlag,
+  readKey32,
   readPositiveInteger,
   readRedisUrl,
   type Env,
@@ -15,9 +16,17 @@ export type AuthConfig = Readonly<{
   port: number;
   /** `ISSUER_URL`, default `http://127.0.0.1:<AUTH_PORT>`: the `iss` of every token and the page's origin. */
   issuerUrl: string;
-  /** `REDIS_URL`; unset → embedded in-memory denylist and refresh store (one process only). */
+  /**
+   * `REDIS_URL`; unset → embedded in-memory denylist and refresh store (one process only) and the key
+   * file. Set → denylist, refresh families and the key ring in Redis (replicas share them).
+   */
   redisUrl: string | undefined;
-  /** `KEYS_DIR`, default `.data/keys`: directory (0700) of the private key file (0600). */
+  /**
+   * `KEYS_ENCRYPTION_KEY`: 32 bytes in base64, the KEK sealing every private key stored in Redis.
+   * Required with `REDIS_URL` (the service refuses to start without it); ignored by the key file.
+   */
+  keysEncryptionKey: Buffer | undefined;
+  /** `KEYS_DIR`, default `.data/keys`: directory (0700) of the private key file (0600), used without Redis. */
   keysDir: string;
   /**
    * `SIGNING_ALG`, default `RS256` (or `PS256`, `ES256`, `EdDSA`): algorithm of the keys the auth
@@ -69,10 +78,19 @@ export function readAuthConfig(env: Env = process.env): AuthConfig {
   const port = readPort(env, 'AUTH_PORT', 4000);
   const issuerUrl = readHttpUrl(env, 'ISSUER_URL', `http://127.0.0.1:${port}`);
   const absolute = readPositiveInteger(env, 'REFRESH_ABSOLUTE_LIFETIME_SECONDS', 2_592_000);
+  const redisUrl = readRedisUrl(env);
+  const keysEncryptionKey = readKey32(env, 'KEYS_ENCRYPTION_KEY');
+  if (redisUrl && !keysEncryptionKey)
+    throw new Error(
+      'KEYS_ENCRYPTION_KEY is required when REDIS_URL is set: the signing keys are stored in Redis only encrypted ' +
+        'under it. Generate one with `openssl rand -base64 32`, keep it in your secret store, and give every ' +
+        'auth-service replica the same value.',
+    );
   return {
     port,
     issuerUrl,
-    redisUrl: readRedisUrl(env),
+    redisUrl,
+    keysEncryptionKey,
     keysDir: env.KEYS_DIR || '.data/keys',
     signingAlg: readSigningAlg(env),
     ordersPort: readPort(env, 'ORDERS_PORT', 4001),

@@ -309,10 +309,12 @@ export function createApp(deps: AuthAppDeps): Express {
     '/admin/rotate-keys',
     authenticate,
     requireScopes(['admin']),
-    asyncRoute(async (_req, res) => {
+    asyncRoute(async (req, res) => {
       const previous = deps.keyRing.signingKey().kid;
+      // `{"force": true}`: rotate now even before the next key is ready (suspected compromise).
+      const force = (req.body as { force?: unknown } | undefined)?.force === true;
       try {
-        await deps.keyRing.rotate();
+        await deps.keyRing.rotate({ force });
       } catch (error) {
         if (isIssuerError(error) && error.code === 'ERR_NEXT_KEY_NOT_READY') {
           const next = deps.keyRing.keys().find((key) => key.state === 'next');

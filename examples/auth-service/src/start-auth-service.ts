@@ -15,19 +15,28 @@ export type StartedAuthService = Readonly<{ url: string; keyRing: KeyRing; close
 
 /**
  * Builds the auth service from its configuration and listens on `config.port`. Pass `denylist` to
- * share an embedded store with resource services in the same process; otherwise the denylist (and
- * the refresh families) live in Redis when `REDIS_URL` is set, in memory when not.
+ * share an embedded store with resource services in the same process; otherwise the denylist, the
+ * refresh families and the key ring (sealed under `KEYS_ENCRYPTION_KEY`) live in Redis when
+ * `REDIS_URL` is set, and the key ring in the key file when not. Every replica over the same Redis
+ * signs with the same key and serves the same JWKS.
  */
 export async function startAuthService(
   config: AuthConfig,
   shared: Readonly<{ denylist?: Denylist }> = {},
 ): Promise<StartedAuthService> {
-  const keyRing = await openKeyRing(config);
-  keyRing.start();
-  const users = await createUserDirectory(DEMO_USERS);
   const opened = shared.denylist
     ? undefined
     : await openDenylist({ issuer: config.issuerUrl, redisUrl: config.redisUrl });
+  let ring;
+  try {
+    ring = await openKeyRing(config, { redis: opened?.redis });
+  } catch (error) {
+    await opened?.close();
+    throw error;
+  }
+  const { keyRing } = ring;
+  keyRing.start();
+  const users = await createUserDirectory(DEMO_USERS);
   const denylist = shared.denylist ?? opened!.denylist;
   const refreshStore = opened?.redis ? createRedisRefreshTokenStore(opened.redis) : createMemoryRefreshTokenStore();
   // Counters in Redis when there is one, so every replica counts the same attempts.
@@ -55,7 +64,7 @@ export async function startAuthService(
     keyRing,
     close: async () => {
       await running.close();
-      keyRing.stop();
+      await ring.close();
       await opened?.close();
     },
   };

@@ -454,6 +454,13 @@ describe('auth service', () => {
 
       const alice = (await passwordGrant('alice', 'alice-pass')).body.access_token;
       expect((await request(app).post('/admin/rotate-keys').set(bearer(alice))).status).toBe(403);
+
+      // A suspected compromise: {"force": true} rotates at once, before the new next key is ready.
+      expect((await request(app).post('/admin/rotate-keys').set(bearer(signedBefore))).status).toBe(409);
+      const forced = await request(app).post('/admin/rotate-keys').set(bearer(signedBefore)).send({ force: true });
+      expect(forced.status).toBe(200);
+      expect(forced.body.previous_kid).toBe(nextKid);
+      expect(keyRing.signingKey().kid).toBe(forced.body.kid);
     });
   });
 

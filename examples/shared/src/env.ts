@@ -38,6 +38,20 @@ export function readRedisUrl(env: Env, name = 'REDIS_URL'): string | undefined {
 }
 
 /**
+ * Reads a 32-byte key written in base64 (or base64url), e.g. from `openssl rand -base64 32`; unset or
+ * empty means `undefined`. Throws an Error naming the variable otherwise (never echoing the value).
+ */
+export function readKey32(env: Env, name: string): Buffer | undefined {
+  const raw = env[name];
+  if (raw === undefined || raw === '') return undefined;
+  const text = raw.trim();
+  const key = Buffer.from(text, 'base64');
+  if (!/^[A-Za-z0-9+/_-]+={0,2}$/.test(text) || key.byteLength !== 32)
+    throw new Error(`${name} must be 32 random bytes in base64 (generate one with: openssl rand -base64 32)`);
+  return key;
+}
+
+/**
  * The browser origins allowed to call a service with credentials: the page is served by the auth
  * service, so its origin, plus the `localhost` / `127.0.0.1` twin so either spelling works locally.
  */

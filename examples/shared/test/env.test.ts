@@ -8,6 +8,7 @@ describe('example configuration from the environment', () => {
       port: 4000,
       issuerUrl: 'http://127.0.0.1:4000',
       redisUrl: undefined,
+      keysEncryptionKey: undefined,
       keysDir: '.data/keys',
       ordersPort: 4001,
       profilePort: 4002,
@@ -44,6 +45,7 @@ describe('example configuration from the environment', () => {
       PROFILE_PORT: '5002',
       ISSUER_URL: 'https://auth.example/',
       REDIS_URL: 'redis://r:6379',
+      KEYS_ENCRYPTION_KEY: Buffer.alloc(32, 7).toString('base64'),
       KEYS_DIR: '/k',
       ACCESS_TOKEN_TTL_SECONDS: '3',
       REFRESH_IDLE_TIMEOUT_SECONDS: '600',
@@ -58,6 +60,7 @@ describe('example configuration from the environment', () => {
       port: 5000,
       issuerUrl: 'https://auth.example',
       redisUrl: 'redis://r:6379',
+      keysEncryptionKey: Buffer.alloc(32, 7),
       keysDir: '/k',
       ordersPort: 5001,
       profilePort: 5002,
@@ -96,5 +99,22 @@ describe('example configuration from the environment', () => {
     expect(() => readProfileConfig({ LOG_LEVEL: 'loud' })).toThrow(/LOG_LEVEL/);
     expect(() => readAuthConfig({ LOGIN_MAX_FAILURES_PER_USERNAME: '0' })).toThrow(/LOGIN_MAX_FAILURES_PER_USERNAME/);
     expect(() => readAuthConfig({ TRUST_PROXY: 'loopback; evil' })).toThrow(/TRUST_PROXY/);
+  });
+
+  it('refuses REDIS_URL without KEYS_ENCRYPTION_KEY, and a key that is not 32 bytes of base64 (without echoing it)', () => {
+    expect(() => readAuthConfig({ REDIS_URL: 'redis://r:6379' })).toThrow(
+      /KEYS_ENCRYPTION_KEY is required when REDIS_URL is set.*openssl rand -base64 32/,
+    );
+    for (const bad of [
+      Buffer.alloc(16, 1).toString('base64'),
+      'not base64 at all!',
+      Buffer.alloc(33).toString('hex'),
+    ]) {
+      const env = { REDIS_URL: 'redis://r:6379', KEYS_ENCRYPTION_KEY: bad };
+      expect(() => readAuthConfig(env)).toThrow(/^KEYS_ENCRYPTION_KEY must be 32 random bytes in base64/);
+      expect(() => readAuthConfig(env)).not.toThrow(bad);
+    }
+    const urlSafe = Buffer.alloc(32, 0xfb).toString('base64url');
+    expect(readAuthConfig({ KEYS_ENCRYPTION_KEY: urlSafe }).keysEncryptionKey).toEqual(Buffer.alloc(32, 0xfb));
   });
 });

@@ -263,9 +263,13 @@ export async function createKeyRing(options: KeyRingOptions): Promise<KeyRing> {
     mutate: (set: StoredKeySet) => StoredKeySet | undefined,
     nextAlgorithm: SigningAlgorithm = algorithm,
   ) => {
-    const startedAt = now();
+    // The view is as recent as the last read, or as the write when one succeeded (a compare-and-set write
+    // succeeds only over the version that was read); key generation between the two does not age it.
+    let readAt = now();
+    let wrote = false;
     const mutator = async (current: StoredKeySet | undefined) => {
       const at = now();
+      readAt = at;
       let set = current ?? { keys: [] };
       let changed = current === undefined;
       const due = applyDueTransitions(set, at, timing);
@@ -284,6 +288,7 @@ export async function createKeyRing(options: KeyRingOptions): Promise<KeyRing> {
         set = addKey(set, jwk, missing, at, timing);
         changed = true;
       }
+      wrote = changed;
       return changed ? set : undefined;
     };
     const result = store.update
@@ -294,7 +299,7 @@ export async function createKeyRing(options: KeyRingOptions): Promise<KeyRing> {
           if (next) await store.save(next);
           return next ?? current;
         })();
-    syncedAt = startedAt;
+    syncedAt = wrote ? now() : readAt;
     if (result) adopt(result);
   };
 

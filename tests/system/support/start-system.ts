@@ -1,3 +1,4 @@
+import { randomBytes } from 'node:crypto';
 import { mkdtemp, rm } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
@@ -31,7 +32,7 @@ export type RunningSystem = Readonly<{
   /** The `iss` of every token. */
   issuer: string;
   keysDir: string;
-  /** The issuer's key ring opened on the same key file in this process (reload() before reading after a rotation). */
+  /** The issuer's key ring opened on the same key file (or Redis) in this process (reload() before reading after a rotation). */
   keyRing: KeyRing;
   /** Output lines of the three processes, prefixed with their names. */
   output: readonly string[];
@@ -56,7 +57,10 @@ export async function startSystem(options: StartSystemOptions = {}): Promise<Run
     ORDERS_PORT: String(ordersPort),
     PROFILE_PORT: String(profilePort),
     KEYS_DIR: keysDir,
-    ...(options.redisUrl ? { REDIS_URL: options.redisUrl } : {}),
+    // With Redis the key ring lives there too, sealed under a KEK the three processes share.
+    ...(options.redisUrl
+      ? { REDIS_URL: options.redisUrl, KEYS_ENCRYPTION_KEY: randomBytes(32).toString('base64') }
+      : {}),
     ...options.env,
   };
   // The children inherit process.env: keep a developer's REDIS_URL or ISSUER_URL out of them.
@@ -74,7 +78,10 @@ export async function startSystem(options: StartSystemOptions = {}): Promise<Run
   } finally {
     for (const [name, value] of Object.entries(saved)) if (value !== undefined) process.env[name] = value;
   }
-  const keyRing = await openKeyRing(config.auth);
+  const ring = await openKeyRing(config.auth);
+  const { keyRing } = ring;
+  // Over Redis the ring follows the store (and must, or it goes stale and refuses to sign).
+  if (options.redisUrl) keyRing.start();
   return {
     ports,
     authUrl: `http://127.0.0.1:${authPort}`,
@@ -84,7 +91,7 @@ export async function startSystem(options: StartSystemOptions = {}): Promise<Run
     keysDir,
     keyRing,
     output,
-    stop: () => demo.stop(),
+    stop: () => demo.stop().then(ring.close),
     removeKeys: async () => {
       if (ownKeys) await rm(join(keysDir, '..'), { recursive: true, force: true });
     },

@@ -78,16 +78,27 @@ export function createRedisKeyStore(client: Redis | Cluster, options: RedisKeySt
     return { version: fields.version, publicKeys: JSON.parse(fields.public) as PublicStoredKey[], fields };
   };
 
+  // The last opened snapshot, reused while every field read back is identical (a scheduled re-read of an
+  // unchanged ring then costs one HGETALL: no decryption, no thumbprints).
+  let opened: { fields: Record<string, string>; snapshot: Snapshot } | undefined;
+  const sameFields = (a: Record<string, string>, b: Record<string, string>) => {
+    const names = Object.keys(a);
+    return names.length === Object.keys(b).length && names.every((name) => a[name] === b[name]);
+  };
+
   const read = async (): Promise<Snapshot> => {
     const raw = await readRaw();
     if (!raw) return { version: '0', set: undefined };
+    if (opened && sameFields(opened.fields, raw.fields)) return opened.snapshot;
     const keys = raw.publicKeys.map((pub) => {
       const sealed = raw.fields[`sealed:${pub.kid}`];
       if (sealed === undefined)
         throw new IssuerError('ERR_KEY_RECORD_TAMPERED', `private part of key ${pub.kid} is missing from Redis`);
       return { ...pub, ...(JSON.parse(openPrivatePart(keks, pub.kid, pub.state, sealed)) as object) };
     });
-    return { version: raw.version, set: await parseKeySet({ keys }) };
+    const snapshot = { version: raw.version, set: await parseKeySet({ keys }) };
+    opened = { fields: raw.fields, snapshot };
+    return snapshot;
   };
 
   const write = async (expected: string, set: StoredKeySet) => {

@@ -1,0 +1,90 @@
+import { randomBytes } from 'node:crypto';
+import { freePort } from '@jwks-kit/test-kit';
+import { startChild, stopChild, waitHealthy, type Child } from '../../../examples/demo/service-process.js';
+import { startRoundRobinProxy, type RoundRobinProxy } from './round-robin-proxy.js';
+
+/** Options of {@link startReplicas}. */
+export type StartReplicasOptions = Readonly<{
+  /** `REDIS_URL` of every process. */
+  redisUrl: string;
+  /** Auth-service replicas. @default 3 */
+  replicas?: number;
+  /** Extra environment of every process (e.g. `JWKS_MAX_AGE_SECONDS`). */
+  env?: Readonly<Record<string, string>>;
+}>;
+
+/** Auth-service replicas behind a round-robin balancer, orders and profile, all separate processes over one Redis. */
+export type RunningReplicas = Readonly<{
+  /** The balancer: the issuer URL (`iss`, JWKS location) every service uses. */
+  issuer: string;
+  balancer: RoundRobinProxy;
+  /** Each auth replica's own URL (bypassing the balancer). */
+  authUrls: readonly string[];
+  ordersUrl: string;
+  profileUrl: string;
+  /** The KEK the replicas share (base64). */
+  keysEncryptionKey: string;
+  /** Output lines of every process, prefixed with its name. */
+  output: readonly string[];
+  stop: () => Promise<void>;
+}>;
+
+/**
+ * Starts `replicas` auth-service processes sharing one key ring in Redis (one KEK), a round-robin
+ * balancer in front of them as the issuer URL, then orders and profile, which fetch the JWKS through
+ * the balancer. Resolves once every process answers `/healthz`.
+ */
+export async function startReplicas(options: StartReplicasOptions): Promise<RunningReplicas> {
+  const count = options.replicas ?? 3;
+  const authPorts = await Promise.all(Array.from({ length: count }, () => freePort()));
+  const authUrls = authPorts.map((port) => `http://127.0.0.1:${port}`);
+  const balancer = await startRoundRobinProxy(authUrls);
+  const [ordersPort, profilePort] = [await freePort(), await freePort()];
+  const keysEncryptionKey = randomBytes(32).toString('base64');
+  const inherited = { ...process.env };
+  delete inherited.REDIS_URL;
+  delete inherited.ISSUER_URL;
+  const env = {
+    ...inherited,
+    REDIS_URL: options.redisUrl,
+    KEYS_ENCRYPTION_KEY: keysEncryptionKey,
+    ISSUER_URL: balancer.url,
+    ORDERS_PORT: String(ordersPort),
+    PROFILE_PORT: String(profilePort),
+    ...options.env,
+  };
+  const output: string[] = [];
+  const log = (line: string) => output.push(line);
+  const children: Child[] = [];
+  const stop = async () => {
+    await Promise.all(children.map(stopChild));
+    await balancer.close();
+  };
+  try {
+    for (const [i, port] of authPorts.entries())
+      children.push(
+        startChild(`auth-${i + 1}`, 'examples/auth-service/src/server.ts', { ...env, AUTH_PORT: String(port) }, log),
+      );
+    await waitHealthy(children.map((child, i) => ({ name: child.name, url: `${authUrls[i]}/healthz`, child })));
+    const orders = startChild('orders', 'examples/orders-service/src/server.ts', env, log);
+    const profile = startChild('profile', 'examples/profile-service/src/server.ts', env, log);
+    children.push(orders, profile);
+    await waitHealthy([
+      { name: 'orders', url: `http://127.0.0.1:${ordersPort}/healthz`, child: orders },
+      { name: 'profile', url: `http://127.0.0.1:${profilePort}/healthz`, child: profile },
+    ]);
+  } catch (error) {
+    await stop();
+    throw new Error(`${(error as Error).message}\n${output.join('\n')}`, { cause: error });
+  }
+  return {
+    issuer: balancer.url,
+    balancer,
+    authUrls,
+    ordersUrl: `http://127.0.0.1:${ordersPort}`,
+    profileUrl: `http://127.0.0.1:${profilePort}`,
+    keysEncryptionKey,
+    output,
+    stop,
+  };
+}
