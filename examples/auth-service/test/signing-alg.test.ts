@@ -23,13 +23,13 @@ describe('auth service SIGNING_ALG', () => {
 
   it('a new key file gets keys of SIGNING_ALG; changing it publishes a next key of the new algorithm, the active key signs on', async () => {
     const config = (env: Record<string, string>) => ({ ...readAuthConfig({ KEYS_DIR: keysDir, ...env }) });
-    const first = await openKeyRing(config({ SIGNING_ALG: 'EdDSA' }));
+    const { keyRing: first } = await openKeyRing(config({ SIGNING_ALG: 'EdDSA' }));
     expect(first.keys().map((key) => key.alg)).toEqual(['EdDSA', 'EdDSA']);
     const activeKid = first.signingKey().kid;
-    const second = await openKeyRing(config({ SIGNING_ALG: 'ES256' }));
+    const { keyRing: second } = await openKeyRing(config({ SIGNING_ALG: 'ES256' }));
     expect(second.signingKey()).toMatchObject({ kid: activeKid, alg: 'EdDSA' });
     expect(second.keys().find((key) => key.state === 'next')?.alg).toBe('ES256');
-    const third = await openKeyRing(config({ SIGNING_ALG: 'ES256' }));
+    const { keyRing: third } = await openKeyRing(config({ SIGNING_ALG: 'ES256' }));
     expect(third.publicJwks()).toEqual(second.publicJwks());
   });
 });
