@@ -36,11 +36,12 @@ export async function stopChild(child: Child): Promise<void> {
   clearTimeout(timer);
 }
 
-/** Polls each `/healthz` until it answers 200; fails early when the child exits, or after 30 s. */
+/** Polls each `/healthz` until it answers 200; fails early when the child exits, or after `timeoutMs` (default 30 s). */
 export async function waitHealthy(
   targets: readonly Readonly<{ name: string; url: string; child: Child }>[],
+  timeoutMs = 30_000,
 ): Promise<void> {
-  const deadline = Date.now() + 30_000;
+  const deadline = Date.now() + timeoutMs;
   await Promise.all(
     targets.map(async ({ name, url, child }) => {
       for (;;) {
@@ -51,7 +52,7 @@ export async function waitHealthy(
           () => false,
         );
         if (ok) return;
-        if (Date.now() > deadline) throw new Error(`${name} was not healthy at ${url} within 30 s`);
+        if (Date.now() > deadline) throw new Error(`${name} was not healthy at ${url} within ${timeoutMs} ms`);
         await new Promise((resolve) => setTimeout(resolve, 100));
       }
     }),

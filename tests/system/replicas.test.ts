@@ -56,7 +56,7 @@ describe('three auth-service replicas behind a balancer, orders and profile, one
     system = await startReplicas({ redisUrl: redis.url, env: { JWKS_MAX_AGE_SECONDS: '5' } });
     client = createHttpClient(16);
     admin = await login(system.issuer, 'admin');
-  }, 120_000);
+  }, 200_000);
   afterAll(async () => {
     client?.close();
     await system?.stop();

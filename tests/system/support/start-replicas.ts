@@ -3,6 +3,9 @@ import { freePort } from '@jwks-kit/test-kit';
 import { startChild, stopChild, waitHealthy, type Child } from '../../../examples/demo/service-process.js';
 import { startRoundRobinProxy, type RoundRobinProxy } from './round-robin-proxy.js';
 
+/** Five processes start on a shared, busy machine: a generous bound for each group to answer /healthz. */
+const STARTUP_TIMEOUT_MS = 90_000;
+
 /** Options of {@link startReplicas}. */
 export type StartReplicasOptions = Readonly<{
   /** `REDIS_URL` of every process. */
@@ -65,14 +68,20 @@ export async function startReplicas(options: StartReplicasOptions): Promise<Runn
       children.push(
         startChild(`auth-${i + 1}`, 'examples/auth-service/src/server.ts', { ...env, AUTH_PORT: String(port) }, log),
       );
-    await waitHealthy(children.map((child, i) => ({ name: child.name, url: `${authUrls[i]}/healthz`, child })));
+    await waitHealthy(
+      children.map((child, i) => ({ name: child.name, url: `${authUrls[i]}/healthz`, child })),
+      STARTUP_TIMEOUT_MS,
+    );
     const orders = startChild('orders', 'examples/orders-service/src/server.ts', env, log);
     const profile = startChild('profile', 'examples/profile-service/src/server.ts', env, log);
     children.push(orders, profile);
-    await waitHealthy([
-      { name: 'orders', url: `http://127.0.0.1:${ordersPort}/healthz`, child: orders },
-      { name: 'profile', url: `http://127.0.0.1:${profilePort}/healthz`, child: profile },
-    ]);
+    await waitHealthy(
+      [
+        { name: 'orders', url: `http://127.0.0.1:${ordersPort}/healthz`, child: orders },
+        { name: 'profile', url: `http://127.0.0.1:${profilePort}/healthz`, child: profile },
+      ],
+      STARTUP_TIMEOUT_MS,
+    );
   } catch (error) {
     await stop();
     throw new Error(`${(error as Error).message}\n${output.join('\n')}`, { cause: error });
