@@ -243,7 +243,7 @@ export function createApp(deps: AuthAppDeps): Express {
   app.post(REFRESH_PATH, refresh);
   if (deps.demoTourRoutes === true) {
     const mountPath = `${REFRESH_PATH}/demo`;
-    app.use(mountPath, createReplayDemoRouter({ mountPath, refresh, sameOrigin }));
+    app.use(mountPath, createReplayDemoRouter({ mountPath, refresh, sameOrigin, sessions }));
   }
 
   app.post(

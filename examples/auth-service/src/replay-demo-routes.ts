@@ -1,5 +1,5 @@
 import { Router, type RequestHandler } from 'express';
-import { sessionCookieNames } from '@jwks-kit/issuer/sessions';
+import { sessionCookieNames, type RefreshTokenService } from '@jwks-kit/issuer/sessions';
 import { HttpError } from '../../shared/src/http-error.js';
 
 /** What {@link createReplayDemoRouter} needs from the auth app. */
@@ -10,6 +10,8 @@ export type ReplayDemoDeps = Readonly<{
   refresh: RequestHandler;
   /** The app's Origin / Sec-Fetch-Site guard. */
   sameOrigin: RequestHandler;
+  /** The app's refresh-token service (to refuse replaying a copy that is still the live token). */
+  sessions: Pick<RefreshTokenService, 'describe'>;
 }>;
 
 /** The copy lives as long as a demo takes. */
@@ -23,8 +25,9 @@ export const COPIED_REFRESH_COOKIE = '__Secure-demo_copied_refresh_token';
  * `POST <mount>/copy` keeps a copy of the browser's current refresh cookie in a second httpOnly
  * cookie, as a thief who copied it would; `POST <mount>/replay` presents that copy, alone, to the
  * ordinary refresh endpoint. After the page has rotated its token, the replay is a reuse: the auth
- * service ends every session of the user. Both routes pass the same Origin guard as the others and
- * can only hurt the caller's own session.
+ * service ends every session of the user. Both routes pass the same Origin guard as the others; a
+ * copy that is still a live token (not rotated since, or planted by someone else) is refused with 409,
+ * so the replay can only end a session, never hand the browser one.
  */
 export function createReplayDemoRouter(deps: ReplayDemoDeps): Router {
   const cookie = { httpOnly: true, secure: true, sameSite: 'strict', path: deps.mountPath } as const;
@@ -44,22 +47,30 @@ export function createReplayDemoRouter(deps: ReplayDemoDeps): Router {
     res.cookie(COPIED_REFRESH_COOKIE, live, { ...cookie, maxAge: COPY_MAX_AGE_MS });
     res.set('Cache-Control', 'no-store').status(204).end();
   });
-  router.post('/replay', deps.sameOrigin, (req, res, next) => {
-    const copy = (req.cookies as Record<string, unknown> | undefined)?.[COPIED_REFRESH_COOKIE];
-    if (typeof copy !== 'string' || copy === '') {
-      next(
-        new HttpError(400, {
+  router.post('/replay', deps.sameOrigin, async (req, res, next) => {
+    try {
+      const copy = (req.cookies as Record<string, unknown> | undefined)?.[COPIED_REFRESH_COOKIE];
+      if (typeof copy !== 'string' || copy === '') {
+        throw new HttpError(400, {
           error: 'invalid_request',
           code: 'no_copied_refresh_token',
           description: 'Copy the refresh cookie first.',
-        }),
-      );
-      return;
+        });
+      }
+      if (await deps.sessions.describe(copy)) {
+        throw new HttpError(409, {
+          error: 'invalid_request',
+          code: 'copy_still_live',
+          description: 'The copy is still the live refresh token: refresh first, then replay the copy.',
+        });
+      }
+      res.clearCookie(COPIED_REFRESH_COOKIE, cookie);
+      // The thief's request carries the copied token as its refresh cookie and nothing else.
+      req.headers.cookie = `${REFRESH_COOKIE}=${encodeURIComponent(copy)}`;
+      deps.refresh(req, res, next);
+    } catch (error) {
+      next(error);
     }
-    res.clearCookie(COPIED_REFRESH_COOKIE, cookie);
-    // The thief's request carries the copied token as its refresh cookie and nothing else.
-    req.headers.cookie = `${REFRESH_COOKIE}=${encodeURIComponent(copy)}`;
-    deps.refresh(req, res, next);
   });
   return router;
 }

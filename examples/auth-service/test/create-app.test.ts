@@ -533,6 +533,15 @@ describe('auth service', () => {
       expect(copy).toMatch(/Path=\/refresh\/demo/);
       expect(JSON.stringify(copied.body)).not.toContain(refresh);
 
+      // Replaying a copy that is still the live token would only refresh: refused, nothing changes.
+      const early = await request(demo)
+        .post('/refresh/demo/replay')
+        .set('Origin', PAGE)
+        .set('Cookie', `${REFRESH}=${refresh}; ${COPY}=${valueOf(copy)}`);
+      expect(early.status).toBe(409);
+      expect(early.body.code).toBe('copy_still_live');
+      expect(cookiesOf(early)[REFRESH]).toBeUndefined();
+
       const rotated = await request(demo).post('/refresh').set('Origin', PAGE).set('Cookie', `${REFRESH}=${refresh}`);
       expect(rotated.status).toBe(200);
       const successor = valueOf(cookiesOf(rotated)[REFRESH]);
