@@ -16,11 +16,9 @@ export { createMemoryRefreshTokenStore } from './sessions/refresh-token-memory-s
 export type {
   RefreshTokenStore,
   RefreshFamily,
-  FamilyAccessToken,
   FoundRefreshToken,
   RotateRefreshTokenRequest,
   RotateRefreshTokenOutcome,
-  EndedRefreshFamily,
 } from './sessions/refresh-token-store.js';
 export type { RefreshStoreHealth } from './sessions/refresh-store-health.js';
 export {

@@ -6,13 +6,11 @@ export interface FamilyKeys {
   readonly family: string;
   /** Hash: rotated token hash → `rotatedAt|successorHash|sealedSuccessor`. */
   readonly rotated: string;
-  /** Sorted set: recent access-token jti, scored by exp. */
-  readonly accessTokens: string;
 }
 
 /** The one place refresh-store key names come from. */
 export interface RefreshRedisKeys {
-  /** `<prefix>{<familyId>}:f`, `…:r`, `…:a`. */
+  /** `<prefix>{<familyId>}:f`, `…:r`. */
   family(familyId: string): FamilyKeys;
   /** `<prefix>{s:<sha256(sub)>}:families`: set of the subject's family ids (its own slot). */
   subject(sub: string): string;
@@ -25,7 +23,7 @@ export function createRefreshRedisKeys(keyPrefix: string): RefreshRedisKeys {
   return {
     family(familyId) {
       const base = `${keyPrefix}{${familyId}}`;
-      return { family: `${base}:f`, rotated: `${base}:r`, accessTokens: `${base}:a` };
+      return { family: `${base}:f`, rotated: `${base}:r` };
     },
     subject(sub) {
       return `${keyPrefix}{s:${createHash('sha256').update(sub).digest('base64url')}}:families`;

@@ -4,16 +4,12 @@
  *
  * KEYS[1] family hash
  * KEYS[2] rotated-token hash
- * KEYS[3] access-token sorted set
  * ARGV[1] presented token hash
  * ARGV[2] successor token hash
  * ARGV[3] successor sealed under the presented token
  * ARGV[4] now (ms)
  * ARGV[5] grace window (ms)
  * ARGV[6] idle timeout (ms)
- * ARGV[7] jti of the access token issued with this call
- * ARGV[8] its exp (NumericDate)
- * ARGV[9] how many access tokens a family remembers
  * Returns { kind, sealed successor or '', family fields as a flat list }; kind is 'rotated',
  * 'replayed', 'reused', 'expired' or 'invalid' (then the list is empty). 'reused' and 'expired'
  * delete the family.
@@ -29,23 +25,16 @@ end
 local now = tonumber(ARGV[4])
 if now >= tonumber(redis.call('HGET', KEYS[1], 'expiresAt')) then
   local family = redis.call('HGETALL', KEYS[1])
-  redis.call('DEL', KEYS[1], KEYS[2], KEYS[3])
+  redis.call('DEL', KEYS[1], KEYS[2])
   return { 'expired', '', family }
-end
-local function track()
-  redis.call('ZREMRANGEBYSCORE', KEYS[3], '-inf', math.floor(now / 1000))
-  redis.call('ZADD', KEYS[3], ARGV[8], ARGV[7])
-  redis.call('ZREMRANGEBYRANK', KEYS[3], 0, -(tonumber(ARGV[9]) + 1))
-  redis.call('PEXPIRE', KEYS[3], redis.call('PTTL', KEYS[1]))
 end
 if previous then
   local rotatedAt, successorHash, sealed = string.match(previous, '^(%d+)|([^|]+)|(.+)$')
   if now - tonumber(rotatedAt) < tonumber(ARGV[5]) and successorHash == head then
-    track()
     return { 'replayed', sealed, redis.call('HGETALL', KEYS[1]) }
   end
   local family = redis.call('HGETALL', KEYS[1])
-  redis.call('DEL', KEYS[1], KEYS[2], KEYS[3])
+  redis.call('DEL', KEYS[1], KEYS[2])
   return { 'reused', '', family }
 end
 local expiresAt = math.min(tonumber(redis.call('HGET', KEYS[1], 'absoluteExpiresAt')), now + tonumber(ARGV[6]))
@@ -54,6 +43,5 @@ redis.call('HSET', KEYS[2], ARGV[1], ARGV[4] .. '|' .. ARGV[2] .. '|' .. ARGV[3]
 redis.call('HSET', KEYS[1], 'head', ARGV[2], 'lastUsedAt', ARGV[4], 'expiresAt', string.format('%.0f', expiresAt))
 redis.call('PEXPIRE', KEYS[1], px)
 redis.call('PEXPIRE', KEYS[2], px)
-track()
 return { 'rotated', '', redis.call('HGETALL', KEYS[1]) }
 `;

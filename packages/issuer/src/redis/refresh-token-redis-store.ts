@@ -1,12 +1,6 @@
 import type { Cluster, Redis } from 'ioredis';
-import { MAX_TRACKED_ACCESS_TOKENS } from '../sessions/lib/refresh-store-limits.js';
 import { RefreshTokenError } from '../sessions/refresh-token-error.js';
-import type {
-  FamilyAccessToken,
-  RefreshFamily,
-  RefreshTokenStore,
-  RotateRefreshTokenOutcome,
-} from '../sessions/refresh-token-store.js';
+import type { RefreshFamily, RefreshTokenStore, RotateRefreshTokenOutcome } from '../sessions/refresh-token-store.js';
 import { REFRESH_CREATE_LUA } from './refresh-create-script.js';
 import { REFRESH_END_LUA } from './refresh-end-script.js';
 import { REFRESH_FIND_LUA } from './refresh-find-script.js';
@@ -24,10 +18,10 @@ export type RedisRefreshTokenStoreOptions = Readonly<{
 
 /** Versioned command names: a changed script gets a new name, so old and new code can share a client. */
 const COMMANDS = {
-  create: ['jwksKitRefreshCreateV1', 2, REFRESH_CREATE_LUA],
+  create: ['jwksKitRefreshCreateV2', 1, REFRESH_CREATE_LUA],
   find: ['jwksKitRefreshFindV1', 2, REFRESH_FIND_LUA],
-  rotate: ['jwksKitRefreshRotateV1', 3, REFRESH_ROTATE_LUA],
-  end: ['jwksKitRefreshEndV1', 3, REFRESH_END_LUA],
+  rotate: ['jwksKitRefreshRotateV2', 2, REFRESH_ROTATE_LUA],
+  end: ['jwksKitRefreshEndV2', 2, REFRESH_END_LUA],
   index: ['jwksKitRefreshIndexV1', 1, REFRESH_INDEX_LUA],
 } as const;
 
@@ -151,7 +145,7 @@ export function createRedisRefreshTokenStore(
       connection: client.status,
       lastError,
     }),
-    async create(family, accessToken) {
+    async create(family) {
       const k = keys.family(family.familyId);
       const px = String(Math.max(1, family.expiresAt - family.createdAt));
       await script(
@@ -160,15 +154,7 @@ export function createRedisRefreshTokenStore(
         family.familyId,
         String(family.absoluteExpiresAt - family.createdAt),
       );
-      await script(
-        'create',
-        k.family,
-        k.accessTokens,
-        px,
-        accessToken.jti,
-        String(accessToken.exp),
-        ...familyFields(family),
-      );
+      await script('create', k.family, px, ...familyFields(family));
     },
     async find(familyId, tokenHash) {
       const k = keys.family(familyId);
@@ -182,16 +168,12 @@ export function createRedisRefreshTokenStore(
         'rotate',
         k.family,
         k.rotated,
-        k.accessTokens,
         request.presentedHash,
         request.successorHash,
         request.sealedSuccessor,
         String(request.nowMs),
         String(request.graceMs),
         String(request.idleTimeoutMs),
-        request.accessToken.jti,
-        String(request.accessToken.exp),
-        String(MAX_TRACKED_ACCESS_TOKENS),
       )) as [string, string, Flat];
       if (kind === 'invalid') return { kind };
       const family = familyFromFlat(request.familyId, flat);
@@ -199,17 +181,13 @@ export function createRedisRefreshTokenStore(
       if (kind === 'reused' || kind === 'expired') unindex(family);
       return { kind: kind as 'rotated' | 'reused' | 'expired', family };
     },
-    async end(familyId, nowMs) {
+    async end(familyId) {
       const k = keys.family(familyId);
-      const ended = (await script('end', k.family, k.rotated, k.accessTokens, String(Math.floor(nowMs / 1000)))) as
-        [Flat, Flat] | null;
+      const ended = (await script('end', k.family, k.rotated)) as Flat | null;
       if (!ended) return undefined;
-      const family = familyFromFlat(familyId, ended[0]);
+      const family = familyFromFlat(familyId, ended);
       unindex(family);
-      const accessTokens: FamilyAccessToken[] = [];
-      for (let i = 0; i + 1 < ended[1].length; i += 2)
-        accessTokens.push({ jti: ended[1][i]!, exp: Number(ended[1][i + 1]) });
-      return { family, accessTokens };
+      return family;
     },
     async familiesOf(sub) {
       return call(() => client.smembers(keys.subject(sub)));

@@ -1,7 +1,5 @@
-import { MAX_TRACKED_ACCESS_TOKENS, nextExpiry } from './lib/refresh-store-limits.js';
+import { nextExpiry } from './lib/next-expiry.js';
 import type {
-  EndedRefreshFamily,
-  FamilyAccessToken,
   FoundRefreshToken,
   RefreshFamily,
   RefreshTokenStore,
@@ -18,7 +16,6 @@ interface RotatedEntry {
 interface FamilyEntry {
   family: RefreshFamily;
   readonly rotated: Map<string, RotatedEntry>;
-  readonly accessTokens: Map<string, number>;
 }
 
 const SWEEP_INTERVAL_MS = 60_000;
@@ -41,16 +38,6 @@ export function createMemoryRefreshTokenStore(): RefreshTokenStore {
     ids?.delete(familyId);
     if (ids?.size === 0) subjects.delete(entry.family.sub);
     return entry;
-  };
-
-  const track = (entry: FamilyEntry, accessToken: FamilyAccessToken, nowMs: number): void => {
-    const nowSeconds = Math.floor(nowMs / 1000);
-    for (const [jti, exp] of entry.accessTokens) if (exp <= nowSeconds) entry.accessTokens.delete(jti);
-    entry.accessTokens.set(accessToken.jti, accessToken.exp);
-    while (entry.accessTokens.size > MAX_TRACKED_ACCESS_TOKENS) {
-      const oldest = entry.accessTokens.keys().next().value as string;
-      entry.accessTokens.delete(oldest);
-    }
   };
 
   const sweep = (nowMs: number): void => {
@@ -77,7 +64,6 @@ export function createMemoryRefreshTokenStore(): RefreshTokenStore {
         remove(request.familyId);
         return { kind: 'reused', family };
       }
-      track(entry, request.accessToken, request.nowMs);
       return { kind: 'replayed', family, sealedSuccessor: previous.sealedSuccessor };
     }
     entry.rotated.set(request.presentedHash, {
@@ -91,17 +77,14 @@ export function createMemoryRefreshTokenStore(): RefreshTokenStore {
       lastUsedAt: request.nowMs,
       expiresAt: nextExpiry(family.absoluteExpiresAt, request.nowMs, request.idleTimeoutMs),
     };
-    track(entry, request.accessToken, request.nowMs);
     return { kind: 'rotated', family: entry.family };
   };
 
   return {
     health: () => ({ state: 'ok', kind: 'memory', connection: undefined, lastError: undefined }),
-    async create(family, accessToken) {
+    async create(family) {
       sweep(family.createdAt);
-      const entry: FamilyEntry = { family, rotated: new Map(), accessTokens: new Map() };
-      track(entry, accessToken, family.createdAt);
-      families.set(family.familyId, entry);
+      families.set(family.familyId, { family, rotated: new Map() });
       const ids = subjects.get(family.sub) ?? new Set<string>();
       ids.add(family.familyId);
       subjects.set(family.sub, ids);
@@ -115,14 +98,8 @@ export function createMemoryRefreshTokenStore(): RefreshTokenStore {
     async rotate(request) {
       return rotate(request);
     },
-    async end(familyId, nowMs): Promise<EndedRefreshFamily | undefined> {
-      const entry = remove(familyId);
-      if (!entry) return undefined;
-      const nowSeconds = Math.floor(nowMs / 1000);
-      const accessTokens = [...entry.accessTokens]
-        .filter(([, exp]) => exp > nowSeconds)
-        .map(([jti, exp]) => ({ jti, exp }));
-      return { family: entry.family, accessTokens };
+    async end(familyId) {
+      return remove(familyId)?.family;
     },
     async familiesOf(sub) {
       return [...(subjects.get(sub) ?? [])];

@@ -1,4 +1,4 @@
-import { nextExpiry } from './lib/refresh-store-limits.js';
+import { nextExpiry } from './lib/next-expiry.js';
 import {
   familyIdOf,
   hashRefreshToken,
@@ -190,7 +190,7 @@ export function createRefreshTokenService(options: RefreshTokenServiceOptions): 
 
   /** Ends the family and revokes every access token of the session (`sid`), however many were issued. */
   const endFamily = async (familyId: string): Promise<boolean> => {
-    const ended = await store.end(familyId, now());
+    const ended = await store.end(familyId);
     if (!ended) return false;
     await denylist.revokeSession(familyId, nextSecond());
     onEvent?.({ type: 'ended', familyId });
@@ -223,7 +223,7 @@ export function createRefreshTokenService(options: RefreshTokenServiceOptions): 
         headHash: hashRefreshToken(refreshToken),
       };
       const access = await sign(family);
-      await store.create(family, { jti: access.jti, exp: access.exp });
+      await store.create(family);
       onEvent?.({ type: 'started', familyId });
       return grant(family, refreshToken, access);
     },
@@ -244,7 +244,6 @@ export function createRefreshTokenService(options: RefreshTokenServiceOptions): 
         presentedHash,
         successorHash: hashRefreshToken(successor),
         sealedSuccessor: sealSuccessor(refreshToken, familyId, successor),
-        accessToken: { jti: access.jti, exp: access.exp },
         nowMs: now(),
         graceMs,
         idleTimeoutMs,

@@ -18,13 +18,6 @@ export interface RefreshFamily {
   readonly headHash: string;
 }
 
-/** An access token issued for a family, remembered so that logout can denylist it without decoding it. */
-export interface FamilyAccessToken {
-  readonly jti: string;
-  /** JWT NumericDate (seconds). */
-  readonly exp: number;
-}
-
 /** Where a presented token stands in its family, as seen by {@link RefreshTokenStore.find}. */
 export interface FoundRefreshToken {
   readonly family: RefreshFamily;
@@ -39,8 +32,6 @@ export interface RotateRefreshTokenRequest {
   readonly successorHash: string;
   /** The successor, encrypted under a key only the presented token yields. */
   readonly sealedSuccessor: string;
-  /** The access token issued with this rotation (recorded for logout). */
-  readonly accessToken: FamilyAccessToken;
   readonly nowMs: number;
   readonly graceMs: number;
   readonly idleTimeoutMs: number;
@@ -59,26 +50,23 @@ export type RotateRefreshTokenOutcome =
   /** No such family, or the token is not part of it. */
   | { readonly kind: 'invalid' };
 
-/** A family that was ended, with the access tokens it had issued that may still be live. */
-export interface EndedRefreshFamily {
-  readonly family: RefreshFamily;
-  readonly accessTokens: readonly FamilyAccessToken[];
-}
-
 /**
  * Storage of refresh-token families. Tokens appear only as SHA-256 hashes. `rotate` must be one
  * atomic step: no interleaving may let two callers both rotate the same head. Implementations
  * reject with a `RefreshTokenError` of code `ERR_REFRESH_STORE_UNAVAILABLE` when unreachable.
  */
 export interface RefreshTokenStore {
-  /** Stores a new family whose head is `family.headHash`, with its first access token. */
-  create(family: RefreshFamily, accessToken: FamilyAccessToken): Promise<void>;
+  /** Stores a new family whose head is `family.headHash`. */
+  create(family: RefreshFamily): Promise<void>;
   /** The family of a token (head or rotated), or `undefined` when the hash is not part of it. */
   find(familyId: string, tokenHash: string): Promise<FoundRefreshToken | undefined>;
   /** Rotation, grace replay, reuse detection and expiry, in one atomic step. */
   rotate(request: RotateRefreshTokenRequest): Promise<RotateRefreshTokenOutcome>;
-  /** Deletes the family; answers what it was and its recent access tokens, or `undefined` if absent. */
-  end(familyId: string, nowMs: number): Promise<EndedRefreshFamily | undefined>;
+  /**
+   * Deletes the family; answers what it was, or `undefined` if absent. Its access tokens need no list:
+   * the service revokes them all by session id (`sid`) in the denylist.
+   */
+  end(familyId: string): Promise<RefreshFamily | undefined>;
   /** Ids of the families of `sub` that may still exist (entries of ended families may linger). */
   familiesOf(sub: string): Promise<readonly string[]>;
   /** Optional for custom stores: a health snapshot for readiness. */
