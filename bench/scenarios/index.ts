@@ -165,6 +165,14 @@ export const SCENARIOS: readonly ScenarioDef[] = [
     load: mod(() => import('./crypto-floor.js')),
   },
   {
+    id: 'middleware',
+    number: 18,
+    title: 'the middleware alone (micro, calls/s, no HTTP): requireAuth vs the hand-written floor',
+    kind: 'micro',
+    microBaseline: 'floor, distinct tokens',
+    load: mod(() => import('./middleware.js')),
+  },
+  {
     id: 'mirror-idle-commands',
     number: 17,
     title: 'Redis commands of an idle mirror per minute (private redis-server, INFO commandstats)',

@@ -20,6 +20,22 @@ describe('VerifiedTokenCache', () => {
     expect(cache.get('A.b.c')).toBeUndefined();
   });
 
+  it('keys by the exact token even when two tokens share their last 43 characters', () => {
+    const cache = new VerifiedTokenCache<number>(10);
+    const tail = 'S'.repeat(43);
+    const victim = `header.payload.${tail}`;
+    const forged = `header.forged.${tail}`;
+    cache.set(victim, 1);
+    expect(cache.get(forged)).toBeUndefined();
+    cache.delete(forged);
+    expect(cache.get(victim)).toBe(1);
+    // the forged token takes the slot: the victim's entry is gone (a miss, never the other's result)
+    cache.set(forged, 2);
+    expect(cache.get(victim)).toBeUndefined();
+    expect(cache.get(forged)).toBe(2);
+    expect(cache.size).toBe(1);
+  });
+
   it('deletes by predicate, by key, and clears', () => {
     const cache = new VerifiedTokenCache<{ kid: string }>(10);
     cache.set('t1', { kid: 'k1' });
