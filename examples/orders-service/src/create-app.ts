@@ -33,14 +33,19 @@ function parseOrder(body: unknown): { item: string; quantity: number } {
 /** The orders service: `GET /orders` needs `orders:read`, `POST /orders` needs `orders:write`. */
 export function createApp(deps: OrdersAppDeps): Express {
   const orders = deps.orders ?? createOrderBook(deps.now);
-  return createResourceApp(deps, AUDIENCES.orders, (app, authenticate) => {
-    app.use(express.json({ limit: '4kb' }));
-    app.get('/orders', authenticate, requireScopes(['orders:read']), (req, res) => {
-      res.json({ sub: req.auth?.claims.sub, orders: orders.list(String(req.auth?.claims.sub)) });
-    });
-    app.post('/orders', authenticate, requireScopes(['orders:write']), (req, res) => {
-      const { item, quantity } = parseOrder(req.body);
-      res.status(201).json(orders.add(String(req.auth?.claims.sub), item, quantity));
-    });
-  });
+  return createResourceApp(
+    deps,
+    AUDIENCES.orders,
+    (app, authenticate) => {
+      app.use(express.json({ limit: '4kb' }));
+      app.get('/orders', authenticate, requireScopes(['orders:read']), (req, res) => {
+        res.json({ sub: req.auth?.claims.sub, orders: orders.list(String(req.auth?.claims.sub)) });
+      });
+      app.post('/orders', authenticate, requireScopes(['orders:write']), (req, res) => {
+        const { item, quantity } = parseOrder(req.body);
+        res.status(201).json(orders.add(String(req.auth?.claims.sub), item, quantity));
+      });
+    },
+    ['orders:read', 'orders:write'],
+  );
 }

@@ -193,4 +193,30 @@ describe('orders service', () => {
     expect(pre.status).toBe(204);
     expect(pre.headers['access-control-allow-origin']).toBe(PAGE);
   });
+
+  it('publishes RFC 9728 metadata when it knows its public URL, and its 401 challenges point there', async () => {
+    const withMetadata = createApp({
+      issuerUrl: issuer.issuer,
+      keySet,
+      denylist,
+      allowedOrigins: [PAGE],
+      resourceUrl: 'http://127.0.0.1:4001',
+      now: clock.now,
+      log: () => {},
+    });
+    const metadata = await request(withMetadata).get('/.well-known/oauth-protected-resource');
+    expect(metadata.status).toBe(200);
+    expect(metadata.body).toEqual({
+      resource: 'http://127.0.0.1:4001',
+      authorization_servers: [issuer.issuer],
+      scopes_supported: ['orders:read', 'orders:write'],
+      bearer_methods_supported: ['header'],
+    });
+    const refused = await request(withMetadata).get('/orders');
+    expect(refused.status).toBe(401);
+    expect(refused.headers['www-authenticate']).toContain(
+      'resource_metadata="http://127.0.0.1:4001/.well-known/oauth-protected-resource"',
+    );
+    expect((await request(app).get('/.well-known/oauth-protected-resource')).status).toBe(404);
+  });
 });

@@ -15,11 +15,16 @@ const DISPLAY_NAMES: ReadonlyMap<string, string> = new Map([
 
 /** The profile service: `GET /me` needs `profile:read` and answers from the verified claims. */
 export function createApp(deps: ProfileAppDeps): Express {
-  return createResourceApp(deps, AUDIENCES.profile, (app, authenticate) => {
-    app.get('/me', authenticate, requireScopes(['profile:read']), (req, res) => {
-      const claims = req.auth?.claims;
-      const sub = String(claims?.sub);
-      res.json({ sub, name: DISPLAY_NAMES.get(sub) ?? sub, scope: claims?.scope, token_expires_at: claims?.exp });
-    });
-  });
+  return createResourceApp(
+    deps,
+    AUDIENCES.profile,
+    (app, authenticate) => {
+      app.get('/me', authenticate, requireScopes(['profile:read']), (req, res) => {
+        const claims = req.auth?.claims;
+        const sub = String(claims?.sub);
+        res.json({ sub, name: DISPLAY_NAMES.get(sub) ?? sub, scope: claims?.scope, token_expires_at: claims?.exp });
+      });
+    },
+    ['profile:read'],
+  );
 }

@@ -23,6 +23,8 @@ export type ResourceServiceConfig = Readonly<{
   redisUrl: string | undefined;
   /** Origins allowed by CORS and by the cookie Origin check: the page served by the auth service. */
   allowedOrigins: readonly string[];
+  /** `<SERVICE>_PUBLIC_URL` (e.g. `ORDERS_PUBLIC_URL`), default `http://127.0.0.1:<port>`: the RFC 9728 resource identifier. */
+  publicUrl: string;
   /** `JWKS_MAX_AGE_SECONDS`, default 300: upper clamp of the JWKS cache age (the issuer's pre-publication window relies on it). */
   jwksMaxAgeSeconds: number;
   /** `JWKS_MAX_STALE_SECONDS`, default 86400: how long past its cache age the last good JWKS is served while the issuer fails. */
@@ -42,10 +44,12 @@ export function readResourceServiceConfig(
   defaultPort: number,
 ): ResourceServiceConfig {
   const issuerUrl = readHttpUrl(env, 'ISSUER_URL', `http://127.0.0.1:${readPort(env, 'AUTH_PORT', 4000)}`);
+  const port = readPort(env, portVariable, defaultPort);
   return {
     serviceName,
     logLevel: readLogLevel(env),
-    port: readPort(env, portVariable, defaultPort),
+    port,
+    publicUrl: readHttpUrl(env, portVariable.replace(/_PORT$/, '_PUBLIC_URL'), `http://127.0.0.1:${port}`),
     issuerUrl,
     redisUrl: readRedisUrl(env),
     allowedOrigins: pageOrigins(issuerUrl),

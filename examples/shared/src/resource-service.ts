@@ -3,6 +3,8 @@ import express, { type Express } from 'express';
 import type { Denylist } from '@jwks-kit/denylist';
 import {
   authErrorHandler,
+  protectedResourceMetadataHandler,
+  protectedResourceMetadataUrl,
   readinessHandler,
   requireAuth,
   type HealthSource,
@@ -23,6 +25,11 @@ export type ResourceAppDeps = Readonly<{
   denylist: Denylist;
   /** Page origins allowed by CORS and by the cookie Origin check. */
   allowedOrigins: readonly string[];
+  /**
+   * The service's public base URL (its RFC 9728 resource identifier). When set, it serves
+   * `/.well-known/oauth-protected-resource` and its 401 challenges point there. @default undefined
+   */
+  resourceUrl?: string;
   /** Clock skew accepted when verifying tokens. @default 5 */
   clockLeewaySeconds?: number;
   /** Clock in ms since the epoch. @default Date.now */
@@ -42,8 +49,11 @@ export function createResourceApp(
   deps: ResourceAppDeps,
   audience: string,
   mountRoutes: (app: Express, authenticate: RequireAuthHandler) => void,
+  scopesSupported: readonly string[] = [],
 ): Express {
+  const metadataUrl = deps.resourceUrl === undefined ? undefined : protectedResourceMetadataUrl(deps.resourceUrl);
   const authenticate = requireAuth({
+    resourceMetadataUrl: metadataUrl,
     issuer: deps.issuerUrl,
     audience,
     keySet: deps.keySet,
@@ -64,6 +74,17 @@ export function createResourceApp(
   const checks: Record<string, HealthSource> = { jwks: authenticate };
   if (deps.denylist.health) checks.denylist = deps.denylist as HealthSource;
   app.get('/readyz', readinessHandler(checks));
+  if (deps.resourceUrl !== undefined && metadataUrl !== undefined) {
+    app.get(
+      new URL(metadataUrl).pathname,
+      protectedResourceMetadataHandler({
+        resource: deps.resourceUrl,
+        authorizationServers: [deps.issuerUrl],
+        scopesSupported,
+        bearerMethodsSupported: ['header'],
+      }),
+    );
+  }
   app.use(cookieParser());
   mountRoutes(app, authenticate);
   app.use(authErrorHandler());

@@ -47,6 +47,7 @@ export async function startResourceService(
     keySet,
     denylist: shared.denylist ?? opened!.denylist,
     allowedOrigins: config.allowedOrigins,
+    resourceUrl: config.publicUrl,
   });
   const running = await listen(app, config.port);
   return {
