@@ -2,6 +2,7 @@ import type { AccessTokenClaims, AccessTokenVerifierOptions } from './access-tok
 import type { KeySet, VerificationKey } from './key-set.js';
 import { isVerifierError, VerifierError, type VerifierErrorCode } from './errors.js';
 import { checkClaims, isClaimsFailure } from './lib/check-claims.js';
+import { ownClaim } from './lib/own-claim.js';
 import { decodeCompactJws } from './lib/decode-compact-jws.js';
 import { describeRefusal } from './lib/describe-refusal.js';
 import { keysUnavailable } from './lib/keys-unavailable.js';
@@ -142,12 +143,13 @@ export function createAccessTokenVerifier(options: AccessTokenVerifierOptions): 
     const kid = header.kid;
     if (typeof kid !== 'string' || kid.length === 0 || kid.length > MAX_KID_LENGTH)
       throw fail('invalid_token', 'The access token key id is missing or invalid', describeRefusal.kid(kid, alg));
-    const issuer = typeof payload.iss === 'string' ? issuers.get(payload.iss) : undefined;
+    const iss = ownClaim(payload, 'iss');
+    const issuer = typeof iss === 'string' ? issuers.get(iss) : undefined;
     if (issuer === undefined)
       throw fail(
         'invalid_token',
         'The access token issuer is not accepted',
-        describeRefusal.issuer(payload.iss, issuers.keys(), kid, alg),
+        describeRefusal.issuer(iss, issuers.keys(), kid, alg),
       );
     const cached = issuer.keySet.getKey(kid);
     if (cached !== undefined) return verifyWithKey(token, alg, kid, payload, issuer, cached);
@@ -191,7 +193,8 @@ export function createAccessTokenVerifier(options: AccessTokenVerifierOptions): 
       claims,
       kid,
       issuer: issuer.issuer,
-      scopes: scopesOf(claims.scope),
+      // checkClaims let through only an own string scope, or none.
+      scopes: scopesOf(ownClaim(payload, 'scope') as string | undefined),
     });
     if (admission?.seenBefore(token))
       cache?.set(token, {

@@ -3,6 +3,7 @@ import type { AccessTokenClaims } from './access-token-verifier-options.js';
 import { DEFAULT_REALM, VerifierError } from './errors.js';
 import type { RequestAuth } from './express-augment.js';
 import { isQuotableValue, isScopeToken } from './lib/challenge-syntax.js';
+import { ownClaim } from './lib/own-claim.js';
 
 /** Options of the guards ({@link requireScopes}, {@link requireAnyScope}, {@link requireClaim}). */
 export type GuardOptions = Readonly<{
@@ -43,7 +44,8 @@ export function requireAnyScope(scopes: string | readonly string[], options: Gua
 
 /**
  * Guard: `predicate(claims[name], claims, auth)` must answer true, else 403 `insufficient_claims`.
- * A predicate that throws refuses the request the same way (never a 500).
+ * The claim is read as an own property (`undefined` when the token does not carry it, whatever
+ * `Object.prototype` holds). A predicate that throws refuses the request the same way (never a 500).
  */
 export function requireClaim(
   name: string,
@@ -60,7 +62,7 @@ export function requireClaim(
     if (auth === undefined) return next(new VerifierError('missing_token', { realm }));
     let allowed: boolean;
     try {
-      allowed = predicate(auth.claims[name], auth.claims, auth) === true;
+      allowed = predicate(ownClaim(auth.claims, name), auth.claims, auth) === true;
     } catch {
       allowed = false;
     }
