@@ -32,6 +32,7 @@ function render(state) {
   $('ended').hidden = !state.ended;
   $('ended').textContent = state.ended ?? '';
   for (const button of document.querySelectorAll('[data-needs-session]')) button.disabled = !signedIn || busy;
+  $('tour-needs-login').hidden = signedIn;
   if (!signedIn) return;
   const { claims, kid } = session;
   $('who').textContent = claims.sub;
