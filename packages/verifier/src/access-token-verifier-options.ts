@@ -1,8 +1,9 @@
 import type { KeySet } from './key-set.js';
-import type { RemoteKeySetOptions } from './remote-key-set.js';
+import type { JwsAlgorithm } from '@jwks-kit/core';
+import type { RemoteKeySetOptions } from './remote-key-set-options.js';
 
-/** Signature algorithms a verifier can be pinned to (RSA only: the key cache serves RSA keys). */
-export type AccessTokenAlgorithm = 'RS256' | 'RS384' | 'RS512' | 'PS256' | 'PS384' | 'PS512';
+/** Signature algorithms a verifier can be pinned to: the JWS algorithm table of `@jwks-kit/core`. */
+export type AccessTokenAlgorithm = JwsAlgorithm;
 
 /** Claims of a verified access token (RFC 9068). Values other than these are as the issuer sent them. */
 export interface AccessTokenClaims {

@@ -1,3 +1,4 @@
+import { jwkAlgorithm, MAX_KID_LENGTH } from '@jwks-kit/core';
 import type { AccessTokenClaims, AccessTokenVerifierOptions } from './access-token-verifier-options.js';
 import type { KeySet, VerificationKey } from './key-set.js';
 import { isVerifierError, VerifierError, type VerifierErrorCode } from './errors.js';
@@ -6,7 +7,6 @@ import { ownClaim } from './lib/own-claim.js';
 import { decodeCompactJws } from './lib/decode-compact-jws.js';
 import { describeRefusal } from './lib/describe-refusal.js';
 import { keysUnavailable } from './lib/keys-unavailable.js';
-import { keyBoundAlgorithm } from './lib/jwks-import-key.js';
 import { resolveVerifierOptions, type ResolvedIssuer } from './lib/resolve-verifier-options.js';
 import { SecondSightingFilter } from './lib/second-sighting-filter.js';
 import { VerifiedTokenCache } from './lib/verified-token-cache.js';
@@ -54,7 +54,6 @@ interface CacheEntry {
   readonly validUntilMs: number;
 }
 
-const MAX_KID_LENGTH = 256;
 const FORBIDDEN_HEADERS = ['crit', 'b64', 'jku', 'x5u', 'jwk', 'x5c'] as const;
 
 /**
@@ -166,7 +165,7 @@ export function createAccessTokenVerifier(options: AccessTokenVerifierOptions): 
     key: VerificationKey | undefined,
   ): VerifiedAccessToken | Promise<VerifiedAccessToken> => {
     if (key === undefined) throw unknownKey(issuer, kid, alg);
-    const bound = keyBoundAlgorithm(key);
+    const bound = jwkAlgorithm(key);
     const secondDot = token.lastIndexOf('.');
     if (
       (bound !== undefined && bound !== alg) ||

@@ -1,14 +1,17 @@
-import { createPublicKey, type KeyObject } from 'node:crypto';
-import type { JWK } from 'jose';
+import type { KeyObject } from 'node:crypto';
+import { checkJwkSet, importJwk, isJwkRefusal, parseAlgorithmsOption, type JwsAlgorithm } from '@jwks-kit/core';
 import type { AccessTokenAlgorithm } from './access-token-verifier-options.js';
 import type { KeySet } from './key-set.js';
 
+/** A JWK as found in a JWK Set (public members; anything else is checked and refused or ignored). */
+export type Jwk = Readonly<Record<string, unknown>>;
+
 /** A JWK Set: `{ keys: [...] }`. */
-export type JwkSet = Readonly<{ keys: readonly JWK[] }>;
+export type JwkSet = Readonly<{ keys: readonly Jwk[] }>;
 
 /** Options of {@link createLocalKeySet}. */
 export type LocalKeySetOptions = Readonly<{
-  /** Algorithms the keys serve: a key whose `alg` is not listed is refused. @default ['RS256'] */
+  /** Pinned algorithms: each key is bound to one of them (its own `alg`, or the only pinned one of its key type). @default ['RS256'] */
   algorithms?: readonly AccessTokenAlgorithm[];
 }>;
 
@@ -20,20 +23,15 @@ export interface LocalKeySet extends KeySet {
   replaceKeys(jwks: JwkSet): void;
 }
 
-const PRIVATE_MEMBERS = ['d', 'p', 'q', 'dp', 'dq', 'qi', 'oth', 'k', 'priv'];
-const MIN_MODULUS_BITS = 2048;
-const MAX_KID_LENGTH = 256;
-
 /**
- * Creates a {@link LocalKeySet} from a JWK Set: public RSA signing keys only (a set carrying a
- * private member is refused as a whole), unique non-empty kids, ≥ 2048-bit moduli, `alg` (when
- * present) among `algorithms`. Keys are imported once, here. Invalid input throws a TypeError
- * naming the offending member.
+ * Creates a {@link LocalKeySet} from a JWK Set, checked by the same JWK module as the remote key set
+ * (`checkJwkSet` of `@jwks-kit/core`): public keys only (a private member anywhere refuses the set),
+ * unique kids, a key type of a pinned algorithm, `use` / `key_ops` for signing, RSA moduli of 2048 to
+ * 16384 bits, and each key bound to exactly one pinned algorithm. Keys are imported once, here. Any
+ * refused key throws a TypeError naming the member (`jwks.keys[1].alg`).
  */
 export function createLocalKeySet(jwks: JwkSet, options: LocalKeySetOptions = {}): LocalKeySet {
-  const algorithms = options.algorithms ?? ['RS256'];
-  if (!Array.isArray(algorithms) || algorithms.length === 0)
-    throw new TypeError('option `algorithms` must be a non-empty array');
+  const algorithms = parseAlgorithmsOption(options.algorithms ?? ['RS256']);
   let keys = importAll(jwks, algorithms, new Map());
   const listeners = new Set<(kid: string) => void>();
   return {
@@ -65,45 +63,38 @@ interface Imported {
 
 function importAll(
   jwks: JwkSet,
-  algorithms: readonly string[],
+  algorithms: readonly JwsAlgorithm[],
   previous: ReadonlyMap<string, Imported>,
 ): Map<string, Imported> {
-  if (typeof jwks !== 'object' || jwks === null || !Array.isArray(jwks.keys))
-    throw new TypeError('`jwks` must be a JWK Set: { keys: [...] }');
+  const checked = checkJwkSet(jwks, { algorithms });
+  const problem = checked.problems[0];
+  if (problem !== undefined) {
+    if (problem.code === 'not_a_set') throw new TypeError('`jwks` must be a JWK Set: { keys: [...] }');
+    const where = `jwks.keys[${problem.index}]`;
+    if (problem.code === 'private_members')
+      throw new TypeError(
+        `\`${where}.${problem.members?.[0]}\` is a private member: a JWKS must hold public keys only`,
+      );
+    if (problem.code === 'duplicate_kid')
+      throw new TypeError(`\`${where}.kid\` repeats a kid (of jwks.keys[${problem.firstIndex}])`);
+    throw new TypeError(`\`${where}\` must be a JWK object`);
+  }
   const keys = new Map<string, Imported>();
-  jwks.keys.forEach((member: JWK, index) => {
-    const jwk = member as Record<string, unknown> & JWK;
+  for (const { index, outcome } of checked.entries) {
     const where = `jwks.keys[${index}]`;
-    if (typeof jwk !== 'object' || jwk === null) throw new TypeError(`\`${where}\` must be a JWK object`);
-    for (const member of PRIVATE_MEMBERS)
-      if (jwk[member] !== undefined)
-        throw new TypeError(`\`${where}.${member}\` is a private member: a JWKS must hold public keys only`);
-    if (jwk.kty !== 'RSA') throw new TypeError(`\`${where}.kty\` must be "RSA"`);
-    if (typeof jwk.kid !== 'string' || jwk.kid.length === 0 || jwk.kid.length > MAX_KID_LENGTH)
-      throw new TypeError(`\`${where}.kid\` must be a string of 1 to ${MAX_KID_LENGTH} characters`);
-    if (keys.has(jwk.kid)) throw new TypeError(`\`${where}.kid\` repeats a kid`);
-    if (jwk.use !== undefined && jwk.use !== 'sig') throw new TypeError(`\`${where}.use\` must be "sig" when present`);
-    if (jwk.alg !== undefined && !algorithms.includes(jwk.alg))
-      throw new TypeError(`\`${where}.alg\` must be one of ${algorithms.join(', ')} when present`);
-    if (jwk.key_ops !== undefined && (!Array.isArray(jwk.key_ops) || !jwk.key_ops.includes('verify')))
-      throw new TypeError(`\`${where}.key_ops\` must include "verify" when present`);
-    if (typeof jwk.n !== 'string' || typeof jwk.e !== 'string')
-      throw new TypeError(`\`${where}\` must carry the RSA members n and e`);
-    const fingerprint = `${jwk.n}.${jwk.e}`;
-    const known = previous.get(jwk.kid);
-    if (known !== undefined && known.fingerprint === fingerprint) {
-      keys.set(jwk.kid, known);
-      return;
+    if (isJwkRefusal(outcome)) throw new TypeError(`\`${where}.${outcome.member}\` ${outcome.message}`);
+    const known = previous.get(outcome.kid);
+    if (known !== undefined && known.fingerprint === outcome.fingerprint) {
+      keys.set(outcome.kid, known);
+      continue;
     }
     let key: KeyObject;
     try {
-      key = createPublicKey({ key: { kty: 'RSA', n: jwk.n, e: jwk.e }, format: 'jwk' });
+      key = importJwk(outcome);
     } catch (cause) {
-      throw new TypeError(`\`${where}\` is not a valid RSA public key`, { cause });
+      throw new TypeError(`\`${where}\` is not a valid ${outcome.kty} public key`, { cause });
     }
-    if ((key.asymmetricKeyDetails?.modulusLength ?? 0) < MIN_MODULUS_BITS)
-      throw new TypeError(`\`${where}.n\` must be a modulus of at least ${MIN_MODULUS_BITS} bits`);
-    keys.set(jwk.kid, { fingerprint, key });
-  });
+    keys.set(outcome.kid, { fingerprint: outcome.fingerprint, key });
+  }
   return keys;
 }

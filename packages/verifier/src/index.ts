@@ -19,7 +19,7 @@ export type { RequestAuth } from './express-augment.js';
 export { VerifierError, isVerifierError, DEFAULT_REALM } from './errors.js';
 export type { VerifierErrorCode, VerifierErrorOptions, OAuthErrorName } from './errors.js';
 export { createLocalKeySet } from './create-local-key-set.js';
-export type { LocalKeySet, LocalKeySetOptions, JwkSet } from './create-local-key-set.js';
+export type { Jwk, LocalKeySet, LocalKeySetOptions, JwkSet } from './create-local-key-set.js';
 export type { KeySet, VerificationKey } from './key-set.js';
 export { createRemoteKeySet, RemoteKeySet } from './remote-key-set.js';
 export type {
@@ -27,7 +27,6 @@ export type {
   RemoteKeySetEvents,
   JwksFetchedEvent,
   JwksStaleEvent,
-  RsaAlgorithm,
   SkippedKey,
   SkippedKeyReason,
 } from './remote-key-set.js';

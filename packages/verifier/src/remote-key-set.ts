@@ -1,3 +1,4 @@
+import { importJwk, MAX_KID_LENGTH, type CheckedJwk } from '@jwks-kit/core';
 import { fullJitterMs } from './lib/full-jitter.js';
 import { EventEmitter } from 'node:events';
 import type { KeySet, VerificationKey } from './key-set.js';
@@ -5,47 +6,12 @@ import type { KeySetHealth } from './key-set-health.js';
 import { KeySetError } from './key-set-error.js';
 import { jwksCacheAgeMs } from './lib/jwks-cache-age.js';
 import { jwksFetch } from './lib/jwks-fetch.js';
-import { jwksImportKey, jwksKeyFingerprint } from './lib/jwks-import-key.js';
 import { resolveRemoteKeySetOptions, type ResolvedRemoteKeySetOptions } from './lib/jwks-options.js';
-import { jwksParse, MAX_KID_LENGTH, type AcceptedJwk, type RsaAlgorithm, type SkippedKey } from './lib/jwks-parse.js';
+import { jwksParse, type SkippedKey } from './lib/jwks-parse.js';
+import type { RemoteKeySetOptions } from './remote-key-set-options.js';
 
-export type { RsaAlgorithm, SkippedKey, SkippedKeyReason } from './lib/jwks-parse.js';
-
-/** Options of {@link createRemoteKeySet}. */
-export type RemoteKeySetOptions = Readonly<{
-  /** The issuer's JWKS URL (https; http only for 127.0.0.1, ::1, localhost unless `allowInsecureHttp`). Never taken from a token. */
-  jwksUri: string | URL;
-  /** Pinned algorithms: a key whose `alg` is not listed is skipped; a key without `alg` serves the listed ones. @default ['RS256'] */
-  algorithms?: readonly RsaAlgorithm[];
-  /** Lower clamp of the response's `Cache-Control: max-age` (at least 1_000), and the cache age when the response gives none. @default 60_000 */
-  minCacheMs?: number;
-  /** Upper clamp of `max-age`: bounds how long a withdrawn (compromised) key is still served. @default 600_000 */
-  maxCacheMs?: number;
-  /** Fraction of the cache age after which a background refresh starts, so warm requests never wait. @default 0.8 */
-  refreshRatio?: number;
-  /** An unknown kid triggers a refetch only when no fetch started within this window (flood protection). @default 30_000 */
-  cooldownMs?: number;
-  /** How long past its cache age the last good set is still served while fetches fail; then no key is served. @default 86_400_000 */
-  maxStaleMs?: number;
-  /** Time limit of one fetch, headers and body together. @default 5_000 */
-  timeoutMs?: number;
-  /** Largest accepted response body (decompressed), enforced while streaming. @default 65_536 */
-  maxResponseBytes?: number;
-  /** Largest number of keys (of any type) a set may hold; a larger set is refused as a whole. @default 32 */
-  maxKeys?: number;
-  /** Allow plain http to hosts other than loopback. @default false */
-  allowInsecureHttp?: boolean;
-  /**
-   * Cap of the wait after the first failed fetch; the cap doubles with each consecutive failure and the
-   * actual wait is uniformly random in `[0, cap]` (full jitter), so replicas do not hit a recovering issuer
-   * in the same instant. @default 1_000
-   */
-  backoffInitialMs?: number;
-  /** Largest cap of the (jittered) wait between failed fetches. @default 60_000 */
-  backoffMaxMs?: number;
-  /** Clock in milliseconds (inject one in tests). @default Date.now */
-  now?: () => number;
-}>;
+export type { SkippedKey, SkippedKeyReason } from './lib/jwks-parse.js';
+export type { RemoteKeySetOptions } from './remote-key-set-options.js';
 
 /** Payload of the `fetched` event. */
 export interface JwksFetchedEvent {
@@ -245,7 +211,7 @@ export class RemoteKeySet extends EventEmitter<RemoteKeySetEvents> implements Ke
       if (response.status === 200) {
         const parsed = jwksParse(response.body, options);
         skipped = parsed.skipped;
-        imported = await this.#importAll(parsed.accepted);
+        imported = this.#importAll(parsed.accepted);
         if (imported.size === 0) throw new KeySetError('ERR_JWKS_INVALID', 'the JWKS holds no usable key');
       }
       if (this.#closed) return;
@@ -286,19 +252,16 @@ export class RemoteKeySet extends EventEmitter<RemoteKeySetEvents> implements Ke
     this.emit('fetched', event);
   }
 
-  async #importAll(accepted: readonly AcceptedJwk[]): Promise<Map<string, ImportedKey>> {
+  /** Imports each accepted key once: a kid whose fingerprint (algorithm and material) is unchanged keeps its import. */
+  #importAll(accepted: readonly CheckedJwk[]): Map<string, ImportedKey> {
     const imported = new Map<string, ImportedKey>();
-    await Promise.all(
-      accepted.map(async (jwk) => {
-        const fingerprint = jwksKeyFingerprint(jwk);
-        const current = this.#imported.get(jwk.kid);
-        if (current?.fingerprint === fingerprint) {
-          imported.set(jwk.kid, current);
-          return;
-        }
-        imported.set(jwk.kid, { fingerprint, key: await jwksImportKey(jwk, this.#options.algorithms) });
-      }),
-    );
+    for (const jwk of accepted) {
+      const current = this.#imported.get(jwk.kid);
+      imported.set(
+        jwk.kid,
+        current?.fingerprint === jwk.fingerprint ? current : { fingerprint: jwk.fingerprint, key: importJwk(jwk) },
+      );
+    }
     return imported;
   }
 

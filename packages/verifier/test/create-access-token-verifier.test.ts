@@ -104,7 +104,10 @@ describe('accepts', () => {
   it('RS512 and PS256 when they are the pinned algorithms', async () => {
     const parts = validParts(pair, clock);
     const rs512 = craftToken({ ...parts.header, alg: 'RS512' }, parts.claims, { rsa: 'RS512', key: pair.privateKey });
-    await expect(verifier({ algorithms: ['RS512'] }).verify(rs512)).resolves.toBeDefined();
+    const rsKeys = createLocalKeySet({ keys: [{ ...pair.publicJwk, alg: 'RS512' }] }, { algorithms: ['RS512'] });
+    await expect(verifier({ algorithms: ['RS512'], keySet: rsKeys }).verify(rs512)).resolves.toBeDefined();
+    // The default set's key says alg RS256: it never verifies an RS512 token, even when RS512 is pinned.
+    await expect(verifier({ algorithms: ['RS512'] }).verify(rs512)).rejects.toMatchObject({ code: 'invalid_token' });
     const ps256 = craftToken({ ...parts.header, alg: 'PS256' }, parts.claims, { rsa: 'PS256', key: pair.privateKey });
     const psKeys = createLocalKeySet({ keys: [{ ...pair.publicJwk, alg: undefined }] }, { algorithms: ['PS256'] });
     await expect(verifier({ algorithms: ['PS256'], keySet: psKeys }).verify(ps256)).resolves.toBeDefined();

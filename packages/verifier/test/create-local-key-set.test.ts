@@ -1,13 +1,39 @@
 import { generateKeyPairSync } from 'node:crypto';
-import { createTestKeyPair, type TestKeyPair } from '@jwks-kit/test-kit';
+import { createJwkVectors, createTestKeyPair, type JwkVectors, type TestKeyPair } from '@jwks-kit/test-kit';
 import type { JWK } from 'jose';
-import { createLocalKeySet } from '../src/index.js';
+import { createLocalKeySet, type AccessTokenAlgorithm } from '../src/index.js';
+import { expectBoundAlgorithmOnly } from './lib/expect-bound-algorithm.js';
 
 let a: TestKeyPair;
 let b: TestKeyPair;
 
+let vectors: JwkVectors;
+
 beforeAll(async () => {
-  [a, b] = await Promise.all([createTestKeyPair(), createTestKeyPair()]);
+  [a, b, vectors] = await Promise.all([createTestKeyPair(), createTestKeyPair(), createJwkVectors()]);
+});
+
+describe('createLocalKeySet: the shared JWK vectors', () => {
+  it('accepts exactly the accepted vectors and names the refused member', () => {
+    for (const vector of vectors.keys) {
+      const make = () =>
+        createLocalKeySet({ keys: [vector.jwk] }, { algorithms: vector.algorithms as AccessTokenAlgorithm[] });
+      if ('alg' in vector.expected)
+        expect({ name: vector.name, kids: make().kids }).toEqual({ name: vector.name, kids: [vector.jwk.kid] });
+      else expect(make).toThrow(TypeError);
+    }
+  });
+
+  it('refuses every set vector as a whole', () => {
+    for (const vector of vectors.sets)
+      expect(() => createLocalKeySet({ keys: vector.keys })).toThrow(/private member|repeats a kid/);
+  });
+
+  it('verifies a token under the bound algorithm only, with every pinned algorithm offered (RFC 8725 §3.1)', async () => {
+    await expectBoundAlgorithmOnly(vectors, async (vector) =>
+      createLocalKeySet({ keys: [vector.jwk] }, { algorithms: vector.algorithms as AccessTokenAlgorithm[] }),
+    );
+  });
 });
 
 describe('createLocalKeySet', () => {
@@ -34,7 +60,7 @@ describe('createLocalKeySet', () => {
     [{ alg: 'RS512' }, /alg/],
     [{ alg: 'HS256' }, /alg/],
     [{ key_ops: ['sign'] }, /key_ops/],
-    [{ n: undefined }, /n and e/],
+    [{ n: undefined }, /`jwks\.keys\[0\]\.n`/],
     [{ n: 'AQAB' }, /modulus|valid/],
   ])('refuses a key with %j', (override, message) => {
     expect(() => createLocalKeySet({ keys: [{ ...a.publicJwk, ...override } as JWK] })).toThrow(message);
@@ -43,7 +69,9 @@ describe('createLocalKeySet', () => {
   it('refuses repeated kids, short moduli and a non-set', () => {
     expect(() => createLocalKeySet({ keys: [a.publicJwk, { ...b.publicJwk, kid: a.kid }] })).toThrow(/repeats a kid/);
     const small = generateKeyPairSync('rsa', { modulusLength: 1024 }).publicKey.export({ format: 'jwk' });
-    expect(() => createLocalKeySet({ keys: [{ ...small, kid: 'small' }] })).toThrow(/at least 2048 bits/);
+    expect(() => createLocalKeySet({ keys: [{ ...small, kid: 'small' }] })).toThrow(
+      /modulus of 2048 to 16384 bits \(this one has 1024\)/,
+    );
     expect(() => createLocalKeySet({} as { keys: JWK[] })).toThrow(/JWK Set/);
   });
 

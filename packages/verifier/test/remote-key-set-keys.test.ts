@@ -1,7 +1,13 @@
 import { once } from 'node:events';
-import { createPrivateKey, generateKeyPairSync, KeyObject, type JsonWebKey } from 'node:crypto';
+import { KeyObject } from 'node:crypto';
 import { SignJWT, exportJWK, generateKeyPair, jwtVerify, type JWK } from 'jose';
-import { createClock, createTestKeyPair, type TestKeyPair } from '@jwks-kit/test-kit';
+import {
+  createClock,
+  createJwkVectors,
+  createTestKeyPair,
+  type JwkVectors,
+  type TestKeyPair,
+} from '@jwks-kit/test-kit';
 import {
   createRemoteKeySet,
   type JwksFetchedEvent,
@@ -12,13 +18,16 @@ import type { KeySetError } from '../src/key-set-error.js';
 import { startJwksServer, type JwksServer } from './remote-key-set-server.js';
 import { createAccessTokenVerifier } from '../src/create-access-token-verifier.js';
 import { AUDIENCE, craftToken, ISSUER, validParts } from './lib/craft-token.js';
+import { expectBoundAlgorithmOnly } from './lib/expect-bound-algorithm.js';
+import type { AccessTokenAlgorithm } from '../src/index.js';
 
 let good: TestKeyPair;
 let other: TestKeyPair;
+let vectors: JwkVectors;
 const open: { server: JwksServer; keySet: RemoteKeySet }[] = [];
 
 beforeAll(async () => {
-  [good, other] = await Promise.all([createTestKeyPair(), createTestKeyPair()]);
+  [good, other, vectors] = await Promise.all([createTestKeyPair(), createTestKeyPair(), createJwkVectors()]);
 });
 
 afterEach(async () => {
@@ -56,16 +65,6 @@ async function refused(keys: unknown[], options: Partial<RemoteKeySetOptions> = 
   expect(reported).toBe(error);
   expect(keySet.kids).toEqual([]);
   return error;
-}
-
-/** The pair's private key as a KeyObject, which jose signs with under any RSA algorithm. */
-function privateKeyObject(pair: TestKeyPair): KeyObject {
-  return createPrivateKey({ key: pair.privateJwk as JsonWebKey, format: 'jwk' });
-}
-
-function rsaJwk(modulusLength: number, kid: string): JWK {
-  const { publicKey } = generateKeyPairSync('rsa', { modulusLength });
-  return { ...(publicKey.export({ format: 'jwk' }) as JWK), kid, alg: 'RS256', use: 'sig' };
 }
 
 describe('remote key set: whole sets refused', () => {
@@ -121,52 +120,6 @@ describe('remote key set: whole sets refused', () => {
   });
 });
 
-describe('remote key set: keys skipped within a valid set', () => {
-  it.each<[string, JWK, string]>([
-    [
-      'an EC key',
-      {
-        kty: 'EC',
-        crv: 'P-256',
-        x: 'f83OJ3D2xF1Bg8vub9tLe1gHMzV76e8Tus9uPHvRVEU',
-        y: 'x_FEzRu9m36HLN_tue659LNpXW6pCyStikYjKIWI5a0',
-        kid: 'ec',
-      },
-      'kty',
-    ],
-    ['a key for encryption', { kty: 'RSA', n: 'x', e: 'AQAB', kid: 'enc', use: 'enc' }, 'use'],
-    ['a key whose key_ops lack verify', { kty: 'RSA', n: 'x', e: 'AQAB', kid: 'ops', key_ops: ['encrypt'] }, 'use'],
-    ['a key for another algorithm', { kty: 'RSA', n: 'x', e: 'AQAB', kid: 'rs512', alg: 'RS512' }, 'alg'],
-    ['an HS256 key description', { kty: 'RSA', n: 'x', e: 'AQAB', kid: 'hs', alg: 'HS256' }, 'alg'],
-    ['a key without kid', { kty: 'RSA', n: 'x', e: 'AQAB' }, 'kid'],
-    ['a key with an over-long kid', { kty: 'RSA', n: 'x', e: 'AQAB', kid: 'k'.repeat(257) }, 'kid'],
-    ['a key whose n is not base64url', { kty: 'RSA', n: 'a+b/', e: 'AQAB', kid: 'bad-n' }, 'invalid'],
-    ['a key without e', { kty: 'RSA', n: 'x', kid: 'no-e' }, 'invalid'],
-  ])('skips %s and serves the others', async (_name, jwk, reason) => {
-    const { keySet, event } = await accepted([jwk, good.publicJwk]);
-    expect(event.kids).toEqual([good.kid]);
-    expect(event.skipped).toEqual([{ kid: jwk.kid, reason }]);
-    if (jwk.kid !== undefined) expect(keySet.getKey(jwk.kid)).toBeUndefined();
-  });
-
-  it('skips a 1024-bit key and accepts 2048-bit and larger ones', async () => {
-    const weak = rsaJwk(1024, 'weak');
-    const strong = rsaJwk(3072, 'strong');
-    const { keySet, event } = await accepted([weak, strong, good.publicJwk]);
-    expect(event.skipped).toEqual([{ kid: 'weak', reason: 'size' }]);
-    expect(keySet.getKey('weak')).toBeUndefined();
-    expect(keySet.getKey('strong')).toBeDefined();
-  });
-
-  it.each(['AA', 'AQ', 'Ag', 'AAEAAA', 'AQABAQABAQABAQAB'])(
-    'skips a key whose exponent %s is not an odd integer of at least 3',
-    async (e) => {
-      const { event } = await accepted([{ kty: 'RSA', kid: 'junk', n: other.publicJwk.n!, e }, good.publicJwk]);
-      expect(event.skipped).toEqual([{ kid: 'junk', reason: 'invalid' }]);
-    },
-  );
-});
-
 describe('remote key set: algorithms', () => {
   it('binds a key with alg RS256 to RS256: the verifier refuses a PS256 token under its kid even with both pinned', async () => {
     const clock = createClock();
@@ -200,23 +153,58 @@ describe('remote key set: algorithms', () => {
     });
   });
 
-  it('serves a key without alg under several pinned algorithms as a KeyObject usable with each', async () => {
+  it('skips a key without alg while several pinned algorithms could use it (one key, one algorithm)', async () => {
     const { alg: _alg, ...noAlg } = good.publicJwk;
-    const { keySet } = await accepted([noAlg], { algorithms: ['RS256', 'PS256'] });
-    const key = keySet.getKey(good.kid)!;
-    expect(key).toBeInstanceOf(KeyObject);
-    for (const alg of ['RS256', 'PS256']) {
-      const token = await new SignJWT({ sub: alg })
-        .setProtectedHeader({ alg, kid: good.kid })
-        .sign(privateKeyObject(good));
-      await expect(jwtVerify(token, key, { algorithms: ['RS256', 'PS256'] })).resolves.toMatchObject({
-        payload: { sub: alg },
-      });
-    }
+    const { event } = await accepted([noAlg, other.publicJwk], { algorithms: ['RS256', 'PS256'] });
+    expect(event.skipped).toEqual([{ kid: good.kid, reason: 'alg' }]);
   });
 
   it('accepts a key whose use and alg are absent', async () => {
     const { kty, n, e, kid } = good.publicJwk;
     expect((await accepted([{ kty, n, e, kid }])).event.kids).toEqual([good.kid]);
+  });
+});
+
+describe('remote key set: the shared JWK vectors', () => {
+  it('serves exactly the accepted vectors, skipping the others for the expected reason', async () => {
+    for (const vector of vectors.keys) {
+      const algorithms = vector.algorithms as RemoteKeySetOptions['algorithms'];
+      const companion = { ...other.publicJwk, alg: algorithms![0] };
+      const { keySet, event } = await accepted([vector.jwk as JWK, companion], { algorithms });
+      if (!('alg' in vector.expected) && typeof vector.jwk.kid === 'string')
+        expect(keySet.getKey(vector.jwk.kid)).toBeUndefined();
+      expect({ name: vector.name, kids: event.kids, skipped: event.skipped }).toEqual({
+        name: vector.name,
+        ...('alg' in vector.expected
+          ? { kids: [vector.jwk.kid, other.kid], skipped: [] }
+          : {
+              kids: [other.kid],
+              skipped: [
+                {
+                  kid: typeof vector.jwk.kid === 'string' ? vector.jwk.kid : undefined,
+                  reason: vector.expected.reason,
+                },
+              ],
+            }),
+      });
+    }
+  });
+
+  it('refuses every set vector as a whole', async () => {
+    const codes = { private_members: 'ERR_JWKS_PRIVATE_KEY', duplicate_kid: 'ERR_JWKS_DUPLICATE_KID' } as const;
+    for (const vector of vectors.sets) {
+      expect({ name: vector.name, code: (await refused([...vector.keys]))?.code }).toEqual({
+        name: vector.name,
+        code: codes[vector.expected],
+      });
+    }
+  });
+
+  it('verifies a token under the bound algorithm only, with every pinned algorithm offered (RFC 8725 §3.1)', async () => {
+    await expectBoundAlgorithmOnly(
+      vectors,
+      async (vector) =>
+        (await accepted([vector.jwk as JWK], { algorithms: vector.algorithms as AccessTokenAlgorithm[] })).keySet,
+    );
   });
 });

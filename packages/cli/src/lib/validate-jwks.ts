@@ -1,3 +1,4 @@
+import { checkJwkSet, isJwkRefusal, rsaModulusBits, type JwkRefusalReason, type JwsAlgorithm } from '@jwks-kit/core';
 import { calculateJwkThumbprint } from 'jose';
 
 /** One finding about a JWK Set: `error`s fail the health check, `warning`s are reported only. */
@@ -28,90 +29,77 @@ export interface JwksValidation {
   readonly ok: boolean;
 }
 
-const privateMembers = ['d', 'p', 'q', 'dp', 'dq', 'qi', 'oth', 'k', 'priv'];
-const base64url = /^[A-Za-z0-9_-]+$/;
-/** Smallest RSA modulus a verifier should accept. */
-const minRsaBits = 2048;
+/** A key that verifiers merely ignore (another type, use or algorithm) is a warning; a broken one is an error. */
+const SEVERITY: Readonly<Record<JwkRefusalReason, JwksProblem['severity']>> = {
+  kid: 'error',
+  invalid: 'error',
+  size: 'error',
+  kty: 'warning',
+  use: 'warning',
+  alg: 'warning',
+};
+const BASE64URL = /^[A-Za-z0-9_-]+$/;
 
 const text = (value: unknown): string | undefined => (typeof value === 'string' ? value : undefined);
 
 /**
- * Checks a JWK Set as a verifier of RS256 tokens needs it: public keys only, unique kids, RSA
- * keys of at least 2048 bits, signing use, RS256; kids that are not the RFC 7638 thumbprint are
- * reported as warnings. Every problem is reported, not only the first.
+ * Checks a JWK Set with the verifiers' own JWK module (`checkJwkSet` of `@jwks-kit/core`) for the pinned
+ * `algorithms`: public keys only, unique kids, a usable key type and size, signing use, one algorithm per
+ * key; kids that are not the RFC 7638 thumbprint are reported as warnings. Every problem is reported, not
+ * only the first.
  */
-export async function validateJwks(body: unknown, algorithm = 'RS256'): Promise<JwksValidation> {
+export async function validateJwks(
+  body: unknown,
+  algorithms: readonly JwsAlgorithm[] = ['RS256'],
+): Promise<JwksValidation> {
+  const checked = checkJwkSet(body, { algorithms });
   const problems: JwksProblem[] = [];
-  if (typeof body !== 'object' || body === null || !Array.isArray((body as { keys?: unknown }).keys)) {
-    return {
-      keys: [],
-      problems: [{ severity: 'error', message: 'not a JWK Set: expected a JSON object with a "keys" array' }],
-      ok: false,
-    };
-  }
-  const entries = (body as { keys: unknown[] }).keys;
-  if (entries.length === 0) problems.push({ severity: 'error', message: 'the set holds no keys' });
-  const seen = new Map<string, number>();
   const summaries: JwksKeySummary[] = [];
-  let usable = 0;
-  for (const [index, entry] of entries.entries()) {
-    if (typeof entry !== 'object' || entry === null || Array.isArray(entry)) {
-      problems.push({ severity: 'error', index, message: `key #${index} is not a JSON object` });
-      summaries.push({ index });
-      continue;
-    }
-    const key = entry as Record<string, unknown>;
-    const kid = text(key.kid);
-    const where = kid === undefined ? { index } : { index, kid };
-    const error = (message: string) => problems.push({ severity: 'error', ...where, message });
-    const warning = (message: string) => problems.push({ severity: 'warning', ...where, message });
-    const n = text(key.n);
-    const bits = n !== undefined && base64url.test(n) ? Buffer.from(n, 'base64url').length * 8 : undefined;
-    summaries.push({
-      ...where,
-      kty: text(key.kty),
-      alg: text(key.alg),
-      use: text(key.use),
-      ...(bits === undefined ? {} : { bits }),
-    });
-    let fine = true;
-    const leaked = privateMembers.filter((member) => key[member] !== undefined);
-    if (leaked.length > 0) {
-      error(`carries private members (${leaked.join(', ')}): the private key is published, rotate it now`);
-      fine = false;
-    }
-    if (kid === undefined || kid === '') {
-      error('has no kid: verifiers cannot select it');
-      fine = false;
-    } else if (seen.has(kid)) {
-      error(`duplicate kid (also key #${seen.get(kid)}): verifiers cannot tell the keys apart`);
-      fine = false;
-    } else seen.set(kid, index);
-    if (key.kty !== 'RSA') {
-      warning(`kty is ${JSON.stringify(key.kty ?? null)}: ignored by verifiers of ${algorithm}`);
-      fine = false;
-    } else if (bits === undefined || text(key.e) === undefined || !base64url.test(text(key.e) ?? '')) {
-      error('RSA key without a valid n and e');
-      fine = false;
-    } else if (bits < minRsaBits) {
-      error(`RSA key of ${bits} bits: at least ${minRsaBits} are required`);
-      fine = false;
-    } else if (kid !== undefined && leaked.length === 0) {
-      const thumbprint = await calculateJwkThumbprint({ kty: 'RSA', n: n as string, e: key.e as string }, 'sha256');
-      if (thumbprint !== kid)
-        warning('kid is not the RFC 7638 thumbprint of the key (jwks-kit issuers use the thumbprint)');
-    }
-    if (key.use !== undefined && key.use !== 'sig') {
-      warning(`use is ${JSON.stringify(key.use)}, not "sig": not a signing key`);
-      fine = false;
-    }
-    if (key.alg !== undefined && key.alg !== algorithm) {
-      warning(`alg is ${JSON.stringify(key.alg)}: verifiers pinned to ${algorithm} ignore it`);
-      fine = false;
-    }
-    if (fine) usable += 1;
+  const entries = Array.isArray((body as { keys?: unknown } | null)?.keys) ? (body as { keys: unknown[] }).keys : [];
+  const where = (index: number): { index: number; kid?: string } => {
+    const kid = text((entries[index] as { kid?: unknown } | undefined)?.kid);
+    return kid === undefined ? { index } : { index, kid };
+  };
+  for (const problem of checked.problems) {
+    if (problem.code === 'not_a_set')
+      return { keys: [], problems: [{ severity: 'error', message: problem.message }], ok: false };
+    const message =
+      problem.code === 'private_members'
+        ? `carries private members (${problem.members?.join(', ')}): the private key is published, rotate it now`
+        : problem.code === 'duplicate_kid'
+          ? `duplicate kid (also key #${problem.firstIndex}): verifiers cannot tell the keys apart`
+          : problem.message;
+    problems.push({ severity: 'error', ...(problem.index === undefined ? {} : where(problem.index)), message });
   }
-  if (entries.length > 0 && usable === 0)
-    problems.push({ severity: 'error', message: `no usable ${algorithm} signing key in the set` });
+  if (entries.length === 0) problems.push({ severity: 'error', message: 'the set holds no keys' });
+  for (const [index] of entries.entries()) summaries.push({ index });
+  for (const { index, jwk, outcome } of checked.entries) {
+    const n = text(jwk.n);
+    const bits = n !== undefined && BASE64URL.test(n) ? rsaModulusBits(n) : undefined;
+    summaries[index] = {
+      ...where(index),
+      kty: text(jwk.kty),
+      alg: text(jwk.alg),
+      use: text(jwk.use),
+      ...(bits === undefined ? {} : { bits }),
+    };
+    if (isJwkRefusal(outcome)) {
+      const ignored =
+        SEVERITY[outcome.reason] === 'warning' ? ` (ignored by verifiers pinned to ${algorithms.join(', ')})` : '';
+      problems.push({
+        severity: SEVERITY[outcome.reason],
+        ...where(index),
+        message: `\`${outcome.member}\` ${outcome.message}${ignored}`,
+      });
+    } else if ((await calculateJwkThumbprint({ ...outcome.publicJwk }, 'sha256')) !== outcome.kid) {
+      problems.push({
+        severity: 'warning',
+        ...where(index),
+        message: 'kid is not the RFC 7638 thumbprint of the key (jwks-kit issuers use the thumbprint)',
+      });
+    }
+  }
+  if (entries.length > 0 && checked.accepted.length === 0)
+    problems.push({ severity: 'error', message: `no usable signing key for ${algorithms.join(', ')} in the set` });
   return { keys: summaries, problems, ok: !problems.some((problem) => problem.severity === 'error') };
 }

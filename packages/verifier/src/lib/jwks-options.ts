@@ -1,11 +1,11 @@
-import type { RemoteKeySetOptions } from '../remote-key-set.js';
-import { RSA_ALGORITHMS, type RsaAlgorithm } from './jwks-parse.js';
+import { parseAlgorithmsOption, type JwsAlgorithm } from '@jwks-kit/core';
+import type { RemoteKeySetOptions } from '../remote-key-set-options.js';
 import { parseJwksUrlOption } from './jwks-url.js';
 
 /** {@link RemoteKeySetOptions} checked, with every default filled in. */
 export interface ResolvedRemoteKeySetOptions {
   readonly jwksUri: URL;
-  readonly algorithms: readonly RsaAlgorithm[];
+  readonly algorithms: readonly JwsAlgorithm[];
   readonly minCacheMs: number;
   readonly maxCacheMs: number;
   readonly refreshRatio: number;
@@ -30,14 +30,7 @@ export function resolveRemoteKeySetOptions(options: RemoteKeySetOptions): Resolv
   const allowInsecureHttp = options.allowInsecureHttp ?? false;
   if (typeof allowInsecureHttp !== 'boolean') throw new TypeError('option `allowInsecureHttp` must be a boolean');
   const jwksUri = parseJwksUrlOption(options.jwksUri, 'jwksUri', allowInsecureHttp);
-  const algorithms = options.algorithms ?? ['RS256'];
-  if (
-    !Array.isArray(algorithms) ||
-    algorithms.length === 0 ||
-    !algorithms.every((alg) => (RSA_ALGORITHMS as readonly unknown[]).includes(alg))
-  ) {
-    throw new TypeError(`option \`algorithms\` must be a non-empty array of ${RSA_ALGORITHMS.join(', ')}`);
-  }
+  const algorithms = parseAlgorithmsOption(options.algorithms ?? ['RS256']);
   const minCacheMs = duration(options.minCacheMs, 60_000, 'minCacheMs', MIN_CACHE_MS);
   const maxCacheMs = duration(options.maxCacheMs, 600_000, 'maxCacheMs', MIN_CACHE_MS);
   if (minCacheMs > maxCacheMs) throw new TypeError('option `minCacheMs` must not exceed `maxCacheMs`');
@@ -52,7 +45,7 @@ export function resolveRemoteKeySetOptions(options: RemoteKeySetOptions): Resolv
   if (typeof now !== 'function') throw new TypeError('option `now` must be a function returning milliseconds');
   return {
     jwksUri,
-    algorithms: [...new Set(algorithms)],
+    algorithms,
     minCacheMs,
     maxCacheMs,
     refreshRatio,

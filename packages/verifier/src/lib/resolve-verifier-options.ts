@@ -1,3 +1,4 @@
+import { parseAlgorithmsOption } from '@jwks-kit/core';
 import type {
   AccessTokenAlgorithm,
   AccessTokenVerifierOptions,
@@ -38,16 +39,12 @@ export interface ResolvedVerifierOptions {
   readonly ownedKeySets: readonly RemoteKeySet[];
 }
 
-const ALGORITHMS: readonly AccessTokenAlgorithm[] = ['RS256', 'RS384', 'RS512', 'PS256', 'PS384', 'PS512'];
 const DEFAULT_TYP = ['at+jwt', 'application/at+jwt'];
 
 /** Validates verifier options (TypeError naming the option) and applies the defaults. */
 export function resolveVerifierOptions(options: AccessTokenVerifierOptions): ResolvedVerifierOptions {
   if (typeof options !== 'object' || options === null) throw new TypeError('options must be an object');
-  const algorithms = options.algorithms ?? ['RS256'];
-  if (!Array.isArray(algorithms) || algorithms.length === 0 || !algorithms.every((alg) => ALGORITHMS.includes(alg))) {
-    throw new TypeError(`option \`algorithms\` must be a non-empty array of ${ALGORITHMS.join(', ')}`);
-  }
+  const algorithms = parseAlgorithmsOption(options.algorithms ?? ['RS256']);
   const now = options.now ?? Date.now;
   if (typeof now !== 'function') throw new TypeError('option `now` must be a function returning milliseconds');
   const realm = options.realm ?? DEFAULT_REALM;
@@ -85,7 +82,7 @@ export function resolveVerifierOptions(options: AccessTokenVerifierOptions): Res
   }
   return {
     issuers,
-    algorithms: [...algorithms],
+    algorithms,
     algorithmSet: new Set(algorithms),
     typ: typOption(options.typ),
     leewaySeconds: seconds(options.leewaySeconds ?? 5, 'leewaySeconds', 0),

@@ -1,25 +1,6 @@
 import { constants, KeyObject, verify } from 'node:crypto';
+import { jwsAlgorithmEntry, MIN_RSA_MODULUS_BITS } from '@jwks-kit/core';
 
-interface AlgorithmEntry {
-  readonly hash: 'sha256' | 'sha384' | 'sha512';
-  /** PSS salt length in bytes (the hash length), or `undefined` for PKCS#1 v1.5. */
-  readonly pssSaltLength: number | undefined;
-}
-
-/** The only algorithms a signature is checked under (RFC 7518 §3.3 and §3.5). */
-const ALGORITHMS: ReadonlyMap<string, AlgorithmEntry> = new Map(
-  Object.entries({
-    RS256: Object.freeze({ hash: 'sha256', pssSaltLength: undefined }),
-    RS384: Object.freeze({ hash: 'sha384', pssSaltLength: undefined }),
-    RS512: Object.freeze({ hash: 'sha512', pssSaltLength: undefined }),
-    PS256: Object.freeze({ hash: 'sha256', pssSaltLength: 32 }),
-    PS384: Object.freeze({ hash: 'sha384', pssSaltLength: 48 }),
-    PS512: Object.freeze({ hash: 'sha512', pssSaltLength: 64 }),
-  } satisfies Record<string, AlgorithmEntry>),
-);
-Object.freeze(ALGORITHMS);
-
-const MIN_MODULUS_BITS = 2048;
 /** Modulus length in bytes of each public RSA KeyObject of at least 2048 bits met so far (KeyObjects are immutable). */
 const MODULUS_BYTES = new WeakMap<KeyObject, number>();
 
@@ -30,7 +11,7 @@ function rsaModulusBytes(key: KeyObject): number | undefined {
   if (known !== undefined) return known;
   if (key.type !== 'public' || key.asymmetricKeyType !== 'rsa') return undefined;
   const modulusBits = key.asymmetricKeyDetails?.modulusLength;
-  if (modulusBits === undefined || modulusBits < MIN_MODULUS_BITS) return undefined;
+  if (modulusBits === undefined || modulusBits < MIN_RSA_MODULUS_BITS) return undefined;
   const bytes = Math.ceil(modulusBits / 8);
   MODULUS_BYTES.set(key, bytes);
   return bytes;
@@ -45,8 +26,8 @@ function rsaModulusBytes(key: KeyObject): number | undefined {
  * 2048 bits, a signature whose length is not the modulus length, or a signature that does not verify.
  */
 export function verifyJwsSignature(alg: string, signingInput: string, signatureB64u: string, key: KeyObject): boolean {
-  const entry = ALGORITHMS.get(alg);
-  if (entry === undefined) return false;
+  const entry = jwsAlgorithmEntry(alg);
+  if (entry === undefined || entry.kty !== 'RSA') return false;
   const modulusBytes = rsaModulusBytes(key);
   if (modulusBytes === undefined) return false;
   // The exact unpadded length, and the exact decoded length: a character outside base64url (which

@@ -1,0 +1,23 @@
+export { JWS_ALGORITHMS, isJwsAlgorithm, jwsAlgorithmEntry, parseAlgorithmsOption } from './jws-algorithms.js';
+export type { JwsAlgorithm, JwsAlgorithmEntry } from './jws-algorithms.js';
+export {
+  MAX_KID_LENGTH,
+  MAX_RSA_MODULUS_BITS,
+  MIN_RSA_MODULUS_BITS,
+  PRIVATE_JWK_MEMBERS,
+  jwkKeyType,
+  keyTypeAlgorithms,
+  rsaModulusBits,
+} from './jwk-key-types.js';
+export type { JwkKeyType, JwkRefusal, JwkRefusalReason } from './jwk-key-types.js';
+export { checkJwk, isJwkRefusal } from './check-jwk.js';
+export type { CheckedJwk } from './check-jwk.js';
+export { checkJwkSet } from './check-jwk-set.js';
+export type {
+  JwkSetCheck,
+  JwkSetCheckOptions,
+  JwkSetEntry,
+  JwkSetProblem,
+  JwkSetProblemCode,
+} from './check-jwk-set.js';
+export { importJwk, jwkAlgorithm } from './import-jwk.js';
