@@ -38,11 +38,22 @@ const B64TOKEN = /^[A-Za-z0-9\-._~+/]+=*$/;
  * cookie, or a token in both the header and the cookie. Another scheme (e.g. Basic) is ignored.
  */
 export function getToken(req: TokenRequest, options: GetTokenOptions = {}): FoundToken | undefined {
+  const found = findToken(req, options);
+  if (found !== undefined) assertBearerSyntax(found, options.realm);
+  return found;
+}
+
+/**
+ * {@link getToken} without the RFC 6750 b64token check of a header token, which the caller then owes:
+ * `requireAuth` runs {@link assertBearerSyntax} only when verification fails, since a token that verifies
+ * is a compact JWS, whose characters are all b64token characters (one 500–800-character regex less per request).
+ */
+export function findToken(req: TokenRequest, options: GetTokenOptions = {}): FoundToken | undefined {
   const authorization = req.headers.authorization;
   let headerToken: string | undefined;
   if (authorization !== undefined) {
     if (countHeader(req.rawHeaders, 'authorization') > 1) throw invalidRequest(options.realm);
-    headerToken = bearerToken(authorization, options.realm);
+    headerToken = bearerToken(authorization);
   }
   const cookieToken =
     options.cookieName === undefined ? undefined : cookieValue(req, options.cookieName, options.realm);
@@ -53,19 +64,22 @@ export function getToken(req: TokenRequest, options: GetTokenOptions = {}): Foun
   return cookieToken === undefined ? undefined : { token: cookieToken, source: 'cookie' };
 }
 
+/** Throws the 400 `invalid_request` of {@link getToken} when a header token is not RFC 6750 b64token syntax. */
+export function assertBearerSyntax(found: FoundToken, realm: string | undefined): void {
+  if (found.source === 'header' && !B64TOKEN.test(found.token)) throw invalidRequest(realm);
+}
+
 function invalidRequest(realm: string | undefined): VerifierError {
   return new VerifierError('invalid_request', { realm });
 }
 
-function bearerToken(value: string, realm: string | undefined): string | undefined {
+function bearerToken(value: string): string | undefined {
   const space = value.indexOf(' ');
   const scheme = space === -1 ? value : value.slice(0, space);
   if (scheme.length !== 6 || scheme.toLowerCase() !== 'bearer') return undefined;
   let start = space === -1 ? value.length : space + 1;
   while (value.charCodeAt(start) === 32) start += 1;
-  const token = value.slice(start);
-  if (!B64TOKEN.test(token)) throw invalidRequest(realm);
-  return token;
+  return value.slice(start);
 }
 
 function countHeader(rawHeaders: readonly string[] | undefined, lowerName: string): number {

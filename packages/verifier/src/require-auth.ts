@@ -3,7 +3,7 @@ import type { AccessTokenVerifierOptions } from './access-token-verifier-options
 import { createAccessTokenVerifier, type VerifiedAccessToken } from './create-access-token-verifier.js';
 import { VerifierError, isVerifierError } from './errors.js';
 import type { RequestAuth } from './express-augment.js';
-import { getToken, type FoundToken, type GetTokenOptions } from './get-token.js';
+import { assertBearerSyntax, findToken, type FoundToken, type GetTokenOptions } from './get-token.js';
 import { isQuotableValue } from './lib/challenge-syntax.js';
 import { isAllowedOrigin } from './lib/is-allowed-origin.js';
 import { parseJwksUrlOption } from './lib/jwks-url.js';
@@ -70,7 +70,7 @@ export function requireAuth(options: RequireAuthOptions): RequireAuthHandler {
     let found: FoundToken | undefined;
     let verified: VerifiedAccessToken | Promise<VerifiedAccessToken>;
     try {
-      found = getToken(req, tokenOptions);
+      found = findToken(req, tokenOptions);
       if (found === undefined) {
         if (authRequired) next(new VerifierError('missing_token', { realm }));
         else next();
@@ -80,7 +80,13 @@ export function requireAuth(options: RequireAuthOptions): RequireAuthHandler {
         next(new VerifierError('origin_not_allowed', { realm }));
         return;
       }
-      verified = verifier.verifySync(found.token);
+      try {
+        verified = verifier.verifySync(found.token);
+      } catch (error) {
+        // the header token's b64token syntax (400) is only in question when it did not verify
+        assertBearerSyntax(found, realm);
+        throw error;
+      }
     } catch (error) {
       next(asVerifierError(error, realm));
       return;
