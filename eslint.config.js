@@ -16,6 +16,10 @@ export default tseslint.config(
     },
   },
   {
+    files: ['scripts/**/*.js', 'scripts/**/*.mjs', 'jest.config.js'],
+    languageOptions: { globals: { process: 'readonly', console: 'readonly', fetch: 'readonly' } },
+  },
+  {
     files: ['examples/web/**/*.js'],
     languageOptions: {
       globals: {

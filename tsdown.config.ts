@@ -34,6 +34,9 @@ const library: UserConfig = {
   format: ['esm', 'cjs'],
   clean: true,
   dts: { tsconfig },
+  // jose is ESM-only: a `.d.cts` that imports its types fails TypeScript's node16 CommonJS mode (TS1479).
+  // Its types are inlined into our declarations instead; the JavaScript still imports jose at run time.
+  deps: { alwaysBundle: (id, importer) => id === 'jose' && importer !== undefined && importer.endsWith('.d.ts') },
 };
 
 // The command awaits at top level, so it is ESM only; it needs no types. tsdown keeps the shebang.

@@ -1,0 +1,29 @@
+// Loads the CommonJS and the ESM build of every package side by side (two copies of each class) and checks
+// that every is*Error guard of one copy recognises the other copy's errors, where instanceof cannot.
+const { strict: assert } = require('node:assert');
+
+const SUBPATHS = process.argv.slice(2);
+
+(async () => {
+  let checked = 0;
+  for (const subpath of SUBPATHS) {
+    const cjs = require(subpath);
+    const esm = await import(subpath);
+    for (const guard of Object.keys(cjs).filter((name) => /^is[A-Za-z]+Error$/.test(name))) {
+      const className = guard.slice(2);
+      assert.notEqual(cjs[className], esm[className], `${subpath}: two copies of ${className} are loaded`);
+      const fromEsm = new esm[className]('ERR_TEST', 'from the ESM copy');
+      const fromCjs = new cjs[className]('ERR_TEST', 'from the CommonJS copy');
+      assert.equal(fromEsm instanceof cjs[className], false);
+      assert.equal(cjs[guard](fromEsm), true, `${subpath}: CommonJS ${guard} recognises an ESM ${className}`);
+      assert.equal(esm[guard](fromCjs), true, `${subpath}: ESM ${guard} recognises a CommonJS ${className}`);
+      assert.equal(cjs[guard](Object.assign(new Error('x'), { name: className, code: 'ERR_TEST' })), false);
+      checked += 1;
+    }
+  }
+  assert.ok(checked >= 6, `found only ${checked} error guards`);
+  console.log(`dual copies: ${checked} error guards recognise the other build's errors`);
+})().catch((error) => {
+  console.error(error);
+  process.exit(1);
+});
