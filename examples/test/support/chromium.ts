@@ -2,9 +2,7 @@ import { mkdtemp, rm } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { chromium, type BrowserContext, type Page } from 'playwright-core';
-
-/** Debian's Chromium (`apt-get install chromium`). */
-export const CHROMIUM = '/usr/bin/chromium';
+import { CHROMIUM_INSTALL_HINT, chromiumPath } from '../../../scripts/chromium-path.js';
 
 /** A headless Chromium with a fresh profile, its first page, and every CSP violation the page met. */
 export type TestBrowser = Readonly<{
@@ -17,9 +15,11 @@ export type TestBrowser = Readonly<{
 
 /** Launches Chromium on a fresh profile directory (no cookies or cache from anything else) and watches for CSP violations. */
 export async function launchChromium(viewport = { width: 1400, height: 900 }): Promise<TestBrowser> {
+  const executablePath = chromiumPath();
+  if (executablePath === undefined) throw new Error(`Chromium not found: ${CHROMIUM_INSTALL_HINT}`);
   const profileDir = await mkdtemp(join(tmpdir(), 'jwks-kit-chromium-'));
   const context = await chromium.launchPersistentContext(profileDir, {
-    executablePath: CHROMIUM,
+    executablePath,
     headless: true,
     viewport,
     args: [
