@@ -109,3 +109,38 @@ it('a JWKS outage after start: stale keys keep serving (health stale), then 503 
   );
   expect((await readiness(orders.url)).status).toBe(200);
 });
+
+/** The value of one Prometheus sample (`name{labels} value`), 0 when absent. */
+function sample(text: string, name: string, labels: string): number {
+  const line = text.split('\n').find((l) => l.startsWith(`${name}{`) && l.includes(labels));
+  return line === undefined ? 0 : Number(line.slice(line.lastIndexOf(' ') + 1));
+}
+
+it('/metrics (Prometheus text from the OpenTelemetry SDK) moves with the requests, and never shows a token', async () => {
+  const orders = await startOrders(issuer.issuer, { JWKS_MAX_STALE_SECONDS: '600' });
+  services.push(orders);
+  await orders.waitForAnswer(`${orders.url}/healthz`);
+  const scrape = async () => {
+    const res = await fetch(`${orders.url}/metrics`);
+    expect(res.status).toBe(200);
+    expect(res.headers.get('content-type')).toMatch(/^text\/plain/);
+    return res.text();
+  };
+  const ok = 'jwks_kit_outcome="ok"';
+  const expired = 'jwks_kit_outcome="token_expired"';
+  const before = await scrape();
+  const token = issuer.sign({ scope: 'orders:read' });
+  for (let i = 0; i < 3; i++) expect((await ordersWith(orders.url, token)).status).toBe(200);
+  const old = issuer.reject.expired({ scope: 'orders:read' });
+  for (let i = 0; i < 2; i++) expect((await ordersWith(orders.url, old)).status).toBe(401);
+  const after = await scrape();
+  const verifications = 'jwks_kit_verifier_verifications_total';
+  expect(sample(after, verifications, ok) - sample(before, verifications, ok)).toBe(3);
+  expect(sample(after, verifications, expired) - sample(before, verifications, expired)).toBe(2);
+  expect(sample(after, 'jwks_kit_verifier_verification_duration_count', ok)).toBeGreaterThanOrEqual(3);
+  expect(sample(after, 'jwks_kit_verifier_token_cache_hits_total', '')).toBeGreaterThanOrEqual(1);
+  expect(sample(after, 'jwks_kit_verifier_jwks_fetches_total', 'jwks_kit_outcome="200"')).toBeGreaterThanOrEqual(1);
+  expect(after).toMatch(/^jwks_kit_verifier_jwks_key_age\{/m);
+  expect(sample(after, 'jwks_kit_denylist_checks_total', 'jwks_kit_outcome="not_revoked"')).toBeGreaterThanOrEqual(3);
+  for (const secret of [token, old, token.split('.')[1] as string]) expect(after).not.toContain(secret);
+});

@@ -1,5 +1,6 @@
 import cookieParser from 'cookie-parser';
-import express, { type Express } from 'express';
+import express, { type Express, type RequestHandler } from 'express';
+import type { Logger } from './logger.js';
 import type { Denylist } from '@jwks-kit/denylist';
 import {
   authErrorHandler,
@@ -34,6 +35,10 @@ export type ResourceAppDeps = Readonly<{
   clockLeewaySeconds?: number;
   /** Clock in ms since the epoch. @default Date.now */
   now?: () => number;
+  /** Serves `/metrics` (Prometheus text) when given: see `startMetrics()`. */
+  metricsHandler?: RequestHandler;
+  /** pino logger handed to requireAuth (refusals at debug). @default silent */
+  logger?: Logger;
   /** Log sink for unexpected errors. @default console.error */
   log?: (message: string) => void;
 }>;
@@ -64,6 +69,7 @@ export function createResourceApp(
     allowedOrigins: deps.allowedOrigins,
     leewaySeconds: deps.clockLeewaySeconds ?? 5,
     now: deps.now,
+    logger: deps.logger,
   });
   const app = express();
   app.disable('x-powered-by');
@@ -85,6 +91,7 @@ export function createResourceApp(
       }),
     );
   }
+  if (deps.metricsHandler) app.get('/metrics', deps.metricsHandler);
   app.use(cookieParser());
   mountRoutes(app, authenticate);
   app.use(authErrorHandler());

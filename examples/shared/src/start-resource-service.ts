@@ -2,6 +2,7 @@ import type { Express } from 'express';
 import type { Denylist } from '@jwks-kit/denylist';
 import { createRemoteKeySet } from '@jwks-kit/verifier';
 import { listen } from './listen.js';
+import { startMetrics } from './metrics.js';
 import { createServiceLogger, type Logger } from './logger.js';
 import { openDenylist } from './open-denylist.js';
 import type { ResourceAppDeps } from './resource-service.js';
@@ -21,6 +22,8 @@ export async function startResourceService(
   shared: Readonly<{ denylist?: Denylist; logger?: Logger }> = {},
 ): Promise<StartedResourceService> {
   const log = shared.logger ?? createServiceLogger(config.serviceName, config.logLevel);
+  // the SDK first: the key set, denylist and verifier made below record through it
+  const metricsHandler = startMetrics();
   const maxCacheMs = config.jwksMaxAgeSeconds * 1000;
   const keySet = createRemoteKeySet({
     jwksUri: `${config.issuerUrl}/.well-known/jwks.json`,
@@ -28,6 +31,7 @@ export async function startResourceService(
     maxCacheMs,
     cooldownMs: Math.min(30_000, maxCacheMs),
     maxStaleMs: config.jwksMaxStaleSeconds * 1000,
+    logger: log,
   });
   try {
     // The production startup step (what requireAuth(...).ready() awaits): the JWKS is loaded, or why not.
@@ -48,6 +52,8 @@ export async function startResourceService(
     denylist: shared.denylist ?? opened!.denylist,
     allowedOrigins: config.allowedOrigins,
     resourceUrl: config.publicUrl,
+    metricsHandler,
+    logger: log,
   });
   const running = await listen(app, config.port);
   return {

@@ -8,6 +8,8 @@ import {
   resolveRevocationSettings,
 } from './lib/revocation-rules.js';
 import { RevocationTable } from './lib/revocation-table.js';
+import { denylistTelemetry } from './lib/denylist-telemetry.js';
+import type { Revocation } from './lib/revocation-rules.js';
 import { optionalNumber } from './lib/validate-options.js';
 
 /** Options of {@link createMemoryDenylist}. */
@@ -53,6 +55,12 @@ export function createMemoryDenylist(options: MemoryDenylistOptions): MemoryDeny
   const sweepIntervalMs = optionalNumber('sweepIntervalMs', options.sweepIntervalMs, 60_000, 0);
   const table = new RevocationTable(maxEntries);
   const { now } = settings;
+  const telemetry = denylistTelemetry(undefined);
+  const add = (revocation: Revocation | undefined) => {
+    if (!revocation) return;
+    table.add(revocation, now());
+    telemetry.revoked(revocation.kind);
+  };
   let timer: NodeJS.Timeout | undefined;
   if (sweepIntervalMs > 0) {
     timer = setInterval(() => table.sweep(now()), sweepIntervalMs);
@@ -61,20 +69,15 @@ export function createMemoryDenylist(options: MemoryDenylistOptions): MemoryDeny
 
   return {
     async revoke(jti, exp, issuer) {
-      const revocation = planJtiRevocation(settings, jti, exp, issuer);
-      if (revocation) table.add(revocation, now());
+      add(planJtiRevocation(settings, jti, exp, issuer));
     },
     async revokeSubject(sub, at, issuer) {
-      const revocation = planSubjectRevocation(settings, sub, at, issuer);
-      if (revocation) table.add(revocation, now());
+      add(planSubjectRevocation(settings, sub, at, issuer));
     },
     async revokeSession(sid, before, issuer) {
-      const revocation = planSessionRevocation(settings, sid, before, issuer);
-      if (revocation) table.add(revocation, now());
+      add(planSessionRevocation(settings, sid, before, issuer));
     },
-    check(claims) {
-      return table.isRevoked(claims, claimsNamespace(claims.iss, settings), now());
-    },
+    check: telemetry.check((claims) => table.isRevoked(claims, claimsNamespace(claims.iss, settings), now())),
     async ready() {},
     health: () => ({
       state: 'ok',

@@ -13,7 +13,9 @@ import {
   resolveRevocationSettings,
   type Revocation,
 } from './lib/revocation-rules.js';
-import { optionalBoolean, optionalFunction, optionalNumber } from './lib/validate-options.js';
+import { optionalBoolean, optionalFunction, optionalLogger, optionalNumber } from './lib/validate-options.js';
+import { denylistTelemetry } from './lib/denylist-telemetry.js';
+import type { DenylistLogger } from './denylist-logger.js';
 import { DenylistError } from './errors.js';
 
 /** Options of {@link createRedisDenylist}. */
@@ -58,6 +60,8 @@ export type RedisDenylistOptions = Readonly<{
   onEvent?: (event: DenylistEvent) => void;
   /** Clock in milliseconds since the epoch. @default Date.now */
   now?: () => number;
+  /** pino/bunyan-shaped logger: mirror disconnects, recoveries, and failing closed, once per change. @default silent */
+  logger?: DenylistLogger;
 }>;
 
 /** A Redis-backed denylist; `check()` is synchronous in mirror mode and a promise in lookup mode. */
@@ -97,7 +101,9 @@ export function createRedisDenylist(client: Redis | Cluster, options: RedisDenyl
   const lookupTimeoutMs = optionalNumber('lookupTimeoutMs', options.lookupTimeoutMs, 250, 1, 2_147_483_647);
   const writeTimeoutMs = optionalNumber('writeTimeoutMs', options.writeTimeoutMs, 2000, 1, 2_147_483_647);
   const onEvent = optionalFunction('onEvent', options.onEvent);
+  const telemetry = denylistTelemetry(optionalLogger(options.logger));
   const emit = (event: DenylistEvent) => {
+    telemetry.event(event);
     try {
       onEvent?.(event);
     } catch {
@@ -149,13 +155,13 @@ export function createRedisDenylist(client: Redis | Cluster, options: RedisDenyl
     });
     return {
       ...base,
-      check: (claims) => {
+      check: telemetry.check((claims) => {
         if (closed)
           return Promise.reject(
             new DenylistError('ERR_DENYLIST_UNAVAILABLE', 'the denylist is closed', { retryAfterSeconds: 1 }),
           );
         return check(claims);
-      },
+      }),
       ready: async () => {},
       stats: () => ({
         mode,
@@ -205,7 +211,7 @@ export function createRedisDenylist(client: Redis | Cluster, options: RedisDenyl
   });
   return {
     ...base,
-    check: (claims) => mirror.check(claims),
+    check: telemetry.check((claims) => mirror.check(claims)),
     ready: () => mirror.ready(),
     stats: () => mirror.stats(),
     health: () => mirror.health(),
@@ -220,6 +226,7 @@ export function createRedisDenylist(client: Redis | Cluster, options: RedisDenyl
       throw new DenylistError('ERR_REVOCATION_FAILED', 'the denylist is closed; the revocation did not take effect');
     if (!revocation) return;
     await write(revocation);
+    telemetry.revoked(revocation.kind);
     if (mode === 'mirror') mirror.apply(revocation);
   }
 }

@@ -1,3 +1,4 @@
+import type { Logger } from './logger.js';
 import type { KeySet } from './key-set.js';
 import type { JwsAlgorithm } from '@jwks-kit/core';
 import type { RemoteKeySetOptions } from './remote-key-set-options.js';
@@ -95,4 +96,15 @@ export type AccessTokenVerifierOptions = Readonly<{
   realm?: string;
   /** Clock in milliseconds (inject one in tests). @default Date.now */
   now?: () => number;
+  /**
+   * pino/bunyan-shaped logger. Each refusal is logged at `debug` with its code and `RefusalDetail`
+   * (`detail`); the key sets created for `jwksUri` log their fetch failures, staleness and key changes once
+   * per change (unless `jwks.logger` says otherwise). @default silent
+   */
+  logger?: Logger;
+  /**
+   * With an OpenTelemetry SDK: start a span `jwks_kit.verify` per verification. Otherwise the verifier only
+   * adds `jwks_kit.outcome` to the active span (the HTTP server span). @default false
+   */
+  spanPerRequest?: boolean;
 }>;

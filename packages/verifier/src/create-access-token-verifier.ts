@@ -11,6 +11,7 @@ import { resolveVerifierOptions, type ResolvedIssuer } from './lib/resolve-verif
 import { SecondSightingFilter } from './lib/second-sighting-filter.js';
 import { VerifiedTokenCache } from './lib/verified-token-cache.js';
 import { verifierHealth, type VerifierHealth } from './lib/verifier-health.js';
+import { outcomeOf, verifierTelemetry, type VerifierTelemetry } from './lib/verifier-telemetry.js';
 import { verifyJwsSignature } from './lib/verify-jws-signature.js';
 
 /** What a successful verification yields (frozen; shared by repeat requests with the same token). */
@@ -65,7 +66,10 @@ const FORBIDDEN_HEADERS = ['crit', 'b64', 'jku', 'x5u', 'jwk', 'x5c'] as const;
  */
 export function createAccessTokenVerifier(options: AccessTokenVerifierOptions): AccessTokenVerifier {
   const resolved = resolveVerifierOptions(options);
-  const { issuers, algorithmSet, typ, maxTokenBytes, maxClaimsDepth, denylist, realm, now } = resolved;
+  const { issuers, algorithmSet, typ, maxTokenBytes, maxClaimsDepth, denylist, realm, now, logger } = resolved;
+  const { spanPerRequest } = resolved;
+  /** `undefined` until `@opentelemetry/api` has loaded, `null` without an SDK (the request path then pays one check). */
+  let telemetry: VerifierTelemetry | null | undefined = verifierTelemetry(spanPerRequest);
   const cache =
     resolved.verifiedTokenCacheSize > 0
       ? new VerifiedTokenCache<CacheEntry>(resolved.verifiedTokenCacheSize)
@@ -234,7 +238,7 @@ export function createAccessTokenVerifier(options: AccessTokenVerifierOptions): 
     return outcome instanceof Promise ? outcome.catch(rethrowAsVerifierError) : outcome;
   };
 
-  const verifySync = (token: string): VerifiedAccessToken | Promise<VerifiedAccessToken> => {
+  const verifyPlain = (token: string): VerifiedAccessToken | Promise<VerifiedAccessToken> => {
     if (typeof token !== 'string' || token.length > maxTokenBytes)
       throw malformed(typeof token !== 'string' ? 'not a string' : `longer than maxTokenBytes (${maxTokenBytes})`);
     if (cache !== undefined) {
@@ -245,12 +249,61 @@ export function createAccessTokenVerifier(options: AccessTokenVerifierOptions): 
           nowMs < entry.validUntilMs &&
           nowMs >= entry.validFromMs &&
           entry.keySet.getKey(entry.result.kid) === entry.key
-        )
+        ) {
+          telemetry?.cacheHit();
           return checkRevocation(entry.result);
+        }
         cache.delete(token);
       }
+      telemetry?.cacheMiss();
     }
     return verifyFull(token);
+  };
+
+  /** Records the outcome (metrics, active span) and logs refusals at debug, around {@link verifyPlain}. */
+  const verifyObserved = (
+    t: VerifierTelemetry | null,
+    token: string,
+  ): VerifiedAccessToken | Promise<VerifiedAccessToken> => {
+    const startedMs = t === null ? 0 : performance.now();
+    const refused = (error: unknown): never => {
+      t?.settle(outcomeOf(error), startedMs);
+      if (logger !== undefined && isVerifierError(error))
+        logger.debug({ code: error.code, status: error.status, detail: error.cause }, 'access token refused');
+      throw error;
+    };
+    let result: VerifiedAccessToken | Promise<VerifiedAccessToken>;
+    try {
+      result = verifyPlain(token);
+    } catch (error) {
+      return refused(error);
+    }
+    if (result instanceof Promise)
+      return result.then((verified) => {
+        t?.settle('ok', startedMs);
+        return verified;
+      }, refused);
+    t?.settle('ok', startedMs);
+    return result;
+  };
+
+  const verifySync = (token: string): VerifiedAccessToken | Promise<VerifiedAccessToken> => {
+    // while `@opentelemetry/api` loads (a few ticks after start) nothing is recorded
+    const t = (telemetry === undefined ? (telemetry = verifierTelemetry(spanPerRequest)) : telemetry) ?? null;
+    if (t === null) return logger === undefined ? verifyPlain(token) : verifyObserved(t, token);
+    if (!t.spanPerRequest || !t.o.tracing) return verifyObserved(t, token);
+    return t.o.tracer.startActiveSpan('jwks_kit.verify', (span) => {
+      let result: VerifiedAccessToken | Promise<VerifiedAccessToken>;
+      try {
+        result = verifyObserved(t, token);
+      } catch (error) {
+        span.end();
+        throw error;
+      }
+      if (result instanceof Promise) return result.finally(() => span.end());
+      span.end();
+      return result;
+    });
   };
 
   return {

@@ -43,3 +43,4 @@ export type { ProtectedResourceMetadataOptions } from './protected-resource-meta
 export { readinessHandler, readiness } from './readiness-handler.js';
 export type { HealthSource, ReadinessReport } from './readiness-handler.js';
 export type { VerifierHealth } from './lib/verifier-health.js';
+export type { Logger } from './logger.js';

@@ -1,3 +1,4 @@
+import type { Logger } from './logger.js';
 import type { AccessTokenAlgorithm } from './access-token-verifier-options.js';
 
 /** Options of {@link createRemoteKeySet}. */
@@ -34,4 +35,6 @@ export type RemoteKeySetOptions = Readonly<{
   backoffMaxMs?: number;
   /** Clock in milliseconds (inject one in tests). @default Date.now */
   now?: () => number;
+  /** pino/bunyan-shaped logger: fetch failures, recovery, staleness and key changes, once per change. @default silent */
+  logger?: Logger;
 }>;

@@ -3,6 +3,8 @@ import { fullJitterMs } from './lib/full-jitter.js';
 import { EventEmitter } from 'node:events';
 import type { KeySet, VerificationKey } from './key-set.js';
 import type { KeySetHealth } from './key-set-health.js';
+import { keySetTelemetry, type KeySetTelemetry } from './lib/key-set-telemetry.js';
+import { logKeySet } from './lib/log-key-set.js';
 import { KeySetError } from './key-set-error.js';
 import { jwksCacheAgeMs } from './lib/jwks-cache-age.js';
 import { jwksFetch } from './lib/jwks-fetch.js';
@@ -83,11 +85,14 @@ export class RemoteKeySet extends EventEmitter<RemoteKeySetEvents> implements Ke
   /** Earliest time at which a lookup must look at the clock-driven state (refresh due, staleness). */
   #checkAtMs = Number.NEGATIVE_INFINITY;
   #timer: NodeJS.Timeout | undefined;
+  readonly #telemetry: KeySetTelemetry;
 
   constructor(options: RemoteKeySetOptions) {
     super();
     this.#options = resolveRemoteKeySetOptions(options);
     this.#cacheMs = this.#options.minCacheMs;
+    if (this.#options.logger !== undefined) logKeySet(this, this.#options.logger);
+    this.#telemetry = keySetTelemetry(this);
     this.#fetch().catch(noop);
   }
 
@@ -185,16 +190,19 @@ export class RemoteKeySet extends EventEmitter<RemoteKeySetEvents> implements Ke
   #fetch(): Promise<void> {
     if (this.#inFlight) return this.#inFlight;
     this.#lastAttemptAtMs = this.#options.now();
-    const attempt = this.#load().finally(() => {
-      this.#inFlight = undefined;
-      this.#schedule();
-    });
+    const attempt = this.#telemetry
+      .traceFetch(() => this.#load())
+      .finally(() => {
+        this.#inFlight = undefined;
+        this.#schedule();
+      });
     this.#inFlight = attempt;
     this.#schedule();
     return attempt;
   }
 
-  async #load(): Promise<void> {
+  /** One fetch; answers the HTTP status it applied (`undefined` when the set was closed meanwhile). */
+  async #load(): Promise<200 | 304 | undefined> {
     const options = this.#options;
     let event: JwksFetchedEvent;
     let removed: string[];
@@ -250,6 +258,7 @@ export class RemoteKeySet extends EventEmitter<RemoteKeySetEvents> implements Ke
     }
     for (const kid of removed) this.emit('keyRemoved', kid);
     this.emit('fetched', event);
+    return event.status;
   }
 
   /** Imports each accepted key once: a kid whose fingerprint (algorithm and material) is unchanged keeps its import. */

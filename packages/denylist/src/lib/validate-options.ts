@@ -33,3 +33,11 @@ export function requiredString(name: string, value: unknown, maxLength: number):
   }
   return value;
 }
+
+/** Throws a TypeError naming `logger` unless `value` is undefined or has error, warn, info and debug methods. */
+export function optionalLogger<T extends object>(value: T | undefined): T | undefined {
+  const methods = value as Record<string, unknown> | undefined;
+  if (value !== undefined && !['error', 'warn', 'info', 'debug'].every((m) => typeof methods?.[m] === 'function'))
+    throw new TypeError('options.logger must be a logger with error, warn, info and debug methods (pino, bunyan)');
+  return value;
+}

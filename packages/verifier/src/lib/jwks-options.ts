@@ -1,5 +1,6 @@
 import { parseAlgorithmsOption, type JwsAlgorithm } from '@jwks-kit/core';
 import type { RemoteKeySetOptions } from '../remote-key-set-options.js';
+import { checkLogger, type Logger } from '../logger.js';
 import { parseJwksUrlOption } from './jwks-url.js';
 
 /** {@link RemoteKeySetOptions} checked, with every default filled in. */
@@ -17,6 +18,7 @@ export interface ResolvedRemoteKeySetOptions {
   readonly backoffInitialMs: number;
   readonly backoffMaxMs: number;
   readonly now: () => number;
+  readonly logger: Logger | undefined;
 }
 
 const MAX_TIMER_MS = 2 ** 31 - 1;
@@ -57,6 +59,7 @@ export function resolveRemoteKeySetOptions(options: RemoteKeySetOptions): Resolv
     backoffInitialMs,
     backoffMaxMs,
     now,
+    logger: checkLogger(options.logger),
   };
 }
 

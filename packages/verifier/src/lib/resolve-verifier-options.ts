@@ -1,4 +1,5 @@
 import { parseAlgorithmsOption } from '@jwks-kit/core';
+import { checkLogger, type Logger } from '../logger.js';
 import type {
   AccessTokenAlgorithm,
   AccessTokenVerifierOptions,
@@ -35,6 +36,8 @@ export interface ResolvedVerifierOptions {
   readonly denylist: RevocationCheck | undefined;
   readonly realm: string;
   readonly now: () => number;
+  readonly logger: Logger | undefined;
+  readonly spanPerRequest: boolean;
   /** Key caches created for `jwksUri` entries (closed with the verifier). */
   readonly ownedKeySets: readonly RemoteKeySet[];
 }
@@ -64,13 +67,20 @@ export function resolveVerifierOptions(options: AccessTokenVerifierOptions): Res
   }
   const maxTokenAgeSeconds =
     options.maxTokenAgeSeconds === undefined ? undefined : seconds(options.maxTokenAgeSeconds, 'maxTokenAgeSeconds', 1);
+  const logger = checkLogger(options.logger);
   const entries = issuerEntries(options);
   const ownedKeySets: RemoteKeySet[] = [];
   const issuers = new Map<string, ResolvedIssuer>();
   for (const entry of entries) {
     let keySet = entry.keySet;
     if (keySet === undefined) {
-      const remote = createRemoteKeySet({ ...entry.jwks, jwksUri: entry.jwksUri as string | URL, algorithms, now });
+      const remote = createRemoteKeySet({
+        logger,
+        ...entry.jwks,
+        jwksUri: entry.jwksUri as string | URL,
+        algorithms,
+        now,
+      });
       ownedKeySets.push(remote);
       keySet = remote;
     }
@@ -95,6 +105,8 @@ export function resolveVerifierOptions(options: AccessTokenVerifierOptions): Res
     denylist,
     realm,
     now,
+    logger,
+    spanPerRequest: flag(options.spanPerRequest, 'spanPerRequest'),
     ownedKeySets,
   };
 }
@@ -198,5 +210,11 @@ function integer(value: unknown, name: string, min: number, max: number): number
   if (typeof value !== 'number' || !Number.isSafeInteger(value) || value < min || value > max) {
     throw new TypeError(`option \`${name}\` must be an integer from ${min} to ${max}`);
   }
+  return value;
+}
+
+function flag(value: unknown, name: string): boolean {
+  if (value === undefined) return false;
+  if (typeof value !== 'boolean') throw new TypeError(`option \`${name}\` must be a boolean`);
   return value;
 }
