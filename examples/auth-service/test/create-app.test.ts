@@ -3,7 +3,7 @@ import request from 'supertest';
 import { createMemoryDenylist } from '@jwks-kit/denylist';
 import { createAccessTokenSigner, createKeyRing, createMemoryKeyStore, type KeyRing } from '@jwks-kit/issuer';
 import { createMemoryRefreshTokenStore, sessionCookieNames } from '@jwks-kit/issuer/sessions';
-import { createClock, type TestClock } from '@jwks-kit/test-kit';
+import { BUILT_IN_NAMES, createClock, type TestClock } from '@jwks-kit/test-kit';
 import { AUDIENCES } from '../../shared/src/audiences.js';
 import { createApp } from '../src/create-app.js';
 import { createLoginRateLimiter } from '../src/login-rate-limiter.js';
@@ -96,6 +96,20 @@ describe('auth service', () => {
         .set(bearer(await signed({ deep: atLimit })));
       expect(res.body).toMatchObject({ claims: expect.objectContaining({ deep: atLimit }) });
       expect(res.status).toBe(200);
+    });
+
+    it('echoes claims named like built-ins (and toJSON) as plain data, with the real sub and scope', async () => {
+      const names = [...BUILT_IN_NAMES, 'toJSON'];
+      const claims = Object.fromEntries(names.map((name) => [name, { sub: 'admin', scope: 'admin' }]));
+      const res = await request(app)
+        .get('/session')
+        .set(bearer(await signed(claims)));
+      expect(res.status).toBe(200);
+      const echoed = JSON.parse(res.text) as { claims: Record<string, unknown> };
+      for (const name of names)
+        expect(Object.getOwnPropertyDescriptor(echoed.claims, name)?.value).toEqual(claims[name]);
+      expect(echoed.claims.sub).toBe('alice');
+      expect(echoed.claims.scope).toBe('orders:read');
     });
   });
 

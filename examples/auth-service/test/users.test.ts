@@ -1,3 +1,4 @@
+import { BUILT_IN_NAMES } from '@jwks-kit/test-kit';
 import { createUserDirectory, DEMO_USERS } from '../src/users.js';
 
 describe('createUserDirectory', () => {
@@ -22,5 +23,19 @@ describe('createUserDirectory', () => {
     const users = await createUserDirectory(DEMO_USERS);
     expect(users.find('admin')).toEqual({ username: 'admin', scope: 'admin' });
     expect(users.find('mallory')).toBeUndefined();
+  });
+
+  it('treats built-in names as plain user names: unknown in the demo table, found when they are real users', async () => {
+    const demo = await createUserDirectory(DEMO_USERS);
+    const named = await createUserDirectory(
+      BUILT_IN_NAMES.map((username) => ({ username, password: `${username}-pass`, scope: 'profile:read' })),
+    );
+    for (const name of BUILT_IN_NAMES) {
+      expect(demo.find(name)).toBeUndefined();
+      expect(await demo.verifyPassword(name, 'alice-pass')).toBeUndefined();
+      expect(named.find(name)).toEqual({ username: name, scope: 'profile:read' });
+      expect(await named.verifyPassword(name, `${name}-pass`)).toEqual({ username: name, scope: 'profile:read' });
+      expect(await named.verifyPassword(name, 'wrong')).toBeUndefined();
+    }
   });
 });

@@ -1,4 +1,4 @@
-import { createClock } from '@jwks-kit/test-kit';
+import { BUILT_IN_NAMES, createClock } from '@jwks-kit/test-kit';
 import {
   createKeyRing,
   createMemoryKeyStore,
@@ -235,6 +235,14 @@ describe('createKeyRing', () => {
     expect(ring.keys().find((k) => k.state === 'next')!.kid).not.toBe(next);
     await expect(ring.removeKey(ring.signingKey().kid)).rejects.toMatchObject({ code: 'ERR_INVALID_KEY' });
     await expect(ring.removeKey('no-such-kid')).rejects.toMatchObject({ code: 'ERR_UNKNOWN_KEY' });
+  });
+
+  it.each(BUILT_IN_NAMES)('treats the built-in name %s as a plain, unknown kid', async (name) => {
+    const ring = await createKeyRing({ ...base, store: createMemoryKeyStore(), now: createClock().now });
+    const before = ring.publicJwks();
+    await expect(ring.removeKey(name)).rejects.toMatchObject({ code: 'ERR_UNKNOWN_KEY' });
+    expect(ring.publicJwks()).toEqual(before);
+    expect(ring.keys().some((key) => key.kid === name)).toBe(false);
   });
 
   it('works over a store that offers only load() and save()', async () => {

@@ -1,5 +1,11 @@
 import { generateKeyPairSync } from 'node:crypto';
-import { createJwkVectors, createTestKeyPair, type JwkVectors, type TestKeyPair } from '@jwks-kit/test-kit';
+import {
+  BUILT_IN_NAMES,
+  createJwkVectors,
+  createTestKeyPair,
+  type JwkVectors,
+  type TestKeyPair,
+} from '@jwks-kit/test-kit';
 import type { JWK } from 'jose';
 import { createLocalKeySet, type AccessTokenAlgorithm } from '../src/index.js';
 import { expectBoundAlgorithmOnly } from './lib/expect-bound-algorithm.js';
@@ -43,6 +49,12 @@ describe('createLocalKeySet', () => {
     expect(keys.getKey(a.kid)).toBeDefined();
     expect(keys.getKey('nope')).toBeUndefined();
     await expect(keys.resolveKey(b.kid)).resolves.toBe(keys.getKey(b.kid));
+  });
+
+  it.each(BUILT_IN_NAMES)('answers no key for the built-in name %s as kid', async (name) => {
+    const keys = createLocalKeySet({ keys: [a.publicJwk] });
+    expect(keys.getKey(name)).toBeUndefined();
+    await expect(keys.resolveKey(name)).resolves.toBeUndefined();
   });
 
   it('refuses a set carrying a private member, as a whole', () => {

@@ -3,6 +3,7 @@ import { KeyObject } from 'node:crypto';
 import { SignJWT, exportJWK, generateKeyPair, jwtVerify, type JWK } from 'jose';
 import {
   createClock,
+  BUILT_IN_NAMES,
   createJwkVectors,
   createTestKeyPair,
   type JwkVectors,
@@ -121,6 +122,22 @@ describe('remote key set: whole sets refused', () => {
 });
 
 describe('remote key set: algorithms', () => {
+  it('treats built-in names as plain kids: no key, and a token under one is refused as an unknown key', async () => {
+    const clock = createClock();
+    const { keySet } = await accepted([good.publicJwk]);
+    const verifier = createAccessTokenVerifier({ issuer: ISSUER, audience: AUDIENCE, keySet, now: clock.now });
+    const { header, claims } = validParts(good, clock);
+    for (const name of BUILT_IN_NAMES) {
+      expect(keySet.getKey(name)).toBeUndefined();
+      await expect(keySet.resolveKey(name)).resolves.toBeUndefined();
+      const token = craftToken({ ...header, kid: name }, claims, { rsa: 'RS256', key: good.privateKey });
+      await expect(verifier.verify(token)).rejects.toMatchObject({
+        code: 'invalid_token',
+        message: 'The access token signing key is unknown',
+      });
+    }
+  });
+
   it('binds a key with alg RS256 to RS256: the verifier refuses a PS256 token under its kid even with both pinned', async () => {
     const clock = createClock();
     const { keySet } = await accepted([good.publicJwk], { algorithms: ['RS256', 'PS256'] });

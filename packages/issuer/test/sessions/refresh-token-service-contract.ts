@@ -1,5 +1,5 @@
 import { randomBytes } from 'node:crypto';
-import { createClock } from '@jwks-kit/test-kit';
+import { BUILT_IN_NAMES, createClock } from '@jwks-kit/test-kit';
 import {
   createRefreshTokenService,
   RefreshTokenError,
@@ -200,6 +200,20 @@ export function refreshTokenServiceContract(getStore: () => RefreshTokenStore): 
     }
     expect(await isRevoked(other.accessToken)).toBe(false);
     expect(await service.revokeAllForSubject('everywhere')).toBe(0);
+  });
+
+  it.each(BUILT_IN_NAMES)('treats the built-in name %s as a plain sub and family id', async (name) => {
+    const { service, isRevoked } = await setup(getStore());
+    expect(await service.revokeAllForSubject(name)).toBe(0);
+    expect(await service.revokeFamily(name)).toBe(false);
+    const grant = await service.start({ sub: name });
+    const other = await service.start({ sub: 'bystander' });
+    const next = await service.rotate(grant.refreshToken);
+    expect((await service.describe(next.refreshToken))?.sub).toBe(name);
+    expect(await service.revokeAllForSubject(name)).toBe(1);
+    expect(await isRevoked(next.accessToken)).toBe(true);
+    expect(await isRevoked(other.accessToken)).toBe(false);
+    expect(await service.revokeAllForSubject(name)).toBe(0);
   });
 
   it('revokeFamily ends one family and denylists its access token', async () => {
