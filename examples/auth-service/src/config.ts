@@ -1,4 +1,4 @@
-import { SIGNING_ALGORITHMS, type SigningAlgorithm } from '@jwks-kit/issuer';
+import { SIGNING_ALGORITHMS, type OAuthClient, type SigningAlgorithm } from '@jwks-kit/issuer';
 import {
   pageOrigins,
   readHttpUrl,
@@ -49,6 +49,11 @@ export type AuthConfig = Readonly<{
   refreshIdleTimeoutSeconds: number;
   /** `REFRESH_ABSOLUTE_LIFETIME_SECONDS`, default 2592000 (30 days): a session ends this long after login. */
   refreshAbsoluteLifetimeSeconds: number;
+  /**
+   * `OAUTH_CLIENTS`: JSON list of `{ clientId, secretHash, audiences? }` (hash from `hashClientSecret()`), the
+   * clients of `POST /revoke` and `POST /introspect`; unset → neither endpoint is mounted.
+   */
+  oauthClients: readonly OAuthClient[];
   /** `DEMO_TOUR=1` mounts the page's refresh-replay demo routes; default off (`pnpm demo` turns it on). */
   demoTourRoutes: boolean;
   /** `LOGIN_MAX_FAILURES_PER_USERNAME` (5) and `LOGIN_MAX_FAILURES_PER_IP` (100) within `LOGIN_WINDOW_SECONDS` (900). */
@@ -108,6 +113,7 @@ export function readAuthConfig(env: Env = process.env): AuthConfig {
       windowSeconds: readPositiveInteger(env, 'LOGIN_WINDOW_SECONDS', 900),
     },
     trustProxy: readTrustProxy(env),
+    oauthClients: readOAuthClients(env),
   };
 }
 
@@ -118,4 +124,19 @@ function readSigningAlg(env: Env): SigningAlgorithm {
   const alg = SIGNING_ALGORITHMS.find((name) => name === raw);
   if (!alg) throw new Error(`SIGNING_ALG must be one of ${SIGNING_ALGORITHMS.join(', ')}`);
   return alg;
+}
+
+/** Reads `OAUTH_CLIENTS` (a JSON array); the auth service validates each entry at start. */
+function readOAuthClients(env: Env): readonly OAuthClient[] {
+  const raw = env.OAUTH_CLIENTS;
+  if (raw === undefined || raw === '') return [];
+  let parsed: unknown;
+  try {
+    parsed = JSON.parse(raw);
+  } catch {
+    parsed = undefined;
+  }
+  if (!Array.isArray(parsed))
+    throw new Error('OAUTH_CLIENTS must be a JSON array of { clientId, secretHash, audiences? }');
+  return parsed as OAuthClient[];
 }

@@ -2,7 +2,17 @@ import { fileURLToPath } from 'node:url';
 import cookieParser from 'cookie-parser';
 import express, { type Express, type NextFunction, type Request, type RequestHandler, type Response } from 'express';
 import type { Denylist } from '@jwks-kit/denylist';
-import { createAccessTokenSigner, discoveryHandler, isIssuerError, jwksHandler, type KeyRing } from '@jwks-kit/issuer';
+import {
+  createAccessTokenSigner,
+  createClientAuthenticator,
+  discoveryHandler,
+  introspectionHandler,
+  isIssuerError,
+  jwksHandler,
+  revocationHandler,
+  type KeyRing,
+  type OAuthClient,
+} from '@jwks-kit/issuer';
 import {
   clearSessionCookies,
   createRefreshHandler,
@@ -12,6 +22,7 @@ import {
 } from '@jwks-kit/issuer/sessions';
 import {
   authErrorHandler,
+  createAccessTokenVerifier,
   createLocalKeySet,
   readinessHandler,
   requireAuth,
@@ -52,6 +63,8 @@ export type AuthAppDeps = Readonly<{
   refreshAbsoluteLifetimeMs?: number;
   /** Mounts the page's refresh-replay demo routes (see `replay-demo-routes.ts`). @default false */
   demoTourRoutes?: boolean;
+  /** Clients of `POST /revoke` (RFC 7009) and `POST /introspect` (RFC 7662); none → both endpoints absent. @default [] */
+  oauthClients?: readonly OAuthClient[];
   /** Clock skew accepted when verifying tokens. @default 5 */
   clockLeewaySeconds?: number;
   /** Login throttling per username and per client IP; pass one over Redis when replicas share it. @default createLoginRateLimiter() (this process only) */
@@ -139,6 +152,28 @@ export function createApp(deps: AuthAppDeps): Express {
     leewaySeconds: deps.clockLeewaySeconds ?? 5,
     now,
   });
+  // RFC 7009 / RFC 7662 for registered clients: tokens of every demo audience, revocations and logouts honoured.
+  const oauthClients = deps.oauthClients ?? [];
+  const tokenEndpoints =
+    oauthClients.length === 0
+      ? undefined
+      : (() => {
+          const verifier = createAccessTokenVerifier({
+            issuer,
+            audience: Object.values(AUDIENCES),
+            keySet,
+            denylist: deps.denylist,
+            requiredClaims: RFC9068_REQUIRED_CLAIMS,
+            leewaySeconds: deps.clockLeewaySeconds ?? 5,
+            now,
+          });
+          return {
+            issuer,
+            clients: createClientAuthenticator({ clients: oauthClients }),
+            verifyAccessToken: async (token: string) => (await verifier.verify(token)).claims,
+            refreshTokens: sessions,
+          };
+        })();
   const sameOrigin = requireSameOrigin(deps.allowedOrigins);
   // Cookies are always Secure with prefixed names: browsers accept them over https and from http://localhost or 127.0.0.1.
   const cookies = { refreshPath: REFRESH_PATH, secure: true } as const;
@@ -201,8 +236,14 @@ export function createApp(deps: AuthAppDeps): Express {
       tokenEndpoint: `${issuer}/token`,
       grantTypesSupported: ['password', 'refresh_token'],
       scopesSupported: ['orders:read', 'orders:write', 'profile:read', 'admin'],
+      revocationEndpoint: tokenEndpoints ? `${issuer}/revoke` : undefined,
+      introspectionEndpoint: tokenEndpoints ? `${issuer}/introspect` : undefined,
     }),
   );
+  if (tokenEndpoints) {
+    app.post('/revoke', revocationHandler({ ...tokenEndpoints, denylist: deps.denylist }));
+    app.post('/introspect', introspectionHandler(tokenEndpoints));
+  }
 
   app.post(
     '/login',

@@ -55,6 +55,7 @@ export async function startAuthService(
     refreshIdleTimeoutMs: config.refreshIdleTimeoutSeconds * 1000,
     refreshAbsoluteLifetimeMs: config.refreshAbsoluteLifetimeSeconds * 1000,
     demoTourRoutes: config.demoTourRoutes,
+    oauthClients: config.oauthClients,
     loginRateLimiter,
     trustProxy: config.trustProxy,
   });

@@ -1,7 +1,14 @@
 import { Redis } from 'ioredis';
 import request from 'supertest';
 import { createMemoryDenylist } from '@jwks-kit/denylist';
-import { createAccessTokenSigner, createKeyRing, createMemoryKeyStore, type KeyRing } from '@jwks-kit/issuer';
+import {
+  createAccessTokenSigner,
+  createKeyRing,
+  createMemoryKeyStore,
+  generateClientSecret,
+  hashClientSecret,
+  type KeyRing,
+} from '@jwks-kit/issuer';
 import { createMemoryRefreshTokenStore, sessionCookieNames } from '@jwks-kit/issuer/sessions';
 import { BUILT_IN_NAMES, createClock, type TestClock } from '@jwks-kit/test-kit';
 import { AUDIENCES } from '../../shared/src/audiences.js';
@@ -603,6 +610,61 @@ describe('auth service', () => {
       expect(
         (await request(demo).post('/refresh').set('Origin', PAGE).set('Cookie', `${REFRESH}=${refresh}`)).status,
       ).toBe(200);
+    });
+  });
+
+  describe('POST /revoke and POST /introspect (RFC 7009, RFC 7662) for registered clients', () => {
+    const cliSecret = generateClientSecret();
+    const ordersSecret = generateClientSecret();
+    const basic = (id: string, secret: string) => `Basic ${Buffer.from(`${id}:${secret}`).toString('base64')}`;
+    const withClients = () =>
+      build({
+        oauthClients: [
+          { clientId: 'cli', secretHash: hashClientSecret(cliSecret) },
+          { clientId: 'orders-service', secretHash: hashClientSecret(ordersSecret), audiences: [AUDIENCES.orders] },
+        ],
+      });
+
+    it('introspects a token for the orders service, and revoking the CLI’s refresh token ends its session', async () => {
+      app = withClients();
+      const grant = (await passwordGrant('alice', 'alice-pass')).body as {
+        access_token: string;
+        refresh_token: string;
+      };
+      const active = await request(app)
+        .post('/introspect')
+        .set('Authorization', basic('orders-service', ordersSecret))
+        .type('form')
+        .send({ token: grant.access_token });
+      expect(active.body).toMatchObject({ active: true, sub: 'alice', client_id: 'cli', token_type: 'Bearer' });
+
+      const revoked = await request(app)
+        .post('/revoke')
+        .set('Authorization', basic('cli', cliSecret))
+        .type('form')
+        .send({ token: grant.refresh_token, token_type_hint: 'refresh_token' });
+      expect(revoked.status).toBe(200);
+      expect((await refreshGrant(grant.refresh_token)).status).toBeGreaterThanOrEqual(400);
+      clock.advance(1_000);
+      const after = await request(app)
+        .post('/introspect')
+        .set('Authorization', basic('orders-service', ordersSecret))
+        .type('form')
+        .send({ token: grant.access_token });
+      expect(after.body).toEqual({ active: false });
+    });
+
+    it('lists both endpoints in discovery only when clients are registered', async () => {
+      app = withClients();
+      const listed = await request(app).get('/.well-known/openid-configuration');
+      expect(listed.body).toMatchObject({
+        revocation_endpoint: `${ISSUER}/revoke`,
+        introspection_endpoint: `${ISSUER}/introspect`,
+      });
+      app = build();
+      const plain = await request(app).get('/.well-known/openid-configuration');
+      expect(plain.body.revocation_endpoint).toBeUndefined();
+      expect((await request(app).post('/introspect').type('form').send({ token: 'x' })).status).toBe(404);
     });
   });
 });

@@ -22,6 +22,7 @@ describe('example configuration from the environment', () => {
       signingAlg: 'RS256',
       loginLimits: { maxFailuresPerUsername: 5, maxFailuresPerIp: 100, windowSeconds: 900 },
       trustProxy: false,
+      oauthClients: [],
     });
     expect(readOrdersConfig({})).toMatchObject({
       port: 4001,
@@ -116,5 +117,12 @@ describe('example configuration from the environment', () => {
     }
     const urlSafe = Buffer.alloc(32, 0xfb).toString('base64url');
     expect(readAuthConfig({ KEYS_ENCRYPTION_KEY: urlSafe }).keysEncryptionKey).toEqual(Buffer.alloc(32, 0xfb));
+  });
+
+  it('reads OAUTH_CLIENTS as a JSON array and names the variable when it is not one', () => {
+    const clients = [{ clientId: 'orders-service', secretHash: 'sha256$x', audiences: ['urn:a'] }];
+    expect(readAuthConfig({ OAUTH_CLIENTS: JSON.stringify(clients) }).oauthClients).toEqual(clients);
+    expect(() => readAuthConfig({ OAUTH_CLIENTS: '{"clientId":"x"}' })).toThrow(/OAUTH_CLIENTS/);
+    expect(() => readAuthConfig({ OAUTH_CLIENTS: 'not json' })).toThrow(/OAUTH_CLIENTS/);
   });
 });
