@@ -10,3 +10,5 @@ export type { TestRedisCluster, StartRedisClusterOptions } from './start-redis-c
 export { BUILT_IN_NAMES } from './built-in-names.js';
 export { createJwkVectors } from './jwk-vectors.js';
 export type { JwkSetVector, JwkVector, JwkVectorOutcome, JwkVectors } from './jwk-vectors.js';
+export { startRedisSentinel } from './start-redis-sentinel.js';
+export type { TestRedisSentinel, StartRedisSentinelOptions } from './start-redis-sentinel.js';

@@ -56,6 +56,14 @@ export type RedisDenylistOptions = Readonly<{
   lookupTimeoutMs?: number;
   /** Bound of one write (and of each SCAN step); past it the write rejects with `ERR_REVOCATION_FAILED`. @default 2000 */
   writeTimeoutMs?: number;
+  /**
+   * Replicas that must hold each revocation before `revoke*()` resolves: the write is followed by `WAIT n
+   * writeTimeoutMs` on the same connection, and fewer acknowledgements reject with `ERR_REVOCATION_FAILED`
+   * (retry: revocations are idempotent). With Sentinel, 1 means an acknowledged revocation survives the
+   * primary's death. Costs one replication round trip per write. Standalone or Sentinel clients only
+   * (a Cluster client is a TypeError). @default 0
+   */
+  waitForReplicas?: number;
   /** Receives sync, revocation, disconnection and error events (for metrics and logs). Must not throw. */
   onEvent?: (event: DenylistEvent) => void;
   /** Clock in milliseconds since the epoch. @default Date.now */
@@ -100,6 +108,10 @@ export function createRedisDenylist(client: Redis | Cluster, options: RedisDenyl
   const readBlockMs = optionalNumber('readBlockMs', options.readBlockMs, 10_000, 10, 600_000);
   const lookupTimeoutMs = optionalNumber('lookupTimeoutMs', options.lookupTimeoutMs, 250, 1, 2_147_483_647);
   const writeTimeoutMs = optionalNumber('writeTimeoutMs', options.writeTimeoutMs, 2000, 1, 2_147_483_647);
+  const waitForReplicas = optionalNumber('waitForReplicas', options.waitForReplicas, 0, 0, 100);
+  if (!Number.isInteger(waitForReplicas)) throw new TypeError('options.waitForReplicas must be an integer');
+  if (waitForReplicas > 0 && (client as Cluster).isCluster)
+    throw new TypeError('options.waitForReplicas needs a standalone or Sentinel client (WAIT is per connection)');
   const onEvent = optionalFunction('onEvent', options.onEvent);
   const telemetry = denylistTelemetry(optionalLogger(options.logger));
   const emit = (event: DenylistEvent) => {
@@ -119,6 +131,7 @@ export function createRedisDenylist(client: Redis | Cluster, options: RedisDenyl
     writeTimeoutMs,
     // past this every revocation an entry carries has expired: `at` (at most one lifetime ahead) + lifetime + leeway
     streamRetentionMs: (2 * settings.maxTokenLifetimeSeconds + settings.leewaySeconds) * 1000,
+    waitForReplicas,
   });
   let closed = false;
 

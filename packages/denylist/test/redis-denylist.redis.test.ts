@@ -1,4 +1,4 @@
-import { randomUUID } from 'node:crypto';
+import { randomBytes, randomUUID } from 'node:crypto';
 import { Redis } from 'ioredis';
 import { startRedis, type TestRedis } from '@jwks-kit/test-kit';
 import {
@@ -176,5 +176,19 @@ describe('createRedisDenylist', () => {
     expect(make({ lookupTimeoutMs: Infinity })).toThrow(/options\.lookupTimeoutMs/);
     expect(make({ writeTimeoutMs: 'x' })).toThrow(/options\.writeTimeoutMs/);
     expect(make({ onEvent: 1 })).toThrow(/options\.onEvent/);
+    expect(make({ waitForReplicas: -1 })).toThrow(/options\.waitForReplicas/);
+    expect(make({ waitForReplicas: 1.5 })).toThrow(/options\.waitForReplicas/);
+  });
+
+  it('waitForReplicas: a revocation no replica acknowledged rejects with ERR_REVOCATION_FAILED (a server without replicas)', async () => {
+    const durable = createRedisDenylist(client, {
+      issuer: ISSUER,
+      mode: 'lookup',
+      keyPrefix: `test:${randomBytes(6).toString('hex')}:`,
+      waitForReplicas: 1,
+      writeTimeoutMs: 300,
+    });
+    await expect(durable.revoke('no-replica', nowS() + 60)).rejects.toMatchObject({ code: 'ERR_REVOCATION_FAILED' });
+    await durable.close();
   });
 });

@@ -26,6 +26,8 @@ export interface WriterConfig {
   readonly writeTimeoutMs: number;
   /** How long stream entries are kept: past it every revocation they carry has expired. */
   readonly streamRetentionMs: number;
+  /** Replicas that must acknowledge each write (`WAIT`) before it resolves; 0 = none. */
+  readonly waitForReplicas: number;
 }
 
 /**
@@ -59,6 +61,12 @@ export function createRevocationWriter(config: WriterConfig): RevocationWriter {
     if (n === 1 || (n > 1 && !announced.has(stream))) {
       await client.xadd(keys.registry, 'MAXLEN', '~', REGISTRY_MAX_ENTRIES, '*', 's', stream);
       if (announced.size < 1024) announced.add(stream);
+    }
+    // Same connection, after the write: the primary answers once that many replicas hold everything written so far.
+    if (config.waitForReplicas > 0) {
+      const acknowledged = await (client as Redis).wait(config.waitForReplicas, writeTimeoutMs);
+      if (acknowledged < config.waitForReplicas)
+        throw new Error(`${acknowledged} of ${config.waitForReplicas} replicas acknowledged the write`);
     }
   };
 

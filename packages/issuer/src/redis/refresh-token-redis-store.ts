@@ -14,6 +14,14 @@ export type RedisRefreshTokenStoreOptions = Readonly<{
   keyPrefix?: string;
   /** A call not answered within this time rejects with `ERR_REFRESH_STORE_UNAVAILABLE`. @default 2_000 */
   commandTimeoutMs?: number;
+  /**
+   * Replicas that must hold each family creation, rotation and end before it resolves (`WAIT n
+   * commandTimeoutMs` on the same connection; fewer acknowledgements reject with
+   * `ERR_REFRESH_STORE_UNAVAILABLE`). With Sentinel, 1 means a rotation the client was told about survives
+   * the primary's death, so the promoted replica never accepts the rotated token as the head (no fork).
+   * Costs one replication round trip per write. Standalone or Sentinel clients only. @default 0
+   */
+  waitForReplicas?: number;
 }>;
 
 /** Versioned command names: a changed script gets a new name, so old and new code can share a client. */
@@ -91,6 +99,11 @@ export function createRedisRefreshTokenStore(
   if (!Number.isSafeInteger(commandTimeoutMs) || commandTimeoutMs <= 0) {
     throw new TypeError('options.commandTimeoutMs must be a positive integer number of milliseconds');
   }
+  const waitForReplicas = options.waitForReplicas ?? 0;
+  if (!Number.isSafeInteger(waitForReplicas) || waitForReplicas < 0)
+    throw new TypeError('options.waitForReplicas must be a non-negative integer');
+  if (waitForReplicas > 0 && (client as Cluster).isCluster)
+    throw new TypeError('options.waitForReplicas needs a standalone or Sentinel client (WAIT is per connection)');
   const keys = createRefreshRedisKeys(keyPrefix);
   const commands = client as unknown as Record<string, ScriptCommand | undefined>;
   for (const [name, numberOfKeys, lua] of Object.values(COMMANDS)) {
@@ -132,6 +145,17 @@ export function createRedisRefreshTokenStore(
     });
   const script = (command: keyof typeof COMMANDS, ...args: string[]) =>
     call(() => (commands[COMMANDS[command][0]] as ScriptCommand).call(client, ...args));
+  /** A write script, then (with `waitForReplicas`) WAIT on the same connection, inside one timeout. */
+  const durable = (command: 'create' | 'rotate' | 'end', ...args: string[]) =>
+    waitForReplicas === 0
+      ? script(command, ...args)
+      : call(async () => {
+          const result = await (commands[COMMANDS[command][0]] as ScriptCommand).call(client, ...args);
+          const acknowledged = await (client as Redis).wait(waitForReplicas, commandTimeoutMs);
+          if (acknowledged < waitForReplicas)
+            throw new Error(`${acknowledged} of ${waitForReplicas} replicas acknowledged the write`);
+          return result;
+        });
 
   /** Best effort: a lingering index entry only names a family that no longer exists. */
   const unindex = (family: RefreshFamily): void => {
@@ -154,7 +178,7 @@ export function createRedisRefreshTokenStore(
         family.familyId,
         String(family.absoluteExpiresAt - family.createdAt),
       );
-      await script('create', k.family, px, ...familyFields(family));
+      await durable('create', k.family, px, ...familyFields(family));
     },
     async find(familyId, tokenHash) {
       const k = keys.family(familyId);
@@ -164,7 +188,7 @@ export function createRedisRefreshTokenStore(
     },
     async rotate(request): Promise<RotateRefreshTokenOutcome> {
       const k = keys.family(request.familyId);
-      const [kind, sealed, flat] = (await script(
+      const [kind, sealed, flat] = (await durable(
         'rotate',
         k.family,
         k.rotated,
@@ -183,7 +207,7 @@ export function createRedisRefreshTokenStore(
     },
     async end(familyId) {
       const k = keys.family(familyId);
-      const ended = (await script('end', k.family, k.rotated)) as Flat | null;
+      const ended = (await durable('end', k.family, k.rotated)) as Flat | null;
       if (!ended) return undefined;
       const family = familyFromFlat(familyId, ended);
       unindex(family);

@@ -83,5 +83,27 @@ describe('createRefreshTokenService over the Redis store', () => {
     expect(() => createRedisRefreshTokenStore({} as never)).toThrow(/client/);
     expect(() => createRedisRefreshTokenStore(client, { keyPrefix: 'a{b}' })).toThrow(/keyPrefix/);
     expect(() => createRedisRefreshTokenStore(client, { commandTimeoutMs: 0 })).toThrow(/commandTimeoutMs/);
+    expect(() => createRedisRefreshTokenStore(client, { waitForReplicas: -1 })).toThrow(/waitForReplicas/);
+  });
+
+  it('waitForReplicas: a write no replica acknowledged rejects with ERR_REFRESH_STORE_UNAVAILABLE (a server without replicas)', async () => {
+    const store = createRedisRefreshTokenStore(client, {
+      keyPrefix: prefix(),
+      waitForReplicas: 1,
+      commandTimeoutMs: 300,
+    });
+    const now = Date.now();
+    const family = {
+      familyId: randomBytes(8).toString('hex'),
+      sub: 'alice',
+      createdAt: now,
+      absoluteExpiresAt: now + 60_000,
+      lastUsedAt: now,
+      expiresAt: now + 60_000,
+      headHash: randomBytes(32).toString('base64url'),
+    };
+    await expect(store.create(family, { jti: 'j', exp: Math.floor(now / 1000) + 60 })).rejects.toMatchObject({
+      code: 'ERR_REFRESH_STORE_UNAVAILABLE',
+    });
   });
 });

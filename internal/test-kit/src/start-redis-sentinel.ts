@@ -1,0 +1,172 @@
+import { spawn, spawnSync, type ChildProcess } from 'node:child_process';
+import { mkdtempSync, rmSync, writeFileSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { freePort, hasRedisServer, waitForRedis } from './start-redis.js';
+
+/** One primary, one replica and three sentinels, for one test file. */
+export interface TestRedisSentinel {
+  /** The monitored master's name, for ioredis' `name` option. */
+  readonly name: string;
+  /** For ioredis' `sentinels` option. */
+  readonly sentinels: readonly { readonly host: string; readonly port: number }[];
+  /** Port of the server that is primary right now (asks a sentinel). */
+  primaryPort(): Promise<number>;
+  /** SIGKILLs the current primary (no shutdown, no last writes); resolves its port. */
+  killPrimary(): Promise<number>;
+  /** Resolves once the sentinels name a primary other than `port` and it accepts writes; answers its port. */
+  waitForFailover(port: number, timeoutMs?: number): Promise<number>;
+  /**
+   * Starts a killed server again on its port (as a restarted pod); the sentinels make it a replica of the
+   * current primary. Resolves once its replication link is up.
+   */
+  restart(port: number, timeoutMs?: number): Promise<void>;
+  /** Stops every process and removes the temporary directory. */
+  stop(): Promise<void>;
+}
+
+/** Options of {@link startRedisSentinel}. */
+export interface StartRedisSentinelOptions {
+  /** Sentinel `down-after-milliseconds`: how long a silent primary is tolerated. @default 1000 */
+  readonly downAfterMs?: number;
+  /** Sentinel `failover-timeout`. @default 5000 */
+  readonly failoverTimeoutMs?: number;
+}
+
+const NAME = 'jwks-kit-primary';
+
+function cli(port: number, ...args: string[]): string | undefined {
+  const result = spawnSync('redis-cli', ['-h', '127.0.0.1', '-p', String(port), ...args], { encoding: 'utf8' });
+  return result.status === 0 ? result.stdout.trim() : undefined;
+}
+
+/**
+ * Spawns a primary and a replica (`redis-server`, no persistence) and three `redis-sentinel`
+ * processes (Debian's redis-sentinel, quorum 2) on free ports, and resolves once every sentinel
+ * knows the replica and the other sentinels. Fails with an installation hint without the binaries.
+ */
+export async function startRedisSentinel(options: StartRedisSentinelOptions = {}): Promise<TestRedisSentinel> {
+  const downAfterMs = options.downAfterMs ?? 1000;
+  const failoverTimeoutMs = options.failoverTimeoutMs ?? 5000;
+  if (!hasRedisServer() || spawnSync('redis-sentinel', ['--version'], { stdio: 'ignore' }).status !== 0)
+    throw new Error(
+      'redis-server and redis-sentinel must be on PATH (Debian/Ubuntu: `sudo apt-get install -y redis-server redis-sentinel redis-tools`)',
+    );
+  const host = '127.0.0.1';
+  const dir = mkdtempSync(join(tmpdir(), 'jwks-kit-sentinel-'));
+  const servers = new Map<number, ChildProcess>();
+  const sentinelChildren: ChildProcess[] = [];
+  const exits = new Map<ChildProcess, Promise<void>>();
+  const track = (child: ChildProcess) => {
+    child.unref();
+    exits.set(child, new Promise((resolve) => child.once('exit', () => resolve())));
+    return child;
+  };
+  const serverArgs = (port: number) => ['--port', String(port), '--bind', host, '--save', '', '--appendonly', 'no'];
+
+  const stop = async () => {
+    for (const child of [...sentinelChildren, ...servers.values()])
+      if (child.exitCode === null && child.signalCode === null) child.kill('SIGKILL');
+    await Promise.all(exits.values());
+    rmSync(dir, { recursive: true, force: true });
+  };
+
+  try {
+    const [primary, replica] = [await freePort(), await freePort()];
+    servers.set(primary, track(spawn('redis-server', serverArgs(primary), { stdio: 'ignore', cwd: dir })));
+    servers.set(
+      replica,
+      track(
+        spawn('redis-server', [...serverArgs(replica), '--replicaof', host, String(primary)], {
+          stdio: 'ignore',
+          cwd: dir,
+        }),
+      ),
+    );
+    await waitForRedis(host, primary);
+    await waitForRedis(host, replica);
+    const sentinels: { host: string; port: number }[] = [];
+    for (let i = 0; i < 3; i += 1) {
+      const port = await freePort();
+      const conf = join(dir, `sentinel-${port}.conf`);
+      writeFileSync(
+        conf,
+        [
+          `port ${port}`,
+          `bind ${host}`,
+          `dir ${dir}`,
+          `sentinel monitor ${NAME} ${host} ${primary} 2`,
+          `sentinel down-after-milliseconds ${NAME} ${downAfterMs}`,
+          `sentinel failover-timeout ${NAME} ${failoverTimeoutMs}`,
+          `sentinel parallel-syncs ${NAME} 1`,
+          '',
+        ].join('\n'),
+      );
+      sentinelChildren.push(track(spawn('redis-sentinel', [conf], { stdio: 'ignore', cwd: dir })));
+      sentinels.push({ host, port });
+    }
+    for (const sentinel of sentinels) await waitForRedis(host, sentinel.port);
+    // Ready once every sentinel has discovered the replica and the two other sentinels.
+    const deadline = Date.now() + 20_000;
+    for (;;) {
+      const ready = sentinels.every((sentinel) => {
+        const info = cli(sentinel.port, 'sentinel', 'master', NAME) ?? '';
+        const field = (name: string) => info.split('\n')[info.split('\n').indexOf(name) + 1];
+        return field('num-slaves') === '1' && field('num-other-sentinels') === '2';
+      });
+      const linked = cli(replica, 'info', 'replication')?.includes('master_link_status:up') ?? false;
+      if (ready && linked) break;
+      if (Date.now() > deadline)
+        throw new Error('the sentinels did not discover the replica and each other within 20 s');
+      await new Promise((resolve) => setTimeout(resolve, 100));
+    }
+
+    const primaryPort = async () => {
+      for (const sentinel of sentinels) {
+        const answer = cli(sentinel.port, 'sentinel', 'get-master-addr-by-name', NAME);
+        const port = Number(answer?.split('\n')[1]);
+        if (port > 0) return port;
+      }
+      throw new Error('no sentinel names a primary');
+    };
+    return {
+      name: NAME,
+      sentinels,
+      primaryPort,
+      killPrimary: async () => {
+        const port = await primaryPort();
+        const child = servers.get(port);
+        if (!child) throw new Error(`the primary on port ${port} is not one of ours`);
+        child.kill('SIGKILL');
+        await exits.get(child);
+        return port;
+      },
+      restart: async (port, timeoutMs = 30_000) => {
+        const old = servers.get(port);
+        if (!old || (old.exitCode === null && old.signalCode === null))
+          throw new Error(`port ${port} is not a stopped server of ours`);
+        servers.set(port, track(spawn('redis-server', serverArgs(port), { stdio: 'ignore', cwd: dir })));
+        await waitForRedis(host, port);
+        const until = Date.now() + timeoutMs;
+        while (!cli(port, 'info', 'replication')?.includes('master_link_status:up')) {
+          if (Date.now() > until)
+            throw new Error(`the restarted server on ${port} did not become a replica within ${timeoutMs} ms`);
+          await new Promise((resolve) => setTimeout(resolve, 50));
+        }
+      },
+      waitForFailover: async (port, timeoutMs = 30_000) => {
+        const until = Date.now() + timeoutMs;
+        for (;;) {
+          const next = await primaryPort().catch(() => port);
+          if (next !== port && cli(next, 'info', 'replication')?.includes('role:master')) return next;
+          if (Date.now() > until) throw new Error(`no failover away from port ${port} within ${timeoutMs} ms`);
+          await new Promise((resolve) => setTimeout(resolve, 50));
+        }
+      },
+      stop,
+    };
+  } catch (error) {
+    await stop();
+    throw error;
+  }
+}
