@@ -1,5 +1,5 @@
 import { startRedis, type TestRedis } from '@jwks-kit/test-kit';
-import { startAuthReplicas, type AuthReplicas } from './support/start-auth-replicas.js';
+import { startReplicas, type RunningReplicas } from './support/start-replicas.js';
 import { mapConcurrent } from './support/map-concurrent.js';
 
 const FLOOD = 10_000;
@@ -18,23 +18,27 @@ async function passwordGrant(url: string, username: string, password: string, ip
 
 describe('login throttling shared by auth-service replicas over Redis (real processes)', () => {
   let redis: TestRedis;
-  let replicas: AuthReplicas;
+  let replicas: RunningReplicas;
   beforeAll(async () => {
     redis = await startRedis({ forceSpawn: true });
     // The tests speak through loopback as a proxy would, naming the client in X-Forwarded-For.
-    replicas = await startAuthReplicas(2, redis.url, {
-      TRUST_PROXY: 'loopback',
-      LOGIN_MAX_FAILURES_PER_USERNAME: '5',
-      LOGIN_MAX_FAILURES_PER_IP: String(MAX_PER_IP),
+    replicas = await startReplicas({
+      redisUrl: redis.url,
+      replicas: 2,
+      env: {
+        TRUST_PROXY: 'loopback',
+        LOGIN_MAX_FAILURES_PER_USERNAME: '5',
+        LOGIN_MAX_FAILURES_PER_IP: String(MAX_PER_IP),
+      },
     });
-  }, 90_000);
+  }, 200_000);
   afterAll(async () => {
     await replicas?.stop();
     await redis?.stop();
   });
 
   it('5 failures on one replica, and the 6th attempt on the other gets 429 with Retry-After, even with the right password', async () => {
-    const [a, b] = replicas.urls as [string, string];
+    const [a, b] = replicas.authUrls as [string, string];
     for (let i = 0; i < 5; i++) {
       const failed = await passwordGrant(a, 'alice', `guess-${i}`, `198.51.100.${i + 1}`);
       expect(`${failed.status} ${failed.code}`).toBe('401 invalid_credentials');
@@ -48,7 +52,7 @@ describe('login throttling shared by auth-service replicas over Redis (real proc
   }, 60_000);
 
   it(`a flood of ${FLOOD.toLocaleString('en')} made-up usernames from one IP, over both replicas, never lifts a user's lock`, async () => {
-    const [a, b] = replicas.urls as [string, string];
+    const [a, b] = replicas.authUrls as [string, string];
     const attacker = '203.0.113.66';
     for (let i = 0; i < 5; i++) await passwordGrant(i % 2 ? b : a, 'admin', `guess-${i}`, attacker);
     expect((await passwordGrant(a, 'admin', 'admin-pass', '192.0.2.1')).status).toBe(429);
