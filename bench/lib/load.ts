@@ -54,7 +54,7 @@ export async function runLoad(options: LoadOptions): Promise<LoadResult> {
   if (result.errors > 0 || result.timeouts > 0 || (unexpected > result.connections && unexpected > 0)) {
     throw new Error(
       `load run failed: ${result.errors} errors, ${result.timeouts} timeouts, ${unexpected} responses other than ${expectStatus} ` +
-        `(of ${result.requests.total})`,
+        `(of ${result.requests.total}; by status ${JSON.stringify((result as { statusCodeStats?: unknown }).statusCodeStats ?? {})})`,
     );
   }
   return {

@@ -71,7 +71,10 @@ describe('Redis denylist when Redis goes away', () => {
     await eventually(() => failOpen.check(revokedToken) === true, 'the fail-open mirror to receive the revocation');
 
     await redis.stop();
-    await eventually(() => mirror.stats().unsureSinceMs !== undefined, 'the mirror to notice the outage');
+    await eventually(
+      () => mirror.stats().unsureSinceMs !== undefined && failOpen.stats().unsureSinceMs !== undefined,
+      'both mirrors to notice the outage (each through its own stream readers)',
+    );
     expect(events).toContainEqual({ type: 'disconnected' });
 
     // within the bound: answers from the mirror, health says stale (still ready)

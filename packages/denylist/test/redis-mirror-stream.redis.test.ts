@@ -195,6 +195,21 @@ describe('Redis mirror through the revocation streams', () => {
     expect(await admin.xlen(keys.stream(ISSUER))).toBe(1);
   });
 
+  it('a mirror that starts after the writes and reads nothing new passes its checks (no reload)', async () => {
+    const keyPrefix = prefix();
+    const writer = await create({ keyPrefix, mode: 'lookup' });
+    for (let i = 0; i < 5; i++) await writer.revoke(`old-${i}`, nowS() + 60);
+    const mirror = await create({ keyPrefix, checkIntervalMs: 50 });
+    expect(mirror.check({ jti: 'old-4' })).toBe(true);
+    await eventually(() => mirror.stats().checks >= 5, 'five checks');
+    expect(mirror.stats()).toMatchObject({ syncs: 1, gaps: 0 });
+    // and it still notices a gap after adopting the stream's tail as its baseline
+    await writer.revoke('new-1', nowS() + 60);
+    await eventually(() => mirror.check({ jti: 'new-1' }), 'the next revocation');
+    await eventually(() => mirror.stats().checks >= 8, 'three more checks');
+    expect(mirror.stats()).toMatchObject({ syncs: 1, gaps: 0 });
+  });
+
   it('loads 20,000 revocations chunk by chunk, finds the stream in the same SCAN and follows it', async () => {
     const keyPrefix = prefix();
     const keys = createRedisKeys(keyPrefix);

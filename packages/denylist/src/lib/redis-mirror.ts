@@ -43,8 +43,10 @@ export interface Mirror {
 /** What the mirror knows of one issuer's stream. */
 interface Followed {
   readonly reader: StreamReader;
-  /** `n` of the last entry handled, or undefined before the first one. */
+  /** `n` of the last entry handled (or of the stream's tail at the first check), undefined before either. */
   lastN: number | undefined;
+  /** Id of that entry. */
+  seenId: string | undefined;
   /** Announced on the registry after the initial load (read from its first entry). */
   readonly lateJoin: boolean;
 }
@@ -78,6 +80,7 @@ export function startMirror(config: MirrorConfig): Mirror {
   const retryDelayMs = Math.min(config.checkIntervalMs, 500);
   const followed = new Map<string, Followed>();
   let registry: StreamReader | undefined;
+  let registrySeenId: string | undefined;
   let closed = false;
   let synced = false;
   let unsureSince: number | undefined = now();
@@ -91,6 +94,8 @@ export function startMirror(config: MirrorConfig): Mirror {
   let checks = 0;
   let lastError: DenylistError | undefined;
   let running: Promise<void> | undefined;
+  /** A load that writes back what Redis lost is running or queued. */
+  let writingBack = false;
   let rerun: { reason: SyncReason; writeBack: boolean } | undefined;
   let retryTimer: NodeJS.Timeout | undefined;
 
@@ -117,7 +122,7 @@ export function startMirror(config: MirrorConfig): Mirror {
     registry?.live === true && [...followed.values()].every((f) => f.reader.live || (f.lateJoin && !f.reader.wasLive));
   /** Current again (or for the first time: then `ready()` resolves) once loaded and every reader is live. */
   const maybeCurrent = () => {
-    if (closed || !synced || running || retryTimer || !readersLive()) return;
+    if (closed || !synced || retryTimer || writingBack || !readersLive()) return;
     unsureSince = undefined;
     lastError = undefined;
     resolveReady();
@@ -161,19 +166,21 @@ export function startMirror(config: MirrorConfig): Mirror {
     if (closed || followed.has(stream)) return;
     const lateJoin = synced;
     const entry: Followed = {
-      reader: newReader(stream, from, (_id, fields) => onStreamEntry(entry, fields)),
+      reader: newReader(stream, from, (id, fields) => onStreamEntry(entry, id, fields)),
       lastN: undefined,
+      seenId: undefined,
       lateJoin,
     };
     followed.set(stream, entry);
     if (!lateJoin) markUnsure();
   };
 
-  const onStreamEntry = (entry: Followed, fields: readonly string[]) => {
+  const onStreamEntry = (entry: Followed, id: string, fields: readonly string[]) => {
     const decoded = decodeStreamEntry(fields);
     if (!decoded) return;
     const expected = entry.lastN === undefined ? undefined : entry.lastN + 1;
     entry.lastN = decoded.n;
+    entry.seenId = id;
     if (expected !== undefined && decoded.n !== expected) lost(decoded.n < expected ? 'reset' : 'gap');
     const parts = keys.parse(decoded.key);
     const revocation = parts && decodeEntry(parts, decoded.value);
@@ -184,10 +191,15 @@ export function startMirror(config: MirrorConfig): Mirror {
     emit({ type: 'revocation', kind: revocation.kind, lagMs: lastLagMs, size: table.size });
   };
 
-  /** A stream showed that the mirror missed entries (`gap`) or that Redis lost them (`reset`). */
+  /**
+   * A stream showed that the mirror missed entries (`gap`) or that Redis lost them (`reset`, or found by a
+   * check). After a gap the full load does not make the mirror unsure: it keeps applying the stream
+   * meanwhile, entries trimmed by MINID were past their lifetime anyway, and the load restores the rest.
+   * When Redis lost data the mirror is unsure until it has written back what it knew.
+   */
   const lost = (kind: 'gap' | 'reset' | 'reconnect' | 'check') => {
     gaps++;
-    markUnsure();
+    if (kind !== 'gap') markUnsure();
     void sync(kind, kind !== 'gap');
   };
 
@@ -198,35 +210,43 @@ export function startMirror(config: MirrorConfig): Mirror {
   async function checkStream(stream: string, reason: 'reconnect' | 'check' = 'reconnect'): Promise<void> {
     const last = (await step(client.xrevrange(stream, '+', '-', 'COUNT', 1))) as [string, string[]][];
     if (stream === keys.registry) {
-      const reader = registry;
-      if (reader && last[0] && isBefore(last[0][0], reader.position)) reader.restartFrom('0-0');
+      // rolled back below the last announcement read: read it again from its start
+      if (registrySeenId !== undefined && last[0] && isBefore(last[0][0], registrySeenId)) {
+        registrySeenId = undefined;
+        registry?.restartFrom('0-0');
+      }
       return;
     }
     const entry = followed.get(stream);
     if (!entry) return;
     const [id, fields] = last[0] ?? [];
     const n = fields ? decodeStreamEntry(fields)?.n : undefined;
-    const position = entry.reader.position;
     if (id === undefined || n === undefined) {
       // the stream existed when the mirror started following it: Redis lost it
       entry.reader.restartFrom('0-0');
       entry.lastN = undefined;
+      entry.seenId = undefined;
       lost(reason);
       return;
     }
-    const order = compareStreamIds(id, position);
-    if (entry.lastN === undefined) {
-      if (order <= 0) entry.lastN = n; // nothing read yet: the stream's tail is the baseline
-      return;
-    }
-    if (order > 0) return;
-    if (order < 0 || n !== entry.lastN) {
-      if (order < 0) {
-        entry.reader.restartFrom('0-0');
-        entry.lastN = undefined;
+    if (entry.lastN === undefined || entry.seenId === undefined) {
+      // nothing read yet: the stream's tail, if the reader is past it, is the baseline
+      if (compareStreamIds(id, entry.reader.position) <= 0) {
+        entry.lastN = n;
+        entry.seenId = id;
       }
-      lost(reason);
+      return;
     }
+    const order = compareStreamIds(id, entry.seenId);
+    if (order > 0) return; // the reader is behind: the entry is on its way
+    if (order === 0 && n === entry.lastN) return;
+    if (order < 0) {
+      // rolled back (a failover to a replica that missed entries): read it again from its start
+      entry.reader.restartFrom('0-0');
+      entry.lastN = undefined;
+      entry.seenId = undefined;
+    }
+    lost(reason);
   }
 
   const checkAll = async () => {
@@ -270,7 +290,8 @@ export function startMirror(config: MirrorConfig): Mirror {
     try {
       const from = streamIdAt((await redisTimeMs()) - LOAD_OVERLAP_MS);
       if (closed) return;
-      registry ??= newReader(keys.registry, from, (_id, fields) => {
+      registry ??= newReader(keys.registry, from, (id, fields) => {
+        registrySeenId = id;
         if (fields[0] === 's' && typeof fields[1] === 'string' && keys.isStream(fields[1])) follow(fields[1], '0-0');
       });
       const seen = withWriteBack ? new Set<string>() : undefined;
@@ -304,6 +325,7 @@ export function startMirror(config: MirrorConfig): Mirror {
 
   const sync = (reason: SyncReason, withWriteBack: boolean): Promise<void> => {
     if (closed) return Promise.resolve();
+    if (withWriteBack) writingBack = true;
     if (running) {
       rerun = { reason, writeBack: withWriteBack || rerun?.writeBack === true };
       return running;
@@ -317,6 +339,7 @@ export function startMirror(config: MirrorConfig): Mirror {
       }
     })().finally(() => {
       running = undefined;
+      writingBack = false;
       maybeCurrent();
     });
     return running;
