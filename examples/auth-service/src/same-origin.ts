@@ -1,17 +1,20 @@
+import { isAllowedOrigin, parseAllowedOriginsOption } from '@jwks-kit/core';
 import type { RequestHandler } from 'express';
 import { HttpError } from '../../shared/src/http-error.js';
 
 /**
- * CSRF guard for the endpoints that set or clear cookies (/login, /refresh, /logout): a browser
- * request must come from an allow-listed origin (`Origin`), or at least not be cross-site
- * (`Sec-Fetch-Site`). Requests without either header are not from a browser and pass.
+ * CSRF guard for the endpoints that set, use or clear cookies (/login, /refresh, /logout, admin):
+ * the origin rule of `@jwks-kit/core` (a present Origin decides and must be configured; Sec-Fetch-Site
+ * counts only without Origin; neither → refused) applies to every request that carries cookies or
+ * comes from a browser. A request with no Cookie, Origin or Sec-Fetch-Site header is a script's and has
+ * no ambient credential to abuse (a login with credentials in the body), so it passes.
  */
 export function requireSameOrigin(allowedOrigins: readonly string[]): RequestHandler {
-  const allowed = new Set(allowedOrigins);
+  const allowed = parseAllowedOriginsOption(allowedOrigins);
   return function sameOrigin(req, _res, next) {
-    const origin = req.headers.origin;
-    const site = req.headers['sec-fetch-site'];
-    if ((origin !== undefined && !allowed.has(origin)) || site === 'cross-site') {
+    const { cookie, origin } = req.headers;
+    const fromScript = cookie === undefined && origin === undefined && req.headers['sec-fetch-site'] === undefined;
+    if (!fromScript && !isAllowedOrigin(req, allowed)) {
       next(
         new HttpError(403, {
           error: 'access_denied',

@@ -12,3 +12,5 @@ export { createJwkVectors } from './jwk-vectors.js';
 export type { JwkSetVector, JwkVector, JwkVectorOutcome, JwkVectors } from './jwk-vectors.js';
 export { startRedisSentinel } from './start-redis-sentinel.js';
 export type { TestRedisSentinel, StartRedisSentinelOptions } from './start-redis-sentinel.js';
+export { COOKIE_VECTORS, ORIGIN_VECTORS, VECTOR_ALLOWED_ORIGIN, cookieHeader } from './origin-vectors.js';
+export type { CookieVector, OriginVector } from './origin-vectors.js';

@@ -21,3 +21,7 @@ export type {
   JwkSetProblemCode,
 } from './check-jwk-set.js';
 export { importJwk, jwkAlgorithm } from './import-jwk.js';
+export { isAllowedOrigin, parseAllowedOriginsOption } from './origin-rule.js';
+export type { OriginRuleRequest } from './origin-rule.js';
+export { readCookie } from './read-cookie.js';
+export type { CookieRead } from './read-cookie.js';

@@ -1,3 +1,4 @@
+import { readCookie } from '@jwks-kit/core';
 import type { IncomingHttpHeaders } from 'node:http';
 import { VerifierError } from './errors.js';
 
@@ -93,38 +94,18 @@ function countHeader(rawHeaders: readonly string[] | undefined, lowerName: strin
 }
 
 function cookieValue(req: TokenRequest, name: string, realm: string | undefined): string | undefined {
-  const parsed = req.cookies;
   const header = req.headers.cookie;
-  let value: unknown;
-  if (typeof parsed === 'object' && parsed !== null) {
-    value = (parsed as Record<string, unknown>)[name];
-    // cookie-parser keeps the first of repeated cookies (cookie tossing): findCookie refuses a repeat.
-    if (typeof header === 'string' && containsTwice(header, name)) findCookie(header, name, realm);
-  } else {
-    if (header === undefined) return undefined;
-    value = findCookie(header, name, realm);
-  }
+  // cookie-parser (when it ran) keeps the first of repeated cookies; the one reader refuses a repeat either way.
+  const read = readCookie(header, name);
+  if (read.kind === 'repeated') throw invalidRequest(realm);
+  const parsed = req.cookies;
+  const value =
+    typeof parsed === 'object' && parsed !== null
+      ? (parsed as Record<string, unknown>)[name]
+      : read.kind === 'value'
+        ? read.value
+        : undefined;
   if (value === undefined || value === '') return undefined;
   if (typeof value !== 'string') throw invalidRequest(realm);
   return value;
-}
-
-/** Whether `name` occurs at least twice in `header`: the cheap precondition of a repeated cookie. */
-function containsTwice(header: string, name: string): boolean {
-  const first = header.indexOf(name);
-  return first !== -1 && header.indexOf(name, first + name.length) !== -1;
-}
-
-/** The value of cookie `name` in a `Cookie` header (quotes removed); a repeated name is refused. */
-function findCookie(header: string, name: string, realm: string | undefined): string | undefined {
-  let found: string | undefined;
-  for (const pair of header.split(';')) {
-    const eq = pair.indexOf('=');
-    if (eq === -1 || pair.slice(0, eq).trim() !== name) continue;
-    if (found !== undefined) throw invalidRequest(realm);
-    let value = pair.slice(eq + 1).trim();
-    if (value.length >= 2 && value.startsWith('"') && value.endsWith('"')) value = value.slice(1, -1);
-    found = value;
-  }
-  return found;
 }

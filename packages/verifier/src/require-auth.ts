@@ -1,3 +1,4 @@
+import { isAllowedOrigin, parseAllowedOriginsOption } from '@jwks-kit/core';
 import type { NextFunction, Request, RequestHandler, Response } from 'express';
 import type { AccessTokenVerifierOptions } from './access-token-verifier-options.js';
 import { createAccessTokenVerifier, type VerifiedAccessToken } from './create-access-token-verifier.js';
@@ -5,7 +6,6 @@ import { VerifierError, isVerifierError } from './errors.js';
 import type { RequestAuth } from './express-augment.js';
 import { assertBearerSyntax, findToken, type FoundToken, type GetTokenOptions } from './get-token.js';
 import { isQuotableValue } from './lib/challenge-syntax.js';
-import { isAllowedOrigin } from './lib/is-allowed-origin.js';
 import { parseJwksUrlOption } from './lib/jwks-url.js';
 import type { KeySet } from './key-set.js';
 import type { VerifierHealth } from './lib/verifier-health.js';
@@ -15,7 +15,7 @@ export type RequireAuthOptions = AccessTokenVerifierOptions &
   Readonly<{
     /** Cookie that may carry the access token (httpOnly, e.g. `__Host-access`); without it only the header counts. @default undefined */
     cookieName?: string;
-    /** Origins (e.g. `https://app.example.com`) allowed to send cookie-authenticated POST/PUT/PATCH/DELETE besides the request's own origin. @default [] */
+    /** Origins (e.g. `https://app.example.com`) allowed to send cookie-authenticated POST/PUT/PATCH/DELETE; list the page's own origin too (the request's `Host` never counts). @default [] */
     allowedOrigins?: readonly string[];
     /** When false, a request without any token passes on without `req.auth` (a bad token is still refused). @default true */
     authRequired?: boolean;
@@ -57,7 +57,7 @@ export function requireAuth(options: RequireAuthOptions): RequireAuthHandler {
     throw new TypeError('option `cookieName` must be a cookie name (RFC 6265 token)');
   }
   if (typeof authRequired !== 'boolean') throw new TypeError('option `authRequired` must be a boolean');
-  const allowedOrigins = new Set(originList(options.allowedOrigins));
+  const allowedOrigins = parseAllowedOriginsOption(options.allowedOrigins ?? []);
   const resourceMetadata = metadataUrl(options.resourceMetadataUrl);
   const { cookieName: _c, allowedOrigins: _a, authRequired: _r, resourceMetadataUrl: _m, ...verifierOptions } = options;
   const verifier = createAccessTokenVerifier(verifierOptions);
@@ -140,27 +140,4 @@ function withMetadata(error: unknown, resourceMetadata: string): unknown {
 
 function asVerifierError(error: unknown, realm: string | undefined): VerifierError {
   return isVerifierError(error) ? error : new VerifierError('invalid_token', { realm, cause: error });
-}
-
-function originList(value: readonly string[] | undefined): string[] {
-  if (value === undefined) return [];
-  if (!Array.isArray(value)) throw new TypeError('option `allowedOrigins` must be an array of origins');
-  return value.map((origin: unknown, index) => {
-    let parsed: URL | undefined;
-    try {
-      parsed = typeof origin === 'string' ? new URL(origin) : undefined;
-    } catch {
-      parsed = undefined;
-    }
-    if (
-      parsed === undefined ||
-      parsed.origin !== origin ||
-      (parsed.protocol !== 'https:' && parsed.protocol !== 'http:')
-    ) {
-      throw new TypeError(
-        `option \`allowedOrigins[${index}]\` must be an origin such as https://app.example.com (scheme, host, optional port; no path or trailing slash)`,
-      );
-    }
-    return origin;
-  });
 }

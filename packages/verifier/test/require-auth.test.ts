@@ -3,7 +3,15 @@ import type { AddressInfo } from 'node:net';
 import cookieParser from 'cookie-parser';
 import express, { type Express } from 'express';
 import supertest from 'supertest';
-import { createClock, createTestKeyPair, type TestClock, type TestKeyPair } from '@jwks-kit/test-kit';
+import {
+  COOKIE_VECTORS,
+  ORIGIN_VECTORS,
+  cookieHeader,
+  createClock,
+  createTestKeyPair,
+  type TestClock,
+  type TestKeyPair,
+} from '@jwks-kit/test-kit';
 import { createMemoryDenylist, DenylistError } from '@jwks-kit/denylist';
 import { authErrorHandler, createLocalKeySet, requireAuth, type RequireAuthOptions } from '../src/index.js';
 import { accessToken, AUDIENCE, ISSUER } from './lib/craft-token.js';
@@ -219,12 +227,13 @@ describe('cookie', () => {
     const cookie = `${COOKIE}=${token}`;
     await supertest(server).post('/orders').set('Cookie', cookie).set('Sec-Fetch-Site', 'same-origin').expect(200);
     await supertest(server).post('/orders').set('Cookie', cookie).set('Origin', 'https://app.example.com').expect(200);
+    // The request's own Host never counts: only configured origins do.
     await supertest(server)
       .delete('/orders')
       .set('Cookie', cookie)
       .set('Host', 'orders.example.com')
       .set('Origin', 'http://orders.example.com')
-      .expect(200);
+      .expect(403);
   });
 
   it('does not ask a bearer-authenticated POST for an origin', async () => {
@@ -347,12 +356,37 @@ describe('denylist', () => {
 describe('options', () => {
   it.each([
     [{ cookieName: 'a b' }, /`cookieName`/],
-    [{ allowedOrigins: ['https://app.example.com/'] }, /`allowedOrigins\[0\]`/],
-    [{ allowedOrigins: ['*'] }, /`allowedOrigins\[0\]`/],
+    [{ allowedOrigins: ['https://app.example.com/'] }, /`allowedOrigins` must hold origins/],
+    [{ allowedOrigins: ['*'] }, /`allowedOrigins` must hold origins/],
     [{ allowedOrigins: 'https://app.example.com' }, /`allowedOrigins`/],
     [{ authRequired: 'no' }, /`authRequired`/],
     [{ audience: undefined }, /`audience`/],
   ])('refuses %j with a TypeError naming the option', (override, message) => {
     expect(() => app({ auth: override as Partial<RequireAuthOptions> })).toThrow(message);
   });
+});
+
+describe('the shared origin and cookie vectors', () => {
+  const send = (server: Express, method: string, headers: Record<string, string>) => {
+    let req = supertest(server)[method.toLowerCase() as 'post']('/orders');
+    for (const [name, value] of Object.entries(headers)) req = req.set(name, value);
+    return req;
+  };
+
+  it.each(ORIGIN_VECTORS.map((vector) => [vector.name, vector] as const))('origin: %s', async (_name, vector) => {
+    const headers = { ...vector.headers, cookie: `${COOKIE}=${accessToken(pair, clock)}` };
+    const res = await send(app(), vector.method, headers);
+    expect(res.status).toBe(vector.expected === 'allowed' ? 200 : 403);
+    if (vector.expected === 'refused') expect(res.body.code).toBe('origin_not_allowed');
+  });
+
+  it.each(COOKIE_VECTORS.flatMap((vector) => [true, false].map((parser) => [vector.name, parser, vector] as const)))(
+    'cookie: %s (cookie-parser: %s)',
+    async (_name, cookies, vector) => {
+      const header = cookieHeader(vector, COOKIE, accessToken(pair, clock));
+      const res = await supertest(app({ cookies })).get('/orders').set('Cookie', header);
+      expect(res.status).toBe({ read: 200, absent: 401, repeated: 400 }[vector.expected]);
+      if (vector.expected === 'read') expect(res.body.source).toBe('cookie');
+    },
+  );
 });

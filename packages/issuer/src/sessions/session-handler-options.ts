@@ -7,7 +7,7 @@ export type SessionHandlerOptions = Readonly<{
   refreshPath: string;
   /** Secure cookies with prefixed names; `auto`: when the request is https or to localhost. @default 'auto' */
   secure?: boolean | 'auto';
-  /** Origins besides the request's own that may send cookie-authenticated requests, e.g. `https://app.example.com`. @default [] */
+  /** Origins that may send cookie-authenticated requests, e.g. `https://app.example.com`: list the page's own origin too (the request's `Host` never counts). @default [] */
   allowedOrigins?: readonly string[];
   /** Retry-After (seconds) of the 503 answered when the store is unavailable. @default 5 */
   retryAfterSeconds?: number;

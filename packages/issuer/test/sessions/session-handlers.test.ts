@@ -1,6 +1,6 @@
 import express from 'express';
 import request from 'supertest';
-import { createClock } from '@jwks-kit/test-kit';
+import { COOKIE_VECTORS, ORIGIN_VECTORS, cookieHeader, createClock } from '@jwks-kit/test-kit';
 import {
   createLogoutHandler,
   createMemoryRefreshTokenStore,
@@ -127,17 +127,20 @@ describe('createRefreshHandler', () => {
     expect(JSON.stringify(res.body)).not.toContain(next);
   });
 
-  it('accepts an Origin equal to its own or allow-listed', async () => {
+  it('accepts an allow-listed Origin, and refuses one that merely equals the request Host', async () => {
     const { app } = await createSessionApp();
-    let { refresh } = await login(app);
-    for (const origin of [APP_ORIGIN, 'own']) {
-      const req = request(app).post('/auth/refresh').set('Cookie', `__Secure-refresh_token=${refresh}`);
-      const res = await (origin === 'own'
-        ? req.set('Host', 'auth.example.com').set('Origin', 'http://auth.example.com')
-        : req.set('Origin', origin));
-      expect(res.status).toBe(200);
-      refresh = valueOf(cookiesOf(res).get('__Secure-refresh_token'));
-    }
+    const { refresh } = await login(app);
+    const forged = await request(app)
+      .post('/auth/refresh')
+      .set('Cookie', `__Secure-refresh_token=${refresh}`)
+      .set('Host', 'auth.example.com')
+      .set('Origin', 'http://auth.example.com');
+    expect(forged.status).toBe(403);
+    const res = await request(app)
+      .post('/auth/refresh')
+      .set('Cookie', `__Secure-refresh_token=${refresh}`)
+      .set('Origin', APP_ORIGIN);
+    expect(res.status).toBe(200);
   });
 
   it('answers 403 to a cross-site POST with the cookie, and leaves the family untouched', async () => {
@@ -339,5 +342,33 @@ describe('createLogoutHandler', () => {
       (await request(app).post('/auth/refresh').set(sameOrigin).set('Cookie', `__Secure-refresh_token=${refresh}`))
         .status,
     ).toBe(200);
+  });
+});
+
+describe('the shared origin and cookie vectors', () => {
+  it.each(ORIGIN_VECTORS.map((vector) => [vector.name, vector] as const))('origin: %s', async (_name, vector) => {
+    const { app } = await createSessionApp();
+    const { refresh } = await login(app);
+    let req = request(app).post('/auth/refresh').set('Cookie', `__Secure-refresh_token=${refresh}`);
+    for (const [name, value] of Object.entries(vector.headers)) req = req.set(name, value);
+    const res = await req;
+    expect(res.status).toBe(vector.expected === 'allowed' ? 200 : 403);
+    if (vector.expected === 'refused') expect(res.body.code).toBe('cross_site_request');
+  });
+
+  it.each(COOKIE_VECTORS.map((vector) => [vector.name, vector] as const))('cookie: %s', async (_name, vector) => {
+    const { app } = await createSessionApp();
+    const { refresh } = await login(app);
+    const res = await request(app)
+      .post('/auth/refresh')
+      .set(sameOrigin)
+      .set('Cookie', cookieHeader(vector, '__Secure-refresh_token', refresh));
+    expect({ status: res.status, code: res.body.code }).toEqual(
+      {
+        read: { status: 200, code: undefined },
+        absent: { status: 401, code: 'refresh_token_missing' },
+        repeated: { status: 400, code: 'repeated_cookie' },
+      }[vector.expected],
+    );
   });
 });

@@ -1,8 +1,7 @@
+import { isAllowedOrigin, readCookie } from '@jwks-kit/core';
 import type { Request } from 'express';
 import { sessionCookieNames } from '../session-cookies.js';
 import { readBody } from '../../lib/read-body.js';
-import { readCookie } from './read-cookie.js';
-import { sameOriginOrAllowed } from './same-origin-or-allowed.js';
 import { REQUEST_FAILURES, type SessionHttpFailure } from './session-http-failures.js';
 import type { SessionHttpConfig } from './session-http-config.js';
 
@@ -20,9 +19,14 @@ export async function presentedRefreshToken(
   checkGrantType: boolean,
 ): Promise<PresentedRefreshToken> {
   const names = sessionCookieNames(config.secure(req));
-  const cookie = readCookie(req, names.refresh);
-  const hasCookies = cookie !== undefined || readCookie(req, names.access) !== undefined;
-  if (hasCookies && !sameOriginOrAllowed(req, config)) return { kind: 'failure', failure: REQUEST_FAILURES.crossSite };
+  const refreshCookie = readCookie(req.headers.cookie, names.refresh);
+  const accessCookie = readCookie(req.headers.cookie, names.access);
+  const hasCookies = refreshCookie.kind !== 'absent' || accessCookie.kind !== 'absent';
+  if (hasCookies && !isAllowedOrigin(req, config.allowedOrigins))
+    return { kind: 'failure', failure: REQUEST_FAILURES.crossSite };
+  if (refreshCookie.kind === 'repeated' || accessCookie.kind === 'repeated')
+    return { kind: 'failure', failure: REQUEST_FAILURES.repeatedCookie };
+  const cookie = refreshCookie.kind === 'value' ? refreshCookie.value : undefined;
   const body = await readBody(req, config.maxBodyBytes);
   if (!body) return { kind: 'failure', failure: REQUEST_FAILURES.badBody };
   if (checkGrantType && body.grant_type !== undefined && body.grant_type !== 'refresh_token')

@@ -1,3 +1,4 @@
+import { parseAllowedOriginsOption } from '@jwks-kit/core';
 import type { Request } from 'express';
 import { isSecureRequest } from '../session-cookies.js';
 import type { SessionHandlerOptions } from '../session-handler-options.js';
@@ -22,17 +23,7 @@ export function sessionHttpConfig(options: SessionHandlerOptions): SessionHttpCo
   const secure = options.secure ?? 'auto';
   if (secure !== 'auto' && typeof secure !== 'boolean')
     throw new TypeError("options.secure must be true, false or 'auto'");
-  const allowed = options.allowedOrigins ?? [];
-  if (!Array.isArray(allowed)) throw new TypeError('options.allowedOrigins must be an array of origins');
-  const allowedOrigins = new Set<string>();
-  for (const origin of allowed) {
-    if (typeof origin !== 'string' || !URL.canParse(origin) || new URL(origin).origin !== origin) {
-      throw new TypeError(
-        'options.allowedOrigins must hold origins such as https://app.example.com (scheme, host, optional port; no path)',
-      );
-    }
-    allowedOrigins.add(origin);
-  }
+  const allowedOrigins = parseAllowedOriginsOption(options.allowedOrigins ?? []);
   const retryAfterSeconds = options.retryAfterSeconds ?? 5;
   if (!Number.isSafeInteger(retryAfterSeconds) || retryAfterSeconds < 0)
     throw new TypeError('options.retryAfterSeconds must be a non-negative integer');

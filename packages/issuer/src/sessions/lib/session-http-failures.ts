@@ -18,6 +18,12 @@ export const REQUEST_FAILURES = {
     code: 'cross_site_request',
     description: 'Cross-site requests may not use the session cookies.',
   },
+  repeatedCookie: {
+    status: 400,
+    error: 'invalid_request',
+    code: 'repeated_cookie',
+    description: 'A session cookie appears more than once.',
+  },
   twoTokens: {
     status: 400,
     error: 'invalid_request',
