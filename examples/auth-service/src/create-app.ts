@@ -18,6 +18,7 @@ import {
   createRefreshHandler,
   createRefreshTokenService,
   sendSessionGrant,
+  type IssuerLogger,
   type RefreshTokenStore,
 } from '@jwks-kit/issuer/sessions';
 import {
@@ -76,6 +77,10 @@ export type AuthAppDeps = Readonly<{
   trustProxy?: boolean | number | string | readonly string[];
   /** Clock in ms since the epoch, for every time-dependent part. @default Date.now */
   now?: () => number;
+  /** Serves `/metrics` (Prometheus text) when given: see `startMetrics()`. */
+  metricsHandler?: RequestHandler;
+  /** pino logger for the refresh service (reuse detections). @default silent */
+  logger?: IssuerLogger;
   /** Log sink for unexpected errors. @default console.error */
   log?: (message: string) => void;
 }>;
@@ -113,6 +118,7 @@ export function createApp(deps: AuthAppDeps): Express {
   const service = createRefreshTokenService({
     store: deps.refreshStore,
     denylist: deps.denylist,
+    logger: deps.logger,
     graceMs,
     absoluteLifetimeMs,
     idleTimeoutMs,
@@ -227,6 +233,7 @@ export function createApp(deps: AuthAppDeps): Express {
   if (deps.refreshStore.health) readinessChecks.refreshStore = deps.refreshStore as HealthSource;
   if (deps.denylist.health) readinessChecks.denylist = deps.denylist as HealthSource;
   app.get('/readyz', readinessHandler(readinessChecks));
+  if (deps.metricsHandler) app.get('/metrics', deps.metricsHandler);
   app.get('/.well-known/jwks.json', jwksHandler(deps.keyRing));
   app.get(
     '/.well-known/openid-configuration',

@@ -3,6 +3,7 @@ import { type KeyRing } from '@jwks-kit/issuer';
 import { createMemoryRefreshTokenStore } from '@jwks-kit/issuer/sessions';
 import { createRedisRefreshTokenStore } from '@jwks-kit/issuer/redis';
 import { listen } from '../../shared/src/listen.js';
+import { startMetrics } from '../../shared/src/metrics.js';
 import { openDenylist } from '../../shared/src/open-denylist.js';
 import type { AuthConfig } from './config.js';
 import { createApp } from './create-app.js';
@@ -24,6 +25,7 @@ export async function startAuthService(
   config: AuthConfig,
   shared: Readonly<{ denylist?: Denylist }> = {},
 ): Promise<StartedAuthService> {
+  const metricsHandler = startMetrics(); // before the key ring and signer, which record through it
   const opened = shared.denylist
     ? undefined
     : await openDenylist({ issuer: config.issuerUrl, redisUrl: config.redisUrl });
@@ -58,6 +60,7 @@ export async function startAuthService(
     oauthClients: config.oauthClients,
     loginRateLimiter,
     trustProxy: config.trustProxy,
+    metricsHandler,
   });
   const running = await listen(app, config.port);
   return {

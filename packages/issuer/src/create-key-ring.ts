@@ -1,3 +1,6 @@
+import { checkIssuerLogger, type IssuerLogger } from './lib/issuer-logger.js';
+import { count } from './lib/issuer-telemetry.js';
+import { keyTransitions } from './lib/key-transitions.js';
 import { createPrivateKey } from 'node:crypto';
 import { IssuerError } from './issuer-error.js';
 import type { KeyState, KeyStore, StoredKeySet } from './key-store.js';
@@ -59,6 +62,8 @@ export type KeyRingOptions = Readonly<{
   checkIntervalMs?: number;
   /** A key you bring (see `importPrivateKey()`), made the active key when the store is empty. */
   initialKey?: PrivateSigningJwk;
+  /** pino/bunyan-shaped logger: each key transition (next → active → retired → removed) at info. @default silent */
+  logger?: IssuerLogger;
   /** Clock in milliseconds since the epoch. @default Date.now */
   now?: () => number;
 }>;
@@ -191,6 +196,7 @@ export async function createKeyRing(options: KeyRingOptions): Promise<KeyRing> {
   if (!MODULUS_LENGTHS.includes(modulusLength)) throw new TypeError('options.modulusLength must be 2048, 3072 or 4096');
   const now = options.now ?? Date.now;
   if (typeof now !== 'function') throw new TypeError('options.now must be a function');
+  const logger = checkIssuerLogger(options.logger);
   const { initialKey } = options;
   if (initialKey !== undefined && (typeof initialKey.kid !== 'string' || !isSigningAlgorithm(initialKey.alg))) {
     throw new TypeError('options.initialKey must come from importPrivateKey()');
@@ -237,6 +243,7 @@ export async function createKeyRing(options: KeyRingOptions): Promise<KeyRing> {
     for (const kid of keyObjects.keys()) if (kid !== active?.kid) keyObjects.delete(kid);
     signing = active && keyObjects.get(active.kid);
     jwks = Object.freeze({ keys: Object.freeze(sorted.map(toPublicJwk)) });
+    const before = infos;
     infos = Object.freeze(
       sorted.map(({ kid, alg, state, createdAt, activatesAt, activatedAt, retiredAt, removeAt }) =>
         Object.freeze({ kid, alg, state, createdAt, activatesAt, activatedAt, retiredAt, removeAt }),
@@ -244,6 +251,10 @@ export async function createKeyRing(options: KeyRingOptions): Promise<KeyRing> {
     );
     fingerprint = next;
     version += 1;
+    for (const { kid, from, to } of keyTransitions(before, infos)) {
+      count('jwks_kit.issuer.key_ring.transitions', { 'jwks_kit.kid': kid, 'jwks_kit.from': from, 'jwks_kit.to': to });
+      logger?.info({ kid, from, to }, `signing key ${from} → ${to}`);
+    }
     for (const listener of changeListeners) {
       try {
         listener();

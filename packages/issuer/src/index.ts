@@ -47,3 +47,4 @@ export type {
   RefreshTokenAuthority,
   RefreshTokenFacts,
 } from './oauth-endpoint-options.js';
+export type { IssuerLogger } from './lib/issuer-logger.js';

@@ -1,3 +1,4 @@
+export type { IssuerLogger } from './lib/issuer-logger.js';
 export { RefreshTokenError, isRefreshTokenError } from './sessions/refresh-token-error.js';
 export type { RefreshTokenErrorCode } from './sessions/refresh-token-error.js';
 export { createRefreshTokenService } from './sessions/refresh-token-service.js';

@@ -1,3 +1,4 @@
+import { count, traced } from './lib/issuer-telemetry.js';
 import { randomBytes } from 'node:crypto';
 import type { KeyRing } from './create-key-ring.js';
 import { IssuerError } from './issuer-error.js';
@@ -208,8 +209,12 @@ export function createAccessTokenSigner(options: AccessTokenSignerOptions): Acce
           `access token would be ${size} bytes, over the ${maxTokenBytes}-byte cap (maxTokenBytes)`,
         );
       }
-      const signature = await signWith(key.key, signingInput);
-      return { token: `${signingInput}.${signature}`, jti, iat, exp, kid: key.key.kid };
+      const kid = key.key.kid;
+      const signature = await traced('jwks_kit.sign', { 'jwks_kit.kid': kid ?? key.key.alg }, () =>
+        signWith(key.key, signingInput),
+      );
+      count('jwks_kit.issuer.tokens.signed', { 'jwks_kit.kid': kid ?? key.key.alg });
+      return { token: `${signingInput}.${signature}`, jti, iat, exp, kid };
     },
   };
 }

@@ -1,3 +1,5 @@
+import { checkIssuerLogger, type IssuerLogger } from '../lib/issuer-logger.js';
+import { count, traced } from '../lib/issuer-telemetry.js';
 import { nextExpiry } from './lib/next-expiry.js';
 import {
   familyIdOf,
@@ -58,6 +60,8 @@ export type RefreshTokenServiceOptions = Readonly<{
   now?: () => number;
   /** Called for each lifecycle event; safe to log as is. */
   onEvent?: (event: RefreshTokenEvent) => void;
+  /** pino/bunyan-shaped logger: each reuse detection (theft alarm) at warn with the family id. @default silent */
+  logger?: IssuerLogger;
 }>;
 
 /** Tokens handed to the client after a login or a refresh. */
@@ -147,7 +151,7 @@ function validate(options: RefreshTokenServiceOptions) {
     absoluteLifetimeMs,
     idleTimeoutMs,
     now: options.now ?? Date.now,
-    onEvent: options.onEvent,
+    onEvent: observed(options.onEvent, checkIssuerLogger(options.logger)),
   };
 }
 
@@ -204,6 +208,50 @@ export function createRefreshTokenService(options: RefreshTokenServiceOptions): 
     return ended.filter(Boolean).length;
   };
 
+  /** Rotation, grace replay, reuse detection or expiry of one presented token. */
+  const rotateOnce = async (refreshToken: string): Promise<RefreshTokenGrant> => {
+    if (typeof refreshToken !== 'string' || refreshToken === '') {
+      throw new RefreshTokenError('ERR_REFRESH_TOKEN_MISSING', 'No refresh token was presented.');
+    }
+    const familyId = familyIdOf(refreshToken);
+    if (!familyId) throw new RefreshTokenError('ERR_REFRESH_TOKEN_MALFORMED', MESSAGES.malformed);
+    const presentedHash = hashRefreshToken(refreshToken);
+    const found = await store.find(familyId, presentedHash);
+    if (!found) throw new RefreshTokenError('ERR_REFRESH_TOKEN_INVALID', MESSAGES.invalid);
+    const access = await sign(found.family);
+    const successor = newRefreshToken(familyId);
+    const outcome = await store.rotate({
+      familyId,
+      presentedHash,
+      successorHash: hashRefreshToken(successor),
+      sealedSuccessor: sealSuccessor(refreshToken, familyId, successor),
+      nowMs: now(),
+      graceMs,
+      idleTimeoutMs,
+    });
+    switch (outcome.kind) {
+      case 'rotated':
+        onEvent?.({ type: 'rotated', familyId });
+        return grant(outcome.family, successor, access);
+      case 'replayed': {
+        const same = openSuccessor(refreshToken, familyId, outcome.sealedSuccessor);
+        if (same === undefined)
+          throw new RefreshTokenError('ERR_REFRESH_TOKEN_INVALID', MESSAGES.invalid, { familyId });
+        onEvent?.({ type: 'replayed', familyId });
+        return grant(outcome.family, same, access);
+      }
+      case 'reused':
+        await endSubject(outcome.family.sub);
+        onEvent?.({ type: 'reused', familyId });
+        throw new RefreshTokenError('ERR_REFRESH_TOKEN_REUSED', MESSAGES.reused, { familyId });
+      case 'expired':
+        onEvent?.({ type: 'expired', familyId });
+        throw new RefreshTokenError('ERR_REFRESH_TOKEN_EXPIRED', MESSAGES.expired, { familyId });
+      case 'invalid':
+        throw new RefreshTokenError('ERR_REFRESH_TOKEN_INVALID', MESSAGES.invalid);
+    }
+  };
+
   return {
     async start(input) {
       if (typeof input?.sub !== 'string' || input.sub === '') throw new TypeError('sub must be a non-empty string');
@@ -228,47 +276,8 @@ export function createRefreshTokenService(options: RefreshTokenServiceOptions): 
       return grant(family, refreshToken, access);
     },
 
-    async rotate(refreshToken) {
-      if (typeof refreshToken !== 'string' || refreshToken === '') {
-        throw new RefreshTokenError('ERR_REFRESH_TOKEN_MISSING', 'No refresh token was presented.');
-      }
-      const familyId = familyIdOf(refreshToken);
-      if (!familyId) throw new RefreshTokenError('ERR_REFRESH_TOKEN_MALFORMED', MESSAGES.malformed);
-      const presentedHash = hashRefreshToken(refreshToken);
-      const found = await store.find(familyId, presentedHash);
-      if (!found) throw new RefreshTokenError('ERR_REFRESH_TOKEN_INVALID', MESSAGES.invalid);
-      const access = await sign(found.family);
-      const successor = newRefreshToken(familyId);
-      const outcome = await store.rotate({
-        familyId,
-        presentedHash,
-        successorHash: hashRefreshToken(successor),
-        sealedSuccessor: sealSuccessor(refreshToken, familyId, successor),
-        nowMs: now(),
-        graceMs,
-        idleTimeoutMs,
-      });
-      switch (outcome.kind) {
-        case 'rotated':
-          onEvent?.({ type: 'rotated', familyId });
-          return grant(outcome.family, successor, access);
-        case 'replayed': {
-          const same = openSuccessor(refreshToken, familyId, outcome.sealedSuccessor);
-          if (same === undefined)
-            throw new RefreshTokenError('ERR_REFRESH_TOKEN_INVALID', MESSAGES.invalid, { familyId });
-          onEvent?.({ type: 'replayed', familyId });
-          return grant(outcome.family, same, access);
-        }
-        case 'reused':
-          await endSubject(outcome.family.sub);
-          onEvent?.({ type: 'reused', familyId });
-          throw new RefreshTokenError('ERR_REFRESH_TOKEN_REUSED', MESSAGES.reused, { familyId });
-        case 'expired':
-          onEvent?.({ type: 'expired', familyId });
-          throw new RefreshTokenError('ERR_REFRESH_TOKEN_EXPIRED', MESSAGES.expired, { familyId });
-        case 'invalid':
-          throw new RefreshTokenError('ERR_REFRESH_TOKEN_INVALID', MESSAGES.invalid);
-      }
+    rotate(refreshToken) {
+      return traced('jwks_kit.refresh.rotate', {}, () => rotateOnce(refreshToken));
     },
 
     revokeFamily(familyId) {
@@ -296,5 +305,20 @@ export function createRefreshTokenService(options: RefreshTokenServiceOptions): 
       const { sub, scope, clientId, createdAt, expiresAt } = found.family;
       return { familyId, sub, scope, clientId, createdAt, expiresAt };
     },
+  };
+}
+
+const COUNTED = new Set(['rotated', 'replayed', 'reused', 'expired']);
+
+/** The `onEvent` hook plus the metrics (refresh outcomes) and the reuse log. */
+function observed(
+  onEvent: ((event: RefreshTokenEvent) => void) | undefined,
+  logger: IssuerLogger | undefined,
+): (event: RefreshTokenEvent) => void {
+  return (event) => {
+    if (COUNTED.has(event.type)) count('jwks_kit.issuer.refresh.outcomes', { 'jwks_kit.outcome': event.type });
+    if (event.type === 'reused')
+      logger?.warn({ familyId: event.familyId }, 'refresh token reuse detected: every session of the user ended');
+    onEvent?.(event);
   };
 }
