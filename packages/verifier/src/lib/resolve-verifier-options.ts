@@ -9,6 +9,7 @@ import type {
 } from '../access-token-verifier-options.js';
 import type { KeySet } from '../key-set.js';
 import { createRemoteKeySet, type RemoteKeySet } from '../remote-key-set.js';
+import { resolveRemoteKeySetOptions } from './jwks-options.js';
 import { isQuotableValue } from './challenge-syntax.js';
 import { DEFAULT_REALM } from '../errors.js';
 
@@ -69,29 +70,9 @@ export function resolveVerifierOptions(options: AccessTokenVerifierOptions): Res
     options.maxTokenAgeSeconds === undefined ? undefined : seconds(options.maxTokenAgeSeconds, 'maxTokenAgeSeconds', 1);
   const logger = checkLogger(options.logger);
   const entries = issuerEntries(options);
-  const ownedKeySets: RemoteKeySet[] = [];
-  const issuers = new Map<string, ResolvedIssuer>();
-  for (const entry of entries) {
-    let keySet = entry.keySet;
-    if (keySet === undefined) {
-      const remote = createRemoteKeySet({
-        logger,
-        ...entry.jwks,
-        jwksUri: entry.jwksUri as string | URL,
-        algorithms,
-        now,
-      });
-      ownedKeySets.push(remote);
-      keySet = remote;
-    }
-    issuers.set(entry.issuer, {
-      issuer: entry.issuer,
-      audiences: new Set(audienceList(entry.audience, entry.audienceOption)),
-      keySet,
-    });
-  }
-  return {
-    issuers,
+  // Every option is checked before anything is created: a bad option must not leave an orphaned key
+  // cache fetching (and refreshing) a JWKS that nobody can close.
+  const checked = {
     algorithms,
     algorithmSet: new Set(algorithms),
     typ: typOption(options.typ),
@@ -107,8 +88,30 @@ export function resolveVerifierOptions(options: AccessTokenVerifierOptions): Res
     now,
     logger,
     spanPerRequest: flag(options.spanPerRequest, 'spanPerRequest'),
-    ownedKeySets,
   };
+  const remoteOptions = entries.map((entry) =>
+    entry.keySet === undefined
+      ? { logger, ...entry.jwks, jwksUri: entry.jwksUri as string | URL, algorithms, now }
+      : undefined,
+  );
+  for (const remote of remoteOptions) if (remote !== undefined) resolveRemoteKeySetOptions(remote);
+  const ownedKeySets: RemoteKeySet[] = [];
+  const issuers = new Map<string, ResolvedIssuer>();
+  entries.forEach((entry, index) => {
+    const remote = remoteOptions[index];
+    let keySet = entry.keySet;
+    if (remote !== undefined) {
+      const created = createRemoteKeySet(remote);
+      ownedKeySets.push(created);
+      keySet = created;
+    }
+    issuers.set(entry.issuer, {
+      issuer: entry.issuer,
+      audiences: new Set(audienceList(entry.audience, entry.audienceOption)),
+      keySet: keySet as KeySet,
+    });
+  });
+  return { ...checked, issuers, ownedKeySets };
 }
 
 interface IssuerEntry {
