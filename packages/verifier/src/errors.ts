@@ -49,7 +49,7 @@ export interface VerifierErrorOptions {
   readonly resourceMetadata?: string;
   /** `Retry-After` seconds (503 only). @default 5 */
   readonly retryAfterSeconds?: number;
-  /** The underlying error (jose, the denylist, the key set). Never rendered. */
+  /** The underlying error (the denylist, the key set, a refusal detail). Never rendered. */
   readonly cause?: unknown;
 }
 

@@ -14,8 +14,6 @@ export interface RefreshRedisKeys {
   family(familyId: string): FamilyKeys;
   /** `<prefix>{s:<sha256(sub)>}:families`: set of the subject's family ids (its own slot). */
   subject(sub: string): string;
-  /** SCAN MATCH pattern covering every key of this prefix. */
-  readonly scanPattern: string;
 }
 
 /** Creates the key builder for `keyPrefix` (validated by the caller: no `{` or `}`). */
@@ -28,6 +26,5 @@ export function createRefreshRedisKeys(keyPrefix: string): RefreshRedisKeys {
     subject(sub) {
       return `${keyPrefix}{s:${createHash('sha256').update(sub).digest('base64url')}}:families`;
     },
-    scanPattern: `${keyPrefix.replace(/[*?[\]\\]/g, '\\$&')}*`,
   };
 }
