@@ -33,16 +33,31 @@ export interface JwkVectors {
 }
 
 /**
- * Builds the shared JWK vector tables with fresh RSA keys (2048, 3072 and a weak 1024-bit one).
+ * Builds the shared JWK vector tables with fresh RSA keys (2048, 3072 and a weak 1024-bit one), P-256,
+ * P-384, Ed25519, Ed448 and X25519 keys.
  * Among them: a JWK with `alg: RS256` while RS256 and PS256 are both pinned is bound to RS256 only,
  * and a JWK without `alg` under both is refused (it could serve either).
  */
 export async function createJwkVectors(): Promise<JwkVectors> {
-  const [main, big, weak] = await Promise.all([
+  const [main, big, weak, p256, p384, ed25519, ed448, x25519] = await Promise.all([
     generate('rsa', { modulusLength: 2048 }),
     generate('rsa', { modulusLength: 3072 }),
     generate('rsa', { modulusLength: 1024 }),
+    generate('ec', { namedCurve: 'P-256' }),
+    generate('ec', { namedCurve: 'P-384' }),
+    generate('ed25519', {}),
+    generate('ed448', {}),
+    generate('x25519', {}),
   ]);
+  const publicOf = (pair: { publicKey: KeyObject }) =>
+    pair.publicKey.export({ format: 'jwk' }) as Record<string, string>;
+  const ec = (kid: string, extra: Record<string, unknown> = {}) => ({ ...publicOf(p256), kid, ...extra });
+  const okp = (kid: string, extra: Record<string, unknown> = {}) => ({ ...publicOf(ed25519), kid, ...extra });
+  const flipped = (value: string) => {
+    const bytes = Buffer.from(value, 'base64url');
+    bytes[31] = (bytes[31] as number) ^ 1;
+    return bytes.toString('base64url');
+  };
   const { n, e } = main.publicKey.export({ format: 'jwk' }) as JsonWebKey & { n: string; e: string };
   const rsa = (kid: string, extra: Record<string, unknown> = {}) => ({ kty: 'RSA', n, e, kid, ...extra });
   const signing = { privateKey: main.privateKey };
@@ -119,6 +134,52 @@ export async function createJwkVectors(): Promise<JwkVectors> {
       { ...(weak.publicKey.export({ format: 'jwk' }) as object), kid: 'weak', alg: 'RS256' },
       'size',
     ),
+    {
+      ...accepted('EC P-256 with alg ES256', ec('es256', { alg: 'ES256', use: 'sig' }), ['ES256'], 'ES256'),
+      privateKey: p256.privateKey,
+    },
+    {
+      ...accepted('EC P-256 without alg, default allow-list', ec('es256-bare'), ['RS256', 'ES256', 'EdDSA'], 'ES256'),
+      privateKey: p256.privateKey,
+    },
+    {
+      ...accepted('OKP Ed25519 with alg EdDSA', okp('eddsa', { alg: 'EdDSA', use: 'sig' }), ['EdDSA'], 'EdDSA'),
+      privateKey: ed25519.privateKey,
+    },
+    {
+      ...accepted(
+        'OKP Ed25519 without alg, default allow-list',
+        okp('eddsa-bare'),
+        ['RS256', 'ES256', 'EdDSA'],
+        'EdDSA',
+      ),
+      privateKey: ed25519.privateKey,
+    },
+    refused('EC P-256 with alg RS256', ec('ec-rs256', { alg: 'RS256' }), 'alg', ['RS256', 'ES256']),
+    refused('EC P-256 with alg EdDSA', ec('ec-eddsa', { alg: 'EdDSA' }), 'alg', ['ES256', 'EdDSA']),
+    refused('EC P-256 with alg HS256', ec('ec-hs256', { alg: 'HS256' }), 'alg', ['ES256']),
+    refused('EC P-256 while only RS256 and EdDSA are allowed', ec('ec-unpinned'), 'kty', ['RS256', 'EdDSA']),
+    refused('OKP Ed25519 with alg ES256', okp('okp-es256', { alg: 'ES256' }), 'alg', ['ES256', 'EdDSA']),
+    refused('RSA with alg ES256', rsa('rsa-es256', { alg: 'ES256' }), 'alg', ['RS256', 'ES256']),
+    refused('RSA with alg EdDSA', rsa('rsa-eddsa', { alg: 'EdDSA' }), 'alg', ['RS256', 'EdDSA']),
+    refused('EC P-384 (ES384 is not supported)', { ...publicOf(p384), kid: 'p384', alg: 'ES384' }, 'kty', ['ES256']),
+    refused('EC P-256 point off the curve', ec('off-curve', { y: flipped(publicOf(p256).y as string) }), 'invalid', [
+      'ES256',
+    ]),
+    refused('EC P-256 with a 31-byte x', ec('short-x', { x: Buffer.alloc(31, 1).toString('base64url') }), 'invalid', [
+      'ES256',
+    ]),
+    refused('EC P-256 without y', ec('no-y', { y: undefined }), 'invalid', ['ES256']),
+    refused('EC P-256 with a padded x', ec('padded-x', { x: `${publicOf(p256).x}=` }), 'invalid', ['ES256']),
+    refused('OKP Ed448', { ...publicOf(ed448), kid: 'ed448' }, 'kty', ['EdDSA']),
+    refused('OKP X25519 (key agreement)', { ...publicOf(x25519), kid: 'x25519' }, 'kty', ['EdDSA']),
+    refused(
+      'OKP Ed25519 with a 33-byte x',
+      okp('long-x', { x: Buffer.alloc(33, 1).toString('base64url') }),
+      'invalid',
+      ['EdDSA'],
+    ),
+    refused('oct with alg HS256', { kty: 'oct', kid: 'oct-hs', alg: 'HS256' }, 'kty', ['RS256', 'ES256', 'EdDSA']),
   ];
   const privateJwk = main.privateKey.export({ format: 'jwk' }) as Record<string, unknown>;
   const sets: JwkSetVector[] = [

@@ -28,6 +28,7 @@ export function checkJwk(
   if (typeof kid !== 'string' || kid.length === 0 || kid.length > MAX_KID_LENGTH)
     return { reason: 'kid', member: 'kid', message: `must be a string of 1 to ${MAX_KID_LENGTH} characters` };
   const row = jwkKeyType(jwk);
+  if (row?.fromJwk === false) return row.checkMembers(jwk) as JwkRefusal;
   const candidates = row === undefined ? [] : keyTypeAlgorithms(row).filter((name) => algorithms.includes(name));
   if (row === undefined || candidates.length === 0)
     return {

@@ -1,4 +1,4 @@
-import { createPublicKey, type KeyObject } from 'node:crypto';
+import { createPublicKey, createSecretKey, type KeyObject } from 'node:crypto';
 import type { CheckedJwk } from './check-jwk.js';
 import type { JwsAlgorithm } from './jws-algorithms.js';
 
@@ -27,4 +27,25 @@ export function importJwk(jwk: CheckedJwk): KeyObject {
  */
 export function jwkAlgorithm(key: KeyObject): JwsAlgorithm | undefined {
   return boundAlgorithms.get(key);
+}
+
+/** Shortest HS256 secret accepted anywhere (signing and verifying): 256 bits of key material (RFC 7518 §3.2). */
+export const MIN_HS256_SECRET_BYTES = 32;
+
+/**
+ * Prepares a configured HS256 secret once: a secret KeyObject (a copy of the bytes) bound to HS256. The
+ * only way an `oct` key exists in jwks-kit: never from a JWK, never from anything published. Throws a
+ * TypeError naming `optionName` unless `secret` is a Uint8Array of at least {@link MIN_HS256_SECRET_BYTES}
+ * bytes (a string is refused: its entropy is unknown).
+ */
+export function importHs256Secret(secret: unknown, optionName = 'secret'): KeyObject {
+  if (!(secret instanceof Uint8Array) || secret.length < MIN_HS256_SECRET_BYTES) {
+    throw new TypeError(
+      `option \`${optionName}\` must be a Uint8Array of at least ${MIN_HS256_SECRET_BYTES} bytes (256 bits of key ` +
+        'material, e.g. randomBytes(32)); strings are refused: decode a base64url secret first',
+    );
+  }
+  const key = createSecretKey(Buffer.from(secret));
+  boundAlgorithms.set(key, 'HS256');
+  return key;
 }

@@ -1,4 +1,11 @@
-export { JWS_ALGORITHMS, isJwsAlgorithm, jwsAlgorithmEntry, parseAlgorithmsOption } from './jws-algorithms.js';
+export {
+  ASYMMETRIC_JWS_ALGORITHMS,
+  DEFAULT_JWS_ALGORITHMS,
+  JWS_ALGORITHMS,
+  isJwsAlgorithm,
+  jwsAlgorithmEntry,
+  parseAlgorithmsOption,
+} from './jws-algorithms.js';
 export type { JwsAlgorithm, JwsAlgorithmEntry } from './jws-algorithms.js';
 export {
   MAX_KID_LENGTH,
@@ -20,7 +27,7 @@ export type {
   JwkSetProblem,
   JwkSetProblemCode,
 } from './check-jwk-set.js';
-export { importJwk, jwkAlgorithm } from './import-jwk.js';
+export { importHs256Secret, importJwk, jwkAlgorithm, MIN_HS256_SECRET_BYTES } from './import-jwk.js';
 export { isAllowedOrigin, parseAllowedOriginsOption } from './origin-rule.js';
 export type { OriginRuleRequest } from './origin-rule.js';
 export { readCookie } from './read-cookie.js';

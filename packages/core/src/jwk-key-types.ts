@@ -1,3 +1,4 @@
+import { createPublicKey } from 'node:crypto';
 import { JWS_ALGORITHMS, jwsAlgorithmEntry, type JwsAlgorithm } from './jws-algorithms.js';
 
 /** Why a JWK is not used. */
@@ -33,6 +34,8 @@ export interface JwkKeyType {
   readonly publicMembers: readonly string[];
   /** Checks the public members; a refusal (`invalid` or `size`) when they cannot make a key. */
   readonly checkMembers: (jwk: Readonly<Record<string, unknown>>) => JwkRefusal | undefined;
+  /** `false` for `oct`: an HMAC key comes only from a configured secret, never from a JWK (Set). */
+  readonly fromJwk: boolean;
 }
 
 /** Longest `kid` a key (and a token header) may carry. */
@@ -57,12 +60,29 @@ export const PRIVATE_JWK_MEMBERS: readonly string[] = Object.freeze([
 const BASE64URL = /^[A-Za-z0-9_-]+$/;
 
 /**
- * The key types a JWKS may carry. Adding one (EC P-256 for ES256, OKP Ed25519 for EdDSA) is a row here
- * plus its algorithm rows in the JWS algorithm table.
+ * The key types a JWKS may carry (RSA, EC P-256, OKP Ed25519), and `oct`, which it may not. Adding one is
+ * a row here plus its algorithm rows in the JWS algorithm table.
  */
-const KEY_TYPES: readonly JwkKeyType[] = Object.freeze([
-  { kty: 'RSA', publicMembers: ['e', 'n'], checkMembers: checkRsaMembers },
+const KEY_TYPES: readonly JwkKeyType[] = Object.freeze<JwkKeyType[]>([
+  { kty: 'RSA', publicMembers: ['e', 'n'], checkMembers: checkRsaMembers, fromJwk: true },
+  {
+    kty: 'EC',
+    crv: 'P-256',
+    publicMembers: ['crv', 'x', 'y'],
+    checkMembers: checkCurvePoint(['x', 'y']),
+    fromJwk: true,
+  },
+  { kty: 'OKP', crv: 'Ed25519', publicMembers: ['crv', 'x'], checkMembers: checkCurvePoint(['x']), fromJwk: true },
+  {
+    kty: 'oct',
+    publicMembers: [],
+    checkMembers: () => ({ reason: 'kty', member: 'kty', message: OCT_REFUSAL }),
+    fromJwk: false,
+  },
 ]);
+
+/** Why an `oct` JWK is never used: HS256 keys come from the `secret` option only. */
+export const OCT_REFUSAL = 'must not be "oct": an HMAC secret comes only from a configured secret, never from a JWK';
 
 /** The row for a JWK's `kty` (and `crv`), or `undefined` when no row fits. */
 export function jwkKeyType(jwk: Readonly<Record<string, unknown>>): JwkKeyType | undefined {
@@ -101,6 +121,32 @@ function checkRsaMembers(jwk: Readonly<Record<string, unknown>>): JwkRefusal | u
     };
   }
   return undefined;
+}
+
+/**
+ * Checks the coordinates of a P-256 or Ed25519 public key: each exactly 32 bytes of canonical base64url,
+ * and a point Node accepts (`createPublicKey` refuses a P-256 point off the curve): the key is refused
+ * here, with reason `invalid`, instead of failing at import.
+ */
+function checkCurvePoint(coordinates: readonly string[]) {
+  return (jwk: Readonly<Record<string, unknown>>): JwkRefusal | undefined => {
+    for (const member of coordinates) {
+      const value = jwk[member];
+      if (typeof value !== 'string' || value.length !== 43 || !BASE64URL.test(value))
+        return { reason: 'invalid', member, message: 'must be a 32-byte base64url coordinate' };
+      if (Buffer.from(value, 'base64url').toString('base64url') !== value)
+        return { reason: 'invalid', member, message: 'must be canonical base64url' };
+    }
+    try {
+      createPublicKey({
+        key: Object.fromEntries(['kty', 'crv', ...coordinates].map((m) => [m, jwk[m]])),
+        format: 'jwk',
+      });
+    } catch {
+      return { reason: 'invalid', member: coordinates[0] as string, message: `must be a point of ${String(jwk.crv)}` };
+    }
+    return undefined;
+  };
 }
 
 function isValidExponent(e: string): boolean {

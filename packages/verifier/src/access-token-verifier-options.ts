@@ -39,12 +39,18 @@ export type TrustedIssuer = Readonly<{
   issuer: string;
   /** Accepted `aud` value(s); the token must name at least one. */
   audience: string | readonly string[];
-  /** Keys of this issuer. Give either `keySet` or `jwksUri`. */
+  /** Keys of this issuer. Give exactly one of `keySet`, `jwksUri` and `secret`. */
   keySet?: KeySet;
   /** JWKS URL of this issuer: the verifier creates (and closes) a remote key cache for it. */
   jwksUri?: string | URL;
   /** Options of the key cache created for `jwksUri`. @default {} */
   jwks?: JwksCacheOptions;
+  /**
+   * HS256 single-service mode: the HMAC secret this issuer signs with (a Uint8Array of at least 32
+   * bytes; strings are refused). Tokens of this issuer verify under HS256 only, with this secret only;
+   * an issuer with a `secret` has no `keySet` or `jwksUri`, so its `alg` never selects a key elsewhere.
+   */
+  secret?: Uint8Array;
 }>;
 
 /**
@@ -62,9 +68,21 @@ export type AccessTokenVerifierOptions = Readonly<{
   jwksUri?: string | URL;
   /** Options of the key cache created for `jwksUri`. @default {} */
   jwks?: JwksCacheOptions;
+  /**
+   * HS256 single-service mode for the single issuer: the secret it signs with (at least 32 bytes; see
+   * `TrustedIssuer.secret`). Only for one service that signs and verifies its own tokens and publishes
+   * nothing; excludes `keySet` and `jwksUri`.
+   */
+  secret?: Uint8Array;
   /** Several trusted issuers; the token's `iss` selects one by exact match before any key lookup. */
   issuers?: readonly TrustedIssuer[];
-  /** Accepted `alg` values; `none`, HS* and anything else are refused. @default ['RS256'] */
+  /**
+   * The operator's allow-list of asymmetric algorithms. Each key verifies only under the one algorithm
+   * it is bound to (its JWK `alg`, or the only allowed algorithm of its key type: RSA → RS256,
+   * EC P-256 → ES256, OKP Ed25519 → EdDSA by default), so the algorithms in force are what the issuer's
+   * keys say, within this list. `none` is impossible; HS256 is refused here: it comes only with `secret`.
+   * @default ['RS256', 'ES256', 'EdDSA']
+   */
   algorithms?: readonly AccessTokenAlgorithm[];
   /**
    * Accepted header `typ` values, compared case-insensitively; `false` accepts any or none

@@ -18,7 +18,7 @@ import { verifyJwsSignature } from './lib/verify-jws-signature.js';
 export interface VerifiedAccessToken {
   /** The token's claims, deeply frozen. */
   readonly claims: AccessTokenClaims;
-  /** The `kid` of the key that verified the signature. */
+  /** The `kid` of the key that verified the signature (`''` for HS256: a configured secret has none). */
   readonly kid: string;
   /** The trusted issuer that matched `iss`. */
   readonly issuer: string;
@@ -55,6 +55,8 @@ interface CacheEntry {
   readonly validUntilMs: number;
 }
 
+/** `kid` of tokens verified with an HS256 secret: the secret has none. */
+const SECRET_KID = '';
 const FORBIDDEN_HEADERS = ['crit', 'b64', 'jku', 'x5u', 'jwk', 'x5c'] as const;
 
 /**
@@ -70,6 +72,10 @@ export function createAccessTokenVerifier(options: AccessTokenVerifierOptions): 
   const { spanPerRequest } = resolved;
   /** `undefined` until `@opentelemetry/api` has loaded, `null` without an SDK (the request path then pays one check). */
   let telemetry: VerifierTelemetry | null | undefined = verifierTelemetry(spanPerRequest);
+  // Every alg some issuer may use: the allow-list, plus HS256 when an issuer has a secret (that issuer only).
+  const acceptedAlgorithms: ReadonlySet<string> = [...issuers.values()].some(({ secret }) => secret !== undefined)
+    ? new Set([...algorithmSet, 'HS256'])
+    : algorithmSet;
   const cache =
     resolved.verifiedTokenCacheSize > 0
       ? new VerifiedTokenCache<CacheEntry>(resolved.verifiedTokenCacheSize)
@@ -132,28 +138,41 @@ export function createAccessTokenVerifier(options: AccessTokenVerifierOptions): 
     if (decoded === undefined) throw malformed('not three canonical base64url segments of JSON objects');
     const { header, payload } = decoded;
     const alg = header.alg;
-    if (typeof alg !== 'string' || !algorithmSet.has(alg))
+    if (typeof alg !== 'string' || !acceptedAlgorithms.has(alg))
       throw fail(
         'invalid_token',
         'The access token algorithm is not accepted',
-        describeRefusal.alg(alg, resolved.algorithms),
+        describeRefusal.alg(alg, [...acceptedAlgorithms]),
       );
     if (typ !== undefined && (typeof header.typ !== 'string' || !typ.has(header.typ.toLowerCase())))
       throw fail('invalid_token', 'The access token type is not accepted', describeRefusal.typ(header.typ, typ));
     for (const name of FORBIDDEN_HEADERS)
       if (header[name] !== undefined)
         throw fail('invalid_token', 'The access token header is not accepted', describeRefusal.header(name, alg));
-    const kid = header.kid;
-    if (typeof kid !== 'string' || kid.length === 0 || kid.length > MAX_KID_LENGTH)
-      throw fail('invalid_token', 'The access token key id is missing or invalid', describeRefusal.kid(kid, alg));
+    const headerKid = header.kid;
     const iss = ownClaim(payload, 'iss');
     const issuer = typeof iss === 'string' ? issuers.get(iss) : undefined;
     if (issuer === undefined)
       throw fail(
         'invalid_token',
         'The access token issuer is not accepted',
-        describeRefusal.issuer(iss, issuers.keys(), kid, alg),
+        describeRefusal.issuer(iss, issuers.keys(), String(headerKid), alg),
       );
+    // The issuer (chosen by exact iss) decides the algorithm: HS256 with its secret, or its keys' own; never the token.
+    if (issuer.secret !== undefined) {
+      if (alg !== 'HS256')
+        throw fail('invalid_token', 'The access token algorithm is not accepted', describeRefusal.alg(alg, ['HS256']));
+      return verifyWithKey(token, alg, SECRET_KID, payload, issuer, issuer.secret);
+    }
+    if (!algorithmSet.has(alg))
+      throw fail(
+        'invalid_token',
+        'The access token algorithm is not accepted',
+        describeRefusal.alg(alg, resolved.algorithms),
+      );
+    const kid = headerKid;
+    if (typeof kid !== 'string' || kid.length === 0 || kid.length > MAX_KID_LENGTH)
+      throw fail('invalid_token', 'The access token key id is missing or invalid', describeRefusal.kid(kid, alg));
     const cached = issuer.keySet.getKey(kid);
     if (cached !== undefined) return verifyWithKey(token, alg, kid, payload, issuer, cached);
     return resolveKey(issuer, kid).then((key) => verifyWithKey(token, alg, kid, payload, issuer, key));

@@ -1,5 +1,12 @@
 import type { KeyObject } from 'node:crypto';
-import { checkJwkSet, importJwk, isJwkRefusal, parseAlgorithmsOption, type JwsAlgorithm } from '@jwks-kit/core';
+import {
+  checkJwkSet,
+  importJwk,
+  isJwkRefusal,
+  DEFAULT_JWS_ALGORITHMS,
+  parseAlgorithmsOption,
+  type JwsAlgorithm,
+} from '@jwks-kit/core';
 import type { AccessTokenAlgorithm } from './access-token-verifier-options.js';
 import type { KeySet } from './key-set.js';
 
@@ -31,7 +38,7 @@ export interface LocalKeySet extends KeySet {
  * refused key throws a TypeError naming the member (`jwks.keys[1].alg`).
  */
 export function createLocalKeySet(jwks: JwkSet, options: LocalKeySetOptions = {}): LocalKeySet {
-  const algorithms = parseAlgorithmsOption(options.algorithms ?? ['RS256']);
+  const algorithms = parseAlgorithmsOption(options.algorithms ?? DEFAULT_JWS_ALGORITHMS);
   let keys = importAll(jwks, algorithms, new Map());
   const listeners = new Set<(kid: string) => void>();
   return {

@@ -631,7 +631,7 @@ describe('options', () => {
     [{ issuer: '' }, /`issuer`/],
     [{ audience: [] }, /`audience`/],
     [{ keySet: {} }, /`keySet`/],
-    [{ keySet: undefined }, /`keySet` and `jwksUri`/],
+    [{ keySet: undefined }, /`keySet`, `jwksUri` and `secret`/],
     [{ algorithms: ['HS256'] }, /`algorithms`/],
     [{ algorithms: ['none'] }, /`algorithms`/],
     [{ algorithms: [] }, /`algorithms`/],

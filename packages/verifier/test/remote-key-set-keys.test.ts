@@ -25,10 +25,14 @@ import type { AccessTokenAlgorithm } from '../src/index.js';
 let good: TestKeyPair;
 let other: TestKeyPair;
 let vectors: JwkVectors;
+/** Public JWKs of a P-256 and an Ed25519 key (companions of the EC and OKP vectors). */
+const companions: Record<'ES256' | 'EdDSA', JWK> = {} as Record<'ES256' | 'EdDSA', JWK>;
 const open: { server: JwksServer; keySet: RemoteKeySet }[] = [];
 
 beforeAll(async () => {
   [good, other, vectors] = await Promise.all([createTestKeyPair(), createTestKeyPair(), createJwkVectors()]);
+  companions.ES256 = await exportJWK((await generateKeyPair('ES256')).publicKey);
+  companions.EdDSA = await exportJWK((await generateKeyPair('EdDSA', { crv: 'Ed25519' })).publicKey);
 });
 
 afterEach(async () => {
@@ -186,7 +190,12 @@ describe('remote key set: the shared JWK vectors', () => {
   it('serves exactly the accepted vectors, skipping the others for the expected reason', async () => {
     for (const vector of vectors.keys) {
       const algorithms = vector.algorithms as RemoteKeySetOptions['algorithms'];
-      const companion = { ...other.publicJwk, alg: algorithms![0] };
+      // A second, valid key of the first pinned algorithm's type, so that the set always holds a usable key.
+      const first = algorithms![0]!;
+      const companion =
+        first === 'ES256' || first === 'EdDSA'
+          ? { ...companions[first], kid: other.kid, alg: first }
+          : { ...other.publicJwk, alg: first };
       const { keySet, event } = await accepted([vector.jwk as JWK, companion], { algorithms });
       if (!('alg' in vector.expected) && typeof vector.jwk.kid === 'string')
         expect(keySet.getKey(vector.jwk.kid)).toBeUndefined();

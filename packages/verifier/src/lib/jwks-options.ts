@@ -1,4 +1,4 @@
-import { parseAlgorithmsOption, type JwsAlgorithm } from '@jwks-kit/core';
+import { DEFAULT_JWS_ALGORITHMS, parseAlgorithmsOption, type JwsAlgorithm } from '@jwks-kit/core';
 import type { RemoteKeySetOptions } from '../remote-key-set-options.js';
 import { checkLogger, type Logger } from '../logger.js';
 import { parseJwksUrlOption } from './jwks-url.js';
@@ -32,7 +32,7 @@ export function resolveRemoteKeySetOptions(options: RemoteKeySetOptions): Resolv
   const allowInsecureHttp = options.allowInsecureHttp ?? false;
   if (typeof allowInsecureHttp !== 'boolean') throw new TypeError('option `allowInsecureHttp` must be a boolean');
   const jwksUri = parseJwksUrlOption(options.jwksUri, 'jwksUri', allowInsecureHttp);
-  const algorithms = parseAlgorithmsOption(options.algorithms ?? ['RS256']);
+  const algorithms = parseAlgorithmsOption(options.algorithms ?? DEFAULT_JWS_ALGORITHMS);
   const minCacheMs = duration(options.minCacheMs, 60_000, 'minCacheMs', MIN_CACHE_MS);
   const maxCacheMs = duration(options.maxCacheMs, 600_000, 'maxCacheMs', MIN_CACHE_MS);
   if (minCacheMs > maxCacheMs) throw new TypeError('option `minCacheMs` must not exceed `maxCacheMs`');

@@ -1,4 +1,5 @@
-import { parseAlgorithmsOption } from '@jwks-kit/core';
+import { DEFAULT_JWS_ALGORITHMS, importHs256Secret, parseAlgorithmsOption } from '@jwks-kit/core';
+import type { KeyObject } from 'node:crypto';
 import { checkLogger, type Logger } from '../logger.js';
 import type {
   AccessTokenAlgorithm,
@@ -18,6 +19,8 @@ export interface ResolvedIssuer {
   readonly issuer: string;
   readonly audiences: ReadonlySet<string>;
   readonly keySet: KeySet;
+  /** The HS256 secret of a single-service issuer (then `keySet` answers it for any kid); `undefined` otherwise. */
+  readonly secret: KeyObject | undefined;
 }
 
 /** {@link AccessTokenVerifierOptions} checked, defaults applied, key caches created. */
@@ -48,7 +51,7 @@ const DEFAULT_TYP = ['at+jwt', 'application/at+jwt'];
 /** Validates verifier options (TypeError naming the option) and applies the defaults. */
 export function resolveVerifierOptions(options: AccessTokenVerifierOptions): ResolvedVerifierOptions {
   if (typeof options !== 'object' || options === null) throw new TypeError('options must be an object');
-  const algorithms = parseAlgorithmsOption(options.algorithms ?? ['RS256']);
+  const algorithms = parseAlgorithmsOption(options.algorithms ?? DEFAULT_JWS_ALGORITHMS);
   const now = options.now ?? Date.now;
   if (typeof now !== 'function') throw new TypeError('option `now` must be a function returning milliseconds');
   const realm = options.realm ?? DEFAULT_REALM;
@@ -89,8 +92,11 @@ export function resolveVerifierOptions(options: AccessTokenVerifierOptions): Res
     logger,
     spanPerRequest: flag(options.spanPerRequest, 'spanPerRequest'),
   };
+  const secrets = entries.map((entry) =>
+    entry.secret === undefined ? undefined : importHs256Secret(entry.secret, entry.secretOption),
+  );
   const remoteOptions = entries.map((entry) =>
-    entry.keySet === undefined
+    entry.keySet === undefined && entry.secret === undefined
       ? { logger, ...entry.jwks, jwksUri: entry.jwksUri as string | URL, algorithms, now }
       : undefined,
   );
@@ -99,7 +105,8 @@ export function resolveVerifierOptions(options: AccessTokenVerifierOptions): Res
   const issuers = new Map<string, ResolvedIssuer>();
   entries.forEach((entry, index) => {
     const remote = remoteOptions[index];
-    let keySet = entry.keySet;
+    const secret = secrets[index];
+    let keySet = entry.keySet ?? (secret === undefined ? undefined : secretKeySet(secret));
     if (remote !== undefined) {
       const created = createRemoteKeySet(remote);
       ownedKeySets.push(created);
@@ -109,6 +116,7 @@ export function resolveVerifierOptions(options: AccessTokenVerifierOptions): Res
       issuer: entry.issuer,
       audiences: new Set(audienceList(entry.audience, entry.audienceOption)),
       keySet: keySet as KeySet,
+      secret,
     });
   });
   return { ...checked, issuers, ownedKeySets };
@@ -116,6 +124,8 @@ export function resolveVerifierOptions(options: AccessTokenVerifierOptions): Res
 
 interface IssuerEntry {
   readonly audienceOption: string;
+  readonly secretOption: string;
+  readonly secret: unknown;
   readonly issuer: string;
   readonly audience: unknown;
   readonly keySet: KeySet | undefined;
@@ -128,10 +138,13 @@ function issuerEntries(options: AccessTokenVerifierOptions): IssuerEntry[] {
     options.issuer !== undefined ||
     options.audience !== undefined ||
     options.keySet !== undefined ||
-    options.jwksUri !== undefined;
+    options.jwksUri !== undefined ||
+    options.secret !== undefined;
   if (options.issuers !== undefined) {
     if (inline)
-      throw new TypeError('option `issuers` excludes `issuer`, `audience`, `keySet` and `jwksUri`: give one form');
+      throw new TypeError(
+        'option `issuers` excludes `issuer`, `audience`, `keySet`, `jwksUri` and `secret`: give one form',
+      );
     if (!Array.isArray(options.issuers) || options.issuers.length === 0)
       throw new TypeError('option `issuers` must be a non-empty array');
     const seen = new Set<string>();
@@ -152,8 +165,12 @@ function issuerEntry(entry: TrustedIssuer | AccessTokenVerifierOptions, prefix: 
     throw new TypeError(`option \`${name('issuer')}\` must be a non-empty string`);
   const hasKeySet = entry.keySet !== undefined;
   const hasJwksUri = entry.jwksUri !== undefined;
-  if (hasKeySet === hasJwksUri)
-    throw new TypeError(`give exactly one of options \`${name('keySet')}\` and \`${name('jwksUri')}\``);
+  const hasSecret = entry.secret !== undefined;
+  if (Number(hasKeySet) + Number(hasJwksUri) + Number(hasSecret) !== 1)
+    throw new TypeError(
+      `give exactly one of options \`${name('keySet')}\`, \`${name('jwksUri')}\` and \`${name('secret')}\` ` +
+        '(an HS256 issuer never has a JWKS)',
+    );
   if (hasKeySet && !isKeySet(entry.keySet))
     throw new TypeError(`option \`${name('keySet')}\` must be a KeySet (getKey, resolveKey, onKeyRemoved)`);
   if (hasJwksUri && typeof entry.jwksUri !== 'string' && !(entry.jwksUri instanceof URL)) {
@@ -161,16 +178,27 @@ function issuerEntry(entry: TrustedIssuer | AccessTokenVerifierOptions, prefix: 
   }
   if (entry.jwks !== undefined && (typeof entry.jwks !== 'object' || entry.jwks === null))
     throw new TypeError(`option \`${name('jwks')}\` must be an object`);
-  if (hasKeySet && entry.jwks !== undefined)
+  if (!hasJwksUri && entry.jwks !== undefined)
     throw new TypeError(`option \`${name('jwks')}\` applies to \`${name('jwksUri')}\` only`);
   audienceList(entry.audience, name('audience'));
   return {
     audienceOption: name('audience'),
+    secretOption: name('secret'),
+    secret: entry.secret,
     issuer: entry.issuer,
     audience: entry.audience,
     keySet: entry.keySet,
     jwksUri: entry.jwksUri,
     jwks: entry.jwks,
+  };
+}
+
+/** The key set of an HS256 issuer: its one secret, whatever the kid; nothing is ever fetched or removed. */
+function secretKeySet(secret: KeyObject): KeySet {
+  return {
+    getKey: () => secret,
+    resolveKey: async () => secret,
+    onKeyRemoved: () => () => {},
   };
 }
 

@@ -1,50 +1,85 @@
-import { constants, KeyObject, verify } from 'node:crypto';
-import { jwsAlgorithmEntry, MIN_RSA_MODULUS_BITS } from '@jwks-kit/core';
+import { constants, createHmac, KeyObject, timingSafeEqual, verify } from 'node:crypto';
+import { jwsAlgorithmEntry, MIN_RSA_MODULUS_BITS, type JwsAlgorithmEntry } from '@jwks-kit/core';
+import { isP256SignatureInRange } from './p256-signature.js';
 
-/** Modulus length in bytes of each public RSA KeyObject of at least 2048 bits met so far (KeyObjects are immutable). */
-const MODULUS_BYTES = new WeakMap<KeyObject, number>();
+/** What a KeyObject can verify, and the length of its signatures: worked out once per key (KeyObjects are immutable). */
+interface KeyShape {
+  readonly kty: JwsAlgorithmEntry['kty'];
+  readonly signatureBytes: number;
+}
 
-/** The modulus length in bytes of a public RSA KeyObject of at least 2048 bits; undefined for any other key. */
-function rsaModulusBytes(key: KeyObject): number | undefined {
-  if (!(key instanceof KeyObject)) return undefined;
-  const known = MODULUS_BYTES.get(key);
+const SHAPES = new WeakMap<KeyObject, KeyShape | null>();
+
+/**
+ * The key type a KeyObject verifies as, with its signature length: a public RSA key of at least 2048
+ * bits (the modulus length), a public P-256 key (64), a public Ed25519 key (64) or a secret (32, HS256);
+ * `null` for anything else (a private key, RSA under 2048 bits, P-384, Ed448, …).
+ */
+function shapeOf(key: KeyObject): KeyShape | null {
+  const known = SHAPES.get(key);
   if (known !== undefined) return known;
-  if (key.type !== 'public' || key.asymmetricKeyType !== 'rsa') return undefined;
-  const modulusBits = key.asymmetricKeyDetails?.modulusLength;
-  if (modulusBits === undefined || modulusBits < MIN_RSA_MODULUS_BITS) return undefined;
-  const bytes = Math.ceil(modulusBits / 8);
-  MODULUS_BYTES.set(key, bytes);
-  return bytes;
+  let shape: KeyShape | null = null;
+  const details = key.asymmetricKeyDetails;
+  if (key.type === 'secret') shape = { kty: 'oct', signatureBytes: 32 };
+  else if (key.type === 'public' && key.asymmetricKeyType === 'rsa') {
+    const bits = details?.modulusLength ?? 0;
+    if (bits >= MIN_RSA_MODULUS_BITS) shape = { kty: 'RSA', signatureBytes: Math.ceil(bits / 8) };
+  } else if (key.type === 'public' && key.asymmetricKeyType === 'ec' && details?.namedCurve === 'prime256v1')
+    shape = { kty: 'EC', signatureBytes: 64 };
+  else if (key.type === 'public' && key.asymmetricKeyType === 'ed25519') shape = { kty: 'OKP', signatureBytes: 64 };
+  SHAPES.set(key, shape);
+  return shape;
 }
 
 /**
- * Checks a compact JWS signature with Node's `crypto.verify` (OpenSSL does the RSA). `signingInput`
+ * Checks a compact JWS signature with Node's `crypto` (OpenSSL does the arithmetic). `signingInput`
  * is the token's exact `header.payload` text and `signatureB64u` its third segment (the verifier has
- * already proven both canonical base64url; this function still refuses a signature segment that is not
- * exactly the unpadded base64url length of the modulus). Answers `false` (never throws) for an algorithm
- * outside RS256/384/512 and PS256/384/512, a key that is not a public RSA KeyObject of at least
- * 2048 bits, a signature whose length is not the modulus length, or a signature that does not verify.
+ * already proven both canonical base64url; this function still refuses a segment that is not exactly the
+ * unpadded base64url length of the algorithm's signature, or that decodes to another length). Answers
+ * `false` (never throws) for an algorithm outside the table, a key of another type than the algorithm's,
+ * a signature of the wrong length, or a signature that does not verify:
+ * - RS* / PS*: a public RSA KeyObject of at least 2048 bits, a signature of the modulus length;
+ * - ES256: a public P-256 KeyObject, a raw `r ‖ s` of 64 bytes (never DER) with r and s in [1, n − 1],
+ *   checked before `crypto.verify` (CVE-2022-21449 class);
+ * - EdDSA: a public Ed25519 KeyObject, 64 bytes;
+ * - HS256: a secret KeyObject (only ever the configured secret), 32 bytes, compared in constant time.
  */
 export function verifyJwsSignature(alg: string, signingInput: string, signatureB64u: string, key: KeyObject): boolean {
   const entry = jwsAlgorithmEntry(alg);
-  if (entry === undefined || entry.kty !== 'RSA') return false;
-  const modulusBytes = rsaModulusBytes(key);
-  if (modulusBytes === undefined) return false;
+  if (entry === undefined || !(key instanceof KeyObject)) return false;
+  const shape = shapeOf(key);
+  if (shape === null || shape.kty !== entry.kty) return false;
   // The exact unpadded length, and the exact decoded length: a character outside base64url (which
-  // Buffer.from skips) shortens the decoded signature, so it is refused here without a second regex.
-  if (signatureB64u.length !== Math.ceil((modulusBytes * 4) / 3)) return false;
+  // Buffer.from skips) shortens the decoded signature, so it is refused here without a regex.
+  if (signatureB64u.length !== Math.ceil((shape.signatureBytes * 4) / 3)) return false;
   const signature = Buffer.from(signatureB64u, 'base64url');
-  if (signature.length !== modulusBytes) return false;
+  if (signature.length !== shape.signatureBytes) return false;
   const data = Buffer.from(signingInput, 'latin1');
   try {
-    // a bare KeyObject verifies RSA with PKCS#1 v1.5 padding (Node's default), without an options object
-    if (entry.pssSaltLength === undefined) return verify(entry.hash, data, key, signature);
-    return verify(
-      entry.hash,
-      data,
-      { key, padding: constants.RSA_PKCS1_PSS_PADDING, saltLength: entry.pssSaltLength },
-      signature,
-    );
+    switch (entry.kty) {
+      case 'RSA':
+        // a bare KeyObject verifies RSA with PKCS#1 v1.5 padding (Node's default), without an options object
+        if (entry.pssSaltLength === undefined) return verify(entry.hash, data, key, signature);
+        return verify(
+          entry.hash,
+          data,
+          { key, padding: constants.RSA_PKCS1_PSS_PADDING, saltLength: entry.pssSaltLength },
+          signature,
+        );
+      case 'EC':
+        return (
+          isP256SignatureInRange(signature) && verify(entry.hash, data, { key, dsaEncoding: 'ieee-p1363' }, signature)
+        );
+      case 'OKP':
+        return verify(null, data, key, signature);
+      case 'oct':
+        return timingSafeEqual(
+          createHmac(entry.hash as string, key)
+            .update(data)
+            .digest(),
+          signature,
+        );
+    }
   } catch {
     return false;
   }

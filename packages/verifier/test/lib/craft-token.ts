@@ -1,9 +1,10 @@
 import { constants, createHmac, sign, type KeyObject } from 'node:crypto';
 import type { TestClock, TestKeyPair } from '@jwks-kit/test-kit';
 
-/** How a crafted token is signed: a real RSA signature, an HMAC, a fixed signature, or none. */
+/** How a crafted token is signed: a real RSA signature, a real signature under any algorithm, an HMAC, a fixed signature, or none. */
 export type Signing =
   | { readonly rsa: 'RS256' | 'RS384' | 'RS512' | 'PS256'; readonly key: KeyObject }
+  | { readonly jws: string; readonly key: KeyObject }
   | { readonly hmacSecret: string | Buffer }
   | { readonly signature: string };
 
@@ -16,12 +17,36 @@ export function craftToken(header: object | string, payload: object | string, si
   if ('signature' in signing) return `${input}.${signing.signature}`;
   if ('hmacSecret' in signing)
     return `${input}.${createHmac('sha256', signing.hmacSecret).update(input).digest('base64url')}`;
+  if ('jws' in signing) return `${input}.${signJws(signing.jws, input, signing.key)}`;
   const hash = signing.rsa === 'RS384' ? 'sha384' : signing.rsa === 'RS512' ? 'sha512' : 'sha256';
   const key =
     signing.rsa === 'PS256'
       ? { key: signing.key, padding: constants.RSA_PKCS1_PSS_PADDING, saltLength: 32 }
       : signing.key;
   return `${input}.${sign(hash, Buffer.from(input), key).toString('base64url')}`;
+}
+
+/**
+ * A signature of `input` under `alg` with `key` as node's crypto makes it (ES256: raw `r ‖ s`). A key
+ * that cannot run `alg` (an EC key under PS256) gives whatever `crypto.sign` gives, or a fixed
+ * 64-byte signature when it refuses: a token the verifier must refuse either way.
+ */
+export function signJws(alg: string, input: string, key: KeyObject): string {
+  const hash = alg.endsWith('384') ? 'sha384' : alg.endsWith('512') ? 'sha512' : 'sha256';
+  try {
+    if (alg === 'EdDSA') return sign(null, Buffer.from(input), key).toString('base64url');
+    if (alg.startsWith('ES'))
+      return sign(hash, Buffer.from(input), { key, dsaEncoding: 'ieee-p1363' }).toString('base64url');
+    if (alg.startsWith('PS'))
+      return sign(hash, Buffer.from(input), {
+        key,
+        padding: constants.RSA_PKCS1_PSS_PADDING,
+        saltLength: Number(hash.slice(3)) / 8,
+      }).toString('base64url');
+    return sign(hash, Buffer.from(input), key).toString('base64url');
+  } catch {
+    return Buffer.alloc(64, 7).toString('base64url');
+  }
 }
 
 /** Test issuer and audience. */

@@ -24,10 +24,7 @@ export async function expectBoundAlgorithmOnly(
       now: clock.now,
     });
     for (const alg of algorithms) {
-      const token = craftToken({ ...header, alg, kid: vector.jwk.kid }, claims, {
-        rsa: alg as 'RS256' | 'PS256',
-        key: vector.privateKey,
-      });
+      const token = craftToken({ ...header, alg, kid: vector.jwk.kid }, claims, { jws: alg, key: vector.privateKey });
       const outcome = await verifier.verify(token).then(
         () => 'accepted',
         (error: { message: string }) => error.message,
