@@ -51,3 +51,15 @@ export function kidOf(token: string): string | undefined {
     return undefined;
   }
 }
+
+/** The `alg` of a token's header (display only: the services verify it), or `undefined`. */
+export function algOf(token: string): string | undefined {
+  try {
+    const header = JSON.parse(Buffer.from(token.split('.')[0] ?? '', 'base64url').toString('utf8')) as {
+      alg?: unknown;
+    };
+    return typeof header.alg === 'string' ? header.alg : undefined;
+  } catch {
+    return undefined;
+  }
+}

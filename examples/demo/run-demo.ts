@@ -53,6 +53,7 @@ export async function runDemo(options: RunDemoOptions): Promise<number> {
     profileUrl,
     mintExpiredToken: demo.mintExpiredToken,
     refreshGraceMs: config.auth.refreshGraceMs,
+    signingAlg: config.auth.signingAlg,
     log,
   });
   log('');

@@ -1,4 +1,4 @@
-import { errorCode, kidOf, send, type Reply } from './http-client.js';
+import { algOf, errorCode, kidOf, send, type Reply } from './http-client.js';
 
 /** Where the services listen, and how the tour obtains an already-expired token. */
 export type TourOptions = Readonly<{
@@ -17,6 +17,8 @@ export type TourOptions = Readonly<{
   refreshGraceMs: number;
   /** How long a revocation may take to reach a resource service (Redis pub/sub). @default 3000 */
   propagationMs?: number;
+  /** The auth service's `SIGNING_ALG`: keys signing after the tour's rotation have it. @default 'RS256' */
+  signingAlg?: string;
 }>;
 
 /** Counts of the tour's steps. */
@@ -193,6 +195,11 @@ export async function runTour(options: TourOptions): Promise<TourResult> {
       return { got: newKid && oldKid && newKid !== oldKid ? 'new kid' : `same kid ${newKid}`, value: tokens };
     });
     if (after) {
+      const signingAlg = options.signingAlg ?? 'RS256';
+      await step(`… signed with SIGNING_ALG (${signingAlg})`, signingAlg, async () => ({
+        got: algOf(after.access_token) ?? 'no alg',
+        value: undefined,
+      }));
       await step('… and the services accept it (GET /me)', '200', async () =>
         expectReply(await send('GET', `${profileUrl}/me`, { token: after.access_token })),
       );

@@ -33,6 +33,27 @@ describe('pnpm demo --once without Redis (one process, embedded stores)', () => 
     await expect(fetch(`http://127.0.0.1:${env.AUTH_PORT}/healthz`)).rejects.toThrow();
   }, 60_000);
 
+  it.each(['ES256', 'EdDSA'])(
+    'SIGNING_ALG=%s: the whole tour passes and tokens signed after the rotation carry that alg',
+    async (alg) => {
+      const lines: string[] = [];
+      const env = {
+        AUTH_PORT: String(await freePort()),
+        ORDERS_PORT: String(await freePort()),
+        PROFILE_PORT: String(await freePort()),
+        KEYS_DIR: join(dir, `keys-${alg}`),
+        SIGNING_ALG: alg,
+      };
+      const code = await runDemo({ argv: ['--once'], env, log: (line) => lines.push(line) });
+      const output = lines.join('\n');
+      if (code !== 0) console.log(output);
+      expect(code).toBe(0);
+      expect(output).toMatch(/Tour: \d+ steps as expected, 0 not\./);
+      expect(output).toMatch(new RegExp(`✔ .*signed with SIGNING_ALG \\(${alg}\\) +${alg}`));
+    },
+    60_000,
+  );
+
   it('refuses an unknown argument with a usage line and exit code 2, starting nothing', async () => {
     const lines: string[] = [];
     expect(await runDemo({ argv: ['--onse'], env: {}, log: (line) => lines.push(line) })).toBe(2);

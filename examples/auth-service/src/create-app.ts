@@ -30,6 +30,7 @@ import {
   requireScopes,
   type HealthSource,
 } from '@jwks-kit/verifier';
+import { ACCEPTED_ALGORITHMS } from '../../shared/src/accepted-algorithms.js';
 import { ACCESS_COOKIE, AUDIENCES, RFC9068_REQUIRED_CLAIMS } from '../../shared/src/audiences.js';
 import { HttpError } from '../../shared/src/http-error.js';
 import { jsonErrorHandler } from '../../shared/src/json-error-handler.js';
@@ -144,12 +145,13 @@ export function createApp(deps: AuthAppDeps): Express {
   };
   // The service verifies its own tokens (admin, session, logout) against its key ring's public keys: no HTTP round trip.
   const publicKeys = () => ({ keys: deps.keyRing.publicJwks().keys.map((key) => ({ ...key })) });
-  const keySet = createLocalKeySet(publicKeys());
+  const keySet = createLocalKeySet(publicKeys(), { algorithms: ACCEPTED_ALGORITHMS });
   deps.keyRing.on('change', () => keySet.replaceKeys(publicKeys()));
   const authenticate = requireAuth({
     issuer,
     audience: AUDIENCES.auth,
     keySet,
+    algorithms: ACCEPTED_ALGORITHMS,
     denylist: deps.denylist,
     cookieName: ACCESS_COOKIE,
     // RFC 9068 §2.2: an access token carries sub, client_id, iat and jti; refuse one that lacks any.

@@ -12,6 +12,7 @@ import {
   type KeySet,
   type RequireAuthHandler,
 } from '@jwks-kit/verifier';
+import { ACCEPTED_ALGORITHMS } from './accepted-algorithms.js';
 import { ACCESS_COOKIE, RFC9068_REQUIRED_CLAIMS } from './audiences.js';
 import { cors } from './cors.js';
 import { jsonErrorHandler } from './json-error-handler.js';
@@ -62,6 +63,7 @@ export function createResourceApp(
     issuer: deps.issuerUrl,
     audience,
     keySet: deps.keySet,
+    algorithms: ACCEPTED_ALGORITHMS,
     denylist: deps.denylist,
     cookieName: ACCESS_COOKIE,
     // RFC 9068 §2.2: an access token carries sub, client_id, iat and jti; refuse one that lacks any.

@@ -1,6 +1,7 @@
 import type { Express } from 'express';
 import type { Denylist } from '@jwks-kit/denylist';
 import { createRemoteKeySet } from '@jwks-kit/verifier';
+import { ACCEPTED_ALGORITHMS } from './accepted-algorithms.js';
 import { listen } from './listen.js';
 import { startMetrics } from './metrics.js';
 import { createServiceLogger, type Logger } from './logger.js';
@@ -27,6 +28,7 @@ export async function startResourceService(
   const maxCacheMs = config.jwksMaxAgeSeconds * 1000;
   const keySet = createRemoteKeySet({
     jwksUri: `${config.issuerUrl}/.well-known/jwks.json`,
+    algorithms: ACCEPTED_ALGORITHMS,
     minCacheMs: Math.min(60_000, maxCacheMs),
     maxCacheMs,
     cooldownMs: Math.min(30_000, maxCacheMs),

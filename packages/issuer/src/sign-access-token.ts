@@ -2,7 +2,7 @@ import { count, traced } from './lib/issuer-telemetry.js';
 import { randomBytes } from 'node:crypto';
 import type { KeyRing } from './create-key-ring.js';
 import { IssuerError } from './issuer-error.js';
-import { createHmacSigningKey, toHs256Secret, type HmacSigningKey } from './lib/hmac-signing-key.js';
+import { createHmacSigningKey, importHs256Secret, type HmacSigningKey } from './lib/hmac-signing-key.js';
 import type { Signer } from './signer.js';
 
 export { MIN_HS256_SECRET_BYTES } from './lib/hmac-signing-key.js';
@@ -113,7 +113,7 @@ export function createAccessTokenSigner(options: AccessTokenSignerOptions): Acce
   let signingKey: () => Signer | HmacSigningKey;
   let maxLifetimeMs: number;
   if (secret !== undefined) {
-    const hmacKey = createHmacSigningKey(toHs256Secret(secret, 'options.secret'));
+    const hmacKey = createHmacSigningKey(importHs256Secret(secret, 'secret'));
     signingKey = () => hmacKey;
     maxLifetimeMs = options.maxTokenLifetimeMs ?? 86_400_000;
     if (!Number.isFinite(maxLifetimeMs) || maxLifetimeMs < 1000)

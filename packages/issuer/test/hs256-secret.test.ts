@@ -28,7 +28,7 @@ describe('createAccessTokenSigner({ secret }): HS256 for a single service', () =
     expect(MIN_HS256_SECRET_BYTES).toBe(32);
     for (const secret of [randomBytes(31), Buffer.alloc(0), 'a-long-enough-string-secret-of-many-characters', 42]) {
       expect(() => createAccessTokenSigner({ issuer: ISSUER, secret: secret as Uint8Array })).toThrow(
-        /options\.secret must be a Uint8Array of at least 32 bytes/,
+        /option `secret` must be a Uint8Array of at least 32 bytes/,
       );
     }
     const keyRing = await createKeyRing({

@@ -1,11 +1,15 @@
 import type { KeyObject } from 'node:crypto';
+import { jwkKeyType, jwsAlgorithmEntry, MIN_RSA_MODULUS_BITS } from '@jwks-kit/core';
 import { IssuerError } from '../issuer-error.js';
 import type { SigningAlgorithm } from '../signer.js';
 
-/** Smallest RSA modulus accepted for signing. */
-export const MIN_RSA_MODULUS_BITS = 2048;
+export { MIN_RSA_MODULUS_BITS } from '@jwks-kit/core';
 
-/** What a key of one signing algorithm is: its JWK type and curve, node's key type, its JWK members. */
+/**
+ * What a key of one signing algorithm is. Its JWK type, curve and public members come from the JWK
+ * key-type table of `@jwks-kit/core` (the one a verifier checks the published key against); the issuer
+ * adds what only a signer needs: node's key type and the private members.
+ */
 export interface SigningKeyType {
   readonly kty: 'RSA' | 'EC' | 'OKP';
   /** JWK `crv` (EC and OKP keys). */
@@ -14,7 +18,7 @@ export interface SigningKeyType {
   readonly nodeType: 'rsa' | 'ec' | 'ed25519';
   /** node's `asymmetricKeyDetails.namedCurve` (EC keys). */
   readonly namedCurve?: 'prime256v1';
-  /** Public members besides kty (and crv): what the JWKS publishes and the thumbprint hashes. */
+  /** Public members besides kty and crv: what the JWKS publishes and the thumbprint hashes. */
   readonly publicMembers: readonly string[];
   /** Private members: what never leaves the key store (sealed in Redis). */
   readonly privateMembers: readonly string[];
@@ -22,36 +26,35 @@ export interface SigningKeyType {
   readonly label: string;
 }
 
-const RSA: SigningKeyType = {
-  kty: 'RSA',
+/** One signing key type, its JWK part read from core's tables for `alg`. */
+function keyType(
+  alg: SigningAlgorithm,
+  signer: Pick<SigningKeyType, 'nodeType' | 'namedCurve' | 'privateMembers' | 'label'>,
+): SigningKeyType {
+  const entry = jwsAlgorithmEntry(alg);
+  const row = entry && jwkKeyType({ kty: entry.kty, crv: entry.crv });
+  if (!row || row.kty === 'oct') throw new Error(`@jwks-kit/core has no JWK key type for ${alg}`);
+  return Object.freeze({
+    kty: row.kty as SigningKeyType['kty'],
+    ...(row.crv === undefined ? {} : { crv: row.crv as SigningKeyType['crv'] }),
+    publicMembers: row.publicMembers.filter((member) => member !== 'crv'),
+    ...signer,
+  });
+}
+
+const RSA_SIGNER = {
   nodeType: 'rsa',
-  publicMembers: ['n', 'e'],
   privateMembers: ['d', 'p', 'q', 'dp', 'dq', 'qi'],
   label: `RSA ≥ ${MIN_RSA_MODULUS_BITS} bits`,
-};
+} as const;
 
 /** The one table of signing algorithms and their key types: every issuer path (import, generate, store, publish, sign) reads it. */
-export const SIGNING_KEY_TYPES: Readonly<Record<SigningAlgorithm, SigningKeyType>> = {
-  RS256: RSA,
-  PS256: RSA,
-  ES256: {
-    kty: 'EC',
-    crv: 'P-256',
-    nodeType: 'ec',
-    namedCurve: 'prime256v1',
-    publicMembers: ['x', 'y'],
-    privateMembers: ['d'],
-    label: 'P-256',
-  },
-  EdDSA: {
-    kty: 'OKP',
-    crv: 'Ed25519',
-    nodeType: 'ed25519',
-    publicMembers: ['x'],
-    privateMembers: ['d'],
-    label: 'Ed25519',
-  },
-};
+export const SIGNING_KEY_TYPES: Readonly<Record<SigningAlgorithm, SigningKeyType>> = Object.freeze({
+  RS256: keyType('RS256', RSA_SIGNER),
+  PS256: keyType('PS256', RSA_SIGNER),
+  ES256: keyType('ES256', { nodeType: 'ec', namedCurve: 'prime256v1', privateMembers: ['d'], label: 'P-256' }),
+  EdDSA: keyType('EdDSA', { nodeType: 'ed25519', privateMembers: ['d'], label: 'Ed25519' }),
+});
 
 /** Every algorithm the issuer signs with. */
 export const SIGNING_ALGORITHMS = Object.freeze(Object.keys(SIGNING_KEY_TYPES) as SigningAlgorithm[]);

@@ -1,0 +1,8 @@
+import type { AccessTokenAlgorithm } from '@jwks-kit/verifier';
+
+/**
+ * The services' allow-list: every algorithm the auth service can be configured to sign with
+ * (`SIGNING_ALG`). Each published key carries its `alg`, so a key still verifies only under its own;
+ * the list only says which algorithms a key may be bound to (a migration RS256 → ES256 needs both).
+ */
+export const ACCEPTED_ALGORITHMS: readonly AccessTokenAlgorithm[] = ['RS256', 'PS256', 'ES256', 'EdDSA'];
