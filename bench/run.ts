@@ -8,6 +8,7 @@
 import { randomBytes } from 'node:crypto';
 import { fileURLToPath } from 'node:url';
 import { createTestKeyPair, startRedis, type TestRedis } from '@jwks-kit/test-kit';
+import { runAlgorithmExtras } from './algorithms/extras.js';
 import { selectScenarios, type ScenarioDef } from './scenarios/index.js';
 import { startJwksServer } from './lib/jwks-server.js';
 import { canPin, machineInfo, pinSelf } from './lib/machine.js';
@@ -159,7 +160,7 @@ async function main(): Promise<void> {
         plan: r.plan!,
         durationSec,
         connections: options.connections,
-        pool,
+        pool: r.plan!.pool ?? pool,
         cursor: cursorOf(r.def.id),
       });
 
@@ -363,6 +364,10 @@ async function main(): Promise<void> {
     await writeReport(RESULTS_DIR, report);
     process.stdout.write(renderMarkdown(report));
     log(`wrote ${RESULTS_DIR}/latest.json and latest.md`);
+    if (!options.only || options.only.includes('algorithms'))
+      process.stdout.write(
+        `\n${await runAlgorithmExtras({ resultsDir: RESULTS_DIR, quick: options.quick, ...(pinned ? { pinCore: 1 } : {}), ctx: base, log })}`,
+      );
   } finally {
     await cleanup();
   }

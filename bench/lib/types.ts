@@ -67,6 +67,8 @@ export interface LoadPlan {
   readonly headers: Readonly<Record<string, string>>;
   /** Rotate `Authorization: Bearer <token>` through the distinct-token pool. */
   readonly rotateTokens?: boolean;
+  /** The pool to rotate through, when the scenario brings its own (another algorithm's keys). @default the run's pool */
+  readonly pool?: readonly string[];
   /** The status every measured response must have. @default 200 */
   readonly expectStatus?: number;
 }

@@ -1,3 +1,4 @@
+import { ALGORITHM_SCENARIOS } from '../algorithms/scenarios.js';
 import { prepareAuth, prepareOpen } from '../lib/preflight.js';
 import type { LoadPlan, ParentTokens, ScenarioModule } from '../lib/types.js';
 
@@ -187,6 +188,7 @@ export const SCENARIOS: readonly ScenarioDef[] = [
     needsRedis: true,
     load: mod(() => import('./memory.js')),
   },
+  ...ALGORITHM_SCENARIOS,
 ];
 
 /** Finds a scenario by id; throws with the list of ids otherwise. */
@@ -201,7 +203,10 @@ export function selectScenarios(only: readonly string[] | undefined): ScenarioDe
   if (!only || only.length === 0) return [...SCENARIOS];
   const wanted = new Set(only);
   const picked = SCENARIOS.filter((s) => wanted.has(s.id) || wanted.has(String(s.number)) || s.id === 'bare');
-  const unknown = only.filter((o) => !SCENARIOS.some((s) => s.id === o || String(s.number) === o));
+  // `algorithms`: the token sizes and login storm run after the rounds (bench/algorithms/extras.ts).
+  const unknown = only.filter(
+    (o) => o !== 'algorithms' && !SCENARIOS.some((s) => s.id === o || String(s.number) === o),
+  );
   if (unknown.length > 0)
     throw new Error(
       `unknown scenario(s) ${unknown.join(', ')}; known: ${SCENARIOS.map((s) => `${s.number}:${s.id}`).join(', ')}`,
