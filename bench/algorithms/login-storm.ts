@@ -1,6 +1,7 @@
 import { spawn, type ChildProcess } from 'node:child_process';
 import { once } from 'node:events';
 import { fileURLToPath } from 'node:url';
+import { Agent, get } from 'node:http';
 import autocannon from 'autocannon';
 import { median } from '../lib/stats.js';
 
@@ -17,6 +18,8 @@ export interface LoginStormRow {
   readonly jwksP99Ms: number;
   /** JWKS p99 of the same server with no login storm. */
   readonly idleP99Ms: number;
+  /** JWKS requests still unanswered when a storm window closed, summed over rounds. */
+  readonly unanswered: number;
   readonly rounds: readonly { loginsPerSec: number; jwksP99Ms: number; idleP99Ms: number }[];
 }
 
@@ -44,9 +47,67 @@ async function startServer(variant: string, pinCore: number | undefined): Promis
 const load = (url: string, connections: number, durationSec: number) =>
   autocannon({ url, connections, pipelining: 1, duration: durationSec });
 
+/** Latencies of a JWKS probe: `loops` clients fetching one after the other until `durationMs` ends. */
+interface ProbeResult {
+  readonly latenciesMs: readonly number[];
+  /** Requests still unanswered when the window closed (counted with their time so far). */
+  readonly unanswered: number;
+}
+
 /**
- * The login storm: 64 connections hammer `GET /login` (each an RS256 signature) while 4 connections
- * fetch the JWKS, for `durationSec`; then the JWKS alone for half as long (the idle p99). Both variants
+ * Fetches `url` in `loops` sequential loops (keep-alive) for `durationMs`. A request still unanswered
+ * when the window closes is aborted and counted with the time it waited, so a stalled endpoint shows
+ * as a long p99, not as an empty sample.
+ */
+async function probe(url: string, loops: number, durationMs: number): Promise<ProbeResult> {
+  const agent = new Agent({ keepAlive: true, maxSockets: loops });
+  const latenciesMs: number[] = [];
+  let unanswered = 0;
+  const deadline = performance.now() + durationMs;
+  const one = () =>
+    new Promise<void>((resolve) => {
+      const started = performance.now();
+      const request = get(url, { agent }, (response) => {
+        response.resume();
+        response.on('end', () => {
+          if (response.statusCode !== 200) unanswered += 1;
+          latenciesMs.push(performance.now() - started);
+          resolve();
+        });
+      });
+      const timer = setTimeout(
+        () => {
+          unanswered += 1;
+          latenciesMs.push(performance.now() - started);
+          request.destroy();
+          resolve();
+        },
+        Math.max(1, deadline - started),
+      );
+      request.on('close', () => clearTimeout(timer));
+      request.on('error', () => resolve());
+    });
+  await Promise.all(
+    Array.from({ length: loops }, async () => {
+      while (performance.now() < deadline) await one();
+    }),
+  );
+  agent.destroy();
+  return { latenciesMs, unanswered };
+}
+
+/** The `p`-th percentile (nearest rank) of `values`. */
+function percentile(values: readonly number[], p: number): number {
+  const sorted = [...values].sort((x, y) => x - y);
+  return sorted.length === 0
+    ? Number.NaN
+    : sorted[Math.min(sorted.length - 1, Math.ceil((p / 100) * sorted.length) - 1)]!;
+}
+
+/**
+ * The login storm: 64 connections hammer `GET /login` (each an RS256 signature) while 4 clients fetch
+ * the JWKS one request after the other, for `durationSec`; then the JWKS alone for half as long (the
+ * idle p99). Both variants
  * (signing on the event loop, signing on the threadpool) run on the same pinned core, alternating
  * within each round. Fails when any response is not a 2xx.
  */
@@ -58,7 +119,14 @@ export async function runLoginStorm(
     for (const variant of VARIANTS) servers.set(variant, await startServer(variant, options.pinCore));
     const rounds = new Map<
       string,
-      { loginsPerSec: number; jwksPerSec: number; jwksP50Ms: number; jwksP99Ms: number; idleP99Ms: number }[]
+      {
+        loginsPerSec: number;
+        jwksPerSec: number;
+        jwksP50Ms: number;
+        jwksP99Ms: number;
+        idleP99Ms: number;
+        unanswered: number;
+      }[]
     >();
     for (let round = 0; round < options.rounds; round += 1) {
       const order = round % 2 === 0 ? VARIANTS : [...VARIANTS].reverse();
@@ -66,24 +134,24 @@ export async function runLoginStorm(
         const { url } = servers.get(variant)!;
         const [storm, jwks] = await Promise.all([
           load(`${url}/login`, 64, options.durationSec),
-          load(`${url}${JWKS_PATH}`, 4, options.durationSec),
+          probe(`${url}${JWKS_PATH}`, 4, options.durationSec * 1000),
         ]);
-        const idle = await load(`${url}${JWKS_PATH}`, 4, Math.max(1, Math.round(options.durationSec / 2)));
-        for (const result of [storm, jwks, idle])
-          if (result.errors > 0 || result.non2xx > 0 || result.timeouts > 0)
-            throw new Error(
-              `login storm ${variant}: ${result.errors} errors, ${result.non2xx} non-2xx, ${result.timeouts} timeouts`,
-            );
+        const idle = await probe(`${url}${JWKS_PATH}`, 4, Math.max(1, options.durationSec / 2) * 1000);
+        if (storm.errors > 0 || storm.non2xx > 0 || storm.timeouts > 0)
+          throw new Error(
+            `login storm ${variant}: ${storm.errors} errors, ${storm.non2xx} non-2xx, ${storm.timeouts} timeouts`,
+          );
         const figures = {
           loginsPerSec: storm.requests.total / storm.duration,
-          jwksPerSec: jwks.requests.total / jwks.duration,
-          jwksP50Ms: jwks.latency.p50,
-          jwksP99Ms: jwks.latency.p99,
-          idleP99Ms: idle.latency.p99,
+          jwksPerSec: (jwks.latenciesMs.length - jwks.unanswered) / options.durationSec,
+          jwksP50Ms: Math.round(percentile(jwks.latenciesMs, 50)),
+          jwksP99Ms: Math.round(percentile(jwks.latenciesMs, 99)),
+          idleP99Ms: Math.round(percentile(idle.latenciesMs, 99)),
+          unanswered: jwks.unanswered,
         };
         rounds.set(variant, [...(rounds.get(variant) ?? []), figures]);
         options.log(
-          `login storm round ${round + 1}/${options.rounds} ${variant}: ${Math.round(figures.loginsPerSec)} logins/s, JWKS p99 ${figures.jwksP99Ms} ms (idle ${figures.idleP99Ms} ms)`,
+          `login storm round ${round + 1}/${options.rounds} ${variant}: ${Math.round(figures.loginsPerSec)} logins/s, JWKS p99 ${figures.jwksP99Ms} ms, ${figures.unanswered} unanswered (idle p99 ${figures.idleP99Ms} ms)`,
         );
       }
     }
@@ -97,6 +165,7 @@ export async function runLoginStorm(
         jwksP50Ms: med((r) => r.jwksP50Ms),
         jwksP99Ms: med((r) => r.jwksP99Ms),
         idleP99Ms: med((r) => r.idleP99Ms),
+        unanswered: list.reduce((sum, r) => sum + r.unanswered, 0),
         rounds: list.map(({ loginsPerSec, jwksP99Ms, idleP99Ms }) => ({ loginsPerSec, jwksP99Ms, idleP99Ms })),
       };
     });
