@@ -8,6 +8,8 @@ interface KeyShape {
   readonly signatureBytes: number;
 }
 
+const BASE64URL = /^[A-Za-z0-9_-]+$/;
+
 const SHAPES = new WeakMap<KeyObject, KeyShape | null>();
 
 /**
@@ -35,7 +37,7 @@ function shapeOf(key: KeyObject): KeyShape | null {
  * Checks a compact JWS signature with Node's `crypto` (OpenSSL does the arithmetic). `signingInput`
  * is the token's exact `header.payload` text and `signatureB64u` its third segment (the verifier has
  * already proven both canonical base64url; this function still refuses a segment that is not exactly the
- * unpadded base64url length of the algorithm's signature, or that decodes to another length). Answers
+ * unpadded base64url length of the algorithm's signature, or that holds another character). Answers
  * `false` (never throws) for an algorithm outside the table, a key of another type than the algorithm's,
  * a signature of the wrong length, or a signature that does not verify:
  * - RS* / PS*: a public RSA KeyObject of at least 2048 bits, a signature of the modulus length;
@@ -49,9 +51,10 @@ export function verifyJwsSignature(alg: string, signingInput: string, signatureB
   if (entry === undefined || !(key instanceof KeyObject)) return false;
   const shape = shapeOf(key);
   if (shape === null || shape.kty !== entry.kty) return false;
-  // The exact unpadded length, and the exact decoded length: a character outside base64url (which
-  // Buffer.from skips) shortens the decoded signature, so it is refused here without a regex.
-  if (signatureB64u.length !== Math.ceil((shape.signatureBytes * 4) / 3)) return false;
+  // The exact unpadded length, and only base64url characters: Buffer.from skips some characters and
+  // reads '+' and '/' as '-' and '_', so a length check alone would accept another spelling.
+  if (signatureB64u.length !== Math.ceil((shape.signatureBytes * 4) / 3) || !BASE64URL.test(signatureB64u))
+    return false;
   const signature = Buffer.from(signatureB64u, 'base64url');
   if (signature.length !== shape.signatureBytes) return false;
   const data = Buffer.from(signingInput, 'latin1');
