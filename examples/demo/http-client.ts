@@ -40,26 +40,25 @@ export function errorCode(reply: Reply): string | undefined {
   return undefined;
 }
 
-/** The `kid` of a compact JWS header (display only: nothing here verifies anything). */
-export function kidOf(token: string): string | undefined {
+/** A string member of a compact JWS header (display only: nothing here verifies anything), or `undefined`. */
+function headerMember(token: string, name: 'kid' | 'alg'): string | undefined {
   try {
-    const header = JSON.parse(Buffer.from(token.split('.')[0] ?? '', 'base64url').toString('utf8')) as {
-      kid?: unknown;
-    };
-    return typeof header.kid === 'string' ? header.kid : undefined;
+    const header = JSON.parse(Buffer.from(token.split('.')[0] ?? '', 'base64url').toString('utf8')) as Record<
+      string,
+      unknown
+    >;
+    return typeof header[name] === 'string' ? header[name] : undefined;
   } catch {
     return undefined;
   }
 }
 
-/** The `alg` of a token's header (display only: the services verify it), or `undefined`. */
+/** The `kid` of a compact JWS header (display only). */
+export function kidOf(token: string): string | undefined {
+  return headerMember(token, 'kid');
+}
+
+/** The `alg` of a compact JWS header (display only: the services verify it). */
 export function algOf(token: string): string | undefined {
-  try {
-    const header = JSON.parse(Buffer.from(token.split('.')[0] ?? '', 'base64url').toString('utf8')) as {
-      alg?: unknown;
-    };
-    return typeof header.alg === 'string' ? header.alg : undefined;
-  } catch {
-    return undefined;
-  }
+  return headerMember(token, 'alg');
 }
