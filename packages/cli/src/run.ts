@@ -10,6 +10,7 @@ import { fromIssuerError } from './lib/key-directory.js';
 import type { CliIo } from './lib/cli-io.js';
 import type { CommandContext, CommandSpec } from './lib/command.js';
 import { ExitCode } from './lib/exit-codes.js';
+import { CLI_VERSION } from './lib/version.js';
 import { formatCommandHelp, formatOverview } from './lib/format-help.js';
 import { parseCommandArgs } from './lib/parse-command-args.js';
 
@@ -55,6 +56,10 @@ function contextFor(io: CliIo, json: boolean): CommandContext {
  */
 export async function run(argv: readonly string[], io: CliIo): Promise<ExitCode> {
   const [first, second] = argv;
+  if (first === '--version' || first === '-V') {
+    io.stdout.write(`${CLI_VERSION}\n`);
+    return ExitCode.Ok;
+  }
   if (first === undefined || first === '--help' || first === '-h' || (first === 'help' && second === undefined)) {
     const sink = first === undefined ? io.stderr : io.stdout;
     sink.write(formatOverview(program, commands, footer));
@@ -88,6 +93,7 @@ export async function run(argv: readonly string[], io: CliIo): Promise<ExitCode>
     return await command.run(input, contextFor(io, input.values.json === true));
   } catch (thrown) {
     const error = fromIssuerError(thrown);
+    if (rest.includes('--json')) return jsonFailure(io, error);
     if (error instanceof CliError) {
       io.stderr.write(`${program} ${command.name}: ${error.message}\n`);
       if (error.exitCode === ExitCode.Usage) io.stderr.write(`Run \`${program} ${command.name} --help\` for usage.\n`);
@@ -110,4 +116,20 @@ function isSystemError(error: unknown): error is NodeJS.ErrnoException & Error {
     typeof (error as NodeJS.ErrnoException).code === 'string' &&
     typeof (error as NodeJS.ErrnoException).syscall === 'string'
   );
+}
+
+const ERROR_NAMES: Readonly<Record<ExitCode, string>> = {
+  [ExitCode.Ok]: 'ok',
+  [ExitCode.Failure]: 'failure',
+  [ExitCode.Usage]: 'usage',
+  [ExitCode.Io]: 'io',
+};
+
+/** With `--json`, an error is one JSON object on stdout, `{ error, code, message }`, with the same exit code. */
+function jsonFailure(io: CliIo, error: unknown): ExitCode {
+  const exitCode = error instanceof CliError ? error.exitCode : isSystemError(error) ? ExitCode.Io : ExitCode.Failure;
+  const code = error instanceof CliError ? error.code : isSystemError(error) ? 'ERR_CLI_IO' : 'ERR_CLI_UNEXPECTED';
+  const message = error instanceof Error ? error.message.replace(/\s+/g, ' ') : String(error);
+  io.stdout.write(`${JSON.stringify({ error: ERROR_NAMES[exitCode], code, message })}\n`);
+  return exitCode;
 }

@@ -36,7 +36,17 @@ describe('jwks-kit keys --alg and sign', () => {
       expect(Object.keys(key).sort()).toEqual(['alg', 'crv', 'kid', 'kty', 'use', 'x', 'y']);
       expect(key).toMatchObject({ kty: 'EC', crv: 'P-256', alg: 'ES256', use: 'sig' });
     }
-    const signed = await runCli(['sign', '--dir', dir, '--sub', 'alice', '--aud', 'orders']);
+    const signed = await runCli([
+      'sign',
+      '--issuer',
+      'http://127.0.0.1:4000',
+      '--dir',
+      dir,
+      '--sub',
+      'alice',
+      '--aud',
+      'orders',
+    ]);
     expect(signed.code).toBe(0);
     const token = signed.stdout.trim();
     expect(decodeProtectedHeader(token)).toMatchObject({ alg: 'ES256', typ: 'at+jwt' });

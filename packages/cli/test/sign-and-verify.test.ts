@@ -29,6 +29,8 @@ describe('jwks-kit sign and inspect --jwks', () => {
   async function sign(...extra: string[]): Promise<string> {
     const result = await runCli([
       'sign',
+      '--issuer',
+      'http://127.0.0.1:4000',
       '--dir',
       dir,
       '--sub',
@@ -44,7 +46,19 @@ describe('jwks-kit sign and inspect --jwks', () => {
   }
 
   it('sign prints only the token on stdout and a development-tool warning on stderr', async () => {
-    const result = await runCli(['sign', '--dir', dir, '--sub', 'alice', '--aud', 'orders', '--ttl', '5m']);
+    const result = await runCli([
+      'sign',
+      '--issuer',
+      'http://127.0.0.1:4000',
+      '--dir',
+      dir,
+      '--sub',
+      'alice',
+      '--aud',
+      'orders',
+      '--ttl',
+      '5m',
+    ]);
     expect(result.code).toBe(0);
     expect(result.stdout.trim()).toMatch(/^[\w-]+\.[\w-]+\.[\w-]+$/);
     expect(result.stderr).toContain('DEVELOPMENT TOOL');
@@ -54,9 +68,21 @@ describe('jwks-kit sign and inspect --jwks', () => {
   });
 
   it('sign refuses missing --sub or --aud (exit 2) and a ttl over the maximum lifetime (exit 1)', async () => {
-    expect((await runCli(['sign', '--dir', dir, '--aud', 'orders'])).code).toBe(2);
-    expect((await runCli(['sign', '--dir', dir, '--sub', 'a'])).code).toBe(2);
-    const tooLong = await runCli(['sign', '--dir', dir, '--sub', 'a', '--aud', 'orders', '--ttl', '2d']);
+    expect((await runCli(['sign', '--issuer', 'http://127.0.0.1:4000', '--dir', dir, '--aud', 'orders'])).code).toBe(2);
+    expect((await runCli(['sign', '--issuer', 'http://127.0.0.1:4000', '--dir', dir, '--sub', 'a'])).code).toBe(2);
+    const tooLong = await runCli([
+      'sign',
+      '--issuer',
+      'http://127.0.0.1:4000',
+      '--dir',
+      dir,
+      '--sub',
+      'a',
+      '--aud',
+      'orders',
+      '--ttl',
+      '2d',
+    ]);
     expect(tooLong.code).toBe(1);
     expect(tooLong.stderr).toContain('ERR_INVALID_TTL');
   });

@@ -59,7 +59,13 @@ export async function fetchJwks(url: URL, options: FetchJwksOptions): Promise<Fe
   try {
     body = JSON.parse(raw.toString('utf8'));
   } catch (error) {
-    throw new CliError('ERR_CLI_BAD_JWKS', `${url.href} did not answer with JSON`, { cause: error });
+    const type = response.headers.get('content-type') ?? '(no content-type)';
+    const html = /^\s*</.test(raw.toString('utf8', 0, 64)) ? ', a page that looks like HTML' : '';
+    throw new CliError(
+      'ERR_CLI_BAD_JWKS',
+      `${url.href} did not answer with JSON: it sent ${type}${html} (is this the JWKS URL, not a web page or a login redirect?)`,
+      { cause: error },
+    );
   }
   const header = (name: string) => response.headers.get(name) ?? undefined;
   return {
