@@ -3,6 +3,7 @@ import fc from 'fast-check';
 import { CompactSign, compactVerify, importJWK, type CryptoKey } from 'jose';
 import { createTestKeyPair, type TestKeyPair } from '@jwks-kit/test-kit';
 import { verifyJwsSignature } from '../src/lib/verify-jws-signature.js';
+import { applyJwsMutation, b64, CLAIMS, HEADER, jwsMutations, type JwsMutation } from './lib/jws-mutations.js';
 
 const ALGORITHMS = ['RS256', 'RS384', 'RS512', 'PS256', 'PS384', 'PS512'] as const;
 type Algorithm = (typeof ALGORITHMS)[number];
@@ -60,88 +61,26 @@ function weAccept(token: string, alg: Algorithm, key: KeyObject): boolean {
   return verifyJwsSignature(alg, `${parts[0]}.${parts[1]}`, parts[2]!, key);
 }
 
-const HEADER = { typ: 'at+jwt', kid: 'k1' };
-const CLAIMS = {
-  iss: 'https://auth.example.com',
-  sub: 'user-1',
-  aud: 'https://orders.example.com',
-  scope: 'orders:read',
-  iat: 1_700_000_000,
-  exp: 1_700_000_300,
-};
-const B64U = 'ABCDEFGHIJKLMNOPQRSTUVWXYZabcdefghijklmnopqrstuvwxyz0123456789-_';
-const b64 = (value: string | Buffer) => Buffer.from(value).toString('base64url');
+const mutation = jwsMutations([
+  'RS256',
+  'RS384',
+  'RS512',
+  'PS256',
+  'PS384',
+  'PS512',
+  'none',
+  'HS256',
+  'rs256',
+  'ES256',
+]);
 
-type Mutation =
-  | { kind: 'flipBit'; segment: number; at: number; bit: number }
-  | { kind: 'replaceChar'; segment: number; at: number; char: string }
-  | { kind: 'truncate'; keep: number }
-  | { kind: 'append'; text: string }
-  | { kind: 'resignOtherKey' }
-  | { kind: 'swapHeader'; alg: string; typ: string; resign: boolean }
-  | { kind: 'spliceSignature'; sub: string };
-
-const mutation: fc.Arbitrary<Mutation> = fc.oneof(
-  fc.record({
-    kind: fc.constant('flipBit' as const),
-    segment: fc.integer({ min: 0, max: 2 }),
-    at: fc.nat(),
-    bit: fc.integer({ min: 0, max: 7 }),
-  }),
-  fc.record({
-    kind: fc.constant('replaceChar' as const),
-    segment: fc.integer({ min: 0, max: 2 }),
-    at: fc.nat(),
-    char: fc.constantFrom(...B64U, '.', '=', '+', '/', ' ', '\u00e9'),
-  }),
-  fc.record({ kind: fc.constant('truncate' as const), keep: fc.nat() }),
-  fc.record({
-    kind: fc.constant('append' as const),
-    text: fc.string({ minLength: 1, maxLength: 4, unit: fc.constantFrom(...B64U, '.', '=') }),
-  }),
-  fc.record({ kind: fc.constant('resignOtherKey' as const) }),
-  fc.record({
-    kind: fc.constant('swapHeader' as const),
-    alg: fc.constantFrom('RS256', 'RS384', 'RS512', 'PS256', 'PS384', 'PS512', 'none', 'HS256', 'rs256', 'ES256'),
-    typ: fc.constantFrom('at+jwt', 'JWT', 'jwt', 'application/at+jwt'),
-    resign: fc.boolean(),
-  }),
-  fc.record({ kind: fc.constant('spliceSignature' as const), sub: fc.string({ maxLength: 12 }) }),
-);
-
-async function mutate(token: string, m: Mutation): Promise<string> {
-  const parts = token.split('.');
-  switch (m.kind) {
-    case 'flipBit': {
-      const bytes = Buffer.from(parts[m.segment]!, 'base64url');
-      const at = m.at % bytes.length;
-      bytes[at] = bytes[at]! ^ (1 << m.bit);
-      parts[m.segment] = b64(bytes);
-      return parts.join('.');
-    }
-    case 'replaceChar': {
-      const segment = parts[m.segment]!;
-      const at = m.at % segment.length;
-      parts[m.segment] = segment.slice(0, at) + m.char + segment.slice(at + 1);
-      return parts.join('.');
-    }
-    case 'truncate':
-      return token.slice(0, m.keep % token.length);
-    case 'append':
-      return token + m.text;
-    case 'resignOtherKey':
-      return joseSign(HEADER, CLAIMS, 'RS256', attacker);
-    case 'swapHeader': {
-      const header = { ...HEADER, typ: m.typ };
-      if (m.resign && (m.alg.startsWith('RS') || m.alg.startsWith('PS'))) return joseSign(header, CLAIMS, m.alg, pair);
-      return `${b64(JSON.stringify({ ...header, alg: m.alg }))}.${parts[1]}.${parts[2]}`;
-    }
-    case 'spliceSignature': {
-      const other = await joseSign(HEADER, { ...CLAIMS, sub: m.sub }, 'RS256', pair);
-      return `${parts[0]}.${parts[1]}.${other.split('.')[2]}`;
-    }
-  }
-}
+const mutate = (token: string, m: JwsMutation) =>
+  applyJwsMutation(token, m, {
+    sign: (header, claims, alg) => joseSign(header, claims, alg, pair),
+    signOther: () => joseSign(HEADER, CLAIMS, 'RS256', attacker),
+    canSign: (alg) => alg.startsWith('RS') || alg.startsWith('PS'),
+    alg: 'RS256',
+  });
 
 describe('verifyJwsSignature agrees with jose compactVerify (the oracle)', () => {
   it('on 3,000 mutations of a valid RS256 token', async () => {
