@@ -35,6 +35,8 @@ async function createDenylist(
     issuer: ctx.issuer,
     keyPrefix: mode === 'mirror-large' ? ctx.largeKeyPrefix : ctx.keyPrefix,
     mode: mode === 'lookup' ? 'lookup' : 'mirror',
+    // a shared, loaded machine can hold a round trip past the default 250 ms: a 503 would fail the whole slice
+    lookupTimeoutMs: 2000,
     onEvent: (event: DenylistEvent) => {
       if (event.type !== 'synced') return;
       figures.loads += 1;
