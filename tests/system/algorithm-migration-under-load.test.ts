@@ -1,6 +1,6 @@
 import { parseToken } from './support/compact-jws.js';
-import { codeOf, createHttpClient, type HttpClient } from './support/http-client.js';
-import { loadDuringRotation, type Rotated } from './support/load-during-rotation.js';
+import { createHttpClient, type HttpClient } from './support/http-client.js';
+import { loadDuringRotation, rotateViaAdmin } from './support/load-during-rotation.js';
 import { percentile } from './support/run-load.js';
 import { login, startSystem, type RunningSystem, type TokenSet } from './support/start-system.js';
 
@@ -42,14 +42,7 @@ describe('RS256 → ES256 migration in the middle of a load run across orders an
           await system.keyRing.prepareNextKey('ES256');
           esKid = system.keyRing.keys().find((key) => key.state === 'next')!.kid;
           // Step 2: rotate once it has been published for the verifiers' cache age.
-          for (;;) {
-            const reply = await client.post(`${system.authUrl}/admin/rotate-keys`, '', {
-              authorization: `Bearer ${admin.accessToken}`,
-            });
-            if (reply.status === 200) return JSON.parse(reply.body) as Rotated;
-            if (reply.status !== 409) throw new Error(`rotate-keys answered ${reply.status} ${codeOf(reply)}`);
-            await new Promise((resolve) => setTimeout(resolve, 250));
-          }
+          return rotateViaAdmin(client, system.authUrl, admin.accessToken);
         },
       });
       await system.keyRing.reload();

@@ -1,5 +1,5 @@
-import { codeOf, createHttpClient, type HttpClient } from './support/http-client.js';
-import { loadDuringRotation, type Rotated } from './support/load-during-rotation.js';
+import { createHttpClient, type HttpClient } from './support/http-client.js';
+import { loadDuringRotation, rotateViaAdmin } from './support/load-during-rotation.js';
 import { percentile } from './support/run-load.js';
 import { login, startSystem, type RunningSystem, type TokenSet } from './support/start-system.js';
 
@@ -34,14 +34,7 @@ describe('key rotation in the middle of a load run across orders and profile (re
         loadMs: LOAD_MS,
         mintEveryMs: 250,
         rotate: async () => {
-          for (;;) {
-            const reply = await client.post(`${system.authUrl}/admin/rotate-keys`, '', {
-              authorization: `Bearer ${admin.accessToken}`,
-            });
-            if (reply.status === 200) return JSON.parse(reply.body) as Rotated;
-            if (reply.status !== 409) throw new Error(`rotate-keys answered ${reply.status} ${codeOf(reply)}`);
-            await new Promise((resolve) => setTimeout(resolve, 250));
-          }
+          return rotateViaAdmin(client, system.authUrl, admin.accessToken);
         },
       });
       const failed = result.sent - (result.outcomes.get('200') ?? 0);

@@ -63,3 +63,13 @@ export async function loadDuringRotation(options: LoadDuringRotationOptions): Pr
   await minter;
   return { result, rotated, tokens: pool.length, kids };
 }
+
+/** `POST /admin/rotate-keys` until it answers 200 (409: the next key is not published long enough yet). */
+export async function rotateViaAdmin(client: HttpClient, authUrl: string, accessToken: string): Promise<Rotated> {
+  for (;;) {
+    const reply = await client.post(`${authUrl}/admin/rotate-keys`, '', { authorization: `Bearer ${accessToken}` });
+    if (reply.status === 200) return JSON.parse(reply.body) as Rotated;
+    if (reply.status !== 409) throw new Error(`rotate-keys answered ${reply.status} ${codeOf(reply)}`);
+    await new Promise((resolve) => setTimeout(resolve, 250));
+  }
+}
