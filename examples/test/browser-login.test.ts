@@ -93,7 +93,8 @@ describe('the web page in a real browser (Chromium, headless, real time)', () =>
     const visible = String(await h.page.evaluate('document.cookie'));
     for (const c of cookies) expect(visible).not.toContain(c.value);
 
-    // Two readings 600 ms apart of one token (an automatic refresh in between starts a new bar: read again).
+    // Two readings 1.2 s apart of one token (an automatic refresh in between starts a new bar: read again). The bar
+    // redraws every 500 ms on timers a busy browser may fire late, so only a clear decrease is asserted, not its size.
     const reading = async () => ({
       token: await cookie(ACCESS),
       remainingMs: Number(await h.page.getAttribute('#access-remaining', 'data-remaining-ms')),
@@ -102,10 +103,10 @@ describe('the web page in a real browser (Chromium, headless, real time)', () =>
     for (let attempt = 0; attempt < 5 && !countedDown; attempt += 1) {
       const first = await reading();
       expect(await text('#access-remaining')).toMatch(/^expires in \d s$/);
-      await sleep(600);
+      await sleep(1_200);
       const second = await reading();
       if (second.token === first.token) {
-        expect(first.remainingMs - second.remainingMs).toBeGreaterThanOrEqual(300);
+        expect(first.remainingMs - second.remainingMs).toBeGreaterThanOrEqual(200);
         countedDown = true;
       }
     }
