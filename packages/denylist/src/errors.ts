@@ -17,7 +17,11 @@ export type DenylistErrorCode =
   /** `at` is not a finite number, or lies further ahead than the longest token lifetime allows. */
   | 'ERR_INVALID_AT'
   /** The issuer is not a string of 1 to 1024 characters. */
-  | 'ERR_INVALID_ISSUER';
+  | 'ERR_INVALID_ISSUER'
+  /** The DPoP replay store could not record a proof (Redis unreachable or slower than `commandTimeoutMs`). Fail closed: 503 + Retry-After. */
+  | 'ERR_REPLAY_STORE_UNAVAILABLE'
+  /** A DPoP replay key is not a string of 1 to 1024 characters, or its ttl is not a number of milliseconds from 1 to 86,400,000. */
+  | 'ERR_INVALID_REPLAY_KEY';
 
 /** Options of a {@link DenylistError}. */
 export interface DenylistErrorOptions {

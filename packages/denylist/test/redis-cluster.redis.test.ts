@@ -1,7 +1,7 @@
 import { randomUUID } from 'node:crypto';
 import { Cluster } from 'ioredis';
 import { startRedisCluster, type TestRedisCluster } from '@jwks-kit/test-kit';
-import { createRedisDenylist, type RedisDenylist } from '../src/redis.js';
+import { createRedisDenylist, createRedisDpopReplayStore, type RedisDenylist } from '../src/redis.js';
 import { describeDenylistContract } from './denylist-contract.js';
 
 let cluster: TestRedisCluster;
@@ -96,5 +96,33 @@ describe('Redis Cluster', () => {
       await new Promise((resolve) => setTimeout(resolve, 5));
     for (const iss of issuers) expect(mirror.check({ jti: 'stream-1', iss })).toBe(true);
     expect(mirror.stats()).toMatchObject({ streams: 12, syncs: 1, gaps: 0 });
+  });
+});
+
+describe('DPoP replay store on a Redis Cluster', () => {
+  it('refuses a proof used on another client of the Cluster, keeps each client key in one slot and spreads keys over the masters', async () => {
+    const keyPrefix = prefix();
+    const client = await newClient();
+    const a = createRedisDpopReplayStore(client, { keyPrefix });
+    const b = createRedisDpopReplayStore(await newClient(), { keyPrefix });
+    const jkts = Array.from({ length: 24 }, (_, i) => Buffer.from(`client-key-${i}`).toString('base64url'));
+    for (const jkt of jkts) {
+      expect(await a.useOnce(`${jkt}:jti-1`, 60_000)).toBe(true);
+      expect(await a.useOnce(`${jkt}:jti-2`, 60_000)).toBe(true);
+    }
+    for (const jkt of jkts) expect(await b.useOnce(`${jkt}:jti-1`, 60_000)).toBe(false);
+    const byMaster = await Promise.all(
+      client.nodes('master').map(async (node) => {
+        const [, keys] = await node.scan('0', 'MATCH', `${keyPrefix}*`, 'COUNT', 10_000);
+        return keys;
+      }),
+    );
+    expect(byMaster.flat()).toHaveLength(48);
+    expect(byMaster.filter((keys) => keys.length > 0).length).toBeGreaterThan(1);
+    for (const jkt of jkts.slice(0, 4)) {
+      const keys = byMaster.flat().filter((key) => key.includes(`{${Buffer.from(jkt).toString('base64url')}}:p:`));
+      expect(keys).toHaveLength(2);
+      expect(new Set(await Promise.all(keys.map((key) => client.cluster('KEYSLOT', key)))).size).toBe(1);
+    }
   });
 });

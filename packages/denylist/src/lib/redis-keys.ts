@@ -29,6 +29,12 @@ export interface RedisKeys {
   isStream(key: string): boolean;
   /** The inverse of `key()`; undefined for a key this builder did not make (streams included). */
   parse(key: string): RedisKeyParts | undefined;
+  /**
+   * `<prefix>{<base64url jkt>}:p:<jti>` for a DPoP replay key `jkt:jti` (the text before the first `:` is the
+   * hash tag, the rest the id): every proof of one client key in one slot, client keys spread over the masters.
+   * Never parsed as a revocation (`parse()` answers undefined for it).
+   */
+  replay(replayKey: string): string;
 }
 
 const GLOB_SPECIAL = /[*?[\]\\]/g;
@@ -65,6 +71,12 @@ export function createRedisKeys(keyPrefix: string): RedisKeys {
     streamOfKey: (key) => `${key.slice(0, key.indexOf('}', head.length))}${STREAM_SUFFIX}`,
     isStream: (key) =>
       key.startsWith(head) && key.endsWith(STREAM_SUFFIX) && key.indexOf('}', head.length) === key.length - 5,
+    replay(replayKey) {
+      const colon = replayKey.indexOf(':');
+      const ns = colon < 0 ? replayKey : replayKey.slice(0, colon);
+      const id = colon < 0 ? '' : replayKey.slice(colon + 1);
+      return `${head}${tagOf(ns)}}:p:${id}`;
+    },
     parse(key) {
       if (!key.startsWith(head)) return undefined;
       const close = key.indexOf('}', head.length);
