@@ -33,7 +33,7 @@ describe('pnpm demo --once without Redis (one process, embedded stores)', () => 
     await expect(fetch(`http://127.0.0.1:${env.AUTH_PORT}/healthz`)).rejects.toThrow();
   }, 60_000);
 
-  it.each(['ES256', 'EdDSA'])(
+  it.each(['PS256', 'ES256', 'EdDSA'])(
     'SIGNING_ALG=%s: the whole tour passes and tokens signed after the rotation carry that alg',
     async (alg) => {
       const lines: string[] = [];
