@@ -1,14 +1,8 @@
 import type * as OtelApi from '@opentelemetry/api';
+import { otel, outcomeAttributes } from '@jwks-kit/core/telemetry';
 import type { RevocationClaims } from '../denylist.js';
 import type { DenylistEvent } from '../denylist-events.js';
 import type { DenylistLogger } from '../denylist-logger.js';
-
-let api: typeof OtelApi | undefined;
-let settled = false;
-import('@opentelemetry/api').then(
-  (module) => void ((api = module), (settled = true)),
-  () => void (settled = true),
-);
 
 interface Instruments {
   readonly checks: OtelApi.Counter;
@@ -17,11 +11,7 @@ interface Instruments {
   readonly resyncs: OtelApi.Counter;
 }
 
-const OUTCOME = {
-  revoked: Object.freeze({ 'jwks_kit.outcome': 'revoked' }),
-  not_revoked: Object.freeze({ 'jwks_kit.outcome': 'not_revoked' }),
-  unavailable: Object.freeze({ 'jwks_kit.outcome': 'unavailable' }),
-};
+type CheckOutcome = 'revoked' | 'not_revoked' | 'unavailable';
 
 /**
  * The denylist's metrics (through `@opentelemetry/api`, an optional peer: nothing is recorded without an
@@ -30,10 +20,10 @@ const OUTCOME = {
 export function denylistTelemetry(logger: DenylistLogger | undefined) {
   let instruments: Instruments | null | undefined;
   const resolve = (): Instruments | null | undefined => {
-    if (instruments !== undefined || !settled) return instruments;
-    const provider = api?.metrics.getMeterProvider();
-    if (provider === undefined || provider.constructor.name === 'NoopMeterProvider') return (instruments = null);
-    const meter = provider.getMeter('@jwks-kit/denylist', '0.1.0');
+    if (instruments !== undefined) return instruments;
+    const o = otel('@jwks-kit/denylist', '0.1.0');
+    if (!o) return (instruments = o);
+    const { meter } = o;
     return (instruments = {
       checks: meter.createCounter('jwks_kit.denylist.checks', {
         description: 'Denylist checks, by outcome (revoked, not_revoked, unavailable).',
@@ -56,8 +46,8 @@ export function denylistTelemetry(logger: DenylistLogger | undefined) {
   };
   let refusing = false;
   let unsure = false;
-  const settle = (outcome: keyof typeof OUTCOME, error?: unknown) => {
-    resolve()?.checks.add(1, OUTCOME[outcome]);
+  const settle = (outcome: CheckOutcome, error?: unknown) => {
+    resolve()?.checks.add(1, outcomeAttributes(outcome));
     if (logger === undefined) return;
     if (outcome === 'unavailable' && !refusing) {
       refusing = true;

@@ -1,14 +1,8 @@
 import type * as OtelApi from '@opentelemetry/api';
-
-let api: typeof OtelApi | undefined;
-import('@opentelemetry/api').then(
-  (module) => void (api = module),
-  () => undefined,
-);
+import { inSpan, otel, type Otel } from '@jwks-kit/core/telemetry';
 
 interface Instruments {
-  readonly meter: OtelApi.Meter;
-  readonly tracer: OtelApi.Tracer | undefined;
+  readonly o: Otel;
   readonly counters: Map<string, OtelApi.Counter>;
 }
 
@@ -16,20 +10,9 @@ let instruments: Instruments | null | undefined;
 
 /** The issuer's meter and tracer once `@opentelemetry/api` loaded and an SDK is registered; `null` without one. */
 function resolve(): Instruments | null | undefined {
-  if (instruments !== undefined || api === undefined) return instruments;
-  const meterProvider = api.metrics.getMeterProvider();
-  const tracerProvider = api.trace.getTracerProvider() as OtelApi.TracerProvider & {
-    getDelegate?: () => OtelApi.TracerProvider;
-  };
-  const metering = meterProvider.constructor.name !== 'NoopMeterProvider';
-  const tracing = (tracerProvider.getDelegate?.() ?? tracerProvider).constructor.name !== 'NoopTracerProvider';
-  if (!metering && !tracing) return (instruments = null);
-  instruments = {
-    meter: meterProvider.getMeter('@jwks-kit/issuer', '0.1.0'),
-    tracer: tracing ? api.trace.getTracer('@jwks-kit/issuer', '0.1.0') : undefined,
-    counters: new Map(),
-  };
-  return instruments;
+  if (instruments !== undefined) return instruments;
+  const o = otel('@jwks-kit/issuer', '0.1.0');
+  return (instruments = o && { o, counters: new Map() });
 }
 
 const COUNTERS = {
@@ -48,26 +31,13 @@ export function count(name: keyof typeof COUNTERS, attributes: OtelApi.Attribute
   let counter = i.counters.get(name);
   if (counter === undefined) {
     const [description, unit] = COUNTERS[name];
-    counter = i.meter.createCounter(name, { description, unit });
+    counter = i.o.meter.createCounter(name, { description, unit });
     i.counters.set(name, counter);
   }
   counter.add(1, attributes);
 }
 
 /** Runs `task` in a span (signing, refresh rotation) when tracing is on; the error code marks a failure. */
-export async function traced<T>(name: string, attributes: OtelApi.Attributes, task: () => Promise<T>): Promise<T> {
-  const tracer = resolve()?.tracer;
-  if (tracer === undefined || api === undefined) return task();
-  const { SpanStatusCode } = api;
-  return tracer.startActiveSpan(name, { attributes }, async (span) => {
-    try {
-      return await task();
-    } catch (error) {
-      const code = (error as { code?: unknown }).code;
-      span.setStatus({ code: SpanStatusCode.ERROR, message: typeof code === 'string' ? code : undefined });
-      throw error;
-    } finally {
-      span.end();
-    }
-  });
+export function traced<T>(name: string, attributes: OtelApi.Attributes, task: () => Promise<T>): Promise<T> {
+  return inSpan(resolve()?.o, name, attributes, task);
 }

@@ -1,6 +1,6 @@
 import type { Attributes, Counter, Histogram } from '@opentelemetry/api';
 import type { RemoteKeySet } from '../remote-key-set.js';
-import { inSpan, otel, otelLoaded, type Otel } from './otel.js';
+import { inSpan, otel, otelLoaded, type Otel } from '@jwks-kit/core/telemetry';
 import { SCOPE, SCOPE_VERSION } from './verifier-telemetry.js';
 
 interface Instruments {

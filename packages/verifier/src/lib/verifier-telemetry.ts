@@ -1,6 +1,6 @@
-import type { Attributes, Counter, Histogram } from '@opentelemetry/api';
+import type { Counter, Histogram } from '@opentelemetry/api';
 import { isVerifierError } from '../errors.js';
-import { otel, type Otel } from './otel.js';
+import { otel, outcomeAttributes, type Otel } from '@jwks-kit/core/telemetry';
 
 /** Instrumentation scope of the verifier. */
 export const SCOPE = '@jwks-kit/verifier';
@@ -15,17 +15,6 @@ export interface VerifierTelemetry {
   readonly o: Otel;
   readonly spanPerRequest: boolean;
 }
-
-/** The outcome attribute sets, made once (no allocation per request). */
-const outcomes = new Map<string, Attributes>();
-const outcomeAttributes = (outcome: string): Attributes => {
-  let attributes = outcomes.get(outcome);
-  if (attributes === undefined) {
-    attributes = Object.freeze({ 'jwks_kit.outcome': outcome });
-    outcomes.set(outcome, attributes);
-  }
-  return attributes;
-};
 
 /** The outcome code of a thrown value (`invalid_token` for anything that is not a VerifierError). */
 export function outcomeOf(error: unknown): string {
