@@ -35,6 +35,7 @@ import { ACCESS_COOKIE, AUDIENCES, RFC9068_REQUIRED_CLAIMS } from '../../shared/
 import { HttpError } from '../../shared/src/http-error.js';
 import { jsonErrorHandler } from '../../shared/src/json-error-handler.js';
 import { createLoginRateLimiter, type LoginRateLimiter } from './login-rate-limiter.js';
+import { createOAuthEndpointLimiters, type OAuthEndpointLimiters } from './oauth-endpoint-limiters.js';
 import { parseCredentials } from './parse-credentials.js';
 import { createReplayDemoRouter } from './replay-demo-routes.js';
 import { requireSameOrigin } from './same-origin.js';
@@ -67,6 +68,11 @@ export type AuthAppDeps = Readonly<{
   demoTourRoutes?: boolean;
   /** Clients of `POST /revoke` (RFC 7009) and `POST /introspect` (RFC 7662); none → both endpoints absent. @default [] */
   oauthClients?: readonly OAuthClient[];
+  /**
+   * Request and failure limiters of `/revoke` and `/introspect`; pass ones over Redis when replicas share them.
+   * @default createOAuthEndpointLimiters() (this process only)
+   */
+  oauthEndpointLimiters?: OAuthEndpointLimiters;
   /** Clock skew accepted when verifying tokens. @default 5 */
   clockLeewaySeconds?: number;
   /** Login throttling per username and per client IP; pass one over Redis when replicas share it. @default createLoginRateLimiter() (this process only) */
@@ -177,7 +183,10 @@ export function createApp(deps: AuthAppDeps): Express {
           });
           return {
             issuer,
-            clients: createClientAuthenticator({ clients: oauthClients }),
+            clients: createClientAuthenticator({
+              clients: oauthClients,
+              ...(deps.oauthEndpointLimiters ?? createOAuthEndpointLimiters()),
+            }),
             verifyAccessToken: async (token: string) => (await verifier.verify(token)).claims,
             refreshTokens: sessions,
           };

@@ -8,6 +8,7 @@ import { openDenylist } from '../../shared/src/open-denylist.js';
 import type { AuthConfig } from './config.js';
 import { createApp } from './create-app.js';
 import { createLoginRateLimiter } from './login-rate-limiter.js';
+import { createOAuthEndpointLimiters } from './oauth-endpoint-limiters.js';
 import { openKeyRing } from './open-key-ring.js';
 import { createUserDirectory, DEMO_USERS } from './users.js';
 
@@ -59,6 +60,7 @@ export async function startAuthService(
     demoTourRoutes: config.demoTourRoutes,
     oauthClients: config.oauthClients,
     loginRateLimiter,
+    oauthEndpointLimiters: createOAuthEndpointLimiters({ redis: opened?.redis }),
     trustProxy: config.trustProxy,
     metricsHandler,
   });
