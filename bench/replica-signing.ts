@@ -21,7 +21,7 @@ async function child(redisUrl: string, kek: string, startAt: number, seconds: nu
   const keyRing = await createKeyRing({
     store: createRedisKeyStore(redis, { kek: Buffer.from(kek, 'base64') }),
     maxJwksCacheAgeMs: 600_000,
-    maxTokenLifetimeMs: 3_600_000,
+    maxTokenLifetimeSeconds: 3600,
   });
   keyRing.start();
   const signer = createAccessTokenSigner({ issuer: 'https://auth.bench', keyRing, defaultAudience: 'api' });

@@ -19,7 +19,7 @@ const ROUNDS = Number(process.argv[2] ?? 20);
 const keyRing = await createKeyRing({
   store: createMemoryKeyStore(),
   maxJwksCacheAgeMs: 60_000,
-  maxTokenLifetimeMs: 600_000,
+  maxTokenLifetimeSeconds: 600,
 });
 const signer = createAccessTokenSigner({ issuer: ISSUER, keyRing, defaultAudience: 'orders' });
 const { token } = await signer.sign({ sub: 'alice', scope: 'orders:read' });

@@ -39,7 +39,7 @@ export async function createAlgorithmKeys(
   const keyRing = await createKeyRing({
     store,
     maxJwksCacheAgeMs: 600_000,
-    maxTokenLifetimeMs: 3_600_000,
+    maxTokenLifetimeSeconds: 3600,
     algorithm: alg,
   });
   const signer = createAccessTokenSigner({ issuer: ctx.issuer, keyRing, defaultAudience: ctx.audience });

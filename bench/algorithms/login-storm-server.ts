@@ -20,7 +20,7 @@ import {
 const variant = process.argv[2];
 if (variant !== 'sync' && variant !== 'threadpool') throw new Error('usage: login-storm-server.ts sync|threadpool');
 const store = createMemoryKeyStore();
-const keyRing = await createKeyRing({ store, maxJwksCacheAgeMs: 600_000, maxTokenLifetimeMs: 3_600_000 });
+const keyRing = await createKeyRing({ store, maxJwksCacheAgeMs: 600_000, maxTokenLifetimeSeconds: 3600 });
 let signingRing: KeyRing = keyRing;
 if (variant === 'sync') {
   const active = keyRing.signingKey();
@@ -28,7 +28,7 @@ if (variant === 'sync') {
   if (!stored) throw new Error('the signing key is not in the store');
   const privateKey = createPrivateKey({ key: { ...stored }, format: 'jwk' });
   const syncSigner: Signer = { ...active, sign: async (data) => sign('sha256', data, privateKey) };
-  signingRing = { ...keyRing, signingKey: () => syncSigner, maxTokenLifetimeMs: keyRing.maxTokenLifetimeMs };
+  signingRing = { ...keyRing, signingKey: () => syncSigner, maxTokenLifetimeSeconds: keyRing.maxTokenLifetimeSeconds };
 }
 const signer = createAccessTokenSigner({
   issuer: 'https://auth.bench.example',

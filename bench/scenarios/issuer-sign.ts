@@ -15,7 +15,7 @@ export const scenario: MicroScenarioModule = {
     const keyRing = await createKeyRing({
       store,
       maxJwksCacheAgeMs: 600_000,
-      maxTokenLifetimeMs: 3_600_000,
+      maxTokenLifetimeSeconds: 3600,
     });
     const signer = createAccessTokenSigner({ issuer: ctx.issuer, keyRing, defaultAudience: ctx.audience });
     const input = { sub: 'user-42', scope: 'orders:read profile:read', clientId: 'bench-client' };

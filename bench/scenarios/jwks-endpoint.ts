@@ -12,7 +12,7 @@ export const scenario: HttpScenarioModule = {
     const keyRing = await createKeyRing({
       store: createMemoryKeyStore(),
       maxJwksCacheAgeMs: 600_000,
-      maxTokenLifetimeMs: 3_600_000,
+      maxTokenLifetimeSeconds: 3600,
     });
     const app = express();
     app.get(JWKS_PATH, jwksHandler(keyRing));

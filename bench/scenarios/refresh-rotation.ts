@@ -42,7 +42,7 @@ export const scenario: MicroScenarioModule = {
     const keyRing = await createKeyRing({
       store: createMemoryKeyStore(),
       maxJwksCacheAgeMs: 600_000,
-      maxTokenLifetimeMs: 3_600_000,
+      maxTokenLifetimeSeconds: 3600,
     });
     const signer = createAccessTokenSigner({ issuer: ctx.issuer, keyRing, defaultAudience: ctx.audience });
     const signed = createRefreshTokenService({

@@ -20,7 +20,7 @@ export function expiredTokenMinter(issuer: string, keyRing: KeyRing): (sub: stri
         sub,
         scope,
         clientId: 'web',
-        ttlSeconds: Math.min(600, Math.floor(keyRing.maxTokenLifetimeMs / 1000)),
+        ttlSeconds: Math.min(600, keyRing.maxTokenLifetimeSeconds),
       })
     ).token;
   };

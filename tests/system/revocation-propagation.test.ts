@@ -34,7 +34,7 @@ describe('revocation propagation from POST /admin/revoke to both resource servic
       issuer: system.issuer,
       keyRing: system.keyRing,
       defaultAudience: Object.values(AUDIENCES),
-      defaultTtlSeconds: Math.min(300, Math.floor(system.keyRing.maxTokenLifetimeMs / 1000)),
+      defaultTtlSeconds: Math.min(300, system.keyRing.maxTokenLifetimeSeconds),
     });
     const services = { orders: `${system.ordersUrl}/orders`, profile: `${system.profileUrl}/me` };
     const delays: Record<keyof typeof services, number[]> = { orders: [], profile: [] };

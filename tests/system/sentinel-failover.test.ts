@@ -45,7 +45,7 @@ describe('Sentinel: primary killed under load (denylist, refresh store and key s
     ring = await createKeyRing({
       store: createRedisKeyStore(issuerRedis, { kek: randomBytes(32) }),
       maxJwksCacheAgeMs: 60_000,
-      maxTokenLifetimeMs: 300_000,
+      maxTokenLifetimeSeconds: 300,
       safetyMarginMs: 30_000,
       checkIntervalMs: 5_000,
     });

@@ -355,7 +355,7 @@ export function createApp(deps: AuthAppDeps): Express {
       }
       if (valid(jti)) {
         // The admin does not know the token's exp: keep the entry for the longest lifetime a token can have.
-        await deps.denylist.revoke(jti as string, Math.ceil((now() + deps.keyRing.maxTokenLifetimeMs) / 1000));
+        await deps.denylist.revoke(jti as string, Math.ceil(now() / 1000) + deps.keyRing.maxTokenLifetimeSeconds);
         res.json({ revoked: { jti } });
         return;
       }

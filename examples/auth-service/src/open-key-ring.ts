@@ -47,7 +47,7 @@ export async function openKeyRing(
     const keyRing = await createKeyRing({
       store,
       maxJwksCacheAgeMs,
-      maxTokenLifetimeMs: config.accessTokenTtlSeconds * 1000,
+      maxTokenLifetimeSeconds: config.accessTokenTtlSeconds,
       safetyMarginMs,
       checkIntervalMs: Math.min(60_000, safetyMarginMs / 2),
       algorithm: config.signingAlg,

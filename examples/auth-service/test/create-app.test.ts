@@ -42,7 +42,7 @@ describe('auth service', () => {
     keyRing = await createKeyRing({
       store: createMemoryKeyStore(),
       maxJwksCacheAgeMs: 60_000,
-      maxTokenLifetimeMs: 600_000,
+      maxTokenLifetimeSeconds: 600,
       now: clock.now,
     });
     app = build();

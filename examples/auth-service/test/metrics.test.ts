@@ -27,7 +27,7 @@ it('the auth service counts signed tokens by kid, refresh outcomes and key trans
   const keyRing = await createKeyRing({
     store: createMemoryKeyStore(),
     maxJwksCacheAgeMs: 60_000,
-    maxTokenLifetimeMs: 600_000,
+    maxTokenLifetimeSeconds: 600,
     logger,
   });
   const app = createApp({

@@ -41,7 +41,7 @@ export function createApp(deps: SingleServiceDeps): Express {
     secret: deps.secret,
     defaultAudience: deps.issuerUrl,
     defaultTtlSeconds: ttlSeconds,
-    maxTokenLifetimeMs: ttlSeconds * 1000,
+    maxTokenLifetimeSeconds: ttlSeconds,
     now,
   });
   const authenticate = requireAuth({

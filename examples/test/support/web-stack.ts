@@ -46,7 +46,7 @@ export async function startWebStack(options: WebStackOptions = {}): Promise<WebS
     maxJwksCacheAgeMs: 500,
     safetyMarginMs: 500,
     checkIntervalMs: 250,
-    maxTokenLifetimeMs: ttlSeconds * 1000,
+    maxTokenLifetimeSeconds: ttlSeconds,
   });
   const servers: RunningServer[] = [];
   servers.push(

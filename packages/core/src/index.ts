@@ -32,3 +32,4 @@ export { isAllowedOrigin, parseAllowedOriginsOption } from './origin-rule.js';
 export type { OriginRuleRequest } from './origin-rule.js';
 export { readCookie } from './read-cookie.js';
 export type { CookieRead } from './read-cookie.js';
+export { refuseRenamedOptions } from './renamed-options.js';

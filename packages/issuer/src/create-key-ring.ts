@@ -1,3 +1,4 @@
+import { refuseRenamedOptions } from '@jwks-kit/core';
 import { checkIssuerLogger, type IssuerLogger } from './lib/issuer-logger.js';
 import { count } from './lib/issuer-telemetry.js';
 import { keyTransitions } from './lib/key-transitions.js';
@@ -26,9 +27,10 @@ export type KeyRingOptions = Readonly<{
   maxJwksCacheAgeMs: number;
   /**
    * The longest access-token lifetime the issuer will sign. A retired key stays published this
-   * long (plus `safetyMarginMs`) after its last signature. Required.
+   * long (plus `safetyMarginMs`) after its last signature. In seconds, as the tokens' `exp − iat`
+   * (the verifier's and the denylist's option of the same name). Required.
    */
-  maxTokenLifetimeMs: number;
+  maxTokenLifetimeSeconds: number;
   /**
    * Scheduled rotation period, counted from the active key's activation; `0` disables scheduled
    * rotation (retired keys are still removed on time). Must be 0 or at least
@@ -107,7 +109,8 @@ export interface RotateOptions {
 /** Signing keys (RS256, PS256, ES256, EdDSA) with their life cycle next → active → retired → removed, backed by a {@link KeyStore}. */
 export interface KeyRing {
   readonly maxJwksCacheAgeMs: number;
-  readonly maxTokenLifetimeMs: number;
+  /** The longest access-token lifetime, seconds: the signer refuses a longer ttl. */
+  readonly maxTokenLifetimeSeconds: number;
   /** `max-age` for the JWKS response: the verifiers' cache age, below the pre-publication window. */
   readonly jwksCacheMaxAgeSeconds: number;
   /** Increases whenever a key changes state, appears or leaves. */
@@ -173,7 +176,10 @@ export async function createKeyRing(options: KeyRingOptions): Promise<KeyRing> {
   if (typeof store?.load !== 'function' || typeof store.save !== 'function')
     throw new TypeError('options.store must be a KeyStore');
   const maxJwksCacheAgeMs = positive(options.maxJwksCacheAgeMs, 'maxJwksCacheAgeMs');
-  const maxTokenLifetimeMs = positive(options.maxTokenLifetimeMs, 'maxTokenLifetimeMs');
+  refuseRenamedOptions(options, { maxTokenLifetimeMs: '`maxTokenLifetimeSeconds` (seconds)' });
+  const maxTokenLifetimeSeconds = options.maxTokenLifetimeSeconds;
+  if (!Number.isInteger(maxTokenLifetimeSeconds) || maxTokenLifetimeSeconds <= 0)
+    throw new TypeError('option `maxTokenLifetimeSeconds` must be a positive integer number of seconds');
   const checkIntervalMs = positive(options.checkIntervalMs ?? 60_000, 'checkIntervalMs');
   const safetyMarginMs = positive(options.safetyMarginMs ?? 300_000, 'safetyMarginMs');
   if (safetyMarginMs < 2 * checkIntervalMs)
@@ -183,7 +189,7 @@ export async function createKeyRing(options: KeyRingOptions): Promise<KeyRing> {
     throw new TypeError('options.rotationIntervalMs must be a non-negative number');
   const timing: KeyTiming = {
     prePublishMs: maxJwksCacheAgeMs + safetyMarginMs,
-    retainMs: maxTokenLifetimeMs + safetyMarginMs,
+    retainMs: maxTokenLifetimeSeconds * 1000 + safetyMarginMs,
     rotationIntervalMs,
   };
   if (rotationIntervalMs > 0 && rotationIntervalMs < timing.prePublishMs) {
@@ -332,7 +338,7 @@ export async function createKeyRing(options: KeyRingOptions): Promise<KeyRing> {
 
   const ring: KeyRing = {
     maxJwksCacheAgeMs,
-    maxTokenLifetimeMs,
+    maxTokenLifetimeSeconds,
     jwksCacheMaxAgeSeconds: Math.floor(maxJwksCacheAgeMs / 1000),
     get version() {
       return version;

@@ -1,3 +1,4 @@
+import { refuseRenamedOptions } from '@jwks-kit/core';
 import { count, traced } from './lib/issuer-telemetry.js';
 import { randomBytes } from 'node:crypto';
 import type { KeyRing } from './create-key-ring.js';
@@ -40,11 +41,11 @@ export type AccessTokenSignerOptions = Readonly<{
    * secret through its own `secret` option.
    */
   secret?: Uint8Array;
-  /** Longest lifetime in secret mode (with a key ring, the ring's `maxTokenLifetimeMs`). @default 86400000 (1 day) */
-  maxTokenLifetimeMs?: number;
+  /** Longest lifetime in secret mode, seconds (with a key ring, the ring's `maxTokenLifetimeSeconds`). @default 86400 (1 day) */
+  maxTokenLifetimeSeconds?: number;
   /** The `aud` claim when `sign()` is given none. Tokens without any audience are refused. */
   defaultAudience?: string | readonly string[];
-  /** Lifetime when `sign()` is given none; at most the key ring's `maxTokenLifetimeMs`. @default 900 */
+  /** Lifetime when `sign()` is given none; at most `maxTokenLifetimeSeconds`. @default 900 */
   defaultTtlSeconds?: number;
   /** Size cap of a token, in bytes (the browser cookie limit by default). @default 4096 */
   maxTokenBytes?: number;
@@ -111,26 +112,26 @@ export function createAccessTokenSigner(options: AccessTokenSignerOptions): Acce
       'options.keyRing and options.secret exclude each other: an issuer signs HS256 for itself or publishes its keys in a JWKS, never both',
     );
   let signingKey: () => Signer | HmacSigningKey;
-  let maxLifetimeMs: number;
+  refuseRenamedOptions(options, { maxTokenLifetimeMs: '`maxTokenLifetimeSeconds` (seconds)' });
+  let maxTtlSeconds: number;
   if (secret !== undefined) {
     const hmacKey = createHmacSigningKey(importHs256Secret(secret, 'secret'));
     signingKey = () => hmacKey;
-    maxLifetimeMs = options.maxTokenLifetimeMs ?? 86_400_000;
-    if (!Number.isFinite(maxLifetimeMs) || maxLifetimeMs < 1000)
-      throw new TypeError('options.maxTokenLifetimeMs must be a number of milliseconds of at least 1000');
+    maxTtlSeconds = options.maxTokenLifetimeSeconds ?? 86_400;
+    if (!Number.isInteger(maxTtlSeconds) || maxTtlSeconds <= 0)
+      throw new TypeError('option `maxTokenLifetimeSeconds` must be a positive integer number of seconds');
   } else {
     if (typeof keyRing?.signingKey !== 'function')
       throw new TypeError('options.keyRing must be a KeyRing (or give options.secret for HS256)');
-    if (options.maxTokenLifetimeMs !== undefined)
-      throw new TypeError("options.maxTokenLifetimeMs is for secret mode; with a key ring it is the ring's");
+    if (options.maxTokenLifetimeSeconds !== undefined)
+      throw new TypeError("option `maxTokenLifetimeSeconds` is for secret mode; with a key ring it is the ring's");
     signingKey = () => keyRing.signingKey();
-    maxLifetimeMs = keyRing.maxTokenLifetimeMs;
+    maxTtlSeconds = keyRing.maxTokenLifetimeSeconds;
   }
-  const maxTtlSeconds = Math.floor(maxLifetimeMs / 1000);
   const defaultTtlSeconds = options.defaultTtlSeconds ?? Math.min(900, maxTtlSeconds);
   if (!Number.isInteger(defaultTtlSeconds) || defaultTtlSeconds <= 0 || defaultTtlSeconds > maxTtlSeconds) {
     throw new TypeError(
-      `options.defaultTtlSeconds must be a positive integer of at most ${maxTtlSeconds} (maxTokenLifetimeMs)`,
+      `options.defaultTtlSeconds must be a positive integer of at most ${maxTtlSeconds} (maxTokenLifetimeSeconds)`,
     );
   }
   const maxTokenBytes = options.maxTokenBytes ?? 4096;

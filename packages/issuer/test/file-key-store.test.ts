@@ -13,7 +13,7 @@ import { createFileKeyStore, createKeyRing, type KeyStore, type StoredKeySet } f
 
 const run = promisify(execFile);
 const here = dirname(fileURLToPath(import.meta.url));
-const ringOptions = { maxJwksCacheAgeMs: 600_000, maxTokenLifetimeMs: 3_600_000 };
+const ringOptions = { maxJwksCacheAgeMs: 600_000, maxTokenLifetimeSeconds: 3600 };
 
 describe('createFileKeyStore', () => {
   let dir: string;

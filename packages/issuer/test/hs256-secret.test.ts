@@ -34,19 +34,19 @@ describe('createAccessTokenSigner({ secret }): HS256 for a single service', () =
     const keyRing = await createKeyRing({
       store: createMemoryKeyStore(),
       maxJwksCacheAgeMs: 600_000,
-      maxTokenLifetimeMs: 3_600_000,
+      maxTokenLifetimeSeconds: 3600,
       algorithm: 'ES256',
     });
     expect(() => createAccessTokenSigner({ issuer: ISSUER, keyRing, secret: randomBytes(32) })).toThrow(
       /options\.keyRing and options\.secret exclude each other/,
     );
     expect(() => createAccessTokenSigner({ issuer: ISSUER })).toThrow(/options\.keyRing must be a KeyRing/);
-    expect(() => createAccessTokenSigner({ issuer: ISSUER, keyRing, maxTokenLifetimeMs: 1000 })).toThrow(
-      /options\.maxTokenLifetimeMs is for secret mode/,
+    expect(() => createAccessTokenSigner({ issuer: ISSUER, keyRing, maxTokenLifetimeSeconds: 1 })).toThrow(
+      /option `maxTokenLifetimeSeconds` is for secret mode/,
     );
   });
 
-  it('caps lifetimes at maxTokenLifetimeMs (1 day by default)', async () => {
+  it('caps lifetimes at maxTokenLifetimeSeconds (1 day by default)', async () => {
     const secret = randomBytes(32);
     const signer = createAccessTokenSigner({ issuer: ISSUER, secret, defaultAudience: 'orders' });
     await expect(signer.sign({ sub: 'u', ttlSeconds: 86_401 })).rejects.toMatchObject({ code: 'ERR_INVALID_TTL' });
@@ -54,9 +54,15 @@ describe('createAccessTokenSigner({ secret }): HS256 for a single service', () =
       issuer: ISSUER,
       secret,
       defaultAudience: 'orders',
-      maxTokenLifetimeMs: 60_000,
+      maxTokenLifetimeSeconds: 60,
     });
     await expect(short.sign({ sub: 'u', ttlSeconds: 61 })).rejects.toMatchObject({ code: 'ERR_INVALID_TTL' });
     expect((await short.sign({ sub: 'u' })).exp - (await short.sign({ sub: 'u' })).iat).toBe(60);
+  });
+
+  it('refuses the retired maxTokenLifetimeMs instead of ignoring it (a 1-day default would replace the cap)', () => {
+    expect(() =>
+      createAccessTokenSigner({ issuer: ISSUER, secret: randomBytes(32), maxTokenLifetimeMs: 60_000 } as never),
+    ).toThrow(/option `maxTokenLifetimeMs` was renamed: use `maxTokenLifetimeSeconds`/);
   });
 });

@@ -2,7 +2,7 @@ import { createPrivateKey, generateKeyPairSync, type JsonWebKey } from 'node:cry
 import { createTestKeyPair } from '@jwks-kit/test-kit';
 import { createKeyRing, createMemoryKeyStore, importPrivateKey } from '../src/index.js';
 
-const ringOptions = { maxJwksCacheAgeMs: 600_000, maxTokenLifetimeMs: 3_600_000 };
+const ringOptions = { maxJwksCacheAgeMs: 600_000, maxTokenLifetimeSeconds: 3600 };
 
 describe('importPrivateKey', () => {
   it('reads PKCS#8 PEM, PKCS#1 PEM, a JWK object and a JWK string into the same key with its thumbprint as kid', async () => {

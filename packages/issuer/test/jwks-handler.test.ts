@@ -24,7 +24,7 @@ describe('jwksHandler', () => {
     ring = await createKeyRing({
       store: createMemoryKeyStore(),
       maxJwksCacheAgeMs: 600_000,
-      maxTokenLifetimeMs: 3_600_000,
+      maxTokenLifetimeSeconds: 3600,
       rotationIntervalMs: DAY,
       now: clock.now,
     });
@@ -57,7 +57,7 @@ describe('jwksHandler', () => {
     const own = await createKeyRing({
       store: createMemoryKeyStore(),
       maxJwksCacheAgeMs: 600_000,
-      maxTokenLifetimeMs: 3_600_000,
+      maxTokenLifetimeSeconds: 3600,
       rotationIntervalMs: DAY,
       now: clock.now,
     });
@@ -74,7 +74,7 @@ describe('jwksHandler', () => {
     const own = await createKeyRing({
       store: createMemoryKeyStore(),
       maxJwksCacheAgeMs: 600_000,
-      maxTokenLifetimeMs: 3_600_000,
+      maxTokenLifetimeSeconds: 3600,
       rotationIntervalMs: DAY,
       now: clock.now,
     });
@@ -117,7 +117,7 @@ describe('jwksHandler', () => {
     const own = await createKeyRing({
       store: createMemoryKeyStore(),
       maxJwksCacheAgeMs: 600_000,
-      maxTokenLifetimeMs: 3_600_000,
+      maxTokenLifetimeSeconds: 3600,
     });
     const server = appFor(own).listen(0, '127.0.0.1');
     await new Promise((resolve) => server.once('listening', resolve));

@@ -17,7 +17,7 @@ afterAll(async () => {
 });
 
 const HOUR = 3_600_000;
-const ringOptions = { maxJwksCacheAgeMs: 600_000, maxTokenLifetimeMs: HOUR, rotationIntervalMs: 2 * HOUR };
+const ringOptions = { maxJwksCacheAgeMs: 600_000, maxTokenLifetimeSeconds: HOUR / 1000, rotationIntervalMs: 2 * HOUR };
 const kek = randomBytes(32);
 const fresh = (options: Partial<RedisKeyStoreOptions> = {}) => {
   const keyPrefix = `test:${randomBytes(6).toString('hex')}:`;

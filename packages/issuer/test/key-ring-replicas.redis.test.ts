@@ -29,7 +29,7 @@ const changed = (ring: KeyRing) =>
       resolve();
     });
   });
-const base = { maxJwksCacheAgeMs: 10 * MINUTE, maxTokenLifetimeMs: 15 * MINUTE, rotationIntervalMs: 0 };
+const base = { maxJwksCacheAgeMs: 10 * MINUTE, maxTokenLifetimeSeconds: (15 * MINUTE) / 1000, rotationIntervalMs: 0 };
 
 describe('key rings of several replicas following one Redis key store', () => {
   it('a started ring follows another replica’s rotation through pub/sub, long before its periodic re-read', async () => {
@@ -123,7 +123,7 @@ describe('key rings of several replicas following one Redis key store', () => {
     const keyPrefix = prefix();
     const timing = {
       maxJwksCacheAgeMs: 10 * MINUTE,
-      maxTokenLifetimeMs: 15 * MINUTE,
+      maxTokenLifetimeSeconds: (15 * MINUTE) / 1000,
       safetyMarginMs: 2 * MINUTE,
       checkIntervalMs: MINUTE,
       rotationIntervalMs: 20 * MINUTE,

@@ -29,7 +29,7 @@ const states = (ring: KeyRing) =>
 describe('createKeyRing', () => {
   const base = {
     maxJwksCacheAgeMs: 10 * MINUTE,
-    maxTokenLifetimeMs: HOUR,
+    maxTokenLifetimeSeconds: HOUR / 1000,
     safetyMarginMs: 5 * MINUTE,
     rotationIntervalMs: DAY,
   };
@@ -195,7 +195,13 @@ describe('createKeyRing', () => {
   it.each<[string, Partial<KeyRingOptions>, string]>([
     ['store', { store: {} as never }, 'options.store'],
     ['maxJwksCacheAgeMs', { maxJwksCacheAgeMs: 0 }, 'options.maxJwksCacheAgeMs'],
-    ['maxTokenLifetimeMs', { maxTokenLifetimeMs: -1 }, 'options.maxTokenLifetimeMs'],
+    ['maxTokenLifetimeSeconds', { maxTokenLifetimeSeconds: -1 }, 'option `maxTokenLifetimeSeconds`'],
+    ['maxTokenLifetimeSeconds', { maxTokenLifetimeSeconds: 1.5 }, 'option `maxTokenLifetimeSeconds`'],
+    [
+      'maxTokenLifetimeMs (renamed)',
+      { maxTokenLifetimeMs: 3_600_000 } as never,
+      'option `maxTokenLifetimeMs` was renamed',
+    ],
     ['rotationIntervalMs', { rotationIntervalMs: -5 }, 'options.rotationIntervalMs'],
     ['rotationIntervalMs', { rotationIntervalMs: MINUTE }, 'options.rotationIntervalMs'],
     ['modulusLength', { modulusLength: 1024 as never }, 'options.modulusLength'],

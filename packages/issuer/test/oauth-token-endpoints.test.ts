@@ -30,7 +30,7 @@ async function setup(options: { failureLimiter?: RateLimiterMemory } = {}) {
   const keyRing = await createKeyRing({
     store: createMemoryKeyStore(),
     maxJwksCacheAgeMs: 60_000,
-    maxTokenLifetimeMs: 3_600_000,
+    maxTokenLifetimeSeconds: 3600,
     now: clock.now,
   });
   const signer = createAccessTokenSigner({

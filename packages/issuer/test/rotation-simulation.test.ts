@@ -13,7 +13,7 @@ describe('90 days of scheduled rotation', () => {
     const ring = await createKeyRing({
       store: createMemoryKeyStore(),
       maxJwksCacheAgeMs,
-      maxTokenLifetimeMs: HOUR,
+      maxTokenLifetimeSeconds: HOUR / 1000,
       rotationIntervalMs: 30 * DAY,
       now: clock.now,
     });

@@ -18,7 +18,7 @@ describe('createAccessTokenSigner', () => {
     ring = await createKeyRing({
       store: createMemoryKeyStore(),
       maxJwksCacheAgeMs: 600_000,
-      maxTokenLifetimeMs: HOUR,
+      maxTokenLifetimeSeconds: HOUR / 1000,
       now: clock.now,
     });
   });
@@ -88,7 +88,7 @@ describe('createAccessTokenSigner', () => {
     const own = await createKeyRing({
       store: createMemoryKeyStore(),
       maxJwksCacheAgeMs: 600_000,
-      maxTokenLifetimeMs: HOUR,
+      maxTokenLifetimeSeconds: HOUR / 1000,
     });
     const s = createAccessTokenSigner({ issuer: ISSUER, keyRing: own, defaultAudience: 'orders' });
     const before = await s.sign({ sub: 'u' });

@@ -19,7 +19,7 @@ const pairs = {
 
 /** A key ring stand-in whose active key is any Signer: what a KMS- or HSM-backed ring hands out. */
 const ringOf = (signer: Signer): KeyRing =>
-  ({ signingKey: () => signer, maxTokenLifetimeMs: 3_600_000 }) as unknown as KeyRing;
+  ({ signingKey: () => signer, maxTokenLifetimeSeconds: 3600 }) as unknown as KeyRing;
 
 describe('createLocalSigner', () => {
   it.each(Object.keys(pairs) as SigningAlgorithm[])(

@@ -17,7 +17,7 @@ import {
 const MINUTE = 60_000;
 const HOUR = 60 * MINUTE;
 const ISSUER = 'https://auth.example.com';
-const base = { maxJwksCacheAgeMs: 10 * MINUTE, maxTokenLifetimeMs: HOUR, safetyMarginMs: 5 * MINUTE };
+const base = { maxJwksCacheAgeMs: 10 * MINUTE, maxTokenLifetimeSeconds: HOUR / 1000, safetyMarginMs: 5 * MINUTE };
 
 /** The JWKS members each key type publishes, and nothing else. */
 const PUBLISHED: Record<SigningAlgorithm, string[]> = {

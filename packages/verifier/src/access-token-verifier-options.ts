@@ -93,7 +93,7 @@ export type AccessTokenVerifierOptions = Readonly<{
   /** Clock skew tolerated on `exp`, `nbf`, `iat`, in seconds. @default 5 */
   leewaySeconds?: number;
   /** Longest accepted `exp − iat` (`exp − now` without `iat`), in seconds. @default 86_400 */
-  maxLifetimeSeconds?: number;
+  maxTokenLifetimeSeconds?: number;
   /** When set, `iat` is required and tokens older than this are refused as expired. @default undefined */
   maxTokenAgeSeconds?: number;
   /** Claims that must be present (besides `iss`, `aud`, `exp`, always required). @default [] */

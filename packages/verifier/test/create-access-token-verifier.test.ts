@@ -295,11 +295,11 @@ describe('refuses claims', () => {
     await expectInvalid(accessToken(pair, clock, { claims: { iat: '0' } }));
   });
 
-  it('a lifetime above maxLifetimeSeconds', async () => {
+  it('a lifetime above maxTokenLifetimeSeconds', async () => {
     const now = clock.nowSeconds();
     const token = accessToken(pair, clock, { claims: { iat: now, exp: now + 7200 } });
     await expect(verifier().verify(token)).resolves.toBeDefined();
-    expect((await expectInvalid(token, verifier({ maxLifetimeSeconds: 3600 }))).message).toBe(
+    expect((await expectInvalid(token, verifier({ maxTokenLifetimeSeconds: 3600 }))).message).toBe(
       'The access token lifetime is too long',
     );
   });
@@ -637,7 +637,8 @@ describe('options', () => {
     [{ algorithms: [] }, /`algorithms`/],
     [{ typ: '' }, /`typ`/],
     [{ leewaySeconds: -1 }, /`leewaySeconds`/],
-    [{ maxLifetimeSeconds: 0 }, /`maxLifetimeSeconds`/],
+    [{ maxTokenLifetimeSeconds: 0 }, /`maxTokenLifetimeSeconds`/],
+    [{ maxLifetimeSeconds: 600 }, /option `maxLifetimeSeconds` was renamed: use `maxTokenLifetimeSeconds`/],
     [{ maxTokenAgeSeconds: Number.NaN }, /`maxTokenAgeSeconds`/],
     [{ maxTokenBytes: 10 }, /`maxTokenBytes`/],
     [{ maxClaimsDepth: 0 }, /`maxClaimsDepth`/],

@@ -16,7 +16,7 @@ const base = () => ({ issuer: ISSUER, audience: AUDIENCE, jwksUri: server.url })
 describe('creation order: every option is checked before a key cache exists', () => {
   it.each<[string, Partial<AccessTokenVerifierOptions>]>([
     ['leewaySeconds: -1', { leewaySeconds: -1 }],
-    ['maxLifetimeSeconds: 0', { maxLifetimeSeconds: 0 }],
+    ['maxTokenLifetimeSeconds: 0', { maxTokenLifetimeSeconds: 0 }],
     ['maxTokenBytes: 1', { maxTokenBytes: 1 }],
     ['typ: []', { typ: [] as unknown as string[] }],
     ['verifiedTokenCacheSize: -1', { verifiedTokenCacheSize: -1 }],

@@ -52,7 +52,7 @@ beforeEach(async () => {
   keyRing = await createKeyRing({
     store: createMemoryKeyStore(),
     maxJwksCacheAgeMs: CACHE_AGE_MS,
-    maxTokenLifetimeMs: 600_000,
+    maxTokenLifetimeSeconds: 600,
     rotationIntervalMs: 0,
     safetyMarginMs: SAFETY_MS,
     checkIntervalMs: SAFETY_MS / 2,

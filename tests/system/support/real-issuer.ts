@@ -26,7 +26,7 @@ export async function startTestIssuer(now: () => number): Promise<TestIssuer> {
   const keyRing = await createKeyRing({
     store: createMemoryKeyStore(),
     maxJwksCacheAgeMs: 60_000,
-    maxTokenLifetimeMs: 3_600_000,
+    maxTokenLifetimeSeconds: 3600,
     now,
   });
   const app = express();

@@ -99,13 +99,13 @@ export async function readStoredKeys(input: CommandInput): Promise<StoredKeySet>
   return set;
 }
 
-function durationMs(input: CommandInput, name: string, fallbackSeconds: number): number {
+function durationSeconds(input: CommandInput, name: string, fallbackSeconds: number): number {
   const text = stringOption(input, name);
-  if (text === undefined) return fallbackSeconds * 1000;
+  if (text === undefined) return fallbackSeconds;
   const seconds = parseDurationSeconds(text);
   if (seconds === undefined || seconds === 0)
     throw new CliError('ERR_CLI_USAGE', `--${name} takes a duration such as 90s, 10m, 1h or 1d, got "${text}"`);
-  return seconds * 1000;
+  return seconds;
 }
 
 /** Options of {@link openKeyRing}. */
@@ -123,8 +123,8 @@ export type OpenKeyRingOptions = Readonly<{
  * removal time are still dropped, as the issuer would).
  */
 export async function openKeyRing(input: CommandInput, options: OpenKeyRingOptions): Promise<KeyRing> {
-  const maxJwksCacheAgeMs = durationMs(input, 'max-jwks-cache-age', 3600);
-  const maxTokenLifetimeMs = durationMs(input, 'max-token-lifetime', 86_400);
+  const maxJwksCacheAgeMs = durationSeconds(input, 'max-jwks-cache-age', 3600) * 1000;
+  const maxTokenLifetimeSeconds = durationSeconds(input, 'max-token-lifetime', 86_400);
   const store = openKeyStore(input);
   const algorithm =
     options.algorithm ??
@@ -134,7 +134,7 @@ export async function openKeyRing(input: CommandInput, options: OpenKeyRingOptio
     createKeyRing({
       store,
       maxJwksCacheAgeMs,
-      maxTokenLifetimeMs,
+      maxTokenLifetimeSeconds,
       rotationIntervalMs: 0,
       now: options.now,
       ...(algorithm ? { algorithm } : {}),

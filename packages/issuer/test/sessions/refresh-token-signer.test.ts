@@ -10,7 +10,7 @@ describe('createRefreshTokenService wired to the issuer’s signer and the memor
     const ring = await createKeyRing({
       store: createMemoryKeyStore(),
       maxJwksCacheAgeMs: 3_600_000,
-      maxTokenLifetimeMs: 3_600_000,
+      maxTokenLifetimeSeconds: 3600,
       rotationIntervalMs: 30 * 86_400_000,
       now: clock.now,
     });

@@ -79,7 +79,7 @@ export function checkClaims(
     if (value === undefined || value === null) return invalidClaim(name);
   }
   if (!audienceMatches(aud, issuer.audiences)) return WRONG_AUDIENCE;
-  if (exp - (iat ?? nowSeconds) > options.maxLifetimeSeconds) return TOO_LONG;
+  if (exp - (iat ?? nowSeconds) > options.maxTokenLifetimeSeconds) return TOO_LONG;
   const expiresAt = exp + leeway;
   let validUntil = expiresAt;
   if (options.maxTokenAgeSeconds !== undefined) {

@@ -129,8 +129,8 @@ export const describeRefusal = {
         const lifetime = round(exp - (iat ?? nowSeconds));
         return new RefusalDetail(
           'lifetime',
-          `the token lives ${lifetime} s, above maxLifetimeSeconds (${options.maxLifetimeSeconds})`,
-          { ...base, expected: options.maxLifetimeSeconds, actual: lifetime },
+          `the token lives ${lifetime} s, above maxTokenLifetimeSeconds (${options.maxTokenLifetimeSeconds})`,
+          { ...base, expected: options.maxTokenLifetimeSeconds, actual: lifetime },
         );
       }
       case 'claims': {

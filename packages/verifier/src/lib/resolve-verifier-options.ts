@@ -1,4 +1,4 @@
-import { DEFAULT_JWS_ALGORITHMS, importHs256Secret, parseAlgorithmsOption } from '@jwks-kit/core';
+import { DEFAULT_JWS_ALGORITHMS, importHs256Secret, parseAlgorithmsOption, refuseRenamedOptions } from '@jwks-kit/core';
 import type { KeyObject } from 'node:crypto';
 import { checkLogger, type Logger } from '../logger.js';
 import type {
@@ -31,7 +31,7 @@ export interface ResolvedVerifierOptions {
   /** Lower-cased accepted `typ` values; `undefined` accepts any. */
   readonly typ: ReadonlySet<string> | undefined;
   readonly leewaySeconds: number;
-  readonly maxLifetimeSeconds: number;
+  readonly maxTokenLifetimeSeconds: number;
   readonly maxTokenAgeSeconds: number | undefined;
   readonly requiredClaims: readonly string[];
   readonly maxTokenBytes: number;
@@ -51,6 +51,7 @@ const DEFAULT_TYP = ['at+jwt', 'application/at+jwt'];
 /** Validates verifier options (TypeError naming the option) and applies the defaults. */
 export function resolveVerifierOptions(options: AccessTokenVerifierOptions): ResolvedVerifierOptions {
   if (typeof options !== 'object' || options === null) throw new TypeError('options must be an object');
+  refuseRenamedOptions(options, { maxLifetimeSeconds: '`maxTokenLifetimeSeconds`' });
   const algorithms = parseAlgorithmsOption(options.algorithms ?? DEFAULT_JWS_ALGORITHMS);
   const now = options.now ?? Date.now;
   if (typeof now !== 'function') throw new TypeError('option `now` must be a function returning milliseconds');
@@ -80,7 +81,7 @@ export function resolveVerifierOptions(options: AccessTokenVerifierOptions): Res
     algorithmSet: new Set(algorithms),
     typ: typOption(options.typ),
     leewaySeconds: seconds(options.leewaySeconds ?? 5, 'leewaySeconds', 0),
-    maxLifetimeSeconds: seconds(options.maxLifetimeSeconds ?? 86_400, 'maxLifetimeSeconds', 1),
+    maxTokenLifetimeSeconds: seconds(options.maxTokenLifetimeSeconds ?? 86_400, 'maxTokenLifetimeSeconds', 1),
     maxTokenAgeSeconds,
     requiredClaims: [...requiredClaims],
     maxTokenBytes: integer(options.maxTokenBytes ?? 8_192, 'maxTokenBytes', 64, 1_048_576),
