@@ -35,7 +35,7 @@ describe('rate limits of POST /revoke and POST /introspect (RFC 7009, RFC 7662)'
     keyRing = await createKeyRing({
       store: createMemoryKeyStore(),
       maxJwksCacheAgeMs: 60_000,
-      maxTokenLifetimeMs: 600_000,
+      maxTokenLifetimeSeconds: 600,
     });
   });
   afterAll(async () => {
