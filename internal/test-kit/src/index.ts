@@ -14,3 +14,5 @@ export { startRedisSentinel } from './start-redis-sentinel.js';
 export type { TestRedisSentinel, StartRedisSentinelOptions } from './start-redis-sentinel.js';
 export { COOKIE_VECTORS, ORIGIN_VECTORS, VECTOR_ALLOWED_ORIGIN, cookieHeader } from './origin-vectors.js';
 export type { CookieVector, OriginVector } from './origin-vectors.js';
+export { JWKS_FETCH_VECTORS, VECTOR_MAX_JWKS_BYTES, startJwksFetchVectorServer } from './jwks-fetch-vectors.js';
+export type { JwksFetchVector, JwksFetchVectorServer } from './jwks-fetch-vectors.js';

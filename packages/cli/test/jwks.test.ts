@@ -1,5 +1,5 @@
-import { createTestKeyPair, freePort } from '@jwks-kit/test-kit';
-import type { TestKeyPair } from '@jwks-kit/test-kit';
+import { JWKS_FETCH_VECTORS, createTestKeyPair, freePort, startJwksFetchVectorServer } from '@jwks-kit/test-kit';
+import type { JwksFetchVectorServer, TestKeyPair } from '@jwks-kit/test-kit';
 import { generateKeyPairSync } from 'node:crypto';
 import { join } from 'node:path';
 import { runCli } from './support/run-cli.js';
@@ -68,19 +68,20 @@ describe('jwks-kit jwks', () => {
     expect(result.stdout).toContain('warning: key-1: kid is not the RFC 7638 thumbprint');
   });
 
-  it.each([
-    ['an answer that is not JSON', { status: 200, headers: {}, body: '<html>' }, /did not answer with JSON/],
-    ['an HTTP error', { status: 500, headers: {}, body: '' }, /answered HTTP 500/],
-    [
-      'a redirect',
-      { status: 302, headers: { location: 'https://elsewhere.example/jwks' }, body: '' },
-      /302 redirecting to https:\/\/elsewhere\.example\/jwks: verifiers follow no redirects/,
-    ],
-  ])('--url fails with exit 3 on %s', async (_name, answer, message) => {
-    Object.assign(server.answer, answer);
-    const result = await runCli(['jwks', '--url', server.url]);
-    expect(result.code).toBe(3);
-    expect(result.stderr).toMatch(message);
+  describe('--url on the shared JWKS fetch vectors (exit 3, the message of the verifiers)', () => {
+    let vectors: JwksFetchVectorServer;
+    beforeAll(async () => {
+      vectors = await startJwksFetchVectorServer();
+    });
+    afterAll(() => vectors.close());
+
+    it.each(JWKS_FETCH_VECTORS.map((vector) => [vector.name, vector] as const))('%s', async (_name, vector) => {
+      const result = await runCli(['jwks', '--url', vectors.url(vector), '--timeout', '1s', '--json']);
+      expect(result.code).toBe(3);
+      const error = JSON.parse(result.stdout) as { code: string; message: string };
+      expect(error.code).toBe(vector.unreachable ? 'ERR_CLI_UNREACHABLE' : 'ERR_CLI_BAD_JWKS');
+      for (const words of vector.messageIncludes) expect(error.message).toContain(words);
+    });
   });
 
   it('--url fails with exit 1 on a JSON document that is not a JWK Set', async () => {

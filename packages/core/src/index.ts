@@ -33,3 +33,5 @@ export type { OriginRuleRequest } from './origin-rule.js';
 export { readCookie } from './read-cookie.js';
 export type { CookieRead } from './read-cookie.js';
 export { refuseRenamedOptions } from './renamed-options.js';
+export { fetchJwks, isJwksFetchError, JwksFetchError, parseJwksJson } from './fetch-jwks.js';
+export type { FetchJwksOptions, FetchJwksResult, JwksFetchErrorCode } from './fetch-jwks.js';

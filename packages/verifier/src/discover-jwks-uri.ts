@@ -1,5 +1,5 @@
 import { KeySetError } from './key-set-error.js';
-import { jwksFetch } from './lib/jwks-fetch.js';
+import { jwksFetch, jwksJson } from './lib/jwks-fetch.js';
 import { isAllowedJwksUrl, parseJwksUrlOption } from './lib/jwks-url.js';
 
 /** Options of {@link discoverJwksUri}. */
@@ -11,8 +11,6 @@ export type DiscoverJwksUriOptions = Readonly<{
   /** Allow plain http to hosts other than loopback, for the issuer and its `jwks_uri`. @default false */
   allowInsecureHttp?: boolean;
 }>;
-
-const decoder = new TextDecoder('utf-8', { fatal: true });
 
 /**
  * Reads `jwks_uri` from `${issuer}/.well-known/openid-configuration` (one trailing slash of the issuer
@@ -35,9 +33,9 @@ export async function discoverJwksUri(issuer: string, options: DiscoverJwksUriOp
     throw new KeySetError('ERR_JWKS_HTTP_STATUS', `${configurationUrl.href} answered with status ${response.status}`);
   let document: unknown;
   try {
-    document = JSON.parse(decoder.decode(response.body));
+    document = jwksJson(configurationUrl, response);
   } catch (cause) {
-    throw new KeySetError('ERR_DISCOVERY_INVALID', `${configurationUrl.href} is not UTF-8 JSON`, { cause });
+    throw new KeySetError('ERR_DISCOVERY_INVALID', (cause as Error).message, { cause });
   }
   if (typeof document !== 'object' || document === null || Array.isArray(document)) {
     throw new KeySetError('ERR_DISCOVERY_INVALID', `${configurationUrl.href} is not a JSON object`);

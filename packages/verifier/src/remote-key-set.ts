@@ -217,7 +217,7 @@ export class RemoteKeySet extends EventEmitter<RemoteKeySetEvents> implements Ke
       let imported = this.#imported;
       let skipped: SkippedKey[] = [];
       if (response.status === 200) {
-        const parsed = jwksParse(response.body, options);
+        const parsed = jwksParse(options.jwksUri, response, options);
         skipped = parsed.skipped;
         imported = this.#importAll(parsed.accepted);
         if (imported.size === 0) throw new KeySetError('ERR_JWKS_INVALID', 'the JWKS holds no usable key');

@@ -1,3 +1,4 @@
+import { fetchJwks as fetchJwksDocument, isJwksFetchError, parseJwksJson } from '@jwks-kit/core';
 import { CliError } from './cli-error.js';
 
 /** What came back from a JWKS URL. */
@@ -19,84 +20,32 @@ export type FetchJwksOptions = Readonly<{
 }>;
 
 /**
- * GETs a JWKS URL the way a jwks-kit verifier does: no redirects followed, a time limit, a size
- * cap, JSON only. Throws {@link CliError} `ERR_CLI_UNREACHABLE` (no answer) or `ERR_CLI_BAD_JWKS`
- * (an answer that is not a JSON document).
+ * GETs a JWKS URL with the verifiers' own fetch (`fetchJwks` of `@jwks-kit/core`: no redirects, a time
+ * limit, a size cap) and parses it as JSON. Throws {@link CliError} `ERR_CLI_UNREACHABLE` (no answer in
+ * time, no connection) or `ERR_CLI_BAD_JWKS` (a redirect, an HTTP error, too large, not JSON: the
+ * message names the content type), with the core error as `cause`.
  */
 export async function fetchJwks(url: URL, options: FetchJwksOptions): Promise<FetchedJwks> {
-  const signal = AbortSignal.timeout(options.timeoutMs);
-  let response: Response;
   try {
-    response = await fetch(url, {
-      redirect: 'manual',
-      signal,
-      headers: { accept: 'application/jwk-set+json, application/json' },
-    });
+    const answer = await fetchJwksDocument(url, { timeoutMs: options.timeoutMs, maxResponseBytes: options.maxBytes });
+    if (answer.status !== 200) throw new CliError('ERR_CLI_BAD_JWKS', `${url.href} answered ${answer.status}`);
+    const body = parseJwksJson(url, answer);
+    const header = (name: string) => answer.headers.get(name) ?? undefined;
+    return {
+      status: answer.status,
+      contentType: header('content-type'),
+      cacheControl: header('cache-control'),
+      etag: header('etag'),
+      body,
+      bytes: answer.body.byteLength,
+    };
   } catch (error) {
-    const reason = signal.aborted ? `no answer within ${options.timeoutMs} ms` : describeNetworkError(error);
-    throw new CliError('ERR_CLI_UNREACHABLE', `cannot reach ${url.href}: ${reason}`, { cause: error });
+    if (!isJwksFetchError(error)) throw error;
+    throw new CliError(cliCodeOfJwksError(error.code), error.message, { cause: error });
   }
-  if (response.status >= 300 && response.status < 400) {
-    await response.body?.cancel();
-    throw new CliError(
-      'ERR_CLI_BAD_JWKS',
-      `${url.href} answered ${response.status} redirecting to ${response.headers.get('location') ?? '(no location)'}: verifiers follow no redirects, configure the final URL`,
-    );
-  }
-  if (response.status !== 200) {
-    await response.body?.cancel();
-    throw new CliError('ERR_CLI_BAD_JWKS', `${url.href} answered HTTP ${response.status}, expected 200 with a JWK Set`);
-  }
-  let raw: Buffer;
-  try {
-    raw = await readCapped(response, options.maxBytes);
-  } catch (error) {
-    if (error instanceof CliError) throw error;
-    const reason = signal.aborted ? `body not received within ${options.timeoutMs} ms` : describeNetworkError(error);
-    throw new CliError('ERR_CLI_UNREACHABLE', `cannot read the answer of ${url.href}: ${reason}`, { cause: error });
-  }
-  let body: unknown;
-  try {
-    body = JSON.parse(raw.toString('utf8'));
-  } catch (error) {
-    const type = response.headers.get('content-type') ?? '(no content-type)';
-    const html = /^\s*</.test(raw.toString('utf8', 0, 64)) ? ', a page that looks like HTML' : '';
-    throw new CliError(
-      'ERR_CLI_BAD_JWKS',
-      `${url.href} did not answer with JSON: it sent ${type}${html} (is this the JWKS URL, not a web page or a login redirect?)`,
-      { cause: error },
-    );
-  }
-  const header = (name: string) => response.headers.get(name) ?? undefined;
-  return {
-    status: response.status,
-    contentType: header('content-type'),
-    cacheControl: header('cache-control'),
-    etag: header('etag'),
-    body,
-    bytes: raw.length,
-  };
 }
 
-async function readCapped(response: Response, maxBytes: number): Promise<Buffer> {
-  const tooLarge = () => new CliError('ERR_CLI_BAD_JWKS', `the JWKS is larger than ${maxBytes} bytes`);
-  if (Number(response.headers.get('content-length') ?? 0) > maxBytes) {
-    await response.body?.cancel();
-    throw tooLarge();
-  }
-  const chunks: Buffer[] = [];
-  let size = 0;
-  if (response.body) {
-    for await (const chunk of response.body) {
-      size += chunk.length;
-      if (size > maxBytes) throw tooLarge();
-      chunks.push(Buffer.from(chunk));
-    }
-  }
-  return Buffer.concat(chunks);
-}
-
-function describeNetworkError(error: unknown): string {
-  const cause = (error as { cause?: { code?: string; message?: string } }).cause;
-  return cause?.code ?? cause?.message ?? (error as Error).message;
+/** The CLI's code (and so exit code) for a JWKS fetch or key-set error code: no answer is unreachable, any answer a bad JWKS. */
+export function cliCodeOfJwksError(code: string): 'ERR_CLI_UNREACHABLE' | 'ERR_CLI_BAD_JWKS' {
+  return code === 'ERR_JWKS_NETWORK' || code === 'ERR_JWKS_TIMEOUT' ? 'ERR_CLI_UNREACHABLE' : 'ERR_CLI_BAD_JWKS';
 }

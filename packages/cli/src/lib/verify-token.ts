@@ -2,6 +2,7 @@ import { readFile } from 'node:fs/promises';
 import { createAccessTokenVerifier, createLocalKeySet, isKeySetError, isVerifierError } from '@jwks-kit/verifier';
 import type { AccessTokenVerifierOptions, JwkSet } from '@jwks-kit/verifier';
 import { CliError } from './cli-error.js';
+import { cliCodeOfJwksError } from './fetch-jwks.js';
 import type { DecodedToken } from './decode-token.js';
 import type { VerificationOutcome } from './format-inspect-report.js';
 
@@ -71,11 +72,13 @@ export async function verifyToken(
   } catch (error) {
     await verifier.close();
     const code = isKeySetError(error) ? error.code : 'ERR_JWKS_NETWORK';
-    const cliCode =
-      code === 'ERR_JWKS_NETWORK' || code === 'ERR_JWKS_TIMEOUT' ? 'ERR_CLI_UNREACHABLE' : 'ERR_CLI_BAD_JWKS';
-    throw new CliError(cliCode, `cannot get keys from ${options.jwks}: ${(error as Error).message} [${code}]`, {
-      cause: error,
-    });
+    throw new CliError(
+      cliCodeOfJwksError(code),
+      `cannot get keys from ${options.jwks}: ${(error as Error).message} [${code}]`,
+      {
+        cause: error,
+      },
+    );
   }
   try {
     await verifier.verify(token);

@@ -1,5 +1,6 @@
 import { checkJwkSet, isJwkRefusal, type CheckedJwk, type JwkRefusalReason, type JwsAlgorithm } from '@jwks-kit/core';
 import { KeySetError, type KeySetErrorCode } from '../key-set-error.js';
+import { jwksJson } from './jwks-fetch.js';
 
 /** Why a key of an otherwise valid set was left out (see `JwkRefusalReason` of `@jwks-kit/core`). */
 export type SkippedKeyReason = JwkRefusalReason;
@@ -16,7 +17,6 @@ export interface JwksParseOptions {
   readonly maxKeys: number;
 }
 
-const decoder = new TextDecoder('utf-8', { fatal: true });
 const SET_ERRORS = {
   not_a_set: ['ERR_JWKS_INVALID', 'the JWKS response has no "keys" array'],
   not_an_object: ['ERR_JWKS_INVALID', 'a JWKS entry is not a JSON object'],
@@ -27,20 +27,16 @@ const SET_ERRORS = {
 
 /**
  * Parses a JWK Set body and checks it with `checkJwkSet` of `@jwks-kit/core`. The whole set is refused
- * (KeySetError) when it is not UTF-8 JSON or on any set-wide problem (no `keys` array, an entry that is
+ * (KeySetError) when it is not UTF-8 JSON (the message names the content type) or on any set-wide problem (no `keys` array, an entry that is
  * not an object, private members, more than `maxKeys` keys, a repeated kid). Within a valid set, keys
  * refused by the JWK check are skipped and reported.
  */
 export function jwksParse(
-  body: Uint8Array,
+  url: URL,
+  answer: { readonly headers: Headers; readonly body: Uint8Array },
   options: JwksParseOptions,
 ): { accepted: readonly CheckedJwk[]; skipped: SkippedKey[] } {
-  let document: unknown;
-  try {
-    document = JSON.parse(decoder.decode(body));
-  } catch (cause) {
-    throw new KeySetError('ERR_JWKS_INVALID', 'the JWKS response is not UTF-8 JSON', { cause });
-  }
+  const document = jwksJson(url, answer);
   const checked = checkJwkSet(document, options);
   const problem = checked.problems[0];
   if (problem !== undefined) {
