@@ -35,3 +35,5 @@ export type { CookieRead } from './read-cookie.js';
 export { refuseRenamedOptions } from './renamed-options.js';
 export { fetchJwks, isJwksFetchError, JwksFetchError, parseJwksJson } from './fetch-jwks.js';
 export type { FetchJwksOptions, FetchJwksResult, JwksFetchErrorCode } from './fetch-jwks.js';
+export { prebuildJson, prebuiltJsonHandler, sendPrebuiltJson } from './prebuilt-json.js';
+export type { PrebuiltJson, PrebuiltJsonOptions, PrebuiltJsonRequest, PrebuiltJsonResponse } from './prebuilt-json.js';

@@ -1,3 +1,4 @@
+import { prebuiltJsonHandler } from '@jwks-kit/core';
 import type { RequestHandler } from 'express';
 import { isSigningAlgorithm } from './lib/signing-key-types.js';
 import type { SigningAlgorithm } from './signer.js';
@@ -33,12 +34,9 @@ export type DiscoveryHandlerOptions = Readonly<{
  */
 export function discoveryHandler(options: DiscoveryHandlerOptions): RequestHandler {
   const issuer = url(options?.issuer, 'issuer', true);
-  const maxAgeSeconds = options.maxAgeSeconds ?? 3600;
-  if (!Number.isInteger(maxAgeSeconds) || maxAgeSeconds < 0)
-    throw new TypeError('options.maxAgeSeconds must be a non-negative integer');
   const signingAlgorithms = list(options.signingAlgorithms ?? ['RS256'], 'signingAlgorithms')!;
   if (signingAlgorithms.length === 0 || !signingAlgorithms.every(isSigningAlgorithm))
-    throw new TypeError('options.signingAlgorithms must be a non-empty list of RS256, PS256, ES256, EdDSA');
+    throw new TypeError('option `signingAlgorithms` must be a non-empty list of RS256, PS256, ES256, EdDSA');
   const metadata = {
     issuer,
     jwks_uri: url(options.jwksUri, 'jwksUri', false),
@@ -64,20 +62,7 @@ export function discoveryHandler(options: DiscoveryHandlerOptions): RequestHandl
     token_endpoint_auth_signing_alg_values_supported:
       options.tokenEndpoint === undefined ? undefined : signingAlgorithms,
   };
-  const body = Buffer.from(JSON.stringify(metadata));
-  const cacheControl = `public, max-age=${maxAgeSeconds}`;
-
-  return function discovery(req, res, next) {
-    if (req.method !== 'GET' && req.method !== 'HEAD') {
-      next();
-      return;
-    }
-    res.statusCode = 200;
-    res.setHeader('Content-Type', 'application/json');
-    res.setHeader('Cache-Control', cacheControl);
-    res.setHeader('Content-Length', body.length);
-    res.end(req.method === 'HEAD' ? undefined : body);
-  };
+  return prebuiltJsonHandler(metadata, { maxAgeSeconds: options.maxAgeSeconds ?? 3600 });
 }
 
 function url(value: unknown, name: string, isIssuer: boolean): string {
@@ -85,14 +70,14 @@ function url(value: unknown, name: string, isIssuer: boolean): string {
   try {
     parsed = new URL(String(value));
   } catch {
-    throw new TypeError(`options.${name} must be an absolute URL`);
+    throw new TypeError(`option \`${name}\` must be an absolute URL`);
   }
   const loopback = ['localhost', '127.0.0.1', '[::1]'].includes(parsed.hostname);
   if (typeof value !== 'string' || !(parsed.protocol === 'https:' || (parsed.protocol === 'http:' && loopback))) {
-    throw new TypeError(`options.${name} must be an https URL (http only on a loopback host)`);
+    throw new TypeError(`option \`${name}\` must be an https URL (http only on a loopback host)`);
   }
   if (isIssuer && (parsed.search || parsed.hash || value.includes('?') || value.includes('#'))) {
-    throw new TypeError(`options.${name} must not have a query or fragment`);
+    throw new TypeError(`option \`${name}\` must not have a query or fragment`);
   }
   return value;
 }
@@ -100,6 +85,6 @@ function url(value: unknown, name: string, isIssuer: boolean): string {
 function list(value: readonly string[] | undefined, name: string): string[] | undefined {
   if (value === undefined) return undefined;
   if (!Array.isArray(value) || value.some((v) => typeof v !== 'string' || v === ''))
-    throw new TypeError(`options.${name} must be a list of non-empty strings`);
+    throw new TypeError(`option \`${name}\` must be a list of non-empty strings`);
   return [...value];
 }

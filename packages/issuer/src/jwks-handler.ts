@@ -1,12 +1,12 @@
 import { createHash } from 'node:crypto';
+import { prebuildJson, sendPrebuiltJson, type PrebuiltJson } from '@jwks-kit/core';
 import type { RequestHandler } from 'express';
 import type { KeyRing } from './create-key-ring.js';
 
 interface Rendered {
   readonly version: number;
-  readonly body: Buffer;
+  readonly prebuilt: PrebuiltJson;
   readonly etag: string;
-  readonly cacheControl: string;
 }
 
 /**
@@ -24,9 +24,12 @@ export function jwksHandler(keyRing: KeyRing): RequestHandler {
   const render = (): Rendered => {
     if (rendered?.version === keyRing.version) return rendered;
     const version = keyRing.version;
-    const body = Buffer.from(JSON.stringify(keyRing.publicJwks()));
-    const etag = `"${createHash('sha256').update(body).digest('base64url')}"`;
-    rendered = { version, body, etag, cacheControl: `public, max-age=${keyRing.jwksCacheMaxAgeSeconds}` };
+    const prebuilt = prebuildJson(keyRing.publicJwks(), {
+      maxAgeSeconds: keyRing.jwksCacheMaxAgeSeconds,
+      contentType: 'application/jwk-set+json',
+    });
+    const etag = `"${createHash('sha256').update(prebuilt.body).digest('base64url')}"`;
+    rendered = { version, prebuilt, etag };
     return rendered;
   };
 
@@ -43,19 +46,16 @@ export function jwksHandler(keyRing: KeyRing): RequestHandler {
       res.end();
       return;
     }
-    const { body, etag, cacheControl } = render();
-    res.setHeader('Cache-Control', cacheControl);
+    const { prebuilt, etag } = render();
     res.setHeader('ETag', etag);
     res.setHeader('X-Content-Type-Options', 'nosniff');
     if (matches(req.headers['if-none-match'], etag)) {
       res.statusCode = 304;
+      res.setHeader('Cache-Control', prebuilt.cacheControl);
       res.end();
       return;
     }
-    res.statusCode = 200;
-    res.setHeader('Content-Type', 'application/jwk-set+json');
-    res.setHeader('Content-Length', body.length);
-    res.end(req.method === 'HEAD' ? undefined : body);
+    sendPrebuiltJson(req, res, prebuilt);
   };
 }
 

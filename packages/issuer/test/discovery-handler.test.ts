@@ -36,7 +36,7 @@ describe('discoveryHandler', () => {
     expect(res.body.id_token_signing_alg_values_supported).toEqual(['ES256', 'RS256']);
     for (const signingAlgorithms of [[], ['none'], ['HS256'], ['ES256', 'HS256']]) {
       expect(() => discoveryHandler({ ...base, signingAlgorithms } as unknown as DiscoveryHandlerOptions)).toThrow(
-        /options\.signingAlgorithms must be a non-empty list/,
+        /option `signingAlgorithms` must be a non-empty list/,
       );
     }
   });
@@ -67,6 +67,6 @@ describe('discoveryHandler', () => {
     ['maxAgeSeconds', { maxAgeSeconds: -1 }],
   ])('rejects a bad %s with a TypeError naming it', (name, bad) => {
     expect(() => discoveryHandler({ ...base, ...bad })).toThrow(TypeError);
-    expect(() => discoveryHandler({ ...base, ...bad })).toThrow(`options.${name}`);
+    expect(() => discoveryHandler({ ...base, ...bad })).toThrow(`option \`${name}\``);
   });
 });

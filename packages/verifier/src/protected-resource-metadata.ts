@@ -1,3 +1,4 @@
+import { prebuiltJsonHandler } from '@jwks-kit/core';
 import type { RequestHandler } from 'express';
 import { parseJwksUrlOption } from './lib/jwks-url.js';
 
@@ -52,10 +53,6 @@ export function protectedResourceMetadataHandler(options: ProtectedResourceMetad
   if (!Array.isArray(bearerMethods) || bearerMethods.some((m) => !['header', 'body', 'query'].includes(m))) {
     throw new TypeError("option `bearerMethodsSupported` must list 'header', 'body' or 'query'");
   }
-  const maxAgeSeconds = options.maxAgeSeconds ?? 3600;
-  if (!Number.isSafeInteger(maxAgeSeconds) || maxAgeSeconds < 0) {
-    throw new TypeError('option `maxAgeSeconds` must be a non-negative integer');
-  }
   if (
     options.dpopBoundAccessTokensRequired !== undefined &&
     typeof options.dpopBoundAccessTokensRequired !== 'boolean'
@@ -77,20 +74,7 @@ export function protectedResourceMetadataHandler(options: ProtectedResourceMetad
     dpop_bound_access_tokens_required: options.dpopBoundAccessTokensRequired,
     resource_name: options.resourceName,
   };
-  const body = Buffer.from(JSON.stringify(metadata));
-  const cacheControl = `public, max-age=${maxAgeSeconds}`;
-
-  return function protectedResourceMetadata(req, res, next) {
-    if (req.method !== 'GET' && req.method !== 'HEAD') {
-      next();
-      return;
-    }
-    res.statusCode = 200;
-    res.setHeader('Content-Type', 'application/json');
-    res.setHeader('Cache-Control', cacheControl);
-    res.setHeader('Content-Length', body.length);
-    res.end(req.method === 'HEAD' ? undefined : body);
-  };
+  return prebuiltJsonHandler(metadata, { maxAgeSeconds: options.maxAgeSeconds ?? 3600 });
 }
 
 function resourceUrl(value: unknown, option: string): URL {
