@@ -41,3 +41,9 @@ export function count(name: keyof typeof COUNTERS, attributes: OtelApi.Attribute
 export function traced<T>(name: string, attributes: OtelApi.Attributes, task: () => Promise<T>): Promise<T> {
   return inSpan(resolve()?.o, name, attributes, task);
 }
+
+/** Adds `attributes` to the active span (the rotation's, say) when tracing is on. Outcome codes only. */
+export function annotateSpan(attributes: OtelApi.Attributes): void {
+  const o = resolve()?.o;
+  if (o?.tracing) o.api.trace.getActiveSpan()?.setAttributes(attributes);
+}

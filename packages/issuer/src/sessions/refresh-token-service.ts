@@ -1,5 +1,6 @@
+import { outcomeAttributes } from '@jwks-kit/core/telemetry';
 import { checkIssuerLogger, type IssuerLogger } from '../lib/issuer-logger.js';
-import { count, traced } from '../lib/issuer-telemetry.js';
+import { annotateSpan, count, traced } from '../lib/issuer-telemetry.js';
 import { nextExpiry } from './lib/next-expiry.js';
 import {
   familyIdOf,
@@ -316,7 +317,11 @@ function observed(
   logger: IssuerLogger | undefined,
 ): (event: RefreshTokenEvent) => void {
   return (event) => {
-    if (COUNTED.has(event.type)) count('jwks_kit.issuer.refresh.outcomes', { 'jwks_kit.outcome': event.type });
+    if (COUNTED.has(event.type)) {
+      const attributes = outcomeAttributes(event.type);
+      count('jwks_kit.issuer.refresh.outcomes', attributes);
+      annotateSpan(attributes);
+    }
     if (event.type === 'reused')
       logger?.warn({ familyId: event.familyId }, 'refresh token reuse detected: every session of the user ended');
     onEvent?.(event);

@@ -13,7 +13,7 @@ interface Instruments {
 
 /** What a {@link RemoteKeySet} records: its fetches (span, outcome, duration), key age, unknown-kid misses. */
 export interface KeySetTelemetry {
-  /** Runs one fetch inside a `jwks_kit.jwks.fetch` span and counts its outcome (`200`, `304` or the error code). */
+  /** Runs one fetch inside a `jwks_kit.jwks.fetch` span (with its outcome) and counts it (`200`, `304` or the error code). */
   traceFetch(fetch: () => Promise<200 | 304 | undefined>): Promise<void>;
 }
 
@@ -72,8 +72,11 @@ export function keySetTelemetry(keySet: RemoteKeySet): KeySetTelemetry {
       const startedMs = performance.now();
       let outcome = 'ERR_JWKS_INVALID';
       try {
-        const status = await inSpan(i.o, 'jwks_kit.jwks.fetch', base, fetch);
-        outcome = status === undefined ? 'closed' : String(status);
+        await inSpan(i.o, 'jwks_kit.jwks.fetch', base, async () => {
+          const status = await fetch();
+          outcome = status === undefined ? 'closed' : String(status);
+          i.o.api.trace.getActiveSpan()?.setAttribute('jwks_kit.outcome', outcome);
+        });
       } catch (error) {
         const code = (error as { code?: unknown }).code;
         if (typeof code === 'string') outcome = code;
