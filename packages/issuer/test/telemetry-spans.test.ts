@@ -19,7 +19,7 @@ async function setup() {
   const keyRing = await createKeyRing({
     store,
     maxJwksCacheAgeMs: 600_000,
-    maxTokenLifetimeMs: 3_600_000,
+    maxTokenLifetimeSeconds: 3_600,
     now: clock.now,
   });
   const signer = createAccessTokenSigner({ issuer: ISSUER, keyRing, defaultAudience: 'orders', now: clock.now });
