@@ -8,6 +8,7 @@ const grant = (familyId: string, refreshTokenExpiresAt: number): RefreshTokenGra
   refreshToken: 'never-read',
   accessToken: 'never-read',
   accessTokenExp: 0,
+  tokenType: 'Bearer',
 });
 
 describe('createSessionDeadlineBook', () => {

@@ -43,6 +43,7 @@ export function introspectionHandler(options: IntrospectionHandlerOptions): Requ
       sub: facts.sub,
       client_id: facts.clientId,
       ...(facts.scope === undefined ? {} : { scope: facts.scope }),
+      ...(facts.jkt === undefined ? {} : { cnf: { jkt: facts.jkt } }),
       iat: seconds(facts.createdAt),
       exp: seconds(facts.expiresAt),
     };

@@ -12,6 +12,8 @@ export type RefreshTokenFacts = Readonly<{
   sub: string;
   scope?: string;
   clientId?: string;
+  /** Thumbprint of the DPoP key the token is bound to (introspection answers it as `cnf.jkt`). */
+  jkt?: string;
   /** ms since the epoch. */
   createdAt: number;
   /** ms since the epoch. */

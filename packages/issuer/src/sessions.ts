@@ -11,6 +11,7 @@ export type {
   RefreshAccessTokenResult,
   RefreshDenylist,
   StartRefreshFamilyInput,
+  RotateRefreshTokenInput,
   RefreshTokenDescription,
 } from './sessions/refresh-token-service.js';
 export { createMemoryRefreshTokenStore } from './sessions/refresh-token-memory-store.js';

@@ -42,11 +42,13 @@ function familyFromFlat(familyId: string, flat: Flat): RefreshFamily {
   const num = (name: string) => Number(fields.get(name));
   const scope = fields.get('scope');
   const clientId = fields.get('clientId');
+  const jkt = fields.get('jkt');
   return {
     familyId,
     sub: fields.get('sub') ?? '',
     ...(scope === undefined ? {} : { scope }),
     ...(clientId === undefined ? {} : { clientId }),
+    ...(jkt === undefined ? {} : { jkt }),
     createdAt: num('createdAt'),
     absoluteExpiresAt: num('absoluteExpiresAt'),
     lastUsedAt: num('lastUsedAt'),
@@ -72,6 +74,8 @@ function familyFields(family: RefreshFamily): string[] {
   ];
   if (family.scope !== undefined) fields.push('scope', family.scope);
   if (family.clientId !== undefined) fields.push('clientId', family.clientId);
+  // written once here: the rotate script sets only head, lastUsedAt and expiresAt, so the binding never changes
+  if (family.jkt !== undefined) fields.push('jkt', family.jkt);
   return fields;
 }
 

@@ -11,7 +11,13 @@ export type RefreshTokenErrorCode =
   /** An already rotated token was presented outside the grace window: the family was revoked. */
   | 'ERR_REFRESH_TOKEN_REUSED'
   /** The refresh-token store could not be reached; nothing was changed by this call. */
-  | 'ERR_REFRESH_STORE_UNAVAILABLE';
+  | 'ERR_REFRESH_STORE_UNAVAILABLE'
+  /** The family is bound to a DPoP key and no proof was presented; nothing was changed (the family lives on). */
+  | 'ERR_REFRESH_TOKEN_DPOP_REQUIRED'
+  /** The family is bound to another DPoP key than the proof's; nothing was changed (the family lives on). */
+  | 'ERR_REFRESH_TOKEN_DPOP_KEY_MISMATCH'
+  /** A proof was presented for a family started without one: a family never becomes bound later; nothing was changed. */
+  | 'ERR_REFRESH_TOKEN_NOT_DPOP_BOUND';
 
 /** Marks every RefreshTokenError, from any copy of @jwks-kit/issuer (ESM and CommonJS builds, two versions): see {@link isRefreshTokenError}. */
 const REFRESH_TOKEN_ERROR_BRAND = Symbol.for('@jwks-kit/issuer:RefreshTokenError');

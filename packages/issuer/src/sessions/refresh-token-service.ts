@@ -20,6 +20,11 @@ export interface RefreshAccessTokenInput {
   readonly clientId?: string;
   /** The session: put it in the token's `sid` claim, which logout and reuse detection revoke by. */
   readonly familyId: string;
+  /**
+   * Thumbprint of the DPoP key the session is bound to: pass it to the signer's `jkt` (the token's `cnf.jkt`).
+   * Present exactly when the family is bound; a signer that ignores it would issue a Bearer token for a DPoP grant.
+   */
+  readonly jkt?: string;
 }
 
 /** What the signer must answer: the compact JWT, its jti and exp (NumericDate, seconds). */
@@ -39,7 +44,8 @@ export interface RefreshDenylist {
 
 /** Something worth logging; carries the family id only, never a token. */
 export interface RefreshTokenEvent {
-  readonly type: 'started' | 'rotated' | 'replayed' | 'reused' | 'expired' | 'ended';
+  /** `binding_refused`: a refresh whose DPoP proof did not fit the family's binding (nothing was changed). */
+  readonly type: 'started' | 'rotated' | 'replayed' | 'reused' | 'expired' | 'ended' | 'binding_refused';
   readonly familyId: string;
 }
 
@@ -74,6 +80,10 @@ export interface RefreshTokenGrant {
   readonly accessTokenExp: number;
   /** The refresh token (and its family) is unusable from this instant, ms since the epoch. */
   readonly refreshTokenExpiresAt: number;
+  /** `DPoP` when the access token carries `cnf.jkt` (RFC 9449 §5: the token response's `token_type`), else `Bearer`. */
+  readonly tokenType: 'Bearer' | 'DPoP';
+  /** Thumbprint of the DPoP key the family and its access tokens are bound to, when bound. */
+  readonly jkt?: string;
 }
 
 /** Who a new family is for. */
@@ -81,6 +91,18 @@ export interface StartRefreshFamilyInput {
   readonly sub: string;
   readonly scope?: string;
   readonly clientId?: string;
+  /**
+   * Thumbprint (RFC 7638, base64url SHA-256) of the key of the verified DPoP proof of the token request: the family
+   * is bound to it for life (every rotation needs a proof of that key) and every access token carries it as `cnf.jkt`.
+   * Omit for a Bearer session, which can never become bound later.
+   */
+  readonly jkt?: string;
+}
+
+/** What the token request presented besides the refresh token. */
+export interface RotateRefreshTokenInput {
+  /** Thumbprint of the key of the verified DPoP proof of the request; omit when the request carried no proof. */
+  readonly jkt?: string;
 }
 
 /** What a live refresh token stands for (RFC 7662 introspection, RFC 7009 ownership check). */
@@ -89,6 +111,8 @@ export interface RefreshTokenDescription {
   readonly sub: string;
   readonly scope?: string;
   readonly clientId?: string;
+  /** Thumbprint of the DPoP key the family is bound to, when bound. */
+  readonly jkt?: string;
   /** Login time of the family, ms since the epoch. */
   readonly createdAt: number;
   /** The token is unusable from this instant, ms since the epoch. */
@@ -99,8 +123,12 @@ export interface RefreshTokenDescription {
 export interface RefreshTokenService {
   /** Starts a family (a login): first refresh token and access token. */
   start(input: StartRefreshFamilyInput): Promise<RefreshTokenGrant>;
-  /** Exchanges the live refresh token for a successor and a new access token; rejects with {@link RefreshTokenError}. */
-  rotate(refreshToken: string): Promise<RefreshTokenGrant>;
+  /**
+   * Exchanges the live refresh token for a successor and a new access token; rejects with {@link RefreshTokenError}.
+   * A family bound to a DPoP key rotates only with `input.jkt` equal to its binding; an unbound family only without
+   * one. Such a refusal changes nothing: no rotation, no reuse alarm, the family lives on for its key holder.
+   */
+  rotate(refreshToken: string, input?: RotateRefreshTokenInput): Promise<RefreshTokenGrant>;
   /** Ends the family and revokes every access token of the session (`sid`); false when it did not exist. */
   revokeFamily(familyId: string): Promise<boolean>;
   /** Ends every family of `sub` and revokes all its access tokens (logout everywhere); answers how many families ended. */
@@ -110,6 +138,9 @@ export interface RefreshTokenService {
   /** The family of a live refresh token (the head, before its deadline); undefined for any other string. Changes nothing. */
   describe(refreshToken: string): Promise<RefreshTokenDescription | undefined>;
 }
+
+/** RFC 7638 SHA-256 thumbprint in base64url: 43 characters. */
+const JKT = /^[A-Za-z0-9_-]{43}$/;
 
 const DEFAULTS = { graceMs: 10_000, absoluteLifetimeMs: 30 * 86_400_000, idleTimeoutMs: 14 * 86_400_000 };
 
@@ -161,7 +192,33 @@ const MESSAGES = {
   invalid: 'The refresh token is not valid.',
   expired: 'The refresh token has expired.',
   reused: 'The refresh token was already used; the session has been revoked.',
+  dpopRequired: 'The refresh token is bound to a DPoP key; a proof of that key is required.',
+  dpopMismatch: 'The DPoP proof is not signed with the key the refresh token is bound to.',
+  notBound: 'The refresh token is not bound to a DPoP key; it cannot become bound.',
 } as const;
+
+/** Throws a TypeError unless `jkt` is undefined or a base64url SHA-256 thumbprint. */
+function checkJkt(jkt: unknown, name: string): void {
+  if (jkt !== undefined && (typeof jkt !== 'string' || !JKT.test(jkt)))
+    throw new TypeError(`${name} must be a base64url SHA-256 thumbprint (43 characters)`);
+}
+
+/**
+ * The binding rule of a refresh (RFC 9449 §5): a bound family needs a proof of its own key, an unbound family no
+ * proof. Answers the refusal, or undefined when the request fits.
+ */
+function bindingRefusal(family: RefreshFamily, jkt: string | undefined): RefreshTokenError | undefined {
+  const { familyId } = family;
+  if (family.jkt === undefined)
+    return jkt === undefined
+      ? undefined
+      : new RefreshTokenError('ERR_REFRESH_TOKEN_NOT_DPOP_BOUND', MESSAGES.notBound, { familyId });
+  if (jkt === undefined)
+    return new RefreshTokenError('ERR_REFRESH_TOKEN_DPOP_REQUIRED', MESSAGES.dpopRequired, { familyId });
+  return jkt === family.jkt
+    ? undefined
+    : new RefreshTokenError('ERR_REFRESH_TOKEN_DPOP_KEY_MISMATCH', MESSAGES.dpopMismatch, { familyId });
+}
 
 /**
  * Creates the refresh-token service: opaque 256-bit tokens stored as SHA-256, grouped in families
@@ -180,14 +237,17 @@ export function createRefreshTokenService(options: RefreshTokenServiceOptions): 
     accessToken: access.token,
     accessTokenExp: access.exp,
     refreshTokenExpiresAt: family.expiresAt,
+    tokenType: family.jkt === undefined ? 'Bearer' : 'DPoP',
+    ...(family.jkt === undefined ? {} : { jkt: family.jkt }),
   });
 
-  const sign = (family: Pick<RefreshFamily, 'sub' | 'scope' | 'clientId' | 'familyId'>) =>
+  const sign = (family: Pick<RefreshFamily, 'sub' | 'scope' | 'clientId' | 'familyId' | 'jkt'>) =>
     signAccessToken({
       sub: family.sub,
       familyId: family.familyId,
       ...(family.scope === undefined ? {} : { scope: family.scope }),
       ...(family.clientId === undefined ? {} : { clientId: family.clientId }),
+      ...(family.jkt === undefined ? {} : { jkt: family.jkt }),
     });
 
   /** Tokens issued up to the end of the current second fall under a revocation made now. */
@@ -210,7 +270,7 @@ export function createRefreshTokenService(options: RefreshTokenServiceOptions): 
   };
 
   /** Rotation, grace replay, reuse detection or expiry of one presented token. */
-  const rotateOnce = async (refreshToken: string): Promise<RefreshTokenGrant> => {
+  const rotateOnce = async (refreshToken: string, jkt: string | undefined): Promise<RefreshTokenGrant> => {
     if (typeof refreshToken !== 'string' || refreshToken === '') {
       throw new RefreshTokenError('ERR_REFRESH_TOKEN_MISSING', 'No refresh token was presented.');
     }
@@ -219,6 +279,14 @@ export function createRefreshTokenService(options: RefreshTokenServiceOptions): 
     const presentedHash = hashRefreshToken(refreshToken);
     const found = await store.find(familyId, presentedHash);
     if (!found) throw new RefreshTokenError('ERR_REFRESH_TOKEN_INVALID', MESSAGES.invalid);
+    // Before rotation and reuse detection, and on any token of the chain: without the family's key a stolen token
+    // (even a rotated one) can neither rotate nor end the session. The binding never changes, so reading it
+    // before the atomic rotation is safe.
+    const refusal = bindingRefusal(found.family, jkt);
+    if (refusal) {
+      onEvent?.({ type: 'binding_refused', familyId });
+      throw refusal;
+    }
     const access = await sign(found.family);
     const successor = newRefreshToken(familyId);
     const outcome = await store.rotate({
@@ -256,6 +324,7 @@ export function createRefreshTokenService(options: RefreshTokenServiceOptions): 
   return {
     async start(input) {
       if (typeof input?.sub !== 'string' || input.sub === '') throw new TypeError('sub must be a non-empty string');
+      checkJkt(input.jkt, 'jkt');
       const familyId = newFamilyId();
       const refreshToken = newRefreshToken(familyId);
       const nowMs = now();
@@ -265,6 +334,7 @@ export function createRefreshTokenService(options: RefreshTokenServiceOptions): 
         sub: input.sub,
         ...(input.scope === undefined ? {} : { scope: input.scope }),
         ...(input.clientId === undefined ? {} : { clientId: input.clientId }),
+        ...(input.jkt === undefined ? {} : { jkt: input.jkt }),
         createdAt: nowMs,
         absoluteExpiresAt,
         lastUsedAt: nowMs,
@@ -277,8 +347,13 @@ export function createRefreshTokenService(options: RefreshTokenServiceOptions): 
       return grant(family, refreshToken, access);
     },
 
-    rotate(refreshToken) {
-      return traced('jwks_kit.refresh.rotate', {}, () => rotateOnce(refreshToken));
+    rotate(refreshToken, input) {
+      try {
+        checkJkt(input?.jkt, 'input.jkt');
+      } catch (error) {
+        return Promise.reject(error as Error);
+      }
+      return traced('jwks_kit.refresh.rotate', {}, () => rotateOnce(refreshToken, input?.jkt));
     },
 
     revokeFamily(familyId) {
@@ -303,13 +378,13 @@ export function createRefreshTokenService(options: RefreshTokenServiceOptions): 
       if (!familyId) return undefined;
       const found = await store.find(familyId, hashRefreshToken(refreshToken));
       if (found?.state !== 'head' || found.family.expiresAt <= now()) return undefined;
-      const { sub, scope, clientId, createdAt, expiresAt } = found.family;
-      return { familyId, sub, scope, clientId, createdAt, expiresAt };
+      const { sub, scope, clientId, jkt, createdAt, expiresAt } = found.family;
+      return { familyId, sub, scope, clientId, ...(jkt === undefined ? {} : { jkt }), createdAt, expiresAt };
     },
   };
 }
 
-const COUNTED = new Set(['rotated', 'replayed', 'reused', 'expired']);
+const COUNTED = new Set(['rotated', 'replayed', 'reused', 'expired', 'binding_refused']);
 
 /** The `onEvent` hook plus the metrics (refresh outcomes) and the reuse log. */
 function observed(

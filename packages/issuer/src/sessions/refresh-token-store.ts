@@ -6,6 +6,11 @@ export interface RefreshFamily {
   readonly sub: string;
   readonly scope?: string;
   readonly clientId?: string;
+  /**
+   * RFC 7638 thumbprint of the DPoP key the family is bound to (RFC 9449 §5): set when the family starts with a
+   * proof, never changed afterwards. Stores must persist it as given and never add, change or remove it.
+   */
+  readonly jkt?: string;
   /** Milliseconds since the epoch. */
   readonly createdAt: number;
   /** The family ends at this instant whatever its use (ms since the epoch). */

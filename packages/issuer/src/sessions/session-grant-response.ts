@@ -16,7 +16,8 @@ export type SendSessionGrantOptions = Readonly<{
 
 /**
  * Answers a login or refresh with `Cache-Control: no-store`: in cookie mode the tokens go only into
- * httpOnly cookies; in JSON mode the body is `{ access_token, token_type: "Bearer", expires_in, refresh_token }`.
+ * httpOnly cookies; in JSON mode the body is `{ access_token, token_type, expires_in, refresh_token }`, where
+ * `token_type` is `DPoP` for a DPoP-bound grant (RFC 9449 §5) and `Bearer` otherwise.
  */
 export function sendSessionGrant(res: Response, grant: RefreshTokenGrant, options: SendSessionGrantOptions): void {
   const expiresIn = Math.max(0, grant.accessTokenExp - Math.floor(options.nowMs / 1000));
@@ -24,7 +25,7 @@ export function sendSessionGrant(res: Response, grant: RefreshTokenGrant, option
   if (options.mode === 'json') {
     res.status(200).json({
       access_token: grant.accessToken,
-      token_type: 'Bearer',
+      token_type: grant.tokenType,
       expires_in: expiresIn,
       refresh_token: grant.refreshToken,
     });
@@ -38,5 +39,5 @@ export function sendSessionGrant(res: Response, grant: RefreshTokenGrant, option
     refreshPath: options.refreshPath,
     secure: options.secure,
   });
-  res.status(200).json({ token_type: 'Bearer', expires_in: expiresIn });
+  res.status(200).json({ token_type: grant.tokenType, expires_in: expiresIn });
 }

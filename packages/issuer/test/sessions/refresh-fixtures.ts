@@ -30,6 +30,7 @@ export async function createTestSigner(clock: TestClock, lifetimeSeconds = 300, 
       ...(input.scope ? { scope: input.scope } : {}),
       ...(input.clientId ? { client_id: input.clientId } : {}),
       sid: input.familyId,
+      ...(input.jkt ? { cnf: { jkt: input.jkt } } : {}),
     })
       .setProtectedHeader({ alg: 'RS256', typ: 'at+jwt', kid: key.kid })
       .setSubject(input.sub)

@@ -270,4 +270,91 @@ export function refreshTokenServiceContract(getStore: () => RefreshTokenStore): 
     for (const secret of [grant.refreshToken, next.refreshToken, grant.accessToken, next.accessToken])
       expect(logged).not.toContain(secret);
   });
+
+  describe('DPoP-bound families (RFC 9449 §5)', () => {
+    const KEY_A = 'NzbLsXh8uDCcd-6MNwXF4W_7noWXFZAfHkxZsRGC9Xs';
+    const KEY_B = '0ZcOCORZNYy-DWpqq30jZyJGHTN0d2HglBV3uiguA4I';
+
+    it('binds a family started with a proof: every access token carries cnf.jkt, token_type DPoP, rotations with the same key', async () => {
+      const { service, signer, clock } = await setup(getStore());
+      let grant = await service.start({ sub: 'dpop-user', clientId: 'cli', jkt: KEY_A });
+      expect(grant).toMatchObject({ tokenType: 'DPoP', jkt: KEY_A });
+      expect((await signer.verify(grant.accessToken)).cnf).toEqual({ jkt: KEY_A });
+      for (let step = 0; step < 5; step += 1) {
+        clock.advance(60_000);
+        grant = await service.rotate(grant.refreshToken, { jkt: KEY_A });
+        expect(grant).toMatchObject({ tokenType: 'DPoP', jkt: KEY_A });
+        expect((await signer.verify(grant.accessToken)).cnf).toEqual({ jkt: KEY_A });
+      }
+      expect((await service.describe(grant.refreshToken))?.jkt).toBe(KEY_A);
+      const bearer = await service.start({ sub: 'bearer-user' });
+      expect(bearer.tokenType).toBe('Bearer');
+      expect(bearer.jkt).toBeUndefined();
+      expect((await signer.verify(bearer.accessToken)).cnf).toBeUndefined();
+      expect((await service.describe(bearer.refreshToken))?.jkt).toBeUndefined();
+    });
+
+    it('refuses a refresh of a bound family without a proof or with another key, and changes nothing: the key holder rotates on', async () => {
+      const { service, isRevoked, events } = await setup(getStore());
+      const grant = await service.start({ sub: 'bound', jkt: KEY_A });
+      expect((await rejection(service.rotate(grant.refreshToken))).code).toBe('ERR_REFRESH_TOKEN_DPOP_REQUIRED');
+      expect((await rejection(service.rotate(grant.refreshToken, {}))).code).toBe('ERR_REFRESH_TOKEN_DPOP_REQUIRED');
+      const mismatch = await rejection(service.rotate(grant.refreshToken, { jkt: KEY_B }));
+      expect(mismatch.code).toBe('ERR_REFRESH_TOKEN_DPOP_KEY_MISMATCH');
+      expect(mismatch.familyId).toBe(grant.familyId);
+      // not ended, not forked, no theft alarm: the same head still rotates once, for the right key
+      expect(await isRevoked(grant.accessToken)).toBe(false);
+      const next = await service.rotate(grant.refreshToken, { jkt: KEY_A });
+      expect(next.familyId).toBe(grant.familyId);
+      expect(events.map((e) => e.type)).toEqual([
+        'started',
+        'binding_refused',
+        'binding_refused',
+        'binding_refused',
+        'rotated',
+      ]);
+    });
+
+    it('a rotated token of a bound family presented without its key is refused, not a reuse alarm; with its key it is reuse', async () => {
+      const { service, clock, isRevoked } = await setup(getStore());
+      const first = await service.start({ sub: 'stolen-old', jkt: KEY_A });
+      const second = await service.rotate(first.refreshToken, { jkt: KEY_A });
+      clock.advance(60_000); // past the grace window
+      expect((await rejection(service.rotate(first.refreshToken))).code).toBe('ERR_REFRESH_TOKEN_DPOP_REQUIRED');
+      expect((await rejection(service.rotate(first.refreshToken, { jkt: KEY_B }))).code).toBe(
+        'ERR_REFRESH_TOKEN_DPOP_KEY_MISMATCH',
+      );
+      expect(await isRevoked(second.accessToken)).toBe(false);
+      const third = await service.rotate(second.refreshToken, { jkt: KEY_A });
+      clock.advance(60_000);
+      expect((await rejection(service.rotate(first.refreshToken, { jkt: KEY_A }))).code).toBe(
+        'ERR_REFRESH_TOKEN_REUSED',
+      );
+      expect(await isRevoked(third.accessToken)).toBe(true);
+    });
+
+    it('an unbound family never becomes bound: a refresh with a proof is refused, and it rotates on as Bearer', async () => {
+      const { service, signer } = await setup(getStore());
+      const grant = await service.start({ sub: 'plain' });
+      const refused = await rejection(service.rotate(grant.refreshToken, { jkt: KEY_A }));
+      expect(refused.code).toBe('ERR_REFRESH_TOKEN_NOT_DPOP_BOUND');
+      const next = await service.rotate(grant.refreshToken);
+      expect(next.tokenType).toBe('Bearer');
+      expect((await signer.verify(next.accessToken)).cnf).toBeUndefined();
+      expect((await rejection(service.rotate(next.refreshToken, { jkt: KEY_A }))).code).toBe(
+        'ERR_REFRESH_TOKEN_NOT_DPOP_BOUND',
+      );
+      expect((await service.describe(next.refreshToken))?.jkt).toBeUndefined();
+    });
+
+    it('refuses a jkt that is not a base64url SHA-256 thumbprint with a TypeError', async () => {
+      const { service } = await setup(getStore());
+      const grant = await service.start({ sub: 'typed', jkt: KEY_A });
+      for (const jkt of ['', 'short', `${KEY_A}x`, `${KEY_A.slice(0, 42)}=`, 42, {}]) {
+        await expect(service.start({ sub: 'typed', jkt: jkt as string })).rejects.toThrow(TypeError);
+        await expect(service.rotate(grant.refreshToken, { jkt: jkt as string })).rejects.toThrow(TypeError);
+      }
+      expect((await service.rotate(grant.refreshToken, { jkt: KEY_A })).jkt).toBe(KEY_A);
+    });
+  });
 }

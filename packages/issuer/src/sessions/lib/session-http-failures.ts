@@ -75,6 +75,25 @@ const TOKEN_FAILURES: Record<RefreshTokenErrorCode, SessionHttpFailure> = {
     code: 'refresh_token_reused',
     description: 'The refresh token was already used; the session has been revoked.',
   },
+  // 400 (RFC 6749 §5.2), not 401: the refresh token is fine and its family untouched, so cookies are not cleared.
+  ERR_REFRESH_TOKEN_DPOP_REQUIRED: {
+    status: 400,
+    error: 'invalid_grant',
+    code: 'dpop_proof_required',
+    description: 'The refresh token is bound to a DPoP key; present a DPoP proof of that key.',
+  },
+  ERR_REFRESH_TOKEN_DPOP_KEY_MISMATCH: {
+    status: 400,
+    error: 'invalid_grant',
+    code: 'dpop_key_mismatch',
+    description: 'The DPoP proof is not signed with the key the refresh token is bound to.',
+  },
+  ERR_REFRESH_TOKEN_NOT_DPOP_BOUND: {
+    status: 400,
+    error: 'invalid_grant',
+    code: 'refresh_token_not_dpop_bound',
+    description: 'The refresh token is not bound to a DPoP key; refresh without a DPoP proof or log in again with one.',
+  },
   ERR_REFRESH_STORE_UNAVAILABLE: {
     status: 503,
     error: 'temporarily_unavailable',
