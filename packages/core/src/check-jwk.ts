@@ -1,14 +1,18 @@
 import type { JwsAlgorithm } from './jws-algorithms.js';
 import { jwkKeyType, keyTypeAlgorithms, MAX_KID_LENGTH, type JwkRefusal } from './jwk-key-types.js';
 
-/** A public signing JWK that passed every check, bound to exactly one algorithm (RFC 8725 §3.1). */
-export interface CheckedJwk {
-  readonly kid: string;
+/** A public signing JWK whose type, members and one algorithm passed the checks (no `kid` looked at). */
+export interface CheckedPublicJwk {
   readonly kty: string;
   /** The one algorithm the key verifies under: its own `alg`, or the single pinned algorithm its type runs with. */
   readonly alg: JwsAlgorithm;
   /** `kty` plus the public members of its type, nothing else: what gets imported. */
   readonly publicJwk: Readonly<Record<string, string>>;
+}
+
+/** A public signing JWK that passed every check, bound to exactly one algorithm (RFC 8725 §3.1). */
+export interface CheckedJwk extends CheckedPublicJwk {
+  readonly kid: string;
   /** Same kid, material and algorithm ⇔ same fingerprint (lets a key cache keep an earlier import). */
   readonly fingerprint: string;
 }
@@ -24,9 +28,25 @@ export function checkJwk(
   jwk: Readonly<Record<string, unknown>>,
   algorithms: readonly JwsAlgorithm[],
 ): CheckedJwk | JwkRefusal {
-  const { kid, use, key_ops: keyOps, alg } = jwk;
+  const { kid } = jwk;
   if (typeof kid !== 'string' || kid.length === 0 || kid.length > MAX_KID_LENGTH)
     return { reason: 'kid', member: 'kid', message: `must be a string of 1 to ${MAX_KID_LENGTH} characters` };
+  const checked = checkPublicJwk(jwk, algorithms);
+  if (isJwkRefusal(checked)) return checked;
+  const row = jwkKeyType(jwk) as NonNullable<ReturnType<typeof jwkKeyType>>;
+  const fingerprint = [checked.alg, ...row.publicMembers.map((member) => checked.publicJwk[member])].join('.');
+  return { kid, ...checked, fingerprint };
+}
+
+/**
+ * {@link checkJwk} without the `kid` rule: the checks a key carried by a message itself (a DPoP proof's
+ * `jwk` header, RFC 9449 §4.2) must pass, where no `kid` is required. Never throws.
+ */
+export function checkPublicJwk(
+  jwk: Readonly<Record<string, unknown>>,
+  algorithms: readonly JwsAlgorithm[],
+): CheckedPublicJwk | JwkRefusal {
+  const { use, key_ops: keyOps, alg } = jwk;
   const row = jwkKeyType(jwk);
   if (row?.fromJwk === false) return row.checkMembers(jwk) as JwkRefusal;
   const candidates = row === undefined ? [] : keyTypeAlgorithms(row).filter((name) => algorithms.includes(name));
@@ -63,11 +83,10 @@ export function checkJwk(
   if (refusal !== undefined) return refusal;
   const publicJwk: Record<string, string> = { kty: row.kty };
   for (const member of row.publicMembers) publicJwk[member] = jwk[member] as string;
-  const fingerprint = [bound, ...row.publicMembers.map((member) => publicJwk[member])].join('.');
-  return { kid, kty: row.kty, alg: bound, publicJwk: Object.freeze(publicJwk), fingerprint };
+  return { kty: row.kty, alg: bound, publicJwk: Object.freeze(publicJwk) };
 }
 
-/** True when {@link checkJwk} refused the key. */
-export function isJwkRefusal(outcome: CheckedJwk | JwkRefusal): outcome is JwkRefusal {
+/** True when {@link checkJwk} (or {@link checkPublicJwk}) refused the key. */
+export function isJwkRefusal<T extends CheckedPublicJwk>(outcome: T | JwkRefusal): outcome is JwkRefusal {
   return 'reason' in outcome;
 }

@@ -1,5 +1,5 @@
 import { createPublicKey, createSecretKey, type KeyObject } from 'node:crypto';
-import type { CheckedJwk } from './check-jwk.js';
+import type { CheckedPublicJwk } from './check-jwk.js';
 import type { JwsAlgorithm } from './jws-algorithms.js';
 
 /** The one algorithm each key imported by {@link importJwk} verifies under. */
@@ -10,7 +10,7 @@ const boundAlgorithms = new WeakMap<KeyObject, JwsAlgorithm>();
  * the key to its algorithm (read back with {@link jwkAlgorithm}). Throws a TypeError (the crypto
  * error as `cause`) when Node cannot build a key from the members.
  */
-export function importJwk(jwk: CheckedJwk): KeyObject {
+export function importJwk(jwk: CheckedPublicJwk): KeyObject {
   let key: KeyObject;
   try {
     key = createPublicKey({ key: { ...jwk.publicJwk }, format: 'jwk' });

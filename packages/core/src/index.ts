@@ -17,8 +17,8 @@ export {
   rsaModulusBits,
 } from './jwk-key-types.js';
 export type { JwkKeyType, JwkRefusal, JwkRefusalReason } from './jwk-key-types.js';
-export { checkJwk, isJwkRefusal } from './check-jwk.js';
-export type { CheckedJwk } from './check-jwk.js';
+export { checkJwk, checkPublicJwk, isJwkRefusal } from './check-jwk.js';
+export type { CheckedJwk, CheckedPublicJwk } from './check-jwk.js';
 export { checkJwkSet } from './check-jwk-set.js';
 export type {
   JwkSetCheck,
@@ -37,3 +37,20 @@ export { fetchJwks, isJwksFetchError, JwksFetchError, parseJwksJson } from './fe
 export type { FetchJwksOptions, FetchJwksResult, JwksFetchErrorCode } from './fetch-jwks.js';
 export { prebuildJson, prebuiltJsonHandler, sendPrebuiltJson } from './prebuilt-json.js';
 export type { PrebuiltJson, PrebuiltJsonOptions, PrebuiltJsonRequest, PrebuiltJsonResponse } from './prebuilt-json.js';
+export { decodeCompactJws } from './decode-compact-jws.js';
+export type { DecodedCompactJws } from './decode-compact-jws.js';
+export { verifyJwsSignature } from './verify-jws-signature.js';
+export { isP256SignatureInRange } from './p256-signature.js';
+export { jwkThumbprint, jwkThumbprintInput } from './jwk-thumbprint.js';
+export { accessTokenHash } from './dpop/access-token-hash.js';
+export { dpopHtu } from './dpop/dpop-htu.js';
+export { DpopProofError, isDpopProofError } from './dpop/dpop-proof-error.js';
+export type { DpopProofErrorCode, DpopProofRefusalReason } from './dpop/dpop-proof-error.js';
+export { MAX_DPOP_JTI_LENGTH, MAX_DPOP_PROOF_LENGTH, verifyDpopProof } from './dpop/verify-dpop-proof.js';
+export type { DpopProofExpectation, VerifiedDpopProof } from './dpop/verify-dpop-proof.js';
+export { dpopReplayKey, dpopReplayTtlMs } from './dpop/dpop-replay-store.js';
+export type { DpopReplayStore } from './dpop/dpop-replay-store.js';
+export { createMemoryDpopReplayStore, DpopReplayStoreFullError } from './dpop/memory-dpop-replay-store.js';
+export type { MemoryDpopReplayStoreOptions } from './dpop/memory-dpop-replay-store.js';
+export { createDpopNonces, MIN_DPOP_NONCE_SECRET_BYTES } from './dpop/dpop-nonces.js';
+export type { DpopNonces, DpopNoncesOptions } from './dpop/dpop-nonces.js';

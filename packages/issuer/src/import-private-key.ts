@@ -1,5 +1,6 @@
 import { createPrivateKey, type JsonWebKey, type KeyObject } from 'node:crypto';
-import { calculateJwkThumbprint, type JWK } from 'jose';
+import { jwkThumbprint } from '@jwks-kit/core';
+import type { JWK } from 'jose';
 import { IssuerError } from './issuer-error.js';
 import {
   assertKeyFitsAlgorithm,
@@ -7,7 +8,6 @@ import {
   isSigningAlgorithm,
   SIGNING_ALGORITHMS,
   SIGNING_KEY_TYPES,
-  thumbprintMembers,
 } from './lib/signing-key-types.js';
 import type { PrivateSigningJwk } from './private-signing-jwk.js';
 import type { SigningAlgorithm } from './signer.js';
@@ -88,7 +88,7 @@ export async function fromKeyObject(key: KeyObject, alg?: SigningAlgorithm): Pro
       throw new IssuerError('ERR_INVALID_KEY', `${type.kty} private key lacks the ${name} member`);
     members[name] = value;
   }
-  const kid = await calculateJwkThumbprint(thumbprintMembers(members, chosen), 'sha256');
+  const kid = jwkThumbprint({ ...members, kty: type.kty, ...(type.crv ? { crv: type.crv } : {}) });
   return {
     kty: type.kty,
     ...(type.crv ? { crv: type.crv } : {}),

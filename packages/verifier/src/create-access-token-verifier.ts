@@ -1,10 +1,9 @@
-import { jwkAlgorithm, MAX_KID_LENGTH } from '@jwks-kit/core';
+import { decodeCompactJws, jwkAlgorithm, MAX_KID_LENGTH, verifyJwsSignature } from '@jwks-kit/core';
 import type { AccessTokenClaims, AccessTokenVerifierOptions } from './access-token-verifier-options.js';
 import type { KeySet, VerificationKey } from './key-set.js';
 import { isVerifierError, VerifierError, type VerifierErrorCode } from './errors.js';
 import { checkClaims, isClaimsFailure } from './lib/check-claims.js';
 import { ownClaim } from './lib/own-claim.js';
-import { decodeCompactJws } from './lib/decode-compact-jws.js';
 import { describeRefusal } from './lib/describe-refusal.js';
 import { keysUnavailable } from './lib/keys-unavailable.js';
 import { resolveVerifierOptions, type ResolvedIssuer } from './lib/resolve-verifier-options.js';
@@ -12,7 +11,6 @@ import { SecondSightingFilter } from './lib/second-sighting-filter.js';
 import { VerifiedTokenCache } from './lib/verified-token-cache.js';
 import { verifierHealth, type VerifierHealth } from './lib/verifier-health.js';
 import { outcomeOf, verifierTelemetry, type VerifierTelemetry } from './lib/verifier-telemetry.js';
-import { verifyJwsSignature } from './lib/verify-jws-signature.js';
 
 /** What a successful verification yields (frozen; shared by repeat requests with the same token). */
 export interface VerifiedAccessToken {

@@ -1,5 +1,11 @@
-import { checkJwkSet, isJwkRefusal, rsaModulusBits, type JwkRefusalReason, type JwsAlgorithm } from '@jwks-kit/core';
-import { calculateJwkThumbprint } from 'jose';
+import {
+  checkJwkSet,
+  isJwkRefusal,
+  jwkThumbprint,
+  rsaModulusBits,
+  type JwkRefusalReason,
+  type JwsAlgorithm,
+} from '@jwks-kit/core';
 
 /** One finding about a JWK Set: `error`s fail the health check, `warning`s are reported only. */
 export interface JwksProblem {
@@ -91,7 +97,7 @@ export async function validateJwks(
         ...where(index),
         message: `\`${outcome.member}\` ${outcome.message}${ignored}`,
       });
-    } else if ((await calculateJwkThumbprint({ ...outcome.publicJwk }, 'sha256')) !== outcome.kid) {
+    } else if (jwkThumbprint(outcome.publicJwk) !== outcome.kid) {
       problems.push({
         severity: 'warning',
         ...where(index),

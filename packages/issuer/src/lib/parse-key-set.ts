@@ -1,6 +1,6 @@
-import { calculateJwkThumbprint } from 'jose';
+import { jwkThumbprint } from '@jwks-kit/core';
 import type { KeyState, StoredKey, StoredKeySet } from '../key-store.js';
-import { isSigningAlgorithm, SIGNING_ALGORITHMS, SIGNING_KEY_TYPES, thumbprintMembers } from './signing-key-types.js';
+import { isSigningAlgorithm, SIGNING_ALGORITHMS, SIGNING_KEY_TYPES } from './signing-key-types.js';
 
 const STATES: readonly KeyState[] = ['next', 'active', 'retired'];
 const BASE64URL = /^[A-Za-z0-9_-]+$/;
@@ -46,7 +46,7 @@ async function parseKey(raw: unknown, at: string): Promise<StoredKey> {
     if (key[time] !== undefined && !Number.isFinite(key[time])) throw new Error(`${at}.${time} is not a number`);
   }
   if (key.state === 'retired' && !Number.isFinite(key.removeAt)) throw new Error(`${at} is retired without removeAt`);
-  const kid = await calculateJwkThumbprint(thumbprintMembers(key, key.alg), 'sha256');
+  const kid = jwkThumbprint(key);
   if (key.kid !== kid) throw new Error(`${at}.kid is not the RFC 7638 thumbprint of the key`);
   return key as unknown as StoredKey;
 }

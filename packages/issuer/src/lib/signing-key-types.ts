@@ -97,15 +97,3 @@ function fits(key: KeyObject, type: SigningKeyType): boolean {
     (type.namedCurve === undefined || key.asymmetricKeyDetails?.namedCurve === type.namedCurve)
   );
 }
-
-/** The RFC 7638 members of a key (kty, crv and the public members), from any JWK-shaped object. */
-export function thumbprintMembers(
-  jwk: Readonly<Record<string, unknown>>,
-  alg: SigningAlgorithm,
-): Record<string, string> {
-  const type = SIGNING_KEY_TYPES[alg];
-  const members: Record<string, string> = { kty: type.kty };
-  if (type.crv) members.crv = type.crv;
-  for (const name of type.publicMembers) members[name] = String(jwk[name]);
-  return members;
-}

@@ -1,4 +1,5 @@
-import { calculateJwkThumbprint, type JWK } from 'jose';
+import { jwkThumbprint } from '@jwks-kit/core';
+import type { JWK } from 'jose';
 import { generateKeyPair, sign as cryptoSign, constants, createHmac, type KeyObject } from 'node:crypto';
 import { promisify } from 'node:util';
 
@@ -46,7 +47,7 @@ function generatePair(algorithm: TestAlgorithm): Promise<{ privateKey: KeyObject
 export async function generateTestKey(algorithm: TestAlgorithm): Promise<TestKey> {
   const { privateKey, publicKey } = await generatePair(algorithm);
   const exported = publicKey.export({ format: 'jwk' }) as JWK;
-  const kid = await calculateJwkThumbprint(exported, 'sha256');
+  const kid = jwkThumbprint(exported as Record<string, unknown>);
   const publicJwk = Object.freeze({ ...exported, kid, alg: algorithm, use: 'sig' });
   return { kid, algorithm, privateKey, publicKey, publicJwk };
 }

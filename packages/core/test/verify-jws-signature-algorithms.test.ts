@@ -1,8 +1,8 @@
 import { createSecretKey, generateKeyPairSync, randomBytes, sign, type KeyObject } from 'node:crypto';
 import fc from 'fast-check';
 import { CompactSign, compactVerify, importJWK, type CryptoKey, type JWK } from 'jose';
-import { importHs256Secret, importJwk, checkJwk, isJwkRefusal } from '@jwks-kit/core';
-import { verifyJwsSignature } from '../src/lib/verify-jws-signature.js';
+import { importHs256Secret, importJwk, checkJwk, isJwkRefusal } from '../src/index.js';
+import { verifyJwsSignature } from '../src/verify-jws-signature.js';
 import { applyJwsMutation, b64, CLAIMS, HEADER, jwsMutations, type JwsMutation } from './lib/jws-mutations.js';
 
 /** The algorithms beyond RSA, each with its own key (and an attacker's key of the same type). */

@@ -1,5 +1,6 @@
 import { constants, createHmac, KeyObject, timingSafeEqual, verify } from 'node:crypto';
-import { jwsAlgorithmEntry, MIN_RSA_MODULUS_BITS, type JwsAlgorithmEntry } from '@jwks-kit/core';
+import { jwsAlgorithmEntry, type JwsAlgorithmEntry } from './jws-algorithms.js';
+import { MIN_RSA_MODULUS_BITS } from './jwk-key-types.js';
 import { isP256SignatureInRange } from './p256-signature.js';
 
 /** What a KeyObject can verify, and the length of its signatures: worked out once per key (KeyObjects are immutable). */

@@ -2,7 +2,7 @@ import { generateKeyPairSync, sign, verify, type KeyObject } from 'node:crypto';
 import fc from 'fast-check';
 import { CompactSign, compactVerify, importJWK, type CryptoKey } from 'jose';
 import { createTestKeyPair, type TestKeyPair } from '@jwks-kit/test-kit';
-import { verifyJwsSignature } from '../src/lib/verify-jws-signature.js';
+import { verifyJwsSignature } from '../src/verify-jws-signature.js';
 import { applyJwsMutation, b64, CLAIMS, HEADER, jwsMutations, type JwsMutation } from './lib/jws-mutations.js';
 
 const ALGORITHMS = ['RS256', 'RS384', 'RS512', 'PS256', 'PS384', 'PS512'] as const;
