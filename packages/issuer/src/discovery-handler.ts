@@ -1,4 +1,4 @@
-import { prebuiltJsonHandler } from '@jwks-kit/core';
+import { parseAlgorithmsOption, prebuiltJsonHandler, type JwsAlgorithm } from '@jwks-kit/core';
 import type { RequestHandler } from 'express';
 import { isSigningAlgorithm } from './lib/signing-key-types.js';
 import type { SigningAlgorithm } from './signer.js';
@@ -23,6 +23,12 @@ export type DiscoveryHandlerOptions = Readonly<{
   responseTypesSupported?: readonly string[];
   /** Algorithms the issuer's keys sign with (advertised as `*_signing_alg_values_supported`). @default ['RS256'] */
   signingAlgorithms?: readonly SigningAlgorithm[];
+  /**
+   * Algorithms the token endpoint accepts DPoP proofs under (RFC 9449 §5.1: `dpop_signing_alg_values_supported`),
+   * e.g. the `algorithms` of the token endpoint's DPoP check; asymmetric only. Omit when the token endpoint
+   * takes no DPoP proofs: the member is then absent.
+   */
+  dpopSigningAlgorithms?: readonly JwsAlgorithm[];
   /** `max-age` of the response, in seconds. @default 3600 */
   maxAgeSeconds?: number;
 }>;
@@ -37,6 +43,12 @@ export function discoveryHandler(options: DiscoveryHandlerOptions): RequestHandl
   const signingAlgorithms = list(options.signingAlgorithms ?? ['RS256'], 'signingAlgorithms')!;
   if (signingAlgorithms.length === 0 || !signingAlgorithms.every(isSigningAlgorithm))
     throw new TypeError('option `signingAlgorithms` must be a non-empty list of RS256, PS256, ES256, EdDSA');
+  const dpopSigningAlgorithms =
+    options.dpopSigningAlgorithms === undefined
+      ? undefined
+      : parseAlgorithmsOption(options.dpopSigningAlgorithms, 'dpopSigningAlgorithms');
+  if (dpopSigningAlgorithms && options.tokenEndpoint === undefined)
+    throw new TypeError('option `dpopSigningAlgorithms` needs option `tokenEndpoint`: proofs are taken there');
   const metadata = {
     issuer,
     jwks_uri: url(options.jwksUri, 'jwksUri', false),
@@ -61,6 +73,7 @@ export function discoveryHandler(options: DiscoveryHandlerOptions): RequestHandl
     id_token_signing_alg_values_supported: signingAlgorithms,
     token_endpoint_auth_signing_alg_values_supported:
       options.tokenEndpoint === undefined ? undefined : signingAlgorithms,
+    dpop_signing_alg_values_supported: dpopSigningAlgorithms,
   };
   return prebuiltJsonHandler(metadata, { maxAgeSeconds: options.maxAgeSeconds ?? 3600 });
 }

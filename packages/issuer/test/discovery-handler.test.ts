@@ -69,4 +69,22 @@ describe('discoveryHandler', () => {
     expect(() => discoveryHandler({ ...base, ...bad })).toThrow(TypeError);
     expect(() => discoveryHandler({ ...base, ...bad })).toThrow(`option \`${name}\``);
   });
+
+  it('advertises dpop_signing_alg_values_supported (RFC 9449 §5.1) only when configured, asymmetric algorithms only', async () => {
+    const token = { ...base, tokenEndpoint: 'https://auth.example.com/token' };
+    const app = express().get(PATH, discoveryHandler({ ...token, dpopSigningAlgorithms: ['ES256', 'EdDSA', 'ES256'] }));
+    expect((await request(app).get(PATH).expect(200)).body.dpop_signing_alg_values_supported).toEqual([
+      'ES256',
+      'EdDSA',
+    ]);
+    const plain = express().get(PATH, discoveryHandler(token));
+    expect((await request(plain).get(PATH).expect(200)).body).not.toHaveProperty('dpop_signing_alg_values_supported');
+    for (const dpopSigningAlgorithms of [[], ['none'], ['HS256'], ['ES256', 'HS256'], 'ES256'])
+      expect(() => discoveryHandler({ ...token, dpopSigningAlgorithms } as unknown as DiscoveryHandlerOptions)).toThrow(
+        /option `dpopSigningAlgorithms` must/,
+      );
+    expect(() => discoveryHandler({ ...base, dpopSigningAlgorithms: ['ES256'] })).toThrow(
+      /needs option `tokenEndpoint`/,
+    );
+  });
 });
