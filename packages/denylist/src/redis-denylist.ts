@@ -97,10 +97,10 @@ export function createRedisDenylist(client: Redis | Cluster, options: RedisDenyl
   }
   const settings = resolveRevocationSettings(options);
   const mode = options.mode ?? 'mirror';
-  if (mode !== 'mirror' && mode !== 'lookup') throw new TypeError("options.mode must be 'mirror' or 'lookup'");
+  if (mode !== 'mirror' && mode !== 'lookup') throw new TypeError("option `mode` must be 'mirror' or 'lookup'");
   const keyPrefix = options.keyPrefix ?? 'jwks-kit:denylist:';
   if (typeof keyPrefix !== 'string' || keyPrefix.length > 256 || /[{}]/.test(keyPrefix)) {
-    throw new TypeError('options.keyPrefix must be a string of at most 256 characters without { or }');
+    throw new TypeError('option `keyPrefix` must be a string of at most 256 characters without { or }');
   }
   const maxStalenessMs = optionalNumber('maxStalenessMs', options.maxStalenessMs, 5000, 0);
   const failOpen = optionalBoolean('failOpen', options.failOpen, false);
@@ -109,9 +109,9 @@ export function createRedisDenylist(client: Redis | Cluster, options: RedisDenyl
   const lookupTimeoutMs = optionalNumber('lookupTimeoutMs', options.lookupTimeoutMs, 250, 1, 2_147_483_647);
   const writeTimeoutMs = optionalNumber('writeTimeoutMs', options.writeTimeoutMs, 2000, 1, 2_147_483_647);
   const waitForReplicas = optionalNumber('waitForReplicas', options.waitForReplicas, 0, 0, 100);
-  if (!Number.isInteger(waitForReplicas)) throw new TypeError('options.waitForReplicas must be an integer');
+  if (!Number.isInteger(waitForReplicas)) throw new TypeError('option `waitForReplicas` must be an integer');
   if (waitForReplicas > 0 && (client as Cluster).isCluster)
-    throw new TypeError('options.waitForReplicas needs a standalone or Sentinel client (WAIT is per connection)');
+    throw new TypeError('option `waitForReplicas` needs a standalone or Sentinel client (WAIT is per connection)');
   const onEvent = optionalFunction('onEvent', options.onEvent);
   const telemetry = denylistTelemetry(optionalLogger(options.logger));
   const emit = (event: DenylistEvent) => {

@@ -44,7 +44,7 @@ export function createRedisDpopReplayStore(
   if (options === null || typeof options !== 'object') throw new TypeError('options must be an object');
   const keyPrefix = options.keyPrefix ?? 'jwks-kit:dpop:';
   if (typeof keyPrefix !== 'string' || keyPrefix.length > 256 || /[{}]/.test(keyPrefix)) {
-    throw new TypeError('options.keyPrefix must be a string of at most 256 characters without { or }');
+    throw new TypeError('option `keyPrefix` must be a string of at most 256 characters without { or }');
   }
   const commandTimeoutMs = optionalNumber('commandTimeoutMs', options.commandTimeoutMs, 500, 1, 2_147_483_647);
   const keys = createRedisKeys(keyPrefix);

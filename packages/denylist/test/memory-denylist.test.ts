@@ -42,15 +42,15 @@ describe('createMemoryDenylist', () => {
   });
 
   it('validates options at creation with a TypeError naming the option', () => {
-    expect(() => createMemoryDenylist({} as never)).toThrow(/options\.issuer/);
-    expect(() => createMemoryDenylist({ issuer: '' })).toThrow(/options\.issuer/);
-    expect(() => createMemoryDenylist({ issuer, leewaySeconds: -1 })).toThrow(/options\.leewaySeconds/);
+    expect(() => createMemoryDenylist({} as never)).toThrow(/option `issuer`/);
+    expect(() => createMemoryDenylist({ issuer: '' })).toThrow(/option `issuer`/);
+    expect(() => createMemoryDenylist({ issuer, leewaySeconds: -1 })).toThrow(/option `leewaySeconds`/);
     expect(() => createMemoryDenylist({ issuer, maxTokenLifetimeSeconds: 0 })).toThrow(
-      /options\.maxTokenLifetimeSeconds/,
+      /option `maxTokenLifetimeSeconds`/,
     );
-    expect(() => createMemoryDenylist({ issuer, maxEntries: Number.NaN })).toThrow(/options\.maxEntries/);
-    expect(() => createMemoryDenylist({ issuer, sweepIntervalMs: '5' as never })).toThrow(/options\.sweepIntervalMs/);
-    expect(() => createMemoryDenylist({ issuer, now: 5 as never })).toThrow(/options\.now/);
+    expect(() => createMemoryDenylist({ issuer, maxEntries: Number.NaN })).toThrow(/option `maxEntries`/);
+    expect(() => createMemoryDenylist({ issuer, sweepIntervalMs: '5' as never })).toThrow(/option `sweepIntervalMs`/);
+    expect(() => createMemoryDenylist({ issuer, now: 5 as never })).toThrow(/option `now`/);
     expect(() => createMemoryDenylist(null as never)).toThrow(TypeError);
   });
 });

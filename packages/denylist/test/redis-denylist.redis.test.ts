@@ -166,18 +166,18 @@ describe('createRedisDenylist', () => {
     const make = (options: Record<string, unknown>) => () =>
       createRedisDenylist(client, { issuer: ISSUER, ...options } as RedisDenylistOptions);
     expect(() => createRedisDenylist({} as Redis, { issuer: ISSUER })).toThrow(/client/);
-    expect(make({ issuer: undefined })).toThrow(/options\.issuer/);
-    expect(make({ mode: 'cache' })).toThrow(/options\.mode/);
-    expect(make({ keyPrefix: 'a{b}' })).toThrow(/options\.keyPrefix/);
-    expect(make({ maxStalenessMs: -1 })).toThrow(/options\.maxStalenessMs/);
-    expect(make({ failOpen: 'yes' })).toThrow(/options\.failOpen/);
-    expect(make({ checkIntervalMs: 0 })).toThrow(/options\.checkIntervalMs/);
-    expect(make({ readBlockMs: 5 })).toThrow(/options\.readBlockMs/);
-    expect(make({ lookupTimeoutMs: Infinity })).toThrow(/options\.lookupTimeoutMs/);
-    expect(make({ writeTimeoutMs: 'x' })).toThrow(/options\.writeTimeoutMs/);
-    expect(make({ onEvent: 1 })).toThrow(/options\.onEvent/);
-    expect(make({ waitForReplicas: -1 })).toThrow(/options\.waitForReplicas/);
-    expect(make({ waitForReplicas: 1.5 })).toThrow(/options\.waitForReplicas/);
+    expect(make({ issuer: undefined })).toThrow(/option `issuer`/);
+    expect(make({ mode: 'cache' })).toThrow(/option `mode`/);
+    expect(make({ keyPrefix: 'a{b}' })).toThrow(/option `keyPrefix`/);
+    expect(make({ maxStalenessMs: -1 })).toThrow(/option `maxStalenessMs`/);
+    expect(make({ failOpen: 'yes' })).toThrow(/option `failOpen`/);
+    expect(make({ checkIntervalMs: 0 })).toThrow(/option `checkIntervalMs`/);
+    expect(make({ readBlockMs: 5 })).toThrow(/option `readBlockMs`/);
+    expect(make({ lookupTimeoutMs: Infinity })).toThrow(/option `lookupTimeoutMs`/);
+    expect(make({ writeTimeoutMs: 'x' })).toThrow(/option `writeTimeoutMs`/);
+    expect(make({ onEvent: 1 })).toThrow(/option `onEvent`/);
+    expect(make({ waitForReplicas: -1 })).toThrow(/option `waitForReplicas`/);
+    expect(make({ waitForReplicas: 1.5 })).toThrow(/option `waitForReplicas`/);
   });
 
   it('waitForReplicas: a revocation no replica acknowledged rejects with ERR_REVOCATION_FAILED (a server without replicas)', async () => {

@@ -114,8 +114,8 @@ describe('Redis DPoP replay store', () => {
       expect((await rejection(store.useOnce(key as string, ttl as number))).code).toBe('ERR_INVALID_REPLAY_KEY');
     }
     expect(() => createRedisDpopReplayStore({} as Redis)).toThrow('client must be an ioredis');
-    expect(() => createRedisDpopReplayStore(clients[0]!, { keyPrefix: 'a{b' })).toThrow('options.keyPrefix');
-    expect(() => createRedisDpopReplayStore(clients[0]!, { commandTimeoutMs: 0 })).toThrow('options.commandTimeoutMs');
+    expect(() => createRedisDpopReplayStore(clients[0]!, { keyPrefix: 'a{b' })).toThrow('option `keyPrefix`');
+    expect(() => createRedisDpopReplayStore(clients[0]!, { commandTimeoutMs: 0 })).toThrow('option `commandTimeoutMs`');
   });
 
   describe('two Node processes sharing one Redis', () => {

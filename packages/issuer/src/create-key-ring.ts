@@ -174,7 +174,7 @@ const MODULUS_LENGTHS = [2048, 3072, 4096];
 export async function createKeyRing(options: KeyRingOptions): Promise<KeyRing> {
   const { store } = options ?? {};
   if (typeof store?.load !== 'function' || typeof store.save !== 'function')
-    throw new TypeError('options.store must be a KeyStore');
+    throw new TypeError('option `store` must be a KeyStore');
   const maxJwksCacheAgeMs = positive(options.maxJwksCacheAgeMs, 'maxJwksCacheAgeMs');
   refuseRenamedOptions(options, { maxTokenLifetimeMs: '`maxTokenLifetimeSeconds` (seconds)' });
   const maxTokenLifetimeSeconds = options.maxTokenLifetimeSeconds;
@@ -183,29 +183,30 @@ export async function createKeyRing(options: KeyRingOptions): Promise<KeyRing> {
   const checkIntervalMs = positive(options.checkIntervalMs ?? 60_000, 'checkIntervalMs');
   const safetyMarginMs = positive(options.safetyMarginMs ?? 300_000, 'safetyMarginMs');
   if (safetyMarginMs < 2 * checkIntervalMs)
-    throw new TypeError('options.safetyMarginMs must be at least 2 * options.checkIntervalMs');
+    throw new TypeError('option `safetyMarginMs` must be at least 2 * `checkIntervalMs`');
   const rotationIntervalMs = options.rotationIntervalMs ?? 30 * DAY_MS;
   if (!Number.isFinite(rotationIntervalMs) || rotationIntervalMs < 0)
-    throw new TypeError('options.rotationIntervalMs must be a non-negative number');
+    throw new TypeError('option `rotationIntervalMs` must be a non-negative number');
   const timing: KeyTiming = {
     prePublishMs: maxJwksCacheAgeMs + safetyMarginMs,
     retainMs: maxTokenLifetimeSeconds * 1000 + safetyMarginMs,
     rotationIntervalMs,
   };
   if (rotationIntervalMs > 0 && rotationIntervalMs < timing.prePublishMs) {
-    throw new TypeError('options.rotationIntervalMs must be 0 or at least maxJwksCacheAgeMs + safetyMarginMs');
+    throw new TypeError('option `rotationIntervalMs` must be 0 or at least maxJwksCacheAgeMs + safetyMarginMs');
   }
   const algorithm = options.algorithm ?? 'RS256';
   if (!isSigningAlgorithm(algorithm))
-    throw new TypeError(`options.algorithm must be one of ${SIGNING_ALGORITHMS.join(', ')}`);
+    throw new TypeError(`option \`algorithm\` must be one of ${SIGNING_ALGORITHMS.join(', ')}`);
   const modulusLength = options.modulusLength ?? 2048;
-  if (!MODULUS_LENGTHS.includes(modulusLength)) throw new TypeError('options.modulusLength must be 2048, 3072 or 4096');
+  if (!MODULUS_LENGTHS.includes(modulusLength))
+    throw new TypeError('option `modulusLength` must be 2048, 3072 or 4096');
   const now = options.now ?? Date.now;
-  if (typeof now !== 'function') throw new TypeError('options.now must be a function');
+  if (typeof now !== 'function') throw new TypeError('option `now` must be a function');
   const logger = checkIssuerLogger(options.logger);
   const { initialKey } = options;
   if (initialKey !== undefined && (typeof initialKey.kid !== 'string' || !isSigningAlgorithm(initialKey.alg))) {
-    throw new TypeError('options.initialKey must come from importPrivateKey()');
+    throw new TypeError('option `initialKey` must come from importPrivateKey()');
   }
 
   let fingerprint = '';
@@ -360,7 +361,9 @@ export async function createKeyRing(options: KeyRingOptions): Promise<KeyRing> {
       const retiring = signing?.kid;
       const nextAlgorithm = rotateOptions.nextAlgorithm ?? algorithm;
       if (!isSigningAlgorithm(nextAlgorithm))
-        return Promise.reject(new TypeError(`nextAlgorithm must be one of ${SIGNING_ALGORITHMS.join(', ')}`));
+        return Promise.reject(
+          new TypeError(`option \`nextAlgorithm\` must be one of ${SIGNING_ALGORITHMS.join(', ')}`),
+        );
       return serial(() =>
         update((set) => {
           const active = set.keys.find((key) => key.state === 'active');
@@ -409,6 +412,6 @@ export async function createKeyRing(options: KeyRingOptions): Promise<KeyRing> {
 
 function positive(value: unknown, name: string): number {
   if (typeof value !== 'number' || !Number.isFinite(value) || value <= 0)
-    throw new TypeError(`options.${name} must be a positive number of milliseconds`);
+    throw new TypeError(`option \`${name}\` must be a positive number of milliseconds`);
   return value;
 }

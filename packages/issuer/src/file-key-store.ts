@@ -27,13 +27,13 @@ export type FileKeyStoreOptions = Readonly<{
  */
 export function createFileKeyStore(options: FileKeyStoreOptions): KeyStore {
   if (typeof options?.path !== 'string' || options.path === '')
-    throw new TypeError('options.path must be a non-empty string');
+    throw new TypeError('option `path` must be a non-empty string');
   const lockWaitMs = options.lockWaitMs ?? 10_000;
   const staleLockMs = options.staleLockMs ?? 30_000;
   if (!Number.isFinite(lockWaitMs) || lockWaitMs < 0)
-    throw new TypeError('options.lockWaitMs must be a non-negative number');
+    throw new TypeError('option `lockWaitMs` must be a non-negative number');
   if (!Number.isFinite(staleLockMs) || staleLockMs <= 0)
-    throw new TypeError('options.staleLockMs must be a positive number');
+    throw new TypeError('option `staleLockMs` must be a positive number');
   const path = resolve(options.path);
   const lockTiming = { waitMs: lockWaitMs, staleMs: staleLockMs };
 

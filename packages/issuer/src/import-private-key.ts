@@ -36,7 +36,7 @@ export async function importPrivateKey(
   options: ImportPrivateKeyOptions = {},
 ): Promise<PrivateSigningJwk> {
   if (options.alg !== undefined && !isSigningAlgorithm(options.alg))
-    throw new TypeError(`options.alg must be one of ${SIGNING_ALGORITHMS.join(', ')}`);
+    throw new TypeError(`option \`alg\` must be one of ${SIGNING_ALGORITHMS.join(', ')}`);
   let jwk: Record<string, unknown> | undefined;
   let key: KeyObject;
   try {

@@ -106,10 +106,10 @@ interface PreparedKey {
  */
 export function createAccessTokenSigner(options: AccessTokenSignerOptions): AccessTokenSigner {
   const { issuer, keyRing, secret } = options ?? {};
-  if (typeof issuer !== 'string' || issuer === '') throw new TypeError('options.issuer must be a non-empty string');
+  if (typeof issuer !== 'string' || issuer === '') throw new TypeError('option `issuer` must be a non-empty string');
   if (keyRing !== undefined && secret !== undefined)
     throw new TypeError(
-      'options.keyRing and options.secret exclude each other: an issuer signs HS256 for itself or publishes its keys in a JWKS, never both',
+      'options `keyRing` and `secret` exclude each other: an issuer signs HS256 for itself or publishes its keys in a JWKS, never both',
     );
   let signingKey: () => Signer | HmacSigningKey;
   refuseRenamedOptions(options, { maxTokenLifetimeMs: '`maxTokenLifetimeSeconds` (seconds)' });
@@ -122,7 +122,7 @@ export function createAccessTokenSigner(options: AccessTokenSignerOptions): Acce
       throw new TypeError('option `maxTokenLifetimeSeconds` must be a positive integer number of seconds');
   } else {
     if (typeof keyRing?.signingKey !== 'function')
-      throw new TypeError('options.keyRing must be a KeyRing (or give options.secret for HS256)');
+      throw new TypeError('option `keyRing` must be a KeyRing (or give `secret` for HS256)');
     if (options.maxTokenLifetimeSeconds !== undefined)
       throw new TypeError("option `maxTokenLifetimeSeconds` is for secret mode; with a key ring it is the ring's");
     signingKey = () => keyRing.signingKey();
@@ -131,17 +131,17 @@ export function createAccessTokenSigner(options: AccessTokenSignerOptions): Acce
   const defaultTtlSeconds = options.defaultTtlSeconds ?? Math.min(900, maxTtlSeconds);
   if (!Number.isInteger(defaultTtlSeconds) || defaultTtlSeconds <= 0 || defaultTtlSeconds > maxTtlSeconds) {
     throw new TypeError(
-      `options.defaultTtlSeconds must be a positive integer of at most ${maxTtlSeconds} (maxTokenLifetimeSeconds)`,
+      `option \`defaultTtlSeconds\` must be a positive integer of at most ${maxTtlSeconds} (maxTokenLifetimeSeconds)`,
     );
   }
   const maxTokenBytes = options.maxTokenBytes ?? 4096;
   if (!Number.isInteger(maxTokenBytes) || maxTokenBytes < 256)
-    throw new TypeError('options.maxTokenBytes must be an integer of at least 256');
+    throw new TypeError('option `maxTokenBytes` must be an integer of at least 256');
   const defaultAudience = options.defaultAudience === undefined ? undefined : audience(options.defaultAudience);
   if (defaultAudience === null)
-    throw new TypeError('options.defaultAudience must be a non-empty string or a non-empty list of them');
+    throw new TypeError('option `defaultAudience` must be a non-empty string or a non-empty list of them');
   const now = options.now ?? Date.now;
-  if (typeof now !== 'function') throw new TypeError('options.now must be a function');
+  if (typeof now !== 'function') throw new TypeError('option `now` must be a function');
 
   let prepared: PreparedKey | undefined;
   const prepare = (key: Signer | HmacSigningKey): PreparedKey => {

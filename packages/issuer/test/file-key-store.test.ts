@@ -157,8 +157,8 @@ describe('createFileKeyStore', () => {
   });
 
   it('rejects a missing path with a TypeError naming it', () => {
-    expect(() => createFileKeyStore({ path: '' })).toThrow('options.path');
-    expect(() => createFileKeyStore({ path: 'x', lockWaitMs: -1 })).toThrow('options.lockWaitMs');
+    expect(() => createFileKeyStore({ path: '' })).toThrow('option `path`');
+    expect(() => createFileKeyStore({ path: 'x', lockWaitMs: -1 })).toThrow('option `lockWaitMs`');
   });
 
   describe('two issuer processes sharing one key file', () => {

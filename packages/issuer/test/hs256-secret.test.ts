@@ -38,9 +38,9 @@ describe('createAccessTokenSigner({ secret }): HS256 for a single service', () =
       algorithm: 'ES256',
     });
     expect(() => createAccessTokenSigner({ issuer: ISSUER, keyRing, secret: randomBytes(32) })).toThrow(
-      /options\.keyRing and options\.secret exclude each other/,
+      /options `keyRing` and `secret` exclude each other/,
     );
-    expect(() => createAccessTokenSigner({ issuer: ISSUER })).toThrow(/options\.keyRing must be a KeyRing/);
+    expect(() => createAccessTokenSigner({ issuer: ISSUER })).toThrow(/option `keyRing` must be a KeyRing/);
     expect(() => createAccessTokenSigner({ issuer: ISSUER, keyRing, maxTokenLifetimeSeconds: 1 })).toThrow(
       /option `maxTokenLifetimeSeconds` is for secret mode/,
     );

@@ -32,8 +32,8 @@ const code = (promise: Promise<unknown>) =>
 
 describe('createRedisKeyStore', () => {
   it('refuses to be created without a 32-byte KEK (TypeError naming the option)', () => {
-    expect(() => createRedisKeyStore(client, {} as RedisKeyStoreOptions)).toThrow(/options\.kek/);
-    expect(() => createRedisKeyStore(client, { kek: randomBytes(16) })).toThrow(/options\.kek must be a 32-byte/);
+    expect(() => createRedisKeyStore(client, {} as RedisKeyStoreOptions)).toThrow(/option `kek`/);
+    expect(() => createRedisKeyStore(client, { kek: randomBytes(16) })).toThrow(/option `kek` must be a 32-byte/);
     expect(() => createRedisKeyStore(client, { kek, previousKeks: [randomBytes(31)] })).toThrow(/previousKeks\[0\]/);
     expect(() => createRedisKeyStore(client, { kek, keyPrefix: 'a{b}' })).toThrow(/keyPrefix/);
   });

@@ -193,8 +193,8 @@ describe('createKeyRing', () => {
   });
 
   it.each<[string, Partial<KeyRingOptions>, string]>([
-    ['store', { store: {} as never }, 'options.store'],
-    ['maxJwksCacheAgeMs', { maxJwksCacheAgeMs: 0 }, 'options.maxJwksCacheAgeMs'],
+    ['store', { store: {} as never }, 'option `store`'],
+    ['maxJwksCacheAgeMs', { maxJwksCacheAgeMs: 0 }, 'option `maxJwksCacheAgeMs`'],
     ['maxTokenLifetimeSeconds', { maxTokenLifetimeSeconds: -1 }, 'option `maxTokenLifetimeSeconds`'],
     ['maxTokenLifetimeSeconds', { maxTokenLifetimeSeconds: 1.5 }, 'option `maxTokenLifetimeSeconds`'],
     [
@@ -202,11 +202,11 @@ describe('createKeyRing', () => {
       { maxTokenLifetimeMs: 3_600_000 } as never,
       'option `maxTokenLifetimeMs` was renamed',
     ],
-    ['rotationIntervalMs', { rotationIntervalMs: -5 }, 'options.rotationIntervalMs'],
-    ['rotationIntervalMs', { rotationIntervalMs: MINUTE }, 'options.rotationIntervalMs'],
-    ['modulusLength', { modulusLength: 1024 as never }, 'options.modulusLength'],
-    ['safetyMarginMs', { safetyMarginMs: 1000, checkIntervalMs: 2000 }, 'options.safetyMarginMs'],
-    ['now', { now: 5 as never }, 'options.now'],
+    ['rotationIntervalMs', { rotationIntervalMs: -5 }, 'option `rotationIntervalMs`'],
+    ['rotationIntervalMs', { rotationIntervalMs: MINUTE }, 'option `rotationIntervalMs`'],
+    ['modulusLength', { modulusLength: 1024 as never }, 'option `modulusLength`'],
+    ['safetyMarginMs', { safetyMarginMs: 1000, checkIntervalMs: 2000 }, 'option `safetyMarginMs`'],
+    ['now', { now: 5 as never }, 'option `now`'],
   ])('rejects a bad %s with a TypeError naming it', async (_name, bad, message) => {
     await expect(createKeyRing({ ...base, store: createMemoryKeyStore(), ...bad })).rejects.toThrow(message);
     await expect(createKeyRing({ ...base, store: createMemoryKeyStore(), ...bad })).rejects.toBeInstanceOf(TypeError);

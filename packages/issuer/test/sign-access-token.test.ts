@@ -168,6 +168,6 @@ describe('createAccessTokenSigner', () => {
     ['now', { now: 'x' as never }],
   ])('rejects a bad %s option with a TypeError naming it', (name, bad) => {
     expect(() => signer(bad)).toThrow(TypeError);
-    expect(() => signer(bad)).toThrow(`options.${name}`);
+    expect(() => signer(bad)).toThrow(`option \`${name}\``);
   });
 });

@@ -82,7 +82,7 @@ describe('key ring algorithms', () => {
     for (const algorithm of ['HS256', 'none', 'ES384', 'RS512', '']) {
       await expect(
         createKeyRing({ ...base, store: createMemoryKeyStore(), algorithm: algorithm as SigningAlgorithm }),
-      ).rejects.toThrow(/options\.algorithm must be one of RS256, PS256, ES256, EdDSA/);
+      ).rejects.toThrow(/option `algorithm` must be one of RS256, PS256, ES256, EdDSA/);
     }
   });
 
@@ -213,7 +213,7 @@ describe('importPrivateKey for every key type', () => {
       code: 'ERR_INVALID_KEY',
     });
     await expect(importPrivateKey(pem(ec.privateKey), { alg: 'HS256' as SigningAlgorithm })).rejects.toThrow(
-      /options\.alg must be one of/,
+      /option `alg` must be one of/,
     );
   });
 

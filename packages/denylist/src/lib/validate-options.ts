@@ -8,7 +8,7 @@ export function optionalNumber(
 ): number {
   if (value === undefined) return fallback;
   if (typeof value !== 'number' || !Number.isFinite(value) || value < min || value > max) {
-    throw new TypeError(`options.${name} must be a finite number between ${min} and ${max}`);
+    throw new TypeError(`option \`${name}\` must be a finite number between ${min} and ${max}`);
   }
   return value;
 }
@@ -16,20 +16,20 @@ export function optionalNumber(
 /** Throws a TypeError naming `name` unless `value` is undefined or a boolean. */
 export function optionalBoolean(name: string, value: unknown, fallback: boolean): boolean {
   if (value === undefined) return fallback;
-  if (typeof value !== 'boolean') throw new TypeError(`options.${name} must be a boolean`);
+  if (typeof value !== 'boolean') throw new TypeError(`option \`${name}\` must be a boolean`);
   return value;
 }
 
 /** Throws a TypeError naming `name` unless `value` is undefined or a function. */
 export function optionalFunction<T>(name: string, value: T | undefined): T | undefined {
-  if (value !== undefined && typeof value !== 'function') throw new TypeError(`options.${name} must be a function`);
+  if (value !== undefined && typeof value !== 'function') throw new TypeError(`option \`${name}\` must be a function`);
   return value;
 }
 
 /** Throws a TypeError naming `name` unless `value` is a string of 1 to `maxLength` characters. */
 export function requiredString(name: string, value: unknown, maxLength: number): string {
   if (typeof value !== 'string' || value.length === 0 || value.length > maxLength) {
-    throw new TypeError(`options.${name} must be a string of 1 to ${maxLength} characters`);
+    throw new TypeError(`option \`${name}\` must be a string of 1 to ${maxLength} characters`);
   }
   return value;
 }
@@ -38,6 +38,6 @@ export function requiredString(name: string, value: unknown, maxLength: number):
 export function optionalLogger<T extends object>(value: T | undefined): T | undefined {
   const methods = value as Record<string, unknown> | undefined;
   if (value !== undefined && !['error', 'warn', 'info', 'debug'].every((m) => typeof methods?.[m] === 'function'))
-    throw new TypeError('options.logger must be a logger with error, warn, info and debug methods (pino, bunyan)');
+    throw new TypeError('option `logger` must be a logger with error, warn, info and debug methods (pino, bunyan)');
   return value;
 }

@@ -10,6 +10,6 @@ export interface IssuerLogger {
 export function checkIssuerLogger(value: unknown): IssuerLogger | undefined {
   const methods = value as Record<string, unknown> | undefined;
   if (value !== undefined && !['error', 'warn', 'info', 'debug'].every((m) => typeof methods?.[m] === 'function'))
-    throw new TypeError('logger must have error, warn, info and debug methods (pino, bunyan)');
+    throw new TypeError('option `logger` must have error, warn, info and debug methods (pino, bunyan)');
   return value as IssuerLogger | undefined;
 }

@@ -58,16 +58,16 @@ export function createRedisKeyStore(client: Redis | Cluster, options: RedisKeySt
   if (typeof client?.defineCommand !== 'function') throw new TypeError('client must be an ioredis Redis or Cluster');
   if (options === undefined || options.kek === undefined)
     throw new TypeError(
-      'options.kek is required: a 32-byte key-encryption key (private keys are never stored in clear)',
+      'option `kek` is required: a 32-byte key-encryption key (private keys are never stored in clear)',
     );
-  const kek = toKek(options.kek, 'options.kek');
-  const keks: Kek[] = [kek, ...(options.previousKeks ?? []).map((k, i) => toKek(k, `options.previousKeks[${i}]`))];
+  const kek = toKek(options.kek, 'option `kek`');
+  const keks: Kek[] = [kek, ...(options.previousKeks ?? []).map((k, i) => toKek(k, `option \`previousKeks[${i}]\``))];
   const keyPrefix = options.keyPrefix ?? 'jwks-kit:keys:';
   if (typeof keyPrefix !== 'string' || /[{}]/.test(keyPrefix))
-    throw new TypeError('options.keyPrefix must be a string without { or }');
+    throw new TypeError('option `keyPrefix` must be a string without { or }');
   const maxAttempts = options.maxAttempts ?? 10;
   if (!Number.isInteger(maxAttempts) || maxAttempts < 1)
-    throw new TypeError('options.maxAttempts must be a positive integer');
+    throw new TypeError('option `maxAttempts` must be a positive integer');
   const names = createKeyRingRedisKeys(keyPrefix);
   if (!(SAVE_COMMAND in client)) client.defineCommand(SAVE_COMMAND, { numberOfKeys: 1, lua: KEY_RING_SAVE_LUA });
   const save = (client as unknown as Record<string, SaveCommand>)[SAVE_COMMAND]!.bind(client);

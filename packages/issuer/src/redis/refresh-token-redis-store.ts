@@ -97,17 +97,17 @@ export function createRedisRefreshTokenStore(
   }
   const keyPrefix = options.keyPrefix ?? 'jwks-kit:refresh:';
   if (typeof keyPrefix !== 'string' || keyPrefix.length > 256 || /[{}]/.test(keyPrefix)) {
-    throw new TypeError('options.keyPrefix must be a string of at most 256 characters without { or }');
+    throw new TypeError('option `keyPrefix` must be a string of at most 256 characters without { or }');
   }
   const commandTimeoutMs = options.commandTimeoutMs ?? 2_000;
   if (!Number.isSafeInteger(commandTimeoutMs) || commandTimeoutMs <= 0) {
-    throw new TypeError('options.commandTimeoutMs must be a positive integer number of milliseconds');
+    throw new TypeError('option `commandTimeoutMs` must be a positive integer number of milliseconds');
   }
   const waitForReplicas = options.waitForReplicas ?? 0;
   if (!Number.isSafeInteger(waitForReplicas) || waitForReplicas < 0)
-    throw new TypeError('options.waitForReplicas must be a non-negative integer');
+    throw new TypeError('option `waitForReplicas` must be a non-negative integer');
   if (waitForReplicas > 0 && (client as Cluster).isCluster)
-    throw new TypeError('options.waitForReplicas needs a standalone or Sentinel client (WAIT is per connection)');
+    throw new TypeError('option `waitForReplicas` needs a standalone or Sentinel client (WAIT is per connection)');
   const keys = createRefreshRedisKeys(keyPrefix);
   const commands = client as unknown as Record<string, ScriptCommand | undefined>;
   for (const [name, numberOfKeys, lua] of Object.values(COMMANDS)) {

@@ -146,7 +146,9 @@ const DEFAULTS = { graceMs: 10_000, absoluteLifetimeMs: 30 * 86_400_000, idleTim
 
 function nonNegativeInteger(value: number, name: string, allowZero: boolean): number {
   if (!Number.isSafeInteger(value) || value < 0 || (!allowZero && value === 0)) {
-    throw new TypeError(`${name} must be a ${allowZero ? 'non-negative' : 'positive'} integer number of milliseconds`);
+    throw new TypeError(
+      `option \`${name}\` must be a ${allowZero ? 'non-negative' : 'positive'} integer number of milliseconds`,
+    );
   }
   return value;
 }
@@ -154,14 +156,14 @@ function nonNegativeInteger(value: number, name: string, allowZero: boolean): nu
 function validate(options: RefreshTokenServiceOptions) {
   if (typeof options !== 'object' || options === null) throw new TypeError('options must be an object');
   const { store, signAccessToken, denylist } = options;
-  if (!store || typeof store.rotate !== 'function') throw new TypeError('store must be a RefreshTokenStore');
-  if (typeof signAccessToken !== 'function') throw new TypeError('signAccessToken must be a function');
+  if (!store || typeof store.rotate !== 'function') throw new TypeError('option `store` must be a RefreshTokenStore');
+  if (typeof signAccessToken !== 'function') throw new TypeError('option `signAccessToken` must be a function');
   if (!denylist || typeof denylist.revokeSubject !== 'function' || typeof denylist.revokeSession !== 'function') {
-    throw new TypeError('denylist must offer revokeSubject() and revokeSession()');
+    throw new TypeError('option `denylist` must offer revokeSubject() and revokeSession()');
   }
   if (options.now !== undefined && typeof options.now !== 'function') throw new TypeError('now must be a function');
   if (options.onEvent !== undefined && typeof options.onEvent !== 'function')
-    throw new TypeError('onEvent must be a function');
+    throw new TypeError('option `onEvent` must be a function');
   const graceMs = nonNegativeInteger(options.graceMs ?? DEFAULTS.graceMs, 'graceMs', true);
   const absoluteLifetimeMs = nonNegativeInteger(
     options.absoluteLifetimeMs ?? DEFAULTS.absoluteLifetimeMs,
@@ -173,8 +175,9 @@ function validate(options: RefreshTokenServiceOptions) {
     'idleTimeoutMs',
     false,
   );
-  if (idleTimeoutMs > absoluteLifetimeMs) throw new TypeError('idleTimeoutMs must not exceed absoluteLifetimeMs');
-  if (graceMs >= idleTimeoutMs) throw new TypeError('graceMs must be shorter than idleTimeoutMs');
+  if (idleTimeoutMs > absoluteLifetimeMs)
+    throw new TypeError('option `idleTimeoutMs` must not exceed absoluteLifetimeMs');
+  if (graceMs >= idleTimeoutMs) throw new TypeError('option `graceMs` must be shorter than idleTimeoutMs');
   return {
     store,
     signAccessToken,

@@ -43,7 +43,7 @@ export type SetSessionCookiesOptions = Readonly<{
 
 function checkPath(refreshPath: string): void {
   if (typeof refreshPath !== 'string' || !refreshPath.startsWith('/') || /[;\s,]/.test(refreshPath)) {
-    throw new TypeError('refreshPath must be a URL path starting with / (no ; , or spaces)');
+    throw new TypeError('option `refreshPath` must be a URL path starting with / (no ; , or spaces)');
   }
 }
 

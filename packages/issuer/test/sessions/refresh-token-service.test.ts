@@ -15,16 +15,18 @@ describe('createRefreshTokenService options', () => {
       signAccessToken: (await createTestSigner(clock)).sign,
       denylist: createTestDenylist(clock),
     };
-    expect(() => createRefreshTokenService({ ...base, graceMs: -1 })).toThrow(/graceMs/);
-    expect(() => createRefreshTokenService({ ...base, graceMs: 1.5 })).toThrow(/graceMs/);
-    expect(() => createRefreshTokenService({ ...base, absoluteLifetimeMs: 0 })).toThrow(/absoluteLifetimeMs/);
+    expect(() => createRefreshTokenService({ ...base, graceMs: -1 })).toThrow(/option `graceMs`/);
+    expect(() => createRefreshTokenService({ ...base, graceMs: 1.5 })).toThrow(/option `graceMs`/);
+    expect(() => createRefreshTokenService({ ...base, absoluteLifetimeMs: 0 })).toThrow(/option `absoluteLifetimeMs`/);
     expect(() => createRefreshTokenService({ ...base, idleTimeoutMs: 10, absoluteLifetimeMs: 5 })).toThrow(
       /idleTimeoutMs/,
     );
-    expect(() => createRefreshTokenService({ ...base, idleTimeoutMs: 10_000 })).toThrow(/graceMs/);
-    expect(() => createRefreshTokenService({ ...base, store: {} as never })).toThrow(/store/);
-    expect(() => createRefreshTokenService({ ...base, signAccessToken: 'x' as never })).toThrow(/signAccessToken/);
-    expect(() => createRefreshTokenService({ ...base, denylist: {} as never })).toThrow(/denylist/);
+    expect(() => createRefreshTokenService({ ...base, idleTimeoutMs: 10_000 })).toThrow(/option `graceMs`/);
+    expect(() => createRefreshTokenService({ ...base, store: {} as never })).toThrow(/option `store`/);
+    expect(() => createRefreshTokenService({ ...base, signAccessToken: 'x' as never })).toThrow(
+      /option `signAccessToken`/,
+    );
+    expect(() => createRefreshTokenService({ ...base, denylist: {} as never })).toThrow(/option `denylist`/);
     expect(() => createRefreshTokenService({ ...base, now: 1 as never })).toThrow(/now/);
     await expect(createRefreshTokenService(base).start({ sub: '' })).rejects.toThrow(/sub/);
   });

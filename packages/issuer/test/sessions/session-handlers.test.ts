@@ -293,8 +293,8 @@ describe('createRefreshHandler', () => {
 
   it('rejects bad options with a TypeError naming the option', async () => {
     const { service } = await createSessionApp();
-    expect(() => createRefreshHandler(service, {} as SessionHandlerOptions)).toThrow(/refreshPath/);
-    expect(() => createRefreshHandler(service, { refreshPath: 'auth' })).toThrow(/refreshPath/);
+    expect(() => createRefreshHandler(service, {} as SessionHandlerOptions)).toThrow(/option `refreshPath`/);
+    expect(() => createRefreshHandler(service, { refreshPath: 'auth' })).toThrow(/option `refreshPath`/);
     expect(() =>
       createRefreshHandler(service, { refreshPath: '/auth', allowedOrigins: ['https://a.example/path'] }),
     ).toThrow(/allowedOrigins/);

@@ -18,20 +18,20 @@ export function sessionHttpConfig(options: SessionHandlerOptions): SessionHttpCo
   if (typeof options !== 'object' || options === null) throw new TypeError('options must be an object');
   const { refreshPath } = options;
   if (typeof refreshPath !== 'string' || !refreshPath.startsWith('/') || /[;\s,]/.test(refreshPath)) {
-    throw new TypeError('options.refreshPath must be a URL path starting with / (no ; , or spaces)');
+    throw new TypeError('option `refreshPath` must be a URL path starting with / (no ; , or spaces)');
   }
   const secure = options.secure ?? 'auto';
   if (secure !== 'auto' && typeof secure !== 'boolean')
-    throw new TypeError("options.secure must be true, false or 'auto'");
+    throw new TypeError("option `secure` must be true, false or 'auto'");
   const allowedOrigins = parseAllowedOriginsOption(options.allowedOrigins ?? []);
   const retryAfterSeconds = options.retryAfterSeconds ?? 5;
   if (!Number.isSafeInteger(retryAfterSeconds) || retryAfterSeconds < 0)
-    throw new TypeError('options.retryAfterSeconds must be a non-negative integer');
+    throw new TypeError('option `retryAfterSeconds` must be a non-negative integer');
   const maxBodyBytes = options.maxBodyBytes ?? 4096;
   if (!Number.isSafeInteger(maxBodyBytes) || maxBodyBytes <= 0)
-    throw new TypeError('options.maxBodyBytes must be a positive integer');
+    throw new TypeError('option `maxBodyBytes` must be a positive integer');
   if (options.now !== undefined && typeof options.now !== 'function')
-    throw new TypeError('options.now must be a function');
+    throw new TypeError('option `now` must be a function');
   return {
     refreshPath,
     secure: secure === 'auto' ? isSecureRequest : () => secure,
