@@ -57,6 +57,18 @@ export const TARGETS: readonly Target[] = [
     denominator: 'issuer-sign:crypto.sign',
     min: 0.9,
   },
+  {
+    label: 'repeated token with the OpenTelemetry SDK on ≥ 0.98× SDK off (HTTP)',
+    numerator: 'require-auth-otel',
+    denominator: 'require-auth-repeated',
+    min: 0.98,
+  },
+  {
+    label: 'middleware alone, repeated token, SDK on ≥ 0.98× SDK off (micro)',
+    numerator: 'telemetry-cost:SDK on',
+    denominator: 'telemetry-cost:SDK off',
+    min: 0.98,
+  },
   { label: 'JWKS endpoint ≥ 0.95× bare Express', numerator: 'jwks', denominator: 'bare', min: 0.95 },
   { label: 'JWKS 304 (If-None-Match) ≥ 0.95× bare Express', numerator: 'jwks-304', denominator: 'bare', min: 0.95 },
 ];

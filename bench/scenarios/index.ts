@@ -44,6 +44,15 @@ export const SCENARIOS: readonly ScenarioDef[] = [
     prepare: (url, tokens) => prepareAuth(url, tokens, false),
   },
   {
+    id: 'require-auth-otel',
+    number: 19,
+    title: '`requireAuth`, repeated token, OpenTelemetry SDK on (MeterProvider + Prometheus reader)',
+    kind: 'http',
+    ratiosTo: ['require-auth-repeated', 'bare'],
+    load: mod(() => import('./require-auth-otel.js')),
+    prepare: (url, tokens) => prepareAuth(url, tokens, false),
+  },
+  {
     id: 'require-auth-distinct',
     number: 3,
     title: '`requireAuth`, distinct token per request',
@@ -172,6 +181,14 @@ export const SCENARIOS: readonly ScenarioDef[] = [
     kind: 'micro',
     microBaseline: 'floor, distinct tokens',
     load: mod(() => import('./middleware.js')),
+  },
+  {
+    id: 'telemetry-cost',
+    number: 19,
+    title: 'OpenTelemetry cost on the hot path (micro, calls/s): `requireAuth`, repeated token, SDK off vs on',
+    kind: 'micro',
+    microBaseline: 'SDK off',
+    load: mod(() => import('./telemetry-cost.js')),
   },
   {
     id: 'mirror-idle-commands',

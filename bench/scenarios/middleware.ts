@@ -1,18 +1,9 @@
-import type { NextFunction, Request, RequestHandler, Response } from 'express';
+import type { RequestHandler } from 'express';
 import { requireAuth } from '@jwks-kit/verifier';
-import { createTestKeyPair } from '@jwks-kit/test-kit';
-import { startJwksServer } from '../lib/jwks-server.js';
-import { claimsFor } from '../lib/claims.js';
-import { createTokenPool, signToken } from '../lib/token-pool.js';
-import type { MicroScenarioModule, MicroVariant } from '../lib/types.js';
-
-/** A request as Node's HTTP parser hands it to Express, reduced to what a bearer middleware reads. */
-const requestWith = (token: string) =>
-  ({
-    method: 'GET',
-    headers: { host: '127.0.0.1', authorization: `Bearer ${token}`, connection: 'keep-alive' },
-    rawHeaders: ['Host', '127.0.0.1', 'Authorization', `Bearer ${token}`, 'Connection', 'keep-alive'],
-  }) as unknown as Request;
+import { createTokenPool } from '../lib/token-pool.js';
+import { startOwnIssuer } from '../lib/own-issuer.js';
+import { middlewareVariant as variant, requestWith } from '../lib/middleware-variant.js';
+import type { MicroScenarioModule } from '../lib/types.js';
 
 /**
  * Scenario 18: the middleware alone, no HTTP and no Express — `requireAuth` for a repeated token and for
@@ -23,11 +14,8 @@ const requestWith = (token: string) =>
 export const scenario: MicroScenarioModule = {
   kind: 'micro',
   async setup(ctx) {
-    const key = await createTestKeyPair();
-    const jwks = await startJwksServer([key.publicJwk]);
-    const base = { issuer: ctx.issuer, audience: ctx.audience };
+    const { key, jwks, base, repeated } = await startOwnIssuer(ctx);
     const pool = await createTokenPool(key.privateJwk, key.kid, base, 4000);
-    const repeated = signToken(key.privateKey, key.kid, claimsFor(base, 999_999, Math.floor(Date.now() / 1000)));
     const auth = requireAuth({
       issuer: ctx.issuer,
       audience: ctx.audience,
@@ -41,24 +29,12 @@ export const scenario: MicroScenarioModule = {
     const floorAuth = (
       floorApp as unknown as { router: { stack: { route?: { stack: { handle: RequestHandler }[] } }[] } }
     ).router.stack.find((layer) => layer.route)!.route!.stack[0]!.handle;
-    const res = { status: () => res, json: () => res, locals: {} } as unknown as Response;
-    let failed: unknown;
-    const next: NextFunction = (error?: unknown) => {
-      if (error !== undefined) failed = error;
-    };
     const repeatedRequest = () => requestWith(repeated);
     // one cursor per variant: a token comes back only after 4,000 calls, long evicted from the 1,000-entry cache
     const distinct = () => {
       let cursor = 0;
       return () => requestWith(pool[cursor++ % pool.length]!);
     };
-    const variant = (name: string, handler: RequestHandler, request: () => Request): MicroVariant => ({
-      name,
-      run: () => {
-        handler(request(), res, next);
-        if (failed !== undefined) throw new Error(`${name}: ${String(failed)}`);
-      },
-    });
     return {
       variants: [
         variant('requireAuth, repeated token', auth, repeatedRequest),
