@@ -11,6 +11,10 @@ export { createKeyRing } from './create-key-ring.js';
 export { toPublicJwk } from './public-jwk.js';
 export { createLocalSigner, SIGNING_ALGORITHMS } from './signer.js';
 export type { Signer, SigningAlgorithm } from './signer.js';
+export { createRemoteSigner } from './remote-signer.js';
+export type { RemoteSigner, RemoteSignerOptions, RemoteSignRequest } from './remote-signer.js';
+export { createExternalKeyRing } from './external-key-ring.js';
+export type { ExternalKeyRingOptions } from './external-key-ring.js';
 export type {
   KeyRing,
   KeyRingHealth,

@@ -21,7 +21,10 @@ export type IssuerErrorCode =
   | 'ERR_INVALID_CLAIM'
   | 'ERR_RESERVED_CLAIM'
   | 'ERR_TOKEN_TOO_LARGE'
-  | 'ERR_SIGNING_FAILED';
+  | 'ERR_SIGNING_FAILED'
+  | 'ERR_SIGNER_UNAVAILABLE'
+  | 'ERR_SIGNATURE_INVALID'
+  | 'ERR_KEYS_MANAGED_EXTERNALLY';
 
 /** Marks every IssuerError, from any copy of @jwks-kit/issuer (ESM and CommonJS builds, two versions): see {@link isIssuerError}. */
 const ISSUER_ERROR_BRAND = Symbol.for('@jwks-kit/issuer:IssuerError');

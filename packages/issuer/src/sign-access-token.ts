@@ -2,7 +2,7 @@ import { refuseRenamedOptions } from '@jwks-kit/core';
 import { count, traced } from './lib/issuer-telemetry.js';
 import { randomBytes } from 'node:crypto';
 import type { KeyRing } from './create-key-ring.js';
-import { IssuerError } from './issuer-error.js';
+import { IssuerError, isIssuerError } from './issuer-error.js';
 import { createHmacSigningKey, importHs256Secret, type HmacSigningKey } from './lib/hmac-signing-key.js';
 import type { Signer } from './signer.js';
 
@@ -220,12 +220,16 @@ export function createAccessTokenSigner(options: AccessTokenSignerOptions): Acce
   };
 }
 
-/** Signs through the {@link Signer}; a failure or a signature of the wrong length is `ERR_SIGNING_FAILED`. */
+/**
+ * Signs through the {@link Signer}; a failure or a signature of the wrong length is `ERR_SIGNING_FAILED`,
+ * except a signer's own {@link IssuerError} (a remote signer's `ERR_SIGNER_UNAVAILABLE`, `ERR_SIGNATURE_INVALID`), kept as is.
+ */
 async function signWith(signer: Signer | HmacSigningKey, signingInput: string): Promise<string> {
   let signature: Uint8Array;
   try {
     signature = await signer.sign(Buffer.from(signingInput));
   } catch (error) {
+    if (isIssuerError(error)) throw error;
     throw new IssuerError('ERR_SIGNING_FAILED', `key ${signer.kid ?? signer.alg} could not sign`, { cause: error });
   }
   if (signature.length !== signer.signatureBytes) {

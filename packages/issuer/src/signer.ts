@@ -1,5 +1,5 @@
-import { constants, sign, type KeyObject } from 'node:crypto';
-import { assertKeyFitsAlgorithm } from './lib/signing-key-types.js';
+import { sign, type KeyObject } from 'node:crypto';
+import { signatureParameters } from './lib/signature-parameters.js';
 
 export { SIGNING_ALGORITHMS } from './lib/signing-key-types.js';
 
@@ -33,7 +33,7 @@ export interface Signer {
  * Refuses a key whose type does not match `alg` (`ERR_INVALID_KEY`) and RSA under 2048 bits (`ERR_KEY_TOO_SMALL`).
  */
 export function createLocalSigner(privateKey: KeyObject, kid: string, alg: SigningAlgorithm): Signer {
-  const { hash, key, signatureBytes } = signingParameters(privateKey, alg);
+  const { hash, key, signatureBytes } = signatureParameters(privateKey, alg);
   return {
     kid,
     alg,
@@ -43,22 +43,4 @@ export function createLocalSigner(privateKey: KeyObject, kid: string, alg: Signi
         sign(hash, data, key, (error, signature) => (error ? reject(error) : resolve(signature)));
       }),
   };
-}
-
-interface SigningParameters {
-  readonly hash: string | null;
-  readonly key: Parameters<typeof sign>[2];
-  readonly signatureBytes: number;
-}
-
-function signingParameters(privateKey: KeyObject, alg: SigningAlgorithm): SigningParameters {
-  assertKeyFitsAlgorithm(privateKey, alg);
-  if (alg === 'ES256')
-    return { hash: 'sha256', key: { key: privateKey, dsaEncoding: 'ieee-p1363' }, signatureBytes: 64 };
-  if (alg === 'EdDSA') return { hash: null, key: privateKey, signatureBytes: 64 };
-  const key =
-    alg === 'RS256'
-      ? privateKey
-      : { key: privateKey, padding: constants.RSA_PKCS1_PSS_PADDING, saltLength: constants.RSA_PSS_SALTLEN_DIGEST };
-  return { hash: 'sha256', key, signatureBytes: Math.ceil((privateKey.asymmetricKeyDetails?.modulusLength ?? 0) / 8) };
 }

@@ -70,16 +70,21 @@ export function defaultAlgorithmOf(key: KeyObject): SigningAlgorithm | undefined
 }
 
 /**
- * Throws unless the private `key` can sign `alg`: `ERR_INVALID_KEY` for another key type or curve
- * (or a public key), `ERR_KEY_TOO_SMALL` for RSA under {@link MIN_RSA_MODULUS_BITS}.
+ * Throws unless `key` is a `kind` key (private by default; public for a remote signer's key) of the
+ * type `alg` runs with: `ERR_INVALID_KEY` for another key type, curve or kind, `ERR_KEY_TOO_SMALL`
+ * for RSA under {@link MIN_RSA_MODULUS_BITS}.
  */
-export function assertKeyFitsAlgorithm(key: KeyObject, alg: SigningAlgorithm): void {
+export function assertKeyFitsAlgorithm(
+  key: KeyObject,
+  alg: SigningAlgorithm,
+  kind: 'private' | 'public' = 'private',
+): void {
   const type = SIGNING_KEY_TYPES[alg];
-  if (key.type !== 'private' || !fits(key, type)) {
+  if (key.type !== kind || !fits(key, type)) {
     const curve = key.asymmetricKeyDetails?.namedCurve;
     throw new IssuerError(
       'ERR_INVALID_KEY',
-      `a ${key.asymmetricKeyType ?? key.type}${curve ? ` ${curve}` : ''} ${key.type} key cannot sign ${alg} (${alg} needs a private ${type.label} key)`,
+      `a ${key.asymmetricKeyType ?? key.type}${curve ? ` ${curve}` : ''} ${key.type} key cannot sign ${alg} (${alg} needs a ${kind} ${type.label} key)`,
     );
   }
   const bits = key.asymmetricKeyDetails?.modulusLength ?? 0;
