@@ -15,14 +15,14 @@ export type ExternalKeyRingOptions = Readonly<{
   nextKey?: Readonly<Record<string, unknown>>;
   /**
    * Public JWKs of keys that signed before `signer`, still published. Keep each for at least
-   * `maxTokenLifetimeMs` after it stopped signing, so that its tokens verify until they expire.
+   * `maxTokenLifetimeSeconds` after it stopped signing, so that its tokens verify until they expire.
    * @default []
    */
   retiredKeys?: readonly Readonly<Record<string, unknown>>[];
   /** The longest time any verifier keeps a JWKS copy: the JWKS response's `max-age`. Required. */
   maxJwksCacheAgeMs: number;
-  /** The longest access-token lifetime the issuer signs. Required. */
-  maxTokenLifetimeMs: number;
+  /** The longest access-token lifetime the issuer signs, in seconds (`exp − iat`). Required. */
+  maxTokenLifetimeSeconds: number;
   /** Clock in milliseconds since the epoch (the `createdAt` of the keys' info). @default Date.now */
   now?: () => number;
 }>;
@@ -40,7 +40,9 @@ export async function createExternalKeyRing(options: ExternalKeyRingOptions): Pr
   if (typeof signer?.sign !== 'function' || typeof signer.publicJwk !== 'object')
     throw new TypeError('option `signer` must come from createRemoteSigner()');
   const maxJwksCacheAgeMs = positive(options.maxJwksCacheAgeMs, 'maxJwksCacheAgeMs');
-  const maxTokenLifetimeMs = positive(options.maxTokenLifetimeMs, 'maxTokenLifetimeMs');
+  const maxTokenLifetimeSeconds = options.maxTokenLifetimeSeconds;
+  if (!Number.isInteger(maxTokenLifetimeSeconds) || maxTokenLifetimeSeconds <= 0)
+    throw new TypeError('option `maxTokenLifetimeSeconds` must be a positive integer number of seconds');
   const now = options.now ?? Date.now;
   if (typeof now !== 'function') throw new TypeError('option `now` must be a function');
   const retiredInput = options.retiredKeys ?? [];
@@ -87,7 +89,7 @@ export async function createExternalKeyRing(options: ExternalKeyRingOptions): Pr
     );
   return {
     maxJwksCacheAgeMs,
-    maxTokenLifetimeMs,
+    maxTokenLifetimeSeconds,
     jwksCacheMaxAgeSeconds: Math.floor(maxJwksCacheAgeMs / 1000),
     version: 1,
     signingKey: () => signer,

@@ -15,7 +15,7 @@ import {
 
 const ISSUER = 'https://auth.example.com';
 const PATH = '/.well-known/jwks.json';
-const TIMES = { maxJwksCacheAgeMs: 300_000, maxTokenLifetimeMs: 900_000 };
+const TIMES = { maxJwksCacheAgeMs: 300_000, maxTokenLifetimeSeconds: 900 };
 
 const publicJwkOf = async (publicKey: KeyObject) => (await exportJWK(publicKey)) as Record<string, unknown>;
 
@@ -106,7 +106,7 @@ describe('createExternalKeyRing', () => {
     await expect(
       createExternalKeyRing({ signer, retiredKeys: [(await exportJWK(pair.privateKey)) as never], ...TIMES }),
     ).rejects.toThrow('option `retiredKeys[0]` must be a public JWK');
-    await expect(createExternalKeyRing({ signer, maxJwksCacheAgeMs: 0, maxTokenLifetimeMs: 1 })).rejects.toThrow(
+    await expect(createExternalKeyRing({ signer, maxJwksCacheAgeMs: 0, maxTokenLifetimeSeconds: 1 })).rejects.toThrow(
       'option `maxJwksCacheAgeMs`',
     );
   });
