@@ -48,12 +48,9 @@ export async function createExternalKeyRing(options: ExternalKeyRingOptions): Pr
   const retiredInput = options.retiredKeys ?? [];
   if (!Array.isArray(retiredInput)) throw new TypeError('option `retiredKeys` must be an array of public JWKs');
   // The signer's own public key went through the same reading in createRemoteSigner().
-  const active = await parsePublicSigningKey(signer.publicJwk, signer.alg, 'signer.publicJwk');
-  const next =
-    options.nextKey === undefined ? undefined : await parsePublicSigningKey(options.nextKey, undefined, 'nextKey');
-  const retired = await Promise.all(
-    retiredInput.map((jwk, index) => parsePublicSigningKey(jwk, undefined, `retiredKeys[${index}]`)),
-  );
+  const active = parsePublicSigningKey(signer.publicJwk, signer.alg, 'signer.publicJwk');
+  const next = options.nextKey === undefined ? undefined : parsePublicSigningKey(options.nextKey, undefined, 'nextKey');
+  const retired = retiredInput.map((jwk, index) => parsePublicSigningKey(jwk, undefined, `retiredKeys[${index}]`));
   const published: readonly (readonly [PublicSigningKey, KeyInfo['state']])[] = [
     ...(next ? [[next, 'next'] as const] : []),
     [active, 'active'],

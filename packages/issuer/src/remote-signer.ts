@@ -65,7 +65,7 @@ export async function createRemoteSigner(options: RemoteSignerOptions): Promise<
     throw new TypeError('option `timeoutMs` must be a positive number of milliseconds');
   if (options.probe !== undefined && typeof options.probe !== 'boolean')
     throw new TypeError('option `probe` must be a boolean');
-  const key = await parsePublicSigningKey(options.publicJwk, options.alg, 'publicJwk');
+  const key = parsePublicSigningKey(options.publicJwk, options.alg, 'publicJwk');
   const signer: RemoteSigner = Object.freeze({
     kid: key.kid,
     alg: key.alg,

@@ -1,10 +1,10 @@
 import { createPublicKey, type KeyObject } from 'node:crypto';
-import { calculateJwkThumbprint } from 'jose';
+import { jwkThumbprint } from '@jwks-kit/core';
 import { IssuerError } from '../issuer-error.js';
 import type { PublicJwk } from '../public-jwk.js';
 import type { SigningAlgorithm } from '../signer.js';
 import { signatureParameters, type SignatureParameters } from './signature-parameters.js';
-import { isSigningAlgorithm, SIGNING_ALGORITHMS, SIGNING_KEY_TYPES, thumbprintMembers } from './signing-key-types.js';
+import { isSigningAlgorithm, SIGNING_ALGORITHMS, SIGNING_KEY_TYPES } from './signing-key-types.js';
 
 /** A public signing key held outside the key store (a remote signer's), ready to publish and to check signatures with. */
 export interface PublicSigningKey {
@@ -25,11 +25,11 @@ const PRIVATE_MEMBERS = new Set(Object.values(SIGNING_KEY_TYPES).flatMap((type) 
  * the JWK's `alg`, else the key type's default), checks type, curve and size (`ERR_INVALID_KEY`,
  * `ERR_KEY_TOO_SMALL`), and names it by its RFC 7638 thumbprint (a `kid` member must equal it).
  */
-export async function parsePublicSigningKey(
+export function parsePublicSigningKey(
   jwk: unknown,
   alg: SigningAlgorithm | undefined,
   optionName: string,
-): Promise<PublicSigningKey> {
+): PublicSigningKey {
   if (typeof jwk !== 'object' || jwk === null || Array.isArray(jwk))
     throw new TypeError(`option \`${optionName}\` must be a public JWK object`);
   const members = jwk as Readonly<Record<string, unknown>>;
@@ -53,7 +53,8 @@ export async function parsePublicSigningKey(
   const type = SIGNING_KEY_TYPES[chosen];
   if (members.kty !== type.kty || members.crv !== type.crv)
     throw new IssuerError('ERR_INVALID_KEY', `${optionName} is not a ${type.label} key, which ${chosen} needs`);
-  const publicMembers = thumbprintMembers(members, chosen);
+  const publicMembers: Record<string, string> = { kty: type.kty, ...(type.crv ? { crv: type.crv } : {}) };
+  for (const name of type.publicMembers) publicMembers[name] = String(members[name]);
   let key: KeyObject;
   try {
     key = createPublicKey({ key: publicMembers, format: 'jwk' });
@@ -61,7 +62,7 @@ export async function parsePublicSigningKey(
     throw new IssuerError('ERR_INVALID_KEY', `${optionName} does not make a ${chosen} public key`, { cause: error });
   }
   const verify = signatureParameters(key, chosen, 'public');
-  const kid = await calculateJwkThumbprint(publicMembers, 'sha256');
+  const kid = jwkThumbprint(publicMembers);
   if (members.kid !== undefined && members.kid !== kid)
     throw new IssuerError('ERR_INVALID_KEY', `${optionName}.kid must be the RFC 7638 thumbprint of the key (${kid})`);
   const publicJwk = Object.freeze({ ...publicMembers, kid, alg: chosen, use: 'sig' }) as PublicJwk;
