@@ -4,7 +4,7 @@ import request from 'supertest';
 import { createAccessTokenSigner } from '@jwks-kit/issuer';
 import { authErrorHandler, createAccessTokenVerifier, requireAuth } from '@jwks-kit/verifier';
 import { createClock } from '@jwks-kit/test-kit';
-import { AUDIENCES } from '../../examples/shared/src/audiences.js';
+import { AUDIENCES } from '@jwks-kit/examples/shared/audiences';
 import { b64json } from './support/compact-jws.js';
 import { startTestIssuer, type TestIssuer } from './support/real-issuer.js';
 

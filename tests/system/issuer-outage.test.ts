@@ -1,9 +1,9 @@
 import { createMemoryDenylist } from '@jwks-kit/denylist';
 import { createClock } from '@jwks-kit/test-kit';
 import { createRemoteKeySet, type RemoteKeySet } from '@jwks-kit/verifier';
-import { createApp as createOrdersApp } from '../../examples/orders-service/src/create-app.js';
-import { createApp as createProfileApp } from '../../examples/profile-service/src/create-app.js';
-import { listen, type RunningServer } from '../../examples/shared/src/listen.js';
+import { createApp as createOrdersApp } from '@jwks-kit/examples/orders-service';
+import { createApp as createProfileApp } from '@jwks-kit/examples/profile-service';
+import { listen, type RunningServer } from '@jwks-kit/examples/shared/listen';
 import { startTestIssuer, type TestIssuer } from './support/real-issuer.js';
 import { codeOf, createHttpClient } from './support/http-client.js';
 

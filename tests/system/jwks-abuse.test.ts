@@ -10,7 +10,7 @@ import {
   type RemoteKeySet,
   type RemoteKeySetOptions,
 } from '@jwks-kit/verifier';
-import { listen, type RunningServer } from '../../examples/shared/src/listen.js';
+import { listen, type RunningServer } from '@jwks-kit/examples/shared/listen';
 import { startJwksServer, type JwksServer } from './support/jwks-server.js';
 import { codeOf, createHttpClient } from './support/http-client.js';
 import { mapConcurrent } from './support/map-concurrent.js';

@@ -1,6 +1,6 @@
 import { createMockIssuer, type MockIssuer } from '@jwks-kit/testing';
 import { freePort } from '@jwks-kit/test-kit';
-import { AUDIENCES } from '../../examples/shared/src/audiences.js';
+import { AUDIENCES } from '@jwks-kit/examples/shared/audiences';
 import { startService, type ServiceProcess } from './support/start-service.js';
 
 /** The orders service as a real process, trusting `issuerUrl`, with short JWKS bounds (real time). */

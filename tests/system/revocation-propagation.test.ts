@@ -1,6 +1,6 @@
 import { createAccessTokenSigner } from '@jwks-kit/issuer';
 import { startRedis, type TestRedis } from '@jwks-kit/test-kit';
-import { AUDIENCES } from '../../examples/shared/src/audiences.js';
+import { AUDIENCES } from '@jwks-kit/examples/shared/audiences';
 import { codeOf, createHttpClient, type HttpClient } from './support/http-client.js';
 import { percentile } from './support/run-load.js';
 import { login, startSystem, type RunningSystem } from './support/start-system.js';

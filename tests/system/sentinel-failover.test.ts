@@ -5,7 +5,7 @@ import { createAccessTokenSigner, createKeyRing, type KeyRing } from '@jwks-kit/
 import { createRedisKeyStore, createRedisRefreshTokenStore } from '@jwks-kit/issuer/redis';
 import { createRefreshTokenService, type RefreshTokenService } from '@jwks-kit/issuer/sessions';
 import { startRedisSentinel, type TestRedisSentinel } from '@jwks-kit/test-kit';
-import { redisRetryStrategy } from '../../examples/shared/src/open-denylist.js';
+import { redisRetryStrategy } from '@jwks-kit/examples/shared/open-denylist';
 
 const ISSUER = 'https://auth.test';
 /** The verifier's mirror fails closed after this long unsure (short, so the window shows in a short test). */

@@ -11,10 +11,10 @@ import {
   type RefreshTokenService,
 } from '@jwks-kit/issuer/sessions';
 import { startRedis, type TestRedis } from '@jwks-kit/test-kit';
-import { AUDIENCES } from '../../examples/shared/src/audiences.js';
+import { AUDIENCES } from '@jwks-kit/examples/shared/audiences';
 import { startTestIssuer, type TestIssuer } from './support/real-issuer.js';
-import { createApp as createOrdersApp } from '../../examples/orders-service/src/create-app.js';
-import { createApp as createProfileApp } from '../../examples/profile-service/src/create-app.js';
+import { createApp as createOrdersApp } from '@jwks-kit/examples/orders-service';
+import { createApp as createProfileApp } from '@jwks-kit/examples/profile-service';
 
 const REFRESHES = 100;
 

@@ -1,4 +1,4 @@
-import { sessionCookieNames } from '@jwks-kit/issuer/sessions';
+import { SESSION_COOKIE_NAMES } from '@jwks-kit/core';
 
 /**
  * The `aud` values of the demo: each service accepts only tokens naming it. The auth service puts all
@@ -12,7 +12,7 @@ export const AUDIENCES = {
 } as const;
 
 /** Name of the httpOnly cookie that carries the access token (set by the auth service, read by every service). */
-export const ACCESS_COOKIE = sessionCookieNames(true).access;
+export const ACCESS_COOKIE = SESSION_COOKIE_NAMES.secure.access;
 
 /** Claims RFC 9068 §2.2 requires in a JWT access token besides iss, aud and exp (which are always checked). */
 export const RFC9068_REQUIRED_CLAIMS = ['sub', 'client_id', 'iat', 'jti'] as const;

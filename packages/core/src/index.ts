@@ -54,3 +54,5 @@ export { createMemoryDpopReplayStore, DpopReplayStoreFullError } from './dpop/me
 export type { MemoryDpopReplayStoreOptions } from './dpop/memory-dpop-replay-store.js';
 export { createDpopNonces, MIN_DPOP_NONCE_SECRET_BYTES } from './dpop/dpop-nonces.js';
 export type { DpopNonces, DpopNoncesOptions } from './dpop/dpop-nonces.js';
+export { SESSION_COOKIE_NAMES } from './session-cookie-names.js';
+export type { SessionCookieNames } from './session-cookie-names.js';

@@ -8,8 +8,8 @@ import {
   type SignAccessTokenInput,
 } from '@jwks-kit/issuer';
 import { createRemoteKeySet, type RemoteKeySet } from '@jwks-kit/verifier';
-import { AUDIENCES } from '../../../examples/shared/src/audiences.js';
-import { listen, type RunningServer } from '../../../examples/shared/src/listen.js';
+import { AUDIENCES } from '@jwks-kit/examples/shared/audiences';
+import { listen, type RunningServer } from '@jwks-kit/examples/shared/listen';
 
 /** A real issuer for resource-service tests: key ring in memory, JWKS on a real socket, a signer on an injected clock. */
 export type TestIssuer = Readonly<{

@@ -1,6 +1,6 @@
 import { randomBytes } from 'node:crypto';
 import { freePort } from '@jwks-kit/test-kit';
-import { startChild, stopChild, waitHealthy, type Child } from '../../../examples/demo/service-process.js';
+import { startChild, stopChild, waitHealthy, type Child } from '@jwks-kit/examples/demo/service-process';
 import { startRoundRobinProxy, type RoundRobinProxy } from './round-robin-proxy.js';
 
 /** Five processes start on a shared, busy machine: a generous bound for each group to answer /healthz. */

@@ -4,9 +4,9 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { freePort } from '@jwks-kit/test-kit';
 import type { KeyRing } from '@jwks-kit/issuer';
-import { openKeyRing } from '../../../examples/auth-service/src/open-key-ring.js';
-import { readDemoConfig } from '../../../examples/demo/config.js';
-import { runProcesses } from '../../../examples/demo/run-processes.js';
+import { openKeyRing } from '@jwks-kit/examples/auth-service/open-key-ring';
+import { readDemoConfig } from '@jwks-kit/examples/demo/config';
+import { runProcesses } from '@jwks-kit/examples/demo/run-processes';
 
 /** Options of {@link startSystem}. */
 export type StartSystemOptions = Readonly<{

@@ -1,19 +1,16 @@
+import { SESSION_COOKIE_NAMES } from '@jwks-kit/core';
 import type { Request, Response } from 'express';
 
 /** The cookie names for a secure (https or localhost) or a plain-http site. */
-export interface SessionCookieNames {
-  readonly access: string;
-  readonly refresh: string;
-}
+export type SessionCookieNames = Readonly<{ access: string; refresh: string }>;
 
 /**
  * `__Host-access_token` / `__Secure-refresh_token` when `secure`, else `access_token` /
- * `refresh_token`. The refresh cookie cannot be `__Host-` because its Path is the refresh route.
+ * `refresh_token` (the names of `SESSION_COOKIE_NAMES` in `@jwks-kit/core`, which resource services read).
+ * The refresh cookie cannot be `__Host-` because its Path is the refresh route.
  */
 export function sessionCookieNames(secure: boolean): SessionCookieNames {
-  return secure
-    ? { access: '__Host-access_token', refresh: '__Secure-refresh_token' }
-    : { access: 'access_token', refresh: 'refresh_token' };
+  return secure ? SESSION_COOKIE_NAMES.secure : SESSION_COOKIE_NAMES.plain;
 }
 
 /**
