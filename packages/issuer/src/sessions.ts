@@ -35,3 +35,12 @@ export type { SendSessionGrantOptions } from './sessions/session-grant-response.
 export type { SessionHandlerOptions } from './sessions/session-handler-options.js';
 export { createRefreshHandler } from './sessions/session-refresh-handler.js';
 export { createLogoutHandler } from './sessions/session-logout-handler.js';
+export { createTokenEndpointDpop } from './sessions/token-endpoint-dpop.js';
+export type { TokenEndpointDpop, TokenEndpointDpopOptions, DpopTokenRequest } from './sessions/token-endpoint-dpop.js';
+export {
+  DpopTokenRequestError,
+  isDpopTokenRequestError,
+  sendDpopTokenRequestError,
+} from './sessions/dpop-token-request-error.js';
+export type { DpopTokenRequestErrorCode, DpopTokenRequestRefusal } from './sessions/dpop-token-request-error.js';
+export type { RefreshHandlerOptions } from './sessions/session-refresh-handler.js';
