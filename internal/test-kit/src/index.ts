@@ -16,3 +16,5 @@ export { COOKIE_VECTORS, ORIGIN_VECTORS, VECTOR_ALLOWED_ORIGIN, cookieHeader } f
 export type { CookieVector, OriginVector } from './origin-vectors.js';
 export { JWKS_FETCH_VECTORS, VECTOR_MAX_JWKS_BYTES, startJwksFetchVectorServer } from './jwks-fetch-vectors.js';
 export type { JwksFetchVector, JwksFetchVectorServer } from './jwks-fetch-vectors.js';
+export { athOf, craftDpopProof, createDpopKey, signDpopJws } from './dpop-proofs.js';
+export type { ProofKey, ProofParts } from './dpop-proofs.js';

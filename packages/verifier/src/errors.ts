@@ -12,8 +12,11 @@
  * | `insufficient_scope` | 403 | `insufficient_scope` |
  * | `insufficient_claims` | 403 | `insufficient_scope` |
  * | `origin_not_allowed` | 403 | `access_denied` |
+ * | `invalid_dpop_proof` | 401 | `invalid_dpop_proof` (DPoP challenge) |
+ * | `use_dpop_nonce` | 401 | `use_dpop_nonce` (DPoP challenge and a `DPoP-Nonce` header) |
  * | `denylist_unavailable` | 503 | `temporarily_unavailable` |
  * | `keys_unavailable` | 503 | `temporarily_unavailable` |
+ * | `dpop_replay_unavailable` | 503 | `temporarily_unavailable` |
  */
 export type VerifierErrorCode =
   | 'missing_token'
@@ -25,8 +28,11 @@ export type VerifierErrorCode =
   | 'insufficient_scope'
   | 'insufficient_claims'
   | 'origin_not_allowed'
+  | 'invalid_dpop_proof'
+  | 'use_dpop_nonce'
   | 'denylist_unavailable'
-  | 'keys_unavailable';
+  | 'keys_unavailable'
+  | 'dpop_replay_unavailable';
 
 /** The OAuth error name of a {@link VerifierError} (RFC 6750 §3.1, RFC 6749 §4.1.2.1). */
 export type OAuthErrorName =
@@ -35,6 +41,8 @@ export type OAuthErrorName =
   | 'invalid_token'
   | 'insufficient_scope'
   | 'access_denied'
+  | 'invalid_dpop_proof'
+  | 'use_dpop_nonce'
   | 'temporarily_unavailable';
 
 /** Extra details of a {@link VerifierError}. */
@@ -47,10 +55,26 @@ export interface VerifierErrorOptions {
   readonly scope?: string;
   /** URL of the resource's RFC 9728 metadata, sent as `resource_metadata` in the challenge. @default undefined */
   readonly resourceMetadata?: string;
+  /**
+   * The challenge of a request on a DPoP route (RFC 9449 §7.1): `scheme` `DPoP` answers with a DPoP challenge
+   * carrying `algs`; `both` (a request without a token where Bearer is accepted too) adds it after the Bearer
+   * one. `nonce` is sent as the `DPoP-Nonce` header. Without it the challenge is Bearer only, as before.
+   * @default undefined
+   */
+  readonly dpop?: DpopChallenge;
   /** `Retry-After` seconds (503 only). @default 5 */
   readonly retryAfterSeconds?: number;
   /** The underlying error (the denylist, the key set, a refusal detail). Never rendered. */
   readonly cause?: unknown;
+}
+
+/** The DPoP part of a refusal's challenge: see {@link VerifierErrorOptions.dpop}. */
+export interface DpopChallenge {
+  readonly scheme: 'DPoP' | 'both';
+  /** Space-separated proof algorithms (already validated). */
+  readonly algs: string;
+  /** A fresh server nonce for the `DPoP-Nonce` response header. */
+  readonly nonce?: string;
 }
 
 const STATUS: Readonly<Record<VerifierErrorCode, number>> = {
@@ -63,8 +87,11 @@ const STATUS: Readonly<Record<VerifierErrorCode, number>> = {
   insufficient_scope: 403,
   insufficient_claims: 403,
   origin_not_allowed: 403,
+  invalid_dpop_proof: 401,
+  use_dpop_nonce: 401,
   denylist_unavailable: 503,
   keys_unavailable: 503,
+  dpop_replay_unavailable: 503,
 };
 
 const OAUTH_ERROR: Readonly<Record<VerifierErrorCode, OAuthErrorName>> = {
@@ -77,8 +104,11 @@ const OAUTH_ERROR: Readonly<Record<VerifierErrorCode, OAuthErrorName>> = {
   insufficient_scope: 'insufficient_scope',
   insufficient_claims: 'insufficient_scope',
   origin_not_allowed: 'access_denied',
+  invalid_dpop_proof: 'invalid_dpop_proof',
+  use_dpop_nonce: 'use_dpop_nonce',
   denylist_unavailable: 'temporarily_unavailable',
   keys_unavailable: 'temporarily_unavailable',
+  dpop_replay_unavailable: 'temporarily_unavailable',
 };
 
 const DESCRIPTION: Readonly<Record<VerifierErrorCode, string>> = {
@@ -93,6 +123,9 @@ const DESCRIPTION: Readonly<Record<VerifierErrorCode, string>> = {
   origin_not_allowed: 'Cross-origin request refused for cookie authentication',
   denylist_unavailable: 'Token revocation status is temporarily unavailable',
   keys_unavailable: 'Signing keys are temporarily unavailable',
+  invalid_dpop_proof: 'The DPoP proof is invalid',
+  use_dpop_nonce: 'A DPoP nonce is required',
+  dpop_replay_unavailable: 'DPoP proof replay status is temporarily unavailable',
 };
 
 const DEFAULT_RETRY_AFTER_SECONDS = 5;
@@ -129,12 +162,26 @@ export class VerifierError extends Error {
     this.status = STATUS[code];
     this.error = OAUTH_ERROR[code];
     this.headers = buildHeaders(code, this.error, description, options);
+    BUILT_WITH.set(this, options);
   }
 
   /** The JSON body `{ error, code, error_description }`. */
   toJSON(): { error: OAuthErrorName; code: VerifierErrorCode; error_description: string } {
     return { error: this.error, code: this.code, error_description: this.message };
   }
+}
+
+/** The options each VerifierError was built with, so that a middleware can add to its challenge. */
+const BUILT_WITH = new WeakMap<VerifierError, VerifierErrorOptions>();
+
+/**
+ * The same refusal built again with `extra` options added (e.g. `resourceMetadata`, or the `dpop` challenge of a
+ * DPoP route): same code, description and cause.
+ * @internal
+ */
+export function rebuildVerifierError(error: VerifierError, extra: VerifierErrorOptions): VerifierError {
+  const options = BUILT_WITH.get(error) ?? {};
+  return new VerifierError(error.code, { ...options, description: error.message, cause: error.cause, ...extra });
 }
 
 /**
@@ -159,9 +206,16 @@ function buildHeaders(
     return { 'Retry-After': String(retryAfter) };
   }
   if (code === 'origin_not_allowed') return {};
-  let challenge = `Bearer realm="${options.realm ?? DEFAULT_REALM}"`;
-  if (code !== 'missing_token') challenge += `, error="${error}", error_description="${description}"`;
-  if (options.scope !== undefined) challenge += `, scope="${options.scope}"`;
-  if (options.resourceMetadata !== undefined) challenge += `, resource_metadata="${options.resourceMetadata}"`;
-  return { 'WWW-Authenticate': challenge };
+  const realm = `realm="${options.realm ?? DEFAULT_REALM}"`;
+  let params = code === 'missing_token' ? '' : `, error="${error}", error_description="${description}"`;
+  if (options.scope !== undefined) params += `, scope="${options.scope}"`;
+  const metadata = options.resourceMetadata === undefined ? '' : `, resource_metadata="${options.resourceMetadata}"`;
+  const dpop = options.dpop;
+  if (dpop === undefined) return { 'WWW-Authenticate': `Bearer ${realm}${params}${metadata}` };
+  const dpopChallenge = `DPoP ${realm}${params}, algs="${dpop.algs}"${metadata}`;
+  const headers: Record<string, string> = {
+    'WWW-Authenticate': dpop.scheme === 'both' ? `Bearer ${realm}${metadata}, ${dpopChallenge}` : dpopChallenge,
+  };
+  if (dpop.nonce !== undefined) headers['DPoP-Nonce'] = dpop.nonce;
+  return headers;
 }

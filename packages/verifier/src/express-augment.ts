@@ -1,5 +1,5 @@
 import type { AccessTokenClaims } from './access-token-verifier-options.js';
-import type { TokenSource } from './get-token.js';
+import type { TokenScheme, TokenSource } from './get-token.js';
 
 /** What `requireAuth()` puts on `req.auth` for a verified request. */
 export interface RequestAuth {
@@ -9,6 +9,10 @@ export interface RequestAuth {
   readonly token: string;
   /** Where the token came from. */
   readonly source: TokenSource;
+  /** How it was presented: `Bearer` (header or cookie) or `DPoP` (with a verified proof). */
+  readonly scheme: TokenScheme;
+  /** The proof key's RFC 7638 thumbprint (= the token's `cnf.jkt`) for a DPoP request; `undefined` for Bearer. */
+  readonly jkt: string | undefined;
   /** The `kid` of the key that verified the signature. */
   readonly kid: string;
   /** The trusted issuer that matched `iss`. */

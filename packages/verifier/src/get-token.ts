@@ -5,10 +5,14 @@ import { VerifierError } from './errors.js';
 /** Where a token was found. */
 export type TokenSource = 'header' | 'cookie';
 
+/** How a token was presented: `Authorization: Bearer` or a cookie (`Bearer`), or `Authorization: DPoP` (RFC 9449). */
+export type TokenScheme = 'Bearer' | 'DPoP';
+
 /** A token taken from a request, not yet verified. */
 export interface FoundToken {
   readonly token: string;
   readonly source: TokenSource;
+  readonly scheme: TokenScheme;
 }
 
 /** The parts of a request {@link getToken} reads (an Express or plain Node request). */
@@ -26,6 +30,12 @@ export type GetTokenOptions = Readonly<{
   cookieName?: string;
   /** `realm` of the challenge of an `invalid_request` refusal. @default 'api' */
   realm?: string;
+  /**
+   * Also take `Authorization: DPoP <token>` (scheme `DPoP`), and refuse (400) a `Bearer` header sent with a `DPoP`
+   * proof header: the two schemes together are ambiguous. Without it a DPoP header is ignored like any other scheme.
+   * @default false
+   */
+  dpop?: boolean;
 }>;
 
 /** RFC 6750 §2.1 b64token. */
@@ -33,7 +43,7 @@ const B64TOKEN = /^[A-Za-z0-9\-._~+/]+=*$/;
 
 /**
  * Takes the bearer token from `Authorization: Bearer …` (scheme case-insensitive, exactly one
- * token) or from the named cookie. Query-string and body tokens are never read. Answers
+ * token), from `Authorization: DPoP …` with the `dpop` option, or from the named cookie. Query-string and body tokens are never read. Answers
  * `undefined` when there is none; throws a 400 `invalid_request` {@link VerifierError} for a
  * malformed `Authorization: Bearer` header, repeated `Authorization` headers, a repeated token
  * cookie, or a token in both the header and the cookie. Another scheme (e.g. Basic) is ignored.
@@ -52,17 +62,24 @@ export function getToken(req: TokenRequest, options: GetTokenOptions = {}): Foun
 export function findToken(req: TokenRequest, options: GetTokenOptions = {}): FoundToken | undefined {
   const authorization = req.headers.authorization;
   let headerToken: string | undefined;
+  let scheme: TokenScheme = 'Bearer';
   if (authorization !== undefined) {
     if (countHeader(req.rawHeaders, 'authorization') > 1) throw invalidRequest(options.realm);
     headerToken = bearerToken(authorization);
+    if (options.dpop === true) {
+      if (headerToken === undefined) {
+        headerToken = dpopToken(authorization);
+        if (headerToken !== undefined) scheme = 'DPoP';
+      } else if (req.headers.dpop !== undefined) throw invalidRequest(options.realm);
+    }
   }
   const cookieToken =
     options.cookieName === undefined ? undefined : cookieValue(req, options.cookieName, options.realm);
   if (headerToken !== undefined) {
     if (cookieToken !== undefined) throw invalidRequest(options.realm);
-    return { token: headerToken, source: 'header' };
+    return { token: headerToken, source: 'header', scheme };
   }
-  return cookieToken === undefined ? undefined : { token: cookieToken, source: 'cookie' };
+  return cookieToken === undefined ? undefined : { token: cookieToken, source: 'cookie', scheme: 'Bearer' };
 }
 
 /** Throws the 400 `invalid_request` of {@link getToken} when a header token is not RFC 6750 b64token syntax. */
@@ -75,15 +92,25 @@ function invalidRequest(realm: string | undefined): VerifierError {
 }
 
 function bearerToken(value: string): string | undefined {
+  return schemeToken(value, 'bearer');
+}
+
+function dpopToken(value: string): string | undefined {
+  return schemeToken(value, 'dpop');
+}
+
+/** The credentials after `lowerScheme` (matched without case) and its spaces; `undefined` for another scheme. */
+function schemeToken(value: string, lowerScheme: string): string | undefined {
   const space = value.indexOf(' ');
   const scheme = space === -1 ? value : value.slice(0, space);
-  if (scheme.length !== 6 || scheme.toLowerCase() !== 'bearer') return undefined;
+  if (scheme.length !== lowerScheme.length || scheme.toLowerCase() !== lowerScheme) return undefined;
   let start = space === -1 ? value.length : space + 1;
   while (value.charCodeAt(start) === 32) start += 1;
   return value.slice(start);
 }
 
-function countHeader(rawHeaders: readonly string[] | undefined, lowerName: string): number {
+/** How many times a header was sent (`rawHeaders` lists each one; without it, one). */
+export function countHeader(rawHeaders: readonly string[] | undefined, lowerName: string): number {
   if (rawHeaders === undefined) return 1;
   let count = 0;
   for (let i = 0; i < rawHeaders.length; i += 2) {

@@ -14,10 +14,11 @@ export type {
   TrustedIssuer,
 } from './access-token-verifier-options.js';
 export { getToken } from './get-token.js';
-export type { FoundToken, GetTokenOptions, TokenRequest, TokenSource } from './get-token.js';
+export type { FoundToken, GetTokenOptions, TokenRequest, TokenScheme, TokenSource } from './get-token.js';
+export type { DpopOptions } from './dpop-options.js';
 export type { RequestAuth } from './express-augment.js';
 export { VerifierError, isVerifierError, DEFAULT_REALM } from './errors.js';
-export type { VerifierErrorCode, VerifierErrorOptions, OAuthErrorName } from './errors.js';
+export type { DpopChallenge, VerifierErrorCode, VerifierErrorOptions, OAuthErrorName } from './errors.js';
 export { createLocalKeySet } from './create-local-key-set.js';
 export type { Jwk, LocalKeySet, LocalKeySetOptions, JwkSet } from './create-local-key-set.js';
 export type { KeySet, VerificationKey } from './key-set.js';

@@ -2,10 +2,18 @@ import { isAllowedOrigin, parseAllowedOriginsOption } from '@jwks-kit/core';
 import type { NextFunction, Request, RequestHandler, Response } from 'express';
 import type { AccessTokenVerifierOptions } from './access-token-verifier-options.js';
 import { createAccessTokenVerifier, type VerifiedAccessToken } from './create-access-token-verifier.js';
-import { VerifierError, isVerifierError } from './errors.js';
+import type { DpopOptions } from './dpop-options.js';
+import { VerifierError, isVerifierError, rebuildVerifierError } from './errors.js';
 import type { RequestAuth } from './express-augment.js';
 import { assertBearerSyntax, findToken, type FoundToken, type GetTokenOptions } from './get-token.js';
 import { isQuotableValue } from './lib/challenge-syntax.js';
+import {
+  boundJkt,
+  checkDpopProof,
+  hasConfirmation,
+  resolveDpopOptions,
+  type ResolvedDpop,
+} from './lib/dpop-request.js';
 import { parseJwksUrlOption } from './lib/jwks-url.js';
 import type { KeySet } from './key-set.js';
 import type { VerifierHealth } from './lib/verifier-health.js';
@@ -25,6 +33,12 @@ export type RequireAuthOptions = AccessTokenVerifierOptions &
      * @default undefined
      */
     resourceMetadataUrl?: string;
+    /**
+     * Accept DPoP-bound tokens (RFC 9449): `Authorization: DPoP <token>` with one `DPoP` proof header, checked on
+     * every request (the token may come from the verified-token cache, the proof never does). Whatever this option,
+     * a token carrying `cnf` presented as Bearer is refused (no downgrade). @default undefined
+     */
+    dpop?: DpopOptions;
   }>;
 
 /** The middleware returned by {@link requireAuth}, with the lifecycle of the key caches it created. */
@@ -59,10 +73,46 @@ export function requireAuth(options: RequireAuthOptions): RequireAuthHandler {
   if (typeof authRequired !== 'boolean') throw new TypeError('option `authRequired` must be a boolean');
   const allowedOrigins = parseAllowedOriginsOption(options.allowedOrigins ?? []);
   const resourceMetadata = metadataUrl(options.resourceMetadataUrl);
-  const { cookieName: _c, allowedOrigins: _a, authRequired: _r, resourceMetadataUrl: _m, ...verifierOptions } = options;
+  const dpop = resolveDpopOptions(options.dpop);
+  const {
+    cookieName: _c,
+    allowedOrigins: _a,
+    authRequired: _r,
+    resourceMetadataUrl: _m,
+    dpop: _d,
+    ...verifierOptions
+  } = options;
   const verifier = createAccessTokenVerifier(verifierOptions);
   const realm = options.realm;
-  const tokenOptions: GetTokenOptions = { cookieName, realm };
+  const now = options.now ?? Date.now;
+  const tokenOptions: GetTokenOptions = { cookieName, realm, dpop: dpop !== undefined };
+  const missingChallenge = dpop === undefined ? undefined : dpop.required ? dpop.challenge : dpop.bothChallenge;
+
+  /** A verified token: Bearer (refused when it carries `cnf`) or DPoP (its proof checked now). */
+  const accept = (req: Request, result: VerifiedAccessToken, found: FoundToken, next: NextFunction): void => {
+    if (found.scheme === 'Bearer') {
+      if (hasConfirmation(result.claims)) next(downgrade(realm, dpop));
+      else {
+        req.auth = toRequestAuth(result, found, undefined);
+        next();
+      }
+      return;
+    }
+    const jkt = boundJkt(result.claims);
+    if (jkt === undefined || dpop === undefined) {
+      next(
+        new VerifierError('invalid_token', { realm, description: UNBOUND, cause: 'no cnf.jkt', dpop: dpop?.challenge }),
+      );
+      return;
+    }
+    checkDpopProof(dpop, req, found.token, jkt, now(), realm).then(
+      () => {
+        req.auth = toRequestAuth(result, found, jkt);
+        next();
+      },
+      (error: unknown) => next(asVerifierError(error, realm)),
+    );
+  };
 
   const handler = function requireAuthMiddleware(req: Request, _res: Response, done: NextFunction): void {
     const next =
@@ -72,8 +122,12 @@ export function requireAuth(options: RequireAuthOptions): RequireAuthHandler {
     try {
       found = findToken(req, tokenOptions);
       if (found === undefined) {
-        if (authRequired) next(new VerifierError('missing_token', { realm }));
+        if (authRequired) next(new VerifierError('missing_token', { realm, dpop: missingChallenge }));
         else next();
+        return;
+      }
+      if (dpop?.required === true && found.scheme !== 'DPoP') {
+        next(new VerifierError('invalid_token', { realm, description: DPOP_ONLY, dpop: dpop.challenge }));
         return;
       }
       if (found.source === 'cookie' && !isAllowedOrigin(req, allowedOrigins)) {
@@ -88,22 +142,18 @@ export function requireAuth(options: RequireAuthOptions): RequireAuthHandler {
         throw error;
       }
     } catch (error) {
-      next(asVerifierError(error, realm));
+      next(refusal(error, found, realm, dpop));
       return;
     }
     if (verified instanceof Promise) {
       const token = found;
       verified.then(
-        (result) => {
-          req.auth = toRequestAuth(result, token);
-          next();
-        },
-        (error: unknown) => next(asVerifierError(error, realm)),
+        (result) => accept(req, result, token, next),
+        (error: unknown) => next(refusal(error, token, realm, dpop)),
       );
       return;
     }
-    req.auth = toRequestAuth(verified, found);
-    next();
+    accept(req, verified, found, next);
   };
   return Object.assign(handler, {
     ready: () => verifier.ready(),
@@ -113,15 +163,43 @@ export function requireAuth(options: RequireAuthOptions): RequireAuthHandler {
   });
 }
 
-function toRequestAuth(result: VerifiedAccessToken, found: FoundToken): RequestAuth {
+function toRequestAuth(result: VerifiedAccessToken, found: FoundToken, jkt: string | undefined): RequestAuth {
   return {
     claims: result.claims,
     token: found.token,
     source: found.source,
+    scheme: found.scheme,
+    jkt,
     kid: result.kid,
     issuer: result.issuer,
     scopes: result.scopes,
   };
+}
+
+const UNBOUND = 'The access token is not bound to a DPoP key';
+const DPOP_ONLY = 'This resource requires a DPoP-bound access token';
+
+/** A token carrying `cnf` presented as Bearer: refused (RFC 9449 §7.2, no downgrade), with or without the `dpop` option. */
+function downgrade(realm: string | undefined, dpop: ResolvedDpop | undefined): VerifierError {
+  return new VerifierError('invalid_token', {
+    realm,
+    description: 'The access token is bound to a key and must be presented with its proof',
+    cause: 'token with cnf presented as Bearer',
+    dpop: dpop?.bothChallenge,
+  });
+}
+
+/** The refusal of a token: a request that used the DPoP scheme answers with the DPoP challenge. */
+function refusal(
+  error: unknown,
+  found: FoundToken | undefined,
+  realm: string | undefined,
+  dpop: ResolvedDpop | undefined,
+): VerifierError {
+  const refused = asVerifierError(error, realm);
+  if (found?.scheme !== 'DPoP' || dpop === undefined || refused.headers['WWW-Authenticate'] === undefined)
+    return refused;
+  return rebuildVerifierError(refused, { realm, dpop: dpop.challenge });
 }
 
 function metadataUrl(value: unknown): string | undefined {
@@ -134,8 +212,7 @@ function metadataUrl(value: unknown): string | undefined {
 /** The same refusal with `resource_metadata` in its challenge (refusals without a challenge pass unchanged). */
 function withMetadata(error: unknown, resourceMetadata: string): unknown {
   if (!isVerifierError(error) || error.headers['WWW-Authenticate'] === undefined) return error;
-  const realm = /^Bearer realm="([^"]*)"/.exec(error.headers['WWW-Authenticate'])?.[1];
-  return new VerifierError(error.code, { realm, description: error.message, cause: error.cause, resourceMetadata });
+  return rebuildVerifierError(error, { resourceMetadata });
 }
 
 function asVerifierError(error: unknown, realm: string | undefined): VerifierError {

@@ -9,7 +9,7 @@ import {
   type DpopProofExpectation,
   type JwsAlgorithm,
 } from '../../src/index.js';
-import { craftProof, proofKey, type ProofKey } from './craft-proof.js';
+import { craftDpopProof as craftProof, createDpopKey as proofKey, type ProofKey } from '@jwks-kit/test-kit';
 
 const NOW = 1_800_000_000;
 const URL_ = 'https://api.example.com/orders';
@@ -70,7 +70,7 @@ describe('verifyDpopProof: accepted proofs', () => {
 
   it('RS256 and PS256 proofs from RSA 2048 keys when allowed', () => {
     expect(outcome(craftProof(rs256, request), { algorithms: ['RS256'] })).toBe('accepted');
-    const ps = { ...rs256, alg: 'PS256' as JwsAlgorithm };
+    const ps: ProofKey = { ...rs256, alg: 'PS256' };
     expect(outcome(craftProof(ps, request), { algorithms: ['PS256'] })).toBe('accepted');
   });
 

@@ -1,15 +1,23 @@
-import { generateKeyPairSync, randomUUID, sign, type KeyObject } from 'node:crypto';
-import { accessTokenHash, type JwsAlgorithm } from '../../src/index.js';
+import { createHash, generateKeyPairSync, randomUUID, sign, type KeyObject } from 'node:crypto';
+
+/** DPoP proofs for tests (RFC 9449), signed with Node crypto; `ath` computed here, independently of core. */
+
+type ProofAlgorithm = 'ES256' | 'EdDSA' | 'RS256' | 'PS256';
+
+/** The `ath` of `accessToken`: base64url SHA-256 (computed here, not with core's `accessTokenHash`). */
+export function athOf(accessToken: string): string {
+  return createHash('sha256').update(accessToken).digest('base64url');
+}
 
 /** A client's DPoP key: the private key and the public JWK its proofs carry. */
 export interface ProofKey {
-  readonly alg: JwsAlgorithm;
+  readonly alg: ProofAlgorithm;
   readonly privateKey: KeyObject;
   readonly publicJwk: Record<string, string>;
 }
 
 /** A fresh key for `alg` (ES256: P-256, EdDSA: Ed25519, RS256/PS256: RSA of `rsaBits`). */
-export function proofKey(alg: JwsAlgorithm, rsaBits = 2048): ProofKey {
+export function createDpopKey(alg: ProofAlgorithm, rsaBits = 2048): ProofKey {
   const pair =
     alg === 'ES256'
       ? generateKeyPairSync('ec', { namedCurve: 'P-256' })
@@ -26,7 +34,7 @@ export function proofKey(alg: JwsAlgorithm, rsaBits = 2048): ProofKey {
 const b64 = (value: unknown) => Buffer.from(JSON.stringify(value)).toString('base64url');
 
 /** Signs `header.payload` with Node crypto as the JWS `alg` says (ES256 raw r‖s unless `der`). */
-export function signJws(alg: string, signingInput: string, key: KeyObject, der = false): string {
+export function signDpopJws(alg: string, signingInput: string, key: KeyObject, der = false): string {
   const data = Buffer.from(signingInput);
   switch (alg) {
     case 'ES256':
@@ -57,7 +65,7 @@ export interface ProofParts {
  * A DPoP proof of `key` for `method url` at `iat`, with `ath` when `accessToken` is given; `parts`
  * overrides or removes members to craft a bad one.
  */
-export function craftProof(
+export function craftDpopProof(
   key: ProofKey,
   request: { method: string; url: string; iat: number; accessToken?: string; nonce?: string },
   parts: ProofParts = {},
@@ -68,7 +76,7 @@ export function craftProof(
     htm: request.method,
     htu: request.url,
     iat: request.iat,
-    ...(request.accessToken === undefined ? {} : { ath: accessTokenHash(request.accessToken) }),
+    ...(request.accessToken === undefined ? {} : { ath: athOf(request.accessToken) }),
     ...(request.nonce === undefined ? {} : { nonce: request.nonce }),
     ...parts.payload,
   };
@@ -76,5 +84,5 @@ export function craftProof(
   for (const name of parts.omitPayload ?? []) delete payload[name];
   const signingInput = `${b64(header)}.${b64(payload)}`;
   const alg = typeof header.alg === 'string' ? header.alg : key.alg;
-  return `${signingInput}.${signJws(alg, signingInput, parts.signWith ?? key.privateKey, parts.der)}`;
+  return `${signingInput}.${signDpopJws(alg, signingInput, parts.signWith ?? key.privateKey, parts.der)}`;
 }
