@@ -4,6 +4,8 @@ import { BUILT_IN_NAMES, createClock, type TestClock } from '@jwks-kit/test-kit'
 import { ACCESS_COOKIE, AUDIENCES } from '../../shared/src/audiences.js';
 import { createMockIssuer, type MockIssuer } from '@jwks-kit/testing';
 import { createRemoteKeySet, type RemoteKeySet } from '@jwks-kit/verifier';
+import { createMemoryDpopReplayStore } from '@jwks-kit/core';
+import { createDpopClient } from '../../demo/dpop-client.js';
 import { createApp } from '../src/create-app.js';
 
 const PAGE = 'http://127.0.0.1:4000';
@@ -211,6 +213,7 @@ describe('orders service', () => {
       authorization_servers: [issuer.issuer],
       scopes_supported: ['orders:read', 'orders:write'],
       bearer_methods_supported: ['header'],
+      dpop_signing_alg_values_supported: ['ES256', 'EdDSA'],
     });
     const refused = await request(withMetadata).get('/orders');
     expect(refused.status).toBe(401);
@@ -218,5 +221,58 @@ describe('orders service', () => {
       'resource_metadata="http://127.0.0.1:4001/.well-known/oauth-protected-resource"',
     );
     expect((await request(app).get('/.well-known/oauth-protected-resource')).status).toBe(404);
+  });
+
+  describe('DPoP (RFC 9449) when the service knows its public URL', () => {
+    const PUBLIC = 'https://orders.example';
+    const dpopApp = (dpopReplayStore = createMemoryDpopReplayStore()) =>
+      createApp({
+        issuerUrl: issuer.issuer,
+        keySet,
+        denylist,
+        allowedOrigins: [PAGE],
+        resourceUrl: PUBLIC,
+        dpopReplayStore,
+        now: clock.now,
+        log: () => {},
+      });
+
+    it('serves a token bound to the client key with a proof for its public URL, once; Bearer and other URLs refused', async () => {
+      const client = createDpopClient({ now: clock.now });
+      const token = issuer.sign({ sub: 'alice', scope: 'orders:read', cnf: { jkt: client.jkt } });
+      const app = dpopApp();
+      const get = (proof: string, scheme = 'DPoP') =>
+        request(app).get('/orders').set('Authorization', `${scheme} ${token}`).set('DPoP', proof);
+      const proof = client.proof({ method: 'GET', url: `${PUBLIC}/orders`, accessToken: token });
+      const served = await get(proof);
+      expect(served.status).toBe(200);
+      expect(served.body.sub).toBe('alice');
+      const replayed = await get(proof);
+      expect(replayed.status).toBe(401);
+      expect(replayed.body.error).toBe('invalid_dpop_proof');
+      expect(replayed.headers['www-authenticate']).toMatch(/^DPoP .*algs="ES256 EdDSA"/);
+      // a proof naming the address the request reached instead of the configured public origin
+      const forHost = await get(client.proof({ method: 'GET', url: 'http://127.0.0.1/orders', accessToken: token }));
+      expect(forHost.body.error).toBe('invalid_dpop_proof');
+      const asBearer = await request(app).get('/orders').set('Authorization', `Bearer ${token}`);
+      expect(asBearer.status).toBe(401);
+      expect(asBearer.body.error).toBe('invalid_token');
+    });
+
+    it('two apps over one replay store (replicas) accept a proof on the first and refuse it on the second', async () => {
+      const store = createMemoryDpopReplayStore();
+      const [first, second] = [dpopApp(store), dpopApp(store)];
+      const client = createDpopClient({ alg: 'EdDSA', now: clock.now });
+      const token = issuer.sign({ sub: 'alice', scope: 'orders:read', cnf: { jkt: client.jkt } });
+      const proof = client.proof({ method: 'GET', url: `${PUBLIC}/orders`, accessToken: token });
+      const send = (app: typeof first) =>
+        request(app).get('/orders').set('Authorization', `DPoP ${token}`).set('DPoP', proof);
+      expect((await send(first)).status).toBe(200);
+      const replayed = await send(second);
+      expect(replayed.status).toBe(401);
+      expect(replayed.body.error).toBe('invalid_dpop_proof');
+      // without a shared store each app would have its own: the same proof passes an app with another store
+      expect((await send(dpopApp())).status).toBe(200);
+    });
   });
 });

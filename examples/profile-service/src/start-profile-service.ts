@@ -1,13 +1,15 @@
-import type { Logger } from '../../shared/src/logger.js';
-import type { Denylist } from '@jwks-kit/denylist';
-import { startResourceService, type StartedResourceService } from '../../shared/src/start-resource-service.js';
+import {
+  startResourceService,
+  type SharedResourceDeps,
+  type StartedResourceService,
+} from '../../shared/src/start-resource-service.js';
 import type { ProfileConfig } from './config.js';
 import { createApp } from './create-app.js';
 
 /** Builds the profile service from its configuration and listens on `config.port` (see {@link startResourceService}). */
 export function startProfileService(
   config: ProfileConfig,
-  shared: Readonly<{ denylist?: Denylist; logger?: Logger }> = {},
+  shared: SharedResourceDeps = {},
 ): Promise<StartedResourceService> {
   return startResourceService(config, createApp, shared);
 }

@@ -4,6 +4,7 @@ import { BUILT_IN_NAMES, createClock } from '@jwks-kit/test-kit';
 import { createMockIssuer, type MockIssuer } from '@jwks-kit/testing';
 import { createRemoteKeySet, type RemoteKeySet } from '@jwks-kit/verifier';
 import { AUDIENCES } from '../../shared/src/audiences.js';
+import { createDpopClient } from '../../demo/dpop-client.js';
 import { createApp } from '../src/create-app.js';
 
 describe('profile service', () => {
@@ -68,5 +69,28 @@ describe('profile service', () => {
     } finally {
       await other.close();
     }
+  });
+
+  it('with its public URL: serves a DPoP-bound token with a proof, refuses it as Bearer, advertises the proof algorithms', async () => {
+    const dpopApp = createApp({
+      issuerUrl: issuer.issuer,
+      keySet,
+      denylist: createMemoryDenylist({ issuer: issuer.issuer, now: clock.now, sweepIntervalMs: 0 }),
+      allowedOrigins: ['http://127.0.0.1:4000'],
+      resourceUrl: 'https://profile.example',
+      now: clock.now,
+      log: () => {},
+    });
+    const client = createDpopClient({ now: clock.now });
+    const token = issuer.sign({ sub: 'bob', scope: 'profile:read', cnf: { jkt: client.jkt } });
+    const proof = client.proof({ method: 'GET', url: 'https://profile.example/me', accessToken: token });
+    const served = await request(dpopApp).get('/me').set('Authorization', `DPoP ${token}`).set('DPoP', proof);
+    expect(served.status).toBe(200);
+    expect(served.body.sub).toBe('bob');
+    const asBearer = await request(dpopApp).get('/me').set('Authorization', `Bearer ${token}`);
+    expect(asBearer.status).toBe(401);
+    expect(asBearer.body.error).toBe('invalid_token');
+    const metadata = await request(dpopApp).get('/.well-known/oauth-protected-resource');
+    expect(metadata.body.dpop_signing_alg_values_supported).toEqual(['ES256', 'EdDSA']);
   });
 });

@@ -1,6 +1,7 @@
 import cookieParser from 'cookie-parser';
 import express, { type Express, type RequestHandler } from 'express';
 import type { Logger } from './logger.js';
+import type { DpopReplayStore } from '@jwks-kit/core';
 import type { Denylist } from '@jwks-kit/denylist';
 import {
   authErrorHandler,
@@ -12,7 +13,7 @@ import {
   type KeySet,
   type RequireAuthHandler,
 } from '@jwks-kit/verifier';
-import { ACCEPTED_ALGORITHMS } from './accepted-algorithms.js';
+import { ACCEPTED_ALGORITHMS, DPOP_ALGORITHMS } from './accepted-algorithms.js';
 import { ACCESS_COOKIE, RFC9068_REQUIRED_CLAIMS } from './audiences.js';
 import { cors } from './cors.js';
 import { jsonErrorHandler } from './json-error-handler.js';
@@ -28,10 +29,18 @@ export type ResourceAppDeps = Readonly<{
   /** Page origins allowed by CORS and by the cookie Origin check. */
   allowedOrigins: readonly string[];
   /**
-   * The service's public base URL (its RFC 9728 resource identifier). When set, it serves
-   * `/.well-known/oauth-protected-resource` and its 401 challenges point there. @default undefined
+   * The service's public base URL (its RFC 9728 resource identifier), an origin without a path. When set, it
+   * serves `/.well-known/oauth-protected-resource` and its 401 challenges point there, and it accepts DPoP-bound
+   * tokens (RFC 9449) whose proofs name this origin in `htu`: every replica of a service gets the same value.
+   * Without it the service takes Bearer tokens only (a DPoP-bound token is refused either way). @default undefined
    */
   resourceUrl?: string;
+  /**
+   * Where each DPoP proof's `jti` is used once: one store shared by every replica of the service (the Redis store
+   * with `REDIS_URL`, an embedded memory store in the one-process demo). A store that fails gives 503.
+   * @default a memory store of this app only
+   */
+  dpopReplayStore?: DpopReplayStore;
   /** Clock skew accepted when verifying tokens. @default 5 */
   clockLeewaySeconds?: number;
   /** Clock in ms since the epoch. @default Date.now */
@@ -48,7 +57,8 @@ export type ResourceAppDeps = Readonly<{
  * The frame every resource service shares: exact-origin CORS, `/healthz` (liveness: the process answers),
  * `/readyz` (readiness: 503 while the JWKS never loaded or is stale past its bound, or the denylist mirror is
  * past its staleness bound), cookie parsing, a
- * `requireAuth` for `audience` (header or the access cookie, RFC 9068 claims required), and the
+ * `requireAuth` for `audience` (header or the access cookie, RFC 9068 claims required; DPoP-bound tokens with a
+ * proof when `resourceUrl` is known), and the
  * error handlers after the routes that `mountRoutes` adds.
  */
 export function createResourceApp(
@@ -72,6 +82,10 @@ export function createResourceApp(
     leewaySeconds: deps.clockLeewaySeconds ?? 5,
     now: deps.now,
     logger: deps.logger,
+    dpop:
+      deps.resourceUrl === undefined
+        ? undefined
+        : { publicOrigin: deps.resourceUrl, algorithms: DPOP_ALGORITHMS, replayStore: deps.dpopReplayStore },
   });
   const app = express();
   app.disable('x-powered-by');
@@ -90,6 +104,7 @@ export function createResourceApp(
         authorizationServers: [deps.issuerUrl],
         scopesSupported,
         bearerMethodsSupported: ['header'],
+        dpopSigningAlgValuesSupported: DPOP_ALGORITHMS,
       }),
     );
   }

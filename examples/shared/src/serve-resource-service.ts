@@ -1,8 +1,7 @@
-import type { Denylist } from '@jwks-kit/denylist';
-import { createServiceLogger, type Logger } from './logger.js';
+import { createServiceLogger } from './logger.js';
 import type { ResourceServiceConfig } from './resource-service-config.js';
 import { runUntilSignal } from './run-until-signal.js';
-import type { StartedResourceService } from './start-resource-service.js';
+import type { SharedResourceDeps, StartedResourceService } from './start-resource-service.js';
 
 /**
  * Process entry of a resource service: a pino logger, `start`, then serve until SIGINT/SIGTERM. A start
@@ -10,7 +9,7 @@ import type { StartedResourceService } from './start-resource-service.js';
  */
 export async function serveResourceService<C extends ResourceServiceConfig>(
   config: C,
-  start: (config: C, shared: Readonly<{ denylist?: Denylist; logger?: Logger }>) => Promise<StartedResourceService>,
+  start: (config: C, shared: SharedResourceDeps) => Promise<StartedResourceService>,
 ): Promise<void> {
   const logger = createServiceLogger(config.serviceName, config.logLevel);
   let service: StartedResourceService;
@@ -21,7 +20,13 @@ export async function serveResourceService<C extends ResourceServiceConfig>(
     process.exit(1);
   }
   logger.info(
-    { url: service.url, issuer: config.issuerUrl, denylist: config.redisUrl ? 'redis' : 'memory' },
+    {
+      url: service.url,
+      issuer: config.issuerUrl,
+      denylist: config.redisUrl ? 'redis' : 'memory',
+      dpopReplayStore: config.redisUrl ? 'redis' : 'memory',
+      dpopPublicOrigin: config.publicUrl,
+    },
     `listening on ${service.url}`,
   );
   if (!config.redisUrl) {

@@ -1,5 +1,7 @@
 import type { Express } from 'express';
+import { createMemoryDpopReplayStore, type DpopReplayStore } from '@jwks-kit/core';
 import type { Denylist } from '@jwks-kit/denylist';
+import { createRedisDpopReplayStore } from '@jwks-kit/denylist/redis';
 import { createRemoteKeySet } from '@jwks-kit/verifier';
 import { ACCEPTED_ALGORITHMS } from './accepted-algorithms.js';
 import { listen } from './listen.js';
@@ -9,18 +11,23 @@ import { openDenylist } from './open-denylist.js';
 import type { ResourceAppDeps } from './resource-service.js';
 import type { ResourceServiceConfig } from './resource-service-config.js';
 
+/** What the services of one process share (the embedded demo): a denylist, a DPoP replay store, a logger. */
+export type SharedResourceDeps = Readonly<{ denylist?: Denylist; dpopReplayStore?: DpopReplayStore; logger?: Logger }>;
+
 /** A listening resource service. */
 export type StartedResourceService = Readonly<{ url: string; close: () => Promise<void> }>;
 
 /**
  * Builds a resource service with `createApp` from its configuration and listens on `config.port`:
  * keys from the auth service's JWKS (cached, refreshed in the background), revocations from
- * `shared.denylist` (same process) or from a Redis mirror (`REDIS_URL`).
+ * `shared.denylist` (same process) or from a Redis mirror (`REDIS_URL`), DPoP proofs used once in
+ * `shared.dpopReplayStore`, else in Redis over the same client (`REDIS_URL`: every replica sees every proof),
+ * else in a memory store of this process.
  */
 export async function startResourceService(
   config: ResourceServiceConfig,
   createApp: (deps: ResourceAppDeps) => Express,
-  shared: Readonly<{ denylist?: Denylist; logger?: Logger }> = {},
+  shared: SharedResourceDeps = {},
 ): Promise<StartedResourceService> {
   const log = shared.logger ?? createServiceLogger(config.serviceName, config.logLevel);
   // the SDK first: the key set, denylist and verifier made below record through it
@@ -54,6 +61,9 @@ export async function startResourceService(
     denylist: shared.denylist ?? opened!.denylist,
     allowedOrigins: config.allowedOrigins,
     resourceUrl: config.publicUrl,
+    dpopReplayStore:
+      shared.dpopReplayStore ??
+      (opened?.redis ? createRedisDpopReplayStore(opened.redis) : createMemoryDpopReplayStore()),
     metricsHandler,
     logger: log,
   });
