@@ -18,3 +18,4 @@ export { JWKS_FETCH_VECTORS, VECTOR_MAX_JWKS_BYTES, startJwksFetchVectorServer }
 export type { JwksFetchVector, JwksFetchVectorServer } from './jwks-fetch-vectors.js';
 export { athOf, craftDpopProof, createDpopKey, signDpopJws } from './dpop-proofs.js';
 export type { ProofKey, ProofParts } from './dpop-proofs.js';
+export { nextEvent } from './next-event.js';

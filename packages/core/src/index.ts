@@ -56,3 +56,5 @@ export { createDpopNonces, MIN_DPOP_NONCE_SECRET_BYTES } from './dpop/dpop-nonce
 export type { DpopNonces, DpopNoncesOptions } from './dpop/dpop-nonces.js';
 export { SESSION_COOKIE_NAMES } from './session-cookie-names.js';
 export type { SessionCookieNames } from './session-cookie-names.js';
+export { createEventListeners } from './event-listeners.js';
+export type { EventListeners, EventMap, EventSource } from './event-listeners.js';

@@ -83,7 +83,9 @@ export function createAccessTokenVerifier(options: AccessTokenVerifierOptions): 
   if (cache) {
     for (const { keySet } of issuers.values()) {
       unsubscribes.push(
-        keySet.onKeyRemoved((kid) => cache.deleteWhere((entry) => entry.keySet === keySet && entry.result.kid === kid)),
+        keySet.on('keyRemoved', (kid) =>
+          cache.deleteWhere((entry) => entry.keySet === keySet && entry.result.kid === kid),
+        ),
       );
     }
   }

@@ -1,6 +1,7 @@
 import type { KeyObject } from 'node:crypto';
 import {
   checkJwkSet,
+  createEventListeners,
   importJwk,
   isJwkRefusal,
   DEFAULT_JWS_ALGORITHMS,
@@ -26,7 +27,7 @@ export type LocalKeySetOptions = Readonly<{
 export interface LocalKeySet extends KeySet {
   /** Kids served. */
   readonly kids: readonly string[];
-  /** Replaces the keys (validated as a whole first); kids that left, or whose key changed, are reported to `onKeyRemoved` listeners. */
+  /** Replaces the keys (validated as a whole first); kids that left, or whose key changed, are reported to `keyRemoved` listeners. */
   replaceKeys(jwks: JwkSet): void;
 }
 
@@ -40,24 +41,19 @@ export interface LocalKeySet extends KeySet {
 export function createLocalKeySet(jwks: JwkSet, options: LocalKeySetOptions = {}): LocalKeySet {
   const algorithms = parseAlgorithmsOption(options.algorithms ?? DEFAULT_JWS_ALGORITHMS);
   let keys = importAll(jwks, algorithms, new Map());
-  const listeners = new Set<(kid: string) => void>();
+  const events = createEventListeners<{ keyRemoved: [kid: string] }>();
   return {
     get kids() {
       return [...keys.keys()];
     },
     getKey: (kid) => keys.get(kid)?.key,
     resolveKey: async (kid) => keys.get(kid)?.key,
-    onKeyRemoved(listener) {
-      listeners.add(listener);
-      return () => {
-        listeners.delete(listener);
-      };
-    },
+    on: (event, listener) => events.on(event, listener),
     replaceKeys(next) {
       const previous = keys;
       keys = importAll(next, algorithms, previous);
       for (const [kid, entry] of previous) {
-        if (keys.get(kid) !== entry) for (const listener of listeners) listener(kid);
+        if (keys.get(kid) !== entry) events.emit('keyRemoved', kid);
       }
     },
   };

@@ -11,7 +11,7 @@ export interface KeySet {
   /** Miss path: refetch at most once per cooldown; resolves `undefined` without waiting when in cooldown. */
   resolveKey(kid: string): Promise<VerificationKey | undefined>;
   /** Subscribes to keys leaving the set (the verified-token cache drops entries for that kid). Returns an unsubscribe function. */
-  onKeyRemoved(listener: (kid: string) => void): () => void;
+  on(event: 'keyRemoved', listener: (kid: string) => void): () => void;
   /**
    * Optional: the set's health. When present and not `ok`, an unknown kid is answered 503 `keys_unavailable`
    * (the client did nothing wrong: the keys cannot be had) instead of 401.

@@ -1,6 +1,5 @@
-import { importJwk, MAX_KID_LENGTH, type CheckedJwk } from '@jwks-kit/core';
+import { createEventListeners, importJwk, MAX_KID_LENGTH, type CheckedJwk } from '@jwks-kit/core';
 import { fullJitterMs } from './lib/full-jitter.js';
-import { EventEmitter } from 'node:events';
 import type { KeySet, VerificationKey } from './key-set.js';
 import type { KeySetHealth } from './key-set-health.js';
 import { keySetTelemetry, type KeySetTelemetry } from './lib/key-set-telemetry.js';
@@ -63,7 +62,8 @@ const noop = (): undefined => undefined;
  * background before it expires, revalidated with If-None-Match, refetched at most once per cooldown for
  * unknown kids, and kept for `maxStaleMs` while the issuer fails. Create with {@link createRemoteKeySet}.
  */
-export class RemoteKeySet extends EventEmitter<RemoteKeySetEvents> implements KeySet {
+export class RemoteKeySet implements KeySet {
+  readonly #events = createEventListeners<RemoteKeySetEvents>();
   readonly #options: ResolvedRemoteKeySetOptions;
   /** Served keys (the hot-path map); emptied when the set goes stale. */
   #keys = new Map<string, VerificationKey>();
@@ -88,7 +88,6 @@ export class RemoteKeySet extends EventEmitter<RemoteKeySetEvents> implements Ke
   readonly #telemetry: KeySetTelemetry;
 
   constructor(options: RemoteKeySetOptions) {
-    super();
     this.#options = resolveRemoteKeySetOptions(options);
     this.#cacheMs = this.#options.minCacheMs;
     if (this.#options.logger !== undefined) logKeySet(this, this.#options.logger);
@@ -125,16 +124,13 @@ export class RemoteKeySet extends EventEmitter<RemoteKeySetEvents> implements Ke
       await this.#fetch().catch(noop);
     }
     const key = this.#keys.get(kid);
-    if (key === undefined) this.emit('unknownKid', kid, { refetched });
+    if (key === undefined) this.#events.emit('unknownKid', kid, { refetched });
     return key;
   }
 
-  /** Subscribes to `keyRemoved`; returns the unsubscribe function. */
-  onKeyRemoved(listener: (kid: string) => void): () => void {
-    this.on('keyRemoved', listener);
-    return () => {
-      this.off('keyRemoved', listener);
-    };
+  /** Subscribes to one of {@link RemoteKeySetEvents}; returns the unsubscribe function. */
+  on<E extends keyof RemoteKeySetEvents>(event: E, listener: (...args: RemoteKeySetEvents[E]) => void): () => void {
+    return this.#events.on(event, listener);
   }
 
   /** Resolves once a set has been loaded; otherwise waits for (or starts) a fetch and rejects with its KeySetError. */
@@ -253,11 +249,11 @@ export class RemoteKeySet extends EventEmitter<RemoteKeySetEvents> implements Ke
       this.#lastError = error;
       const backoffMs = fullJitterMs(this.#failures, options.backoffInitialMs, options.backoffMaxMs);
       this.#nextAttemptAtMs = options.now() + backoffMs;
-      this.emit('fetchFailed', error);
+      this.#events.emit('fetchFailed', error);
       throw error;
     }
-    for (const kid of removed) this.emit('keyRemoved', kid);
-    this.emit('fetched', event);
+    for (const kid of removed) this.#events.emit('keyRemoved', kid);
+    this.#events.emit('fetched', event);
     return event.status;
   }
 
@@ -286,8 +282,8 @@ export class RemoteKeySet extends EventEmitter<RemoteKeySetEvents> implements Ke
         cause: this.#lastError,
       },
     );
-    this.emit('stale', { lastSuccessAtMs: this.#lastSuccessAtMs, error });
-    for (const kid of removed) this.emit('keyRemoved', kid);
+    this.#events.emit('stale', { lastSuccessAtMs: this.#lastSuccessAtMs, error });
+    for (const kid of removed) this.#events.emit('keyRemoved', kid);
   }
 
   /** Recomputes the lookup's check time and arms one unref'd timer for it. */

@@ -543,7 +543,7 @@ describe('synchronous answers', () => {
     const lazy: KeySet = {
       getKey: () => undefined,
       resolveKey: async (kid) => (resolved.push(kid), keySet.getKey(kid)),
-      onKeyRemoved: () => () => undefined,
+      on: () => () => undefined,
     };
     const pending = verifier({ keySet: lazy }).verifySync(accessToken(pair, clock));
     expect(pending).toBeInstanceOf(Promise);
@@ -631,6 +631,10 @@ describe('options', () => {
     [{ issuer: '' }, /`issuer`/],
     [{ audience: [] }, /`audience`/],
     [{ keySet: {} }, /`keySet`/],
+    [
+      { keySet: { getKey: () => undefined, resolveKey: async () => undefined, onKeyRemoved: () => () => undefined } },
+      /onKeyRemoved\(listener\) was renamed on\('keyRemoved', listener\)/,
+    ],
     [{ keySet: undefined }, /`keySet`, `jwksUri` and `secret`/],
     [{ algorithms: ['HS256'] }, /`algorithms`/],
     [{ algorithms: ['none'] }, /`algorithms`/],

@@ -90,7 +90,7 @@ describe('createLocalKeySet', () => {
   it('replaceKeys reports kids that left or changed, and keeps unchanged keys', () => {
     const keys = createLocalKeySet({ keys: [a.publicJwk, b.publicJwk] });
     const removed: string[] = [];
-    const unsubscribe = keys.onKeyRemoved((kid) => removed.push(kid));
+    const unsubscribe = keys.on('keyRemoved', (kid) => removed.push(kid));
     const keptKey = keys.getKey(a.kid);
     keys.replaceKeys({ keys: [a.publicJwk, { ...a.publicJwk, kid: 'renamed' }] });
     expect(removed).toEqual([b.kid]);

@@ -3,7 +3,7 @@ import type { Server } from 'node:http';
 import type { AddressInfo } from 'node:net';
 import express from 'express';
 import supertest from 'supertest';
-import { createClock, type TestClock } from '@jwks-kit/test-kit';
+import { createClock, nextEvent, type TestClock } from '@jwks-kit/test-kit';
 import {
   createAccessTokenSigner,
   createKeyRing,
@@ -92,7 +92,7 @@ it('follows a key rotation without a single failed request', async () => {
   const after = await signer.sign({ sub: 'bob' });
   expect(after.kid).toBe(nextKid);
   // past the cache age, the first lookup starts a background refresh; no request waits for it or fails
-  const fetched = once(keySet, 'fetched');
+  const fetched = nextEvent(keySet, 'fetched');
   const statuses: number[] = [];
   for (const token of [after.token, before.token, after.token]) statuses.push((await get(token)).status);
   expect(statuses).toEqual([200, 200, 200]);
@@ -126,7 +126,7 @@ it('keeps serving from the last good keys while the issuer is down', async () =>
   await get(token).expect(200);
   await stopIssuer();
   clock.advance(CACHE_AGE_MS + 1_000);
-  const failed = once(keySet, 'fetchFailed');
+  const failed = nextEvent(keySet, 'fetchFailed');
   await get(token).expect(200);
   await failed;
   // a new token signed with the same (stale) key is verified; an unknown kid cannot be judged while the
@@ -142,7 +142,7 @@ it('keeps serving from the last good keys while the issuer is down', async () =>
   // the issuer comes back on the same port: the next attempt succeeds
   await startIssuer(port);
   clock.advance(120_000);
-  const fetched = once(keySet, 'fetched');
+  const fetched = nextEvent(keySet, 'fetched');
   await get(token).expect(200);
   await fetched;
 });

@@ -1,4 +1,3 @@
-import { once } from 'node:events';
 import { KeyObject } from 'node:crypto';
 import { SignJWT, exportJWK, generateKeyPair, jwtVerify, type JWK } from 'jose';
 import {
@@ -6,6 +5,7 @@ import {
   BUILT_IN_NAMES,
   createJwkVectors,
   createTestKeyPair,
+  nextEvent,
   type JwkVectors,
   type TestKeyPair,
 } from '@jwks-kit/test-kit';
@@ -52,7 +52,7 @@ async function start(keys: JWK[], options: Partial<RemoteKeySetOptions> = {}) {
 /** Loads `keys` and returns the `fetched` event (the set was accepted). */
 async function accepted(keys: JWK[], options: Partial<RemoteKeySetOptions> = {}) {
   const { keySet } = await start(keys, options);
-  const fetched = once(keySet, 'fetched');
+  const fetched = nextEvent(keySet, 'fetched');
   await keySet.ready();
   const [event] = (await fetched) as [JwksFetchedEvent];
   return { keySet, event };
@@ -61,7 +61,7 @@ async function accepted(keys: JWK[], options: Partial<RemoteKeySetOptions> = {})
 /** Loads `keys`, expects the whole set to be refused, and returns the reported error. */
 async function refused(keys: unknown[], options: Partial<RemoteKeySetOptions> = {}) {
   const { keySet } = await start(keys as JWK[], options);
-  const failed = once(keySet, 'fetchFailed');
+  const failed = nextEvent(keySet, 'fetchFailed');
   const error = await keySet.ready().then(
     () => undefined,
     (err: unknown) => err as KeySetError,

@@ -1,7 +1,6 @@
-import { once } from 'node:events';
 import { randomBytes } from 'node:crypto';
 import { SignJWT, jwtVerify } from 'jose';
-import { createClock, createTestKeyPair, type TestClock, type TestKeyPair } from '@jwks-kit/test-kit';
+import { createClock, createTestKeyPair, nextEvent, type TestClock, type TestKeyPair } from '@jwks-kit/test-kit';
 import {
   createRemoteKeySet,
   type RemoteKeySet,
@@ -76,7 +75,7 @@ describe('createRemoteKeySet: loading and lookups', () => {
     });
     const keySet = createRemoteKeySet({ jwksUri: server.url, now: createClock().now });
     open.push({ server, keySet });
-    const failed = once(keySet, 'fetchFailed');
+    const failed = nextEvent(keySet, 'fetchFailed');
     await expect(keySet.ready()).rejects.toMatchObject({ name: 'KeySetError', code: 'ERR_JWKS_HTTP_STATUS' });
     const [error] = (await failed) as [KeySetError];
     expect(error).toBeInstanceOf(KeySetError);
@@ -112,7 +111,7 @@ describe('createRemoteKeySet: cache age', () => {
     const { keySet, server, clock } = await loaded();
     expect(lookupAfter(clock, keySet, 239_999)).toBeDefined();
     expect(server.requests).toHaveLength(1);
-    const fetched = once(keySet, 'fetched');
+    const fetched = nextEvent(keySet, 'fetched');
     expect(lookupAfter(clock, keySet, 1)).toBeDefined();
     const [event] = (await fetched) as [JwksFetchedEvent];
     expect(server.requests).toHaveLength(2);
@@ -137,7 +136,7 @@ describe('createRemoteKeySet: cache age', () => {
     }
     const keySet = createRemoteKeySet({ jwksUri: server.url, now: createClock().now });
     open.push({ server, keySet });
-    const [event] = (await once(keySet, 'fetched')) as [JwksFetchedEvent];
+    const [event] = (await nextEvent(keySet, 'fetched')) as [JwksFetchedEvent];
     expect(event.cacheMs).toBe(expectedMs);
   });
 
@@ -145,7 +144,7 @@ describe('createRemoteKeySet: cache age', () => {
     const { keySet, server, clock } = await loaded({ minCacheMs: 10_000, maxCacheMs: 100_000, refreshRatio: 0.5 });
     lookupAfter(clock, keySet, 49_999);
     expect(server.requests).toHaveLength(1);
-    const fetched = once(keySet, 'fetched');
+    const fetched = nextEvent(keySet, 'fetched');
     lookupAfter(clock, keySet, 1);
     await fetched;
     expect(server.requests).toHaveLength(2);
@@ -174,7 +173,7 @@ describe('createRemoteKeySet: cache age', () => {
     const etag = server.requests[0]!.headers['if-none-match'];
     expect(etag).toBeUndefined();
     const key = keySet.getKey(first.kid);
-    const fetched = once(keySet, 'fetched');
+    const fetched = nextEvent(keySet, 'fetched');
     lookupAfter(clock, keySet, 250_000);
     const [event] = (await fetched) as [JwksFetchedEvent];
     expect(event.status).toBe(304);
@@ -182,7 +181,7 @@ describe('createRemoteKeySet: cache age', () => {
     expect(keySet.getKey(first.kid)).toBe(key);
     lookupAfter(clock, keySet, 239_999);
     expect(server.requests).toHaveLength(2);
-    const again = once(keySet, 'fetched');
+    const again = nextEvent(keySet, 'fetched');
     lookupAfter(clock, keySet, 1);
     await again;
     expect(server.requests).toHaveLength(3);
@@ -210,7 +209,7 @@ describe('createRemoteKeySet: unknown kids', () => {
   it('refetches for a new kid after the cooldown and finds a rotated-in key', async () => {
     const { keySet, server, clock } = await loaded();
     server.keys = [first.publicJwk, second.publicJwk];
-    const unknown = once(keySet, 'unknownKid');
+    const unknown = nextEvent(keySet, 'unknownKid');
     expect(await keySet.resolveKey(second.kid)).toBeUndefined();
     expect(await unknown).toEqual([second.kid, { refetched: false }]);
     expect(server.requests).toHaveLength(1);
@@ -264,7 +263,7 @@ describe('createRemoteKeySet: key removal', () => {
   it('emits keyRemoved when a kid leaves the set, and listeners can unsubscribe', async () => {
     const { keySet, server } = await loaded({}, [first.publicJwk, second.publicJwk]);
     const removed: string[] = [];
-    const unsubscribe = keySet.onKeyRemoved((kid) => removed.push(kid));
+    const unsubscribe = keySet.on('keyRemoved', (kid) => removed.push(kid));
     server.keys = [second.publicJwk];
     await keySet.refresh();
     expect(removed).toEqual([first.kid]);
@@ -280,7 +279,7 @@ describe('createRemoteKeySet: key removal', () => {
     const { keySet, server } = await loaded();
     const before = keySet.getKey(first.kid);
     const removed: string[] = [];
-    keySet.onKeyRemoved((kid) => removed.push(kid));
+    keySet.on('keyRemoved', (kid) => removed.push(kid));
     server.keys = [{ ...second.publicJwk, kid: first.kid }];
     await keySet.refresh();
     expect(removed).toEqual([first.kid]);
@@ -314,14 +313,14 @@ describe('createRemoteKeySet: issuer outage', () => {
       const loadedAtMs = clock.now();
       const key = keySet.getKey(first.kid);
       breakServer(server);
-      const failed = once(keySet, 'fetchFailed');
+      const failed = nextEvent(keySet, 'fetchFailed');
       expect(lookupAfter(clock, keySet, 300_000)).toBe(key);
       const [error] = (await failed) as [KeySetError];
       expect(error.code).toBe(code);
       expect(lookupAfter(clock, keySet, 3_599_999)).toBe(key);
-      const stale = once(keySet, 'stale');
+      const stale = nextEvent(keySet, 'stale');
       const removed: string[] = [];
-      keySet.onKeyRemoved((kid) => removed.push(kid));
+      keySet.on('keyRemoved', (kid) => removed.push(kid));
       expect(lookupAfter(clock, keySet, 1)).toBeUndefined();
       const [event] = (await stale) as [JwksStaleEvent];
       expect(event.error).toMatchObject({ code: 'ERR_JWKS_STALE', cause: error });
@@ -342,7 +341,7 @@ describe('createRemoteKeySet: issuer outage', () => {
       r.end();
     });
     const attempt = async (advanceMs: number, expected: number) => {
-      const failed = expected > server.requests.length ? once(keySet, 'fetchFailed') : undefined;
+      const failed = expected > server.requests.length ? nextEvent(keySet, 'fetchFailed') : undefined;
       lookupAfter(clock, keySet, advanceMs);
       await failed;
       expect(server.requests).toHaveLength(expected);

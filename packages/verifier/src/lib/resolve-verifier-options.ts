@@ -173,7 +173,9 @@ function issuerEntry(entry: TrustedIssuer | AccessTokenVerifierOptions, prefix: 
         '(an HS256 issuer never has a JWKS)',
     );
   if (hasKeySet && !isKeySet(entry.keySet))
-    throw new TypeError(`option \`${name('keySet')}\` must be a KeySet (getKey, resolveKey, onKeyRemoved)`);
+    throw new TypeError(
+      `option \`${name('keySet')}\` must be a KeySet (getKey, resolveKey, on('keyRemoved', listener))${renamedKeySetHint(entry.keySet)}`,
+    );
   if (hasJwksUri && typeof entry.jwksUri !== 'string' && !(entry.jwksUri instanceof URL)) {
     throw new TypeError(`option \`${name('jwksUri')}\` must be a URL or a string`);
   }
@@ -199,8 +201,16 @@ function secretKeySet(secret: KeyObject): KeySet {
   return {
     getKey: () => secret,
     resolveKey: async () => secret,
-    onKeyRemoved: () => () => {},
+    on: () => () => {},
   };
+}
+
+/** A KeySet written before `onKeyRemoved(listener)` became `on('keyRemoved', listener)` is told so. */
+function renamedKeySetHint(value: unknown): string {
+  const candidate = value as { on?: unknown; onKeyRemoved?: unknown } | null;
+  return typeof candidate?.onKeyRemoved === 'function' && candidate.on === undefined
+    ? ": onKeyRemoved(listener) was renamed on('keyRemoved', listener)"
+    : '';
 }
 
 function isKeySet(value: unknown): value is KeySet {
@@ -210,7 +220,7 @@ function isKeySet(value: unknown): value is KeySet {
     candidate !== null &&
     typeof candidate.getKey === 'function' &&
     typeof candidate.resolveKey === 'function' &&
-    typeof candidate.onKeyRemoved === 'function'
+    typeof candidate.on === 'function'
   );
 }
 
