@@ -54,6 +54,11 @@ export type AuthConfig = Readonly<{
    * clients of `POST /revoke` and `POST /introspect`; unset → neither endpoint is mounted.
    */
   oauthClients: readonly OAuthClient[];
+  /**
+   * `DPOP_NONCE_SECRET`: 32 bytes in base64. Set → the token endpoint requires server nonces in DPoP proofs
+   * (RFC 9449 §8): an HMAC of the minute under this key, so give every replica the same value. Unset → no nonces.
+   */
+  dpopNonceSecret: Buffer | undefined;
   /** `DEMO_TOUR=1` mounts the page's refresh-replay demo routes; default off (`pnpm demo` turns it on). */
   demoTourRoutes: boolean;
   /** `LOGIN_MAX_FAILURES_PER_USERNAME` (5) and `LOGIN_MAX_FAILURES_PER_IP` (100) within `LOGIN_WINDOW_SECONDS` (900). */
@@ -107,6 +112,7 @@ export function readAuthConfig(env: Env = process.env): AuthConfig {
     refreshIdleTimeoutSeconds: Math.min(readPositiveInteger(env, 'REFRESH_IDLE_TIMEOUT_SECONDS', 1_209_600), absolute),
     refreshAbsoluteLifetimeSeconds: absolute,
     demoTourRoutes: readFlag(env, 'DEMO_TOUR'),
+    dpopNonceSecret: readKey32(env, 'DPOP_NONCE_SECRET'),
     loginLimits: {
       maxFailuresPerUsername: readPositiveInteger(env, 'LOGIN_MAX_FAILURES_PER_USERNAME', 5),
       maxFailuresPerIp: readPositiveInteger(env, 'LOGIN_MAX_FAILURES_PER_IP', 100),

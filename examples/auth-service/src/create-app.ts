@@ -1,6 +1,7 @@
 import { fileURLToPath } from 'node:url';
 import cookieParser from 'cookie-parser';
 import express, { type Express, type NextFunction, type Request, type RequestHandler, type Response } from 'express';
+import { createDpopNonces, type DpopReplayStore } from '@jwks-kit/core';
 import type { Denylist } from '@jwks-kit/denylist';
 import {
   createAccessTokenSigner,
@@ -17,6 +18,9 @@ import {
   clearSessionCookies,
   createRefreshHandler,
   createRefreshTokenService,
+  createTokenEndpointDpop,
+  isDpopTokenRequestError,
+  sendDpopTokenRequestError,
   sendSessionGrant,
   type IssuerLogger,
   type RefreshTokenStore,
@@ -73,6 +77,13 @@ export type AuthAppDeps = Readonly<{
    * @default createOAuthEndpointLimiters() (this process only)
    */
   oauthEndpointLimiters?: OAuthEndpointLimiters;
+  /**
+   * Where the `jkt:jti` of each DPoP proof at `/token` is recorded once; `createRedisDpopReplayStore` when
+   * replicas share Redis. @default createMemoryDpopReplayStore() (this process only)
+   */
+  dpopReplayStore?: DpopReplayStore;
+  /** Turns DPoP server nonces on at `/token` (RFC 9449 §8): the key every replica shares (32 bytes). @default undefined (no nonces) */
+  dpopNonceSecret?: Uint8Array;
   /** Clock skew accepted when verifying tokens. @default 5 */
   clockLeewaySeconds?: number;
   /** Login throttling per username and per client IP; pass one over Redis when replicas share it. @default createLoginRateLimiter() (this process only) */
@@ -131,7 +142,13 @@ export function createApp(deps: AuthAppDeps): Express {
     idleTimeoutMs,
     now,
     signAccessToken: (input) =>
-      signer.sign({ sub: input.sub, scope: input.scope, clientId: input.clientId, claims: { sid: input.familyId } }),
+      signer.sign({
+        sub: input.sub,
+        scope: input.scope,
+        clientId: input.clientId,
+        jkt: input.jkt,
+        claims: { sid: input.familyId },
+      }),
     onEvent: (event) => {
       if (event.type === 'ended' || event.type === 'expired') deadlines.ended(event.familyId);
     },
@@ -143,8 +160,8 @@ export function createApp(deps: AuthAppDeps): Express {
       deadlines.started(grant);
       return grant;
     },
-    rotate: async (token) => {
-      const grant = await service.rotate(token);
+    rotate: async (token, input) => {
+      const grant = await service.rotate(token, input);
       deadlines.rotated(grant);
       return grant;
     },
@@ -191,11 +208,20 @@ export function createApp(deps: AuthAppDeps): Express {
             refreshTokens: sessions,
           };
         })();
+  // DPoP at the token endpoint (RFC 9449 §5): an optional proof binds the grant (cnf.jkt) and its refresh family.
+  const dpop = createTokenEndpointDpop({
+    url: `${issuer}/token`,
+    replayStore: deps.dpopReplayStore,
+    nonces: deps.dpopNonceSecret ? createDpopNonces({ secret: deps.dpopNonceSecret }) : undefined,
+    now,
+  });
   const sameOrigin = requireSameOrigin(deps.allowedOrigins);
   // Cookies are always Secure with prefixed names: browsers accept them over https and from http://localhost or 127.0.0.1.
   const cookies = { refreshPath: REFRESH_PATH, secure: true } as const;
   // Browsers send the refresh cookie (Path=/refresh); CLI clients send refresh_token in the body and get JSON.
   const refresh = createRefreshHandler(sessions, { ...cookies, allowedOrigins: deps.allowedOrigins, now });
+  // `/token` takes DPoP proofs (htu = `${issuer}/token`); the browser's `/refresh` does not, so bound families refresh only here.
+  const tokenRefresh = createRefreshHandler(sessions, { ...cookies, allowedOrigins: deps.allowedOrigins, now, dpop });
   const checkPassword = async (req: Request) => {
     const { username, password } = parseCredentials(req.body);
     // With trust proxy off this is the TCP peer; behind a proxy, the hop that `trustProxy` names (README).
@@ -256,6 +282,7 @@ export function createApp(deps: AuthAppDeps): Express {
       scopesSupported: ['orders:read', 'orders:write', 'profile:read', 'admin'],
       revocationEndpoint: tokenEndpoints ? `${issuer}/revoke` : undefined,
       introspectionEndpoint: tokenEndpoints ? `${issuer}/introspect` : undefined,
+      dpopSigningAlgorithms: dpop.algorithms,
     }),
   );
   if (tokenEndpoints) {
@@ -276,7 +303,7 @@ export function createApp(deps: AuthAppDeps): Express {
   app.post('/token', (req, res, next) => {
     const grantType = (req.body as Record<string, unknown> | undefined)?.grant_type;
     if (grantType === 'refresh_token') {
-      refresh(req, res, next);
+      tokenRefresh(req, res, next);
       return;
     }
     if (grantType !== 'password') {
@@ -288,15 +315,19 @@ export function createApp(deps: AuthAppDeps): Express {
       );
       return;
     }
-    checkPassword(req)
-      .then(async (user) =>
-        sendSessionGrant(res, await sessions.start({ sub: user.username, scope: user.scope, clientId: 'cli' }), {
-          mode: 'json',
-          ...cookies,
-          nowMs: now(),
-        }),
-      )
-      .catch(next);
+    // The proof first: a client retrying with a DPoP nonce does not spend a second login attempt.
+    dpop
+      .check(req)
+      .then(async (jkt) => {
+        const user = await checkPassword(req);
+        const grant = await sessions.start({ sub: user.username, scope: user.scope, clientId: 'cli', jkt });
+        res.set(dpop.responseHeaders());
+        sendSessionGrant(res, grant, { mode: 'json', ...cookies, nowMs: now() });
+      })
+      .catch((error: unknown) => {
+        if (isDpopTokenRequestError(error)) sendDpopTokenRequestError(res, error);
+        else next(error);
+      });
   });
 
   app.post(REFRESH_PATH, refresh);

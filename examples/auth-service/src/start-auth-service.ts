@@ -2,6 +2,7 @@ import type { Denylist } from '@jwks-kit/denylist';
 import { type KeyRing } from '@jwks-kit/issuer';
 import { createMemoryRefreshTokenStore } from '@jwks-kit/issuer/sessions';
 import { createRedisRefreshTokenStore } from '@jwks-kit/issuer/redis';
+import { createRedisDpopReplayStore } from '@jwks-kit/denylist/redis';
 import { listen } from '../../shared/src/listen.js';
 import { startMetrics } from '../../shared/src/metrics.js';
 import { openDenylist } from '../../shared/src/open-denylist.js';
@@ -61,6 +62,11 @@ export async function startAuthService(
     oauthClients: config.oauthClients,
     loginRateLimiter,
     oauthEndpointLimiters: createOAuthEndpointLimiters({ redis: opened?.redis }),
+    // One proof, one use across every replica; in this process only without Redis.
+    dpopReplayStore: opened?.redis
+      ? createRedisDpopReplayStore(opened.redis, { keyPrefix: 'jwks-kit:auth:dpop:' })
+      : undefined,
+    dpopNonceSecret: config.dpopNonceSecret,
     trustProxy: config.trustProxy,
     metricsHandler,
   });
