@@ -7,7 +7,8 @@
  */
 import { randomBytes } from 'node:crypto';
 import { fileURLToPath } from 'node:url';
-import { createTestKeyPair, startRedis, type TestRedis } from '@jwks-kit/test-kit';
+import { createDpopKey, createTestKeyPair, startRedis, type TestRedis } from '@jwks-kit/test-kit';
+import { jwkThumbprint } from '@jwks-kit/core';
 import { runAlgorithmExtras } from './algorithms/extras.js';
 import { selectScenarios, type ScenarioDef } from './scenarios/index.js';
 import { startJwksServer } from './lib/jwks-server.js';
@@ -72,7 +73,12 @@ async function main(): Promise<void> {
   const pool = needsPool ? await createTokenPool(key.privateJwk, key.kid, base, options.poolSize) : [];
   if (needsPool) log(`signed ${pool.length} distinct tokens in ${((Date.now() - poolStart) / 1000).toFixed(1)} s`);
   const revoked = signToken(key.privateKey, key.kid, { ...claimsFor(base, 999_998, nowSeconds), jti: revokedJti(0) });
-  const tokens: ParentTokens = { repeated, pool, badSignature, revoked };
+  const dpopKey = createDpopKey('ES256');
+  const dpopBound = signToken(key.privateKey, key.kid, {
+    ...claimsFor(base, 999_997, nowSeconds),
+    cnf: { jkt: jwkThumbprint(dpopKey.publicJwk) },
+  });
+  const tokens: ParentTokens = { repeated, pool, badSignature, revoked, dpopBound, dpopKey };
 
   let redis: TestRedis | undefined;
   const keyPrefix = `bench:${randomBytes(4).toString('hex')}:`;

@@ -41,7 +41,18 @@ export async function runLoad(options: LoadOptions): Promise<LoadResult> {
           },
         },
       ]
-    : [{ method: 'GET', path: plan.path, headers: { ...plan.headers } }];
+    : plan.perRequestHeaders
+      ? [
+          {
+            method: 'GET',
+            path: plan.path,
+            setupRequest: (request) => ({
+              ...request,
+              headers: { ...plan.headers, ...(plan.perRequestHeaders as () => Record<string, string>)() },
+            }),
+          },
+        ]
+      : [{ method: 'GET', path: plan.path, headers: { ...plan.headers } }];
   const result = await autocannon({
     url: options.baseUrl,
     connections: options.connections,

@@ -1,4 +1,5 @@
 import type { Application } from 'express';
+import type { ProofKey } from '@jwks-kit/test-kit';
 
 /** What the orchestrator hands every server-under-test process (JSON in `BENCH_CONTEXT`). */
 export interface ScenarioContext {
@@ -71,6 +72,8 @@ export interface LoadPlan {
   readonly pool?: readonly string[];
   /** The status every measured response must have. @default 200 */
   readonly expectStatus?: number;
+  /** Headers made afresh for every request (a DPoP proof: each is single-use), merged over `headers`. */
+  readonly perRequestHeaders?: () => Readonly<Record<string, string>>;
 }
 
 /** Tokens and URLs the parent uses for pre-flight checks and load. */
@@ -83,6 +86,9 @@ export interface ParentTokens {
   readonly badSignature: string;
   /** Valid signature, but its jti is revoked in the seeded denylist. */
   readonly revoked: string;
+  /** A DPoP-bound token (`cnf.jkt` of `dpopKey`) and the client key that makes its proofs. */
+  readonly dpopBound: string;
+  readonly dpopKey: ProofKey;
 }
 
 /** Messages between the orchestrator and a server-under-test process. */

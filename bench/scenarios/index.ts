@@ -206,6 +206,24 @@ export const SCENARIOS: readonly ScenarioDef[] = [
     load: mod(() => import('./memory.js')),
   },
   ...ALGORITHM_SCENARIOS,
+  {
+    id: 'require-auth-dpop-bearer',
+    number: 34,
+    title: '`requireAuth` with the `dpop` option, repeated Bearer token (the DPoP route, plain Bearer)',
+    kind: 'http',
+    ratiosTo: ['bare', 'require-auth-repeated'],
+    load: mod(() => import('./require-auth-dpop.js')),
+    prepare: async (url, tokens) => (await import('./require-auth-dpop.js')).prepareDpop(url, tokens, 'Bearer'),
+  },
+  {
+    id: 'require-auth-dpop',
+    number: 33,
+    title: '`requireAuth` with the `dpop` option, repeated DPoP-bound token + a fresh ES256 proof per request',
+    kind: 'http',
+    ratiosTo: ['require-auth-dpop-bearer', 'bare'],
+    load: mod(() => import('./require-auth-dpop.js')),
+    prepare: async (url, tokens) => (await import('./require-auth-dpop.js')).prepareDpop(url, tokens, 'DPoP'),
+  },
 ];
 
 /** Finds a scenario by id; throws with the list of ids otherwise. */
