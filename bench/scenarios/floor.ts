@@ -1,6 +1,6 @@
 import { createPublicKey, verify, type KeyObject } from 'node:crypto';
 import express, { type RequestHandler } from 'express';
-import type { HttpScenarioModule } from '../lib/types.js';
+import type { HttpScenarioModule, ScenarioContext } from '../lib/types.js';
 
 interface Jwk {
   readonly kid?: string;
@@ -13,43 +13,48 @@ interface Jwk {
  * `requireAuth` (no typ, nbf, iat, lifetime, canonical encoding, header allow-list, size cap, freezing,
  * scopes, cache), so it is the lower bound of what any verifier can cost, not a peer.
  */
+export async function floorMiddleware(
+  ctx: Pick<ScenarioContext, 'jwksUri' | 'issuer' | 'audience'>,
+): Promise<RequestHandler> {
+  const { keys } = (await (await fetch(ctx.jwksUri)).json()) as { keys: Jwk[] };
+  const byKid = new Map<string, KeyObject>();
+  for (const jwk of keys) if (jwk.kid) byKid.set(jwk.kid, createPublicKey({ key: jwk as never, format: 'jwk' }));
+  const refuse = (res: express.Response) => {
+    res.status(401).json({ error: 'invalid_token' });
+  };
+  const auth: RequestHandler = (req, res, next) => {
+    const header = req.headers.authorization;
+    if (!header?.startsWith('Bearer ')) return refuse(res);
+    const token = header.slice(7);
+    const firstDot = token.indexOf('.');
+    const secondDot = token.indexOf('.', firstDot + 1);
+    if (firstDot < 0 || secondDot < 0 || token.indexOf('.', secondDot + 1) !== -1) return refuse(res);
+    try {
+      const head = JSON.parse(Buffer.from(token.slice(0, firstDot), 'base64url').toString()) as Record<string, unknown>;
+      const key = typeof head.kid === 'string' ? byKid.get(head.kid) : undefined;
+      if (head.alg !== 'RS256' || key === undefined) return refuse(res);
+      const signature = Buffer.from(token.slice(secondDot + 1), 'base64url');
+      if (!verify('sha256', Buffer.from(token.slice(0, secondDot)), key, signature)) return refuse(res);
+      const claims = JSON.parse(Buffer.from(token.slice(firstDot + 1, secondDot), 'base64url').toString()) as Record<
+        string,
+        unknown
+      >;
+      if (claims.iss !== ctx.issuer || claims.aud !== ctx.audience) return refuse(res);
+      if (typeof claims.exp !== 'number' || claims.exp * 1000 <= Date.now()) return refuse(res);
+      res.locals.auth = claims;
+    } catch {
+      return refuse(res);
+    }
+    next();
+  };
+  return auth;
+}
+
+/** Scenario 15: {@link floorMiddleware} in front of `{ ok: true }`. */
 export const scenario: HttpScenarioModule = {
   kind: 'http',
   async createApp(ctx) {
-    const { keys } = (await (await fetch(ctx.jwksUri)).json()) as { keys: Jwk[] };
-    const byKid = new Map<string, KeyObject>();
-    for (const jwk of keys) if (jwk.kid) byKid.set(jwk.kid, createPublicKey({ key: jwk as never, format: 'jwk' }));
-    const refuse = (res: express.Response) => {
-      res.status(401).json({ error: 'invalid_token' });
-    };
-    const auth: RequestHandler = (req, res, next) => {
-      const header = req.headers.authorization;
-      if (!header?.startsWith('Bearer ')) return refuse(res);
-      const token = header.slice(7);
-      const firstDot = token.indexOf('.');
-      const secondDot = token.indexOf('.', firstDot + 1);
-      if (firstDot < 0 || secondDot < 0 || token.indexOf('.', secondDot + 1) !== -1) return refuse(res);
-      try {
-        const head = JSON.parse(Buffer.from(token.slice(0, firstDot), 'base64url').toString()) as Record<
-          string,
-          unknown
-        >;
-        const key = typeof head.kid === 'string' ? byKid.get(head.kid) : undefined;
-        if (head.alg !== 'RS256' || key === undefined) return refuse(res);
-        const signature = Buffer.from(token.slice(secondDot + 1), 'base64url');
-        if (!verify('sha256', Buffer.from(token.slice(0, secondDot)), key, signature)) return refuse(res);
-        const claims = JSON.parse(Buffer.from(token.slice(firstDot + 1, secondDot), 'base64url').toString()) as Record<
-          string,
-          unknown
-        >;
-        if (claims.iss !== ctx.issuer || claims.aud !== ctx.audience) return refuse(res);
-        if (typeof claims.exp !== 'number' || claims.exp * 1000 <= Date.now()) return refuse(res);
-        res.locals.auth = claims;
-      } catch {
-        return refuse(res);
-      }
-      next();
-    };
+    const auth = await floorMiddleware(ctx);
     const app = express();
     app.get('/', auth, (_req, res) => {
       res.json({ ok: true });

@@ -1,6 +1,6 @@
-import type { RequestHandler } from 'express';
 import { requireAuth } from '@jwks-kit/verifier';
 import { createTokenPool } from '../lib/token-pool.js';
+import { floorMiddleware } from './floor.js';
 import { startOwnIssuer } from '../lib/own-issuer.js';
 import { middlewareVariant as variant, requestWith } from '../lib/middleware-variant.js';
 import type { MicroScenarioModule } from '../lib/types.js';
@@ -23,12 +23,7 @@ export const scenario: MicroScenarioModule = {
       verifiedTokenCacheSize: 1000,
     });
     await auth.ready();
-    const { scenario: floor } = await import('./floor.js');
-    const floorApp = await floor.createApp({ ...ctx, jwksUri: jwks.jwksUri });
-    // the floor's middleware is the first handler of its only route
-    const floorAuth = (
-      floorApp as unknown as { router: { stack: { route?: { stack: { handle: RequestHandler }[] } }[] } }
-    ).router.stack.find((layer) => layer.route)!.route!.stack[0]!.handle;
+    const floorAuth = await floorMiddleware({ ...ctx, jwksUri: jwks.jwksUri });
     const repeatedRequest = () => requestWith(repeated);
     // one cursor per variant: a token comes back only after 4,000 calls, long evicted from the 1,000-entry cache
     const distinct = () => {

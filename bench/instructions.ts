@@ -1,0 +1,286 @@
+/**
+ * Instructions per request, counted by valgrind (callgrind), so that a hot-path change can be judged on a
+ * loaded, shared machine where wall-clock figures move by more than the change:
+ *
+ *   node --import tsx bench/instructions.ts [--variants=a,b,…] [--windows=K] [--scale=F] [--parallel=P]
+ *
+ * Each variant runs in its own `valgrind --tool=callgrind node …` process: a warm-up pass over the token pool,
+ * then K measured windows of N calls, each ended by a callgrind dump (start-up, module loading and JIT
+ * warm-up stay out of the windows; GC and V8's compiler threads stay in). It prints, per variant, the
+ * instructions per call of each window, their median and the mean over all windows (which spreads the
+ * occasional scavenge over every call). `--scale` multiplies every N (default N: 20,000 for the cheap
+ * variants, 2,500 for those that verify a signature). Variants:
+ * - `mw-*`: the middleware alone, called in a loop with request objects shaped like Node's (as row 18);
+ * - `http-*`: the bench's own Express apps behind a real HTTP server, driven in the same process by a socket
+ *   client that writes fixed request bytes and counts response bytes (a few thousand instructions per request).
+ * Tokens are real RS256 tokens signed before valgrind starts; the JWKS is served inside the child.
+ */
+import { spawn } from 'node:child_process';
+import type { Server } from 'node:http';
+import { mkdtemp, readdir, readFile, rm, writeFile } from 'node:fs/promises';
+import { createConnection, type AddressInfo } from 'node:net';
+import { tmpdir } from 'node:os';
+import { basename, join } from 'node:path';
+import type { NextFunction, RequestHandler, Response } from 'express';
+import type { JWK } from 'jose';
+import { createTestKeyPair } from '@jwks-kit/test-kit';
+import { requireAuth } from '@jwks-kit/verifier';
+import { claimsFor } from './lib/claims.js';
+import { startJwksServer } from './lib/jwks-server.js';
+import { requestWith } from './lib/middleware-variant.js';
+import { createTokenPool, signToken } from './lib/token-pool.js';
+import type { ScenarioContext } from './lib/types.js';
+
+const VARIANTS = [
+  'mw-none',
+  'mw-floor',
+  'mw-repeated',
+  'mw-distinct',
+  'http-bare',
+  'http-floor',
+  'http-repeated',
+  'http-distinct',
+] as const;
+type Variant = (typeof VARIANTS)[number];
+
+/** Calls per window: enough that a window spans several young-generation collections. */
+const CALLS: Readonly<Record<Variant, number>> = {
+  'mw-none': 20_000,
+  'mw-floor': 2_500,
+  'mw-repeated': 20_000,
+  'mw-distinct': 2_500,
+  'http-bare': 2_500,
+  'http-floor': 2_500,
+  'http-repeated': 2_500,
+  'http-distinct': 2_500,
+};
+
+/** Distinct tokens: twice the verified-token cache, so a token comes back only after it was evicted. */
+const POOL = 4000;
+const ISSUER = 'https://issuer.bench.test';
+const AUDIENCE = 'bench-api';
+
+interface Fixture {
+  readonly publicJwk: JWK;
+  readonly repeated: string;
+  readonly pool: readonly string[];
+}
+
+/**
+ * Ends a measurement window: `process.ppid` is libc's `getppid()`, which callgrind is told to dump its
+ * counters before (`--dump-before=getppid`), so each dump holds exactly what ran since the previous one.
+ */
+const mark = () => void process.ppid;
+
+async function child(variant: Variant, calls: number, windows: number, fixturePath: string): Promise<void> {
+  const fixture = JSON.parse(await readFile(fixturePath, 'utf8')) as Fixture;
+  const jwks = await startJwksServer([fixture.publicJwk]);
+  // undici's first fetch compiles a lot of code: under valgrind it would outlast the key set's fetch timeout
+  await (await fetch(jwks.jwksUri)).arrayBuffer();
+  const ctx: ScenarioContext = {
+    jwksUri: jwks.jwksUri,
+    issuer: ISSUER,
+    audience: AUDIENCE,
+    keyPrefix: 'unused',
+    poolSize: POOL,
+    revocations: 0,
+    largeKeyPrefix: 'unused',
+    largeRevocations: 0,
+    memoryDenylistEntries: 0,
+  };
+  let cursor = 0;
+  const tokenFor = variant.endsWith('repeated')
+    ? () => fixture.repeated
+    : () => fixture.pool[cursor++ % fixture.pool.length]!;
+  // one full pass over the pool first: afterwards every distinct token is a second sighting, as in a long bench run
+  const warmup = POOL;
+  if (variant.startsWith('mw-')) {
+    const handler = await middlewareFor(variant, ctx);
+    const res = { status: () => res, json: () => res, locals: {} } as unknown as Response;
+    let failed: unknown;
+    const next: NextFunction = (error?: unknown) => {
+      if (error !== undefined) failed = error;
+    };
+    const run = (count: number) => {
+      for (let i = 0; i < count; i += 1) {
+        handler(requestWith(tokenFor()), res, next);
+        if (failed !== undefined) throw new Error(`${variant}: ${String(failed)}`);
+      }
+    };
+    run(warmup);
+    for (let w = 0; w < windows; w += 1) {
+      mark();
+      run(calls);
+    }
+    mark();
+    if (handler !== noop) await (handler as ReturnType<typeof requireAuth>).close?.();
+  } else {
+    const app = await appFor(variant, ctx);
+    const server = await new Promise<Server>((resolve) => {
+      const s = app.listen(0, '127.0.0.1', () => resolve(s));
+    });
+    const port = (server.address() as AddressInfo).port;
+    await drive(port, tokenFor, warmup);
+    for (let w = 0; w < windows; w += 1) {
+      mark();
+      await drive(port, tokenFor, calls);
+    }
+    mark();
+    server.closeAllConnections();
+    server.close();
+  }
+  await jwks.close();
+  process.exit(0);
+}
+
+const noop: RequestHandler = () => undefined;
+
+async function middlewareFor(variant: Variant, ctx: ScenarioContext): Promise<RequestHandler> {
+  if (variant === 'mw-none') return noop;
+  if (variant === 'mw-floor') return (await import('./scenarios/floor.js')).floorMiddleware(ctx);
+  const { cacheSizeFor } = await import('./scenarios/require-auth.js');
+  const auth = requireAuth({
+    issuer: ctx.issuer,
+    audience: ctx.audience,
+    jwksUri: ctx.jwksUri,
+    verifiedTokenCacheSize: cacheSizeFor(ctx),
+  });
+  await auth.ready();
+  return auth;
+}
+
+async function appFor(variant: Variant, ctx: ScenarioContext) {
+  if (variant === 'http-bare') return (await import('./scenarios/bare-express.js')).scenario.createApp(ctx);
+  if (variant === 'http-floor') return (await import('./scenarios/floor.js')).scenario.createApp(ctx);
+  return (await import('./scenarios/require-auth.js')).requireAuthScenario('none').createApp(ctx);
+}
+
+/** Sends `count` keep-alive GETs one after another on one socket; every answer must be a 200 of one length. */
+function drive(port: number, tokenFor: () => string, count: number): Promise<void> {
+  return new Promise((resolve, reject) => {
+    const socket = createConnection({ port, host: '127.0.0.1' });
+    let sent = 0;
+    let received = 0;
+    let expected = 0;
+    let first = '';
+    const send = () => {
+      sent += 1;
+      socket.write(
+        `GET / HTTP/1.1\r\nHost: 127.0.0.1\r\nAuthorization: Bearer ${tokenFor()}\r\nConnection: keep-alive\r\n\r\n`,
+      );
+    };
+    socket.on('error', reject);
+    socket.on('data', (chunk: Buffer) => {
+      received += chunk.length;
+      if (expected === 0) {
+        first += chunk.toString('latin1');
+        const end = first.indexOf('\r\n\r\n');
+        if (end === -1) return;
+        if (!first.startsWith('HTTP/1.1 200 ')) return reject(new Error(`not a 200: ${first.slice(0, 200)}`));
+        const length = /content-length: (\d+)/i.exec(first);
+        expected = end + 4 + Number(length?.[1] ?? NaN);
+      }
+      if (received < expected) return;
+      if (received > expected) return reject(new Error(`answer of ${received} bytes, expected ${expected}`));
+      received = 0;
+      if (sent === count) {
+        socket.end();
+        resolve();
+      } else send();
+    });
+    socket.on('connect', send);
+  });
+}
+
+/** Instructions (Ir) of each measured window of one callgrind run of `variant`. */
+async function windowsOf(
+  variant: Variant,
+  calls: number,
+  windows: number,
+  fixturePath: string,
+  dir: string,
+): Promise<number[]> {
+  const out = join(dir, `${variant}-${Math.random().toString(36).slice(2)}.out`);
+  const args = [
+    '--tool=callgrind',
+    '--dump-before=getppid',
+    `--callgrind-out-file=${out}`,
+    process.execPath,
+    '--import',
+    'tsx',
+    new URL(import.meta.url).pathname,
+    `--child=${variant}`,
+    `--calls=${calls}`,
+    `--windows=${windows}`,
+    `--fixture=${fixturePath}`,
+  ];
+  await new Promise<void>((resolve, reject) => {
+    const proc = spawn('valgrind', args, { stdio: ['ignore', 'inherit', 'pipe'] });
+    let stderr = '';
+    proc.stderr.on('data', (chunk: Buffer) => (stderr += chunk.toString()));
+    proc.on('error', reject);
+    proc.on('exit', (code) => (code === 0 ? resolve() : reject(new Error(`${variant}: exit ${code}\n${stderr}`))));
+  });
+  // node calls getppid() a few times while starting; the last `windows` numbered dumps are the windows
+  // (out.N, each ended by the next mark), and the unnumbered one is what ran after the last mark
+  const dumps = (await readdir(dir)).filter((name) => name.startsWith(`${basename(out)}.`));
+  const last = Math.max(...dumps.map((name) => Number(name.slice(basename(out).length + 1))));
+  const figures: number[] = [];
+  for (let w = last - windows + 1; w <= last; w += 1) {
+    const text = await readFile(`${out}.${w}`, 'utf8');
+    const match = /^summary: (\d+)/m.exec(text);
+    if (!match) throw new Error(`${variant}: no total in dump ${w}`);
+    figures.push(Number(match[1]) / calls);
+  }
+  return figures;
+}
+
+async function main(): Promise<void> {
+  const args = new Map(
+    process.argv.slice(2).map((arg) => {
+      const [key, value] = arg.replace(/^--/, '').split('=');
+      return [key!, value ?? 'true'];
+    }),
+  );
+  const windows = Number(args.get('windows') ?? 5);
+  const childVariant = args.get('child');
+  if (childVariant !== undefined)
+    return child(childVariant as Variant, Number(args.get('calls')), windows, args.get('fixture')!);
+  const scale = Number(args.get('scale') ?? 1);
+  const variants = (args.get('variants')?.split(',') ?? [...VARIANTS]) as Variant[];
+  for (const v of variants) if (!VARIANTS.includes(v)) throw new Error(`unknown variant ${v}; one of ${VARIANTS}`);
+  const parallel = Number(args.get('parallel') ?? 2);
+  const dir = await mkdtemp(join(tmpdir(), 'jwks-kit-instructions-'));
+  try {
+    const key = await createTestKeyPair();
+    const ctx = { issuer: ISSUER, audience: AUDIENCE };
+    const repeated = signToken(key.privateKey, key.kid, claimsFor(ctx, 999_999, Math.floor(Date.now() / 1000)));
+    const pool = await createTokenPool(key.privateJwk, key.kid, ctx, POOL);
+    const fixturePath = args.get('save-fixture') ?? join(dir, 'fixture.json');
+    await writeFile(fixturePath, JSON.stringify({ publicJwk: key.publicJwk, repeated, pool } satisfies Fixture));
+    // the tokens alone, for running a child without valgrind (e.g. under --cpu-prof)
+    if (args.has('save-fixture')) return;
+    const results = new Map<Variant, number[]>();
+    const queue = [...variants];
+    await Promise.all(
+      Array.from({ length: parallel }, async () => {
+        for (let v = queue.shift(); v !== undefined; v = queue.shift())
+          results.set(v, await windowsOf(v, Math.round(CALLS[v] * scale), windows, fixturePath, dir));
+      }),
+    );
+    console.log(`instructions per call (callgrind Ir), ${windows} windows after ${POOL} warm-up calls`);
+    console.log(`${'variant'.padEnd(14)} ${'median'.padStart(9)} ${'mean'.padStart(9)}   windows`);
+    const format = (n: number) => Math.round(n).toLocaleString('en-US').padStart(9);
+    for (const variant of variants) {
+      const figures = results.get(variant)!;
+      const sorted = [...figures].sort((a, b) => a - b);
+      const median = sorted[Math.floor(sorted.length / 2)]!;
+      const mean = figures.reduce((a, b) => a + b, 0) / figures.length;
+      console.log(`${variant.padEnd(14)} ${format(median)} ${format(mean)}   ${figures.map(format).join(' ')}`);
+    }
+  } finally {
+    await rm(dir, { recursive: true, force: true });
+  }
+}
+
+await main();
