@@ -92,30 +92,39 @@ function invalidRequest(realm: string | undefined): VerifierError {
 }
 
 function bearerToken(value: string): string | undefined {
-  return schemeToken(value, 'bearer');
+  return schemeToken(value, 'bearer', 'Bearer');
 }
 
 function dpopToken(value: string): string | undefined {
-  return schemeToken(value, 'dpop');
+  return schemeToken(value, 'dpop', 'DPoP');
 }
 
-/** The credentials after `lowerScheme` (matched without case) and its spaces; `undefined` for another scheme. */
-function schemeToken(value: string, lowerScheme: string): string | undefined {
-  const space = value.indexOf(' ');
-  const scheme = space === -1 ? value : value.slice(0, space);
-  if (scheme.length !== lowerScheme.length || scheme.toLowerCase() !== lowerScheme) return undefined;
-  let start = space === -1 ? value.length : space + 1;
+/**
+ * The credentials after `lowerScheme` (matched without case) and its spaces; `undefined` for another scheme.
+ * The usual spellings (`usualScheme`, `lowerScheme`) are compared before anything is lowercased.
+ */
+function schemeToken(value: string, lowerScheme: string, usualScheme: string): string | undefined {
+  const length = lowerScheme.length;
+  if (value.length !== length && value.charCodeAt(length) !== 32) return undefined;
+  const scheme = value.slice(0, length);
+  if (scheme !== usualScheme && scheme !== lowerScheme && scheme.toLowerCase() !== lowerScheme) return undefined;
+  let start = length + 1;
   while (value.charCodeAt(start) === 32) start += 1;
-  return value.slice(start);
+  return value.slice(Math.min(start, value.length));
 }
 
-/** How many times a header was sent (`rawHeaders` lists each one; without it, one). */
+/** Header names as clients usually spell them, compared before a name is lowercased. */
+const USUAL_SPELLING: Readonly<Record<string, string>> = { authorization: 'Authorization', dpop: 'DPoP' };
+
+/** How many times a header was sent (`rawHeaders` lists each one, its name in any case; without it, one). */
 export function countHeader(rawHeaders: readonly string[] | undefined, lowerName: string): number {
   if (rawHeaders === undefined) return 1;
+  const usual = USUAL_SPELLING[lowerName] ?? lowerName;
   let count = 0;
   for (let i = 0; i < rawHeaders.length; i += 2) {
     const name = rawHeaders[i] as string;
-    if (name.length === lowerName.length && name.toLowerCase() === lowerName) count += 1;
+    if (name.length === lowerName.length && (name === usual || name === lowerName || name.toLowerCase() === lowerName))
+      count += 1;
   }
   return count;
 }

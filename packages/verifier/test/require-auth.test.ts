@@ -1,5 +1,5 @@
 import { request as httpRequest } from 'node:http';
-import type { AddressInfo } from 'node:net';
+import { createConnection, type AddressInfo } from 'node:net';
 import cookieParser from 'cookie-parser';
 import express, { type Express } from 'express';
 import supertest from 'supertest';
@@ -33,6 +33,24 @@ interface AppOptions {
   readonly cookies?: boolean;
   readonly errorHandler?: boolean;
   readonly auth?: Partial<RequireAuthOptions>;
+}
+
+/** Sends `GET /orders` with exactly these header lines on a raw socket; answers the response's head. */
+function rawGet(port: number, lines: readonly string[]): Promise<string> {
+  return new Promise((resolve, reject) => {
+    const socket = createConnection({ port, host: '127.0.0.1' });
+    let data = '';
+    socket.on('data', (chunk: Buffer) => {
+      data += chunk.toString('latin1');
+      const end = data.indexOf('\r\n\r\n');
+      if (end !== -1) {
+        socket.destroy();
+        resolve(data.slice(0, end));
+      }
+    });
+    socket.on('error', reject);
+    socket.write(`GET /orders HTTP/1.1\r\nHost: 127.0.0.1\r\n${lines.join('\r\n')}\r\nConnection: close\r\n\r\n`);
+  });
 }
 
 function app(options: AppOptions = {}): Express {
@@ -146,6 +164,37 @@ describe('Authorization header', () => {
     } finally {
       await new Promise((resolve) => server.close(resolve));
     }
+  });
+
+  it('answers 400 to two Authorization headers whatever the spelling of their names', async () => {
+    const token = accessToken(pair, clock);
+    const server = app().listen(0, '127.0.0.1');
+    await new Promise((resolve) => server.once('listening', resolve));
+    try {
+      const port = (server.address() as AddressInfo).port;
+      for (const [first, second] of [
+        ['authorization', 'AUTHORIZATION'],
+        ['Authorization', 'aUTHORIZATION'],
+        ['AuThOrIzAtIoN', 'authorization'],
+      ]) {
+        const head = await rawGet(port, [`${first}: Bearer ${token}`, `${second}: Bearer ${token}`]);
+        expect(head).toMatch(/^HTTP\/1\.1 400 /);
+      }
+      // one header, its name in any case: the token is read
+      expect(await rawGet(port, [`aUtHoRiZaTiOn: bEaReR ${token}`])).toMatch(/^HTTP\/1\.1 200 /);
+    } finally {
+      await new Promise((resolve) => server.close(resolve));
+    }
+  });
+
+  it('reads no token from a scheme that only starts like Bearer', async () => {
+    const token = accessToken(pair, clock);
+    for (const value of [`Bearerx ${token}`, `Bearer\t${token}`, `Bearer_${token}`, `Bear ${token}`, 'Bear']) {
+      const res = await supertest(app()).get('/orders').set('Authorization', value).expect(401);
+      expect(res.body.code).toBe('missing_token');
+    }
+    // several spaces after the scheme are allowed, as before
+    await supertest(app()).get('/orders').set('Authorization', `Bearer   ${token}`).expect(200);
   });
 
   it('answers 401 invalid_token with a fixed description that never echoes the token', async () => {

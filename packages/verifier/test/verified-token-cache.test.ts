@@ -13,6 +13,28 @@ describe('VerifiedTokenCache', () => {
     expect(cache.size).toBe(2);
   });
 
+  it('keeps an entry hit again and again while a stream of other tokens passes through', () => {
+    const cache = new VerifiedTokenCache<number>(8);
+    cache.set('hot', 0);
+    for (let i = 1; i <= 100; i += 1) {
+      cache.set(`cold-${i}`, i);
+      if (i % 3 === 0) expect(cache.get('hot')).toBe(0);
+    }
+    expect(cache.get('hot')).toBe(0);
+    expect(cache.get('cold-92')).toBeUndefined();
+    expect(cache.get('cold-100')).toBe(100);
+    expect(cache.size).toBe(8);
+  });
+
+  it('moves an entry hit after it fell behind, so that the older one is evicted', () => {
+    const cache = new VerifiedTokenCache<number>(8);
+    for (const [i, name] of ['a', 'b', 'c', 'd', 'e', 'f', 'g', 'h'].entries()) cache.set(name, i);
+    expect(cache.get('a')).toBe(0);
+    cache.set('i', 8);
+    expect(cache.get('b')).toBeUndefined();
+    expect(cache.get('a')).toBe(0);
+  });
+
   it('keys by the exact token string', () => {
     const cache = new VerifiedTokenCache<number>(10);
     cache.set('a.b.c', 1);
@@ -20,7 +42,7 @@ describe('VerifiedTokenCache', () => {
     expect(cache.get('A.b.c')).toBeUndefined();
   });
 
-  it('keys by the exact token even when two tokens share their last 43 characters', () => {
+  it('keys by the exact token even when two tokens share their fingerprint (last characters)', () => {
     const cache = new VerifiedTokenCache<number>(10);
     const tail = 'S'.repeat(43);
     const victim = `header.payload.${tail}`;

@@ -1,3 +1,5 @@
+import { tokenFingerprint } from './token-fingerprint.js';
+
 /**
  * Admission filter of the verified-token cache: a token is cached from its second verification on.
  * Tokens seen once (a client that fetches a fresh token per call, or a flood of distinct tokens)
@@ -22,18 +24,10 @@ export class SecondSightingFilter {
 
   /** True when `token` was offered before (probably); otherwise remembers it and answers false. */
   seenBefore(token: string): boolean {
-    const fingerprint = fingerprintOf(token);
+    const fingerprint = tokenFingerprint(token);
     const slot = (fingerprint >>> 7) & this.#mask;
     if (this.#slots[slot] === fingerprint) return true;
     this.#slots[slot] = fingerprint;
     return false;
   }
-}
-
-/** FNV-1a over the last 16 characters (RSA signature bytes: uniformly random), never 0 (an empty slot). */
-function fingerprintOf(token: string): number {
-  let hash = 0x811c9dc5;
-  for (let i = Math.max(0, token.length - 16); i < token.length; i += 1)
-    hash = Math.imul(hash ^ token.charCodeAt(i), 0x01000193);
-  return hash | 1;
 }
