@@ -1,4 +1,4 @@
-import { SIGNING_ALGORITHMS, type OAuthClient, type SigningAlgorithm } from '@jwks-kit/issuer';
+import type { OAuthClient, SigningAlgorithm } from '@jwks-kit/issuer';
 import {
   pageOrigins,
   readHttpUrl,
@@ -7,6 +7,7 @@ import {
   readKey32,
   readPositiveInteger,
   readRedisUrl,
+  readSigningAlg,
   type Env,
 } from '../../shared/src/env.js';
 
@@ -26,6 +27,14 @@ export type AuthConfig = Readonly<{
    * Required with `REDIS_URL` (the service refuses to start without it); ignored by the key file.
    */
   keysEncryptionKey: Buffer | undefined;
+  /**
+   * `REMOTE_SIGNER_URL`: base URL of a signing service holding the private key (`examples/remote-signer`).
+   * Set → the auth service holds no private key: it signs through that service and publishes its public
+   * key (no key file, no key ring in Redis; `SIGNING_ALG` is the signer's). Unset → the key file or Redis.
+   */
+  remoteSignerUrl: string | undefined;
+  /** `REMOTE_SIGNER_SECRET`: 32 bytes in base64 shared with the signing service; required with `REMOTE_SIGNER_URL`. */
+  remoteSignerSecret: Buffer | undefined;
   /** `KEYS_DIR`, default `.data/keys`: directory (0700) of the private key file (0600), used without Redis. */
   keysDir: string;
   /**
@@ -90,7 +99,14 @@ export function readAuthConfig(env: Env = process.env): AuthConfig {
   const absolute = readPositiveInteger(env, 'REFRESH_ABSOLUTE_LIFETIME_SECONDS', 2_592_000);
   const redisUrl = readRedisUrl(env);
   const keysEncryptionKey = readKey32(env, 'KEYS_ENCRYPTION_KEY');
-  if (redisUrl && !keysEncryptionKey)
+  const remoteSignerUrl = env.REMOTE_SIGNER_URL ? readHttpUrl(env, 'REMOTE_SIGNER_URL', '') : undefined;
+  const remoteSignerSecret = readKey32(env, 'REMOTE_SIGNER_SECRET');
+  if (remoteSignerUrl && !remoteSignerSecret)
+    throw new Error(
+      'REMOTE_SIGNER_SECRET is required when REMOTE_SIGNER_URL is set: 32 random bytes in base64, the same value as ' +
+        "the signing service's SIGNER_CLIENT_SECRET",
+    );
+  if (redisUrl && !remoteSignerUrl && !keysEncryptionKey)
     throw new Error(
       'KEYS_ENCRYPTION_KEY is required when REDIS_URL is set: the signing keys are stored in Redis only encrypted ' +
         'under it. Generate one with `openssl rand -base64 32`, keep it in your secret store, and give every ' +
@@ -101,6 +117,8 @@ export function readAuthConfig(env: Env = process.env): AuthConfig {
     issuerUrl,
     redisUrl,
     keysEncryptionKey,
+    remoteSignerUrl,
+    remoteSignerSecret,
     keysDir: env.KEYS_DIR || '.data/keys',
     signingAlg: readSigningAlg(env),
     ordersPort: readPort(env, 'ORDERS_PORT', 4001),
@@ -121,15 +139,6 @@ export function readAuthConfig(env: Env = process.env): AuthConfig {
     trustProxy: readTrustProxy(env),
     oauthClients: readOAuthClients(env),
   };
-}
-
-/** Reads `SIGNING_ALG`; unset or empty means RS256. Throws an Error naming the variable otherwise. */
-function readSigningAlg(env: Env): SigningAlgorithm {
-  const raw = env.SIGNING_ALG;
-  if (raw === undefined || raw === '') return 'RS256';
-  const alg = SIGNING_ALGORITHMS.find((name) => name === raw);
-  if (!alg) throw new Error(`SIGNING_ALG must be one of ${SIGNING_ALGORITHMS.join(', ')}`);
-  return alg;
 }
 
 /** Reads `OAUTH_CLIENTS` (a JSON array); the auth service validates each entry at start. */

@@ -406,6 +406,12 @@ export function createApp(deps: AuthAppDeps): Express {
       try {
         await deps.keyRing.rotate({ force });
       } catch (error) {
+        if (isIssuerError(error) && error.code === 'ERR_KEYS_MANAGED_EXTERNALLY') {
+          throw new HttpError(409, {
+            error: 'keys_managed_externally',
+            description: 'The signing keys live with the remote signing service: rotate them there.',
+          });
+        }
         if (isIssuerError(error) && error.code === 'ERR_NEXT_KEY_NOT_READY') {
           const next = deps.keyRing.keys().find((key) => key.state === 'next');
           const waitS = Math.max(1, Math.ceil(((next?.activatesAt ?? now()) - now()) / 1000));

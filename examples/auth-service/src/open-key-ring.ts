@@ -1,8 +1,15 @@
 import { chmod, mkdir } from 'node:fs/promises';
 import { join } from 'node:path';
 import type { Redis } from 'ioredis';
-import { createFileKeyStore, createKeyRing, type KeyRing, type KeyStore } from '@jwks-kit/issuer';
+import {
+  createExternalKeyRing,
+  createFileKeyStore,
+  createKeyRing,
+  type KeyRing,
+  type KeyStore,
+} from '@jwks-kit/issuer';
 import { createRedisKeyStore } from '@jwks-kit/issuer/redis';
+import { connectRemoteSigner } from '../../remote-signer/src/connect-remote-signer.js';
 import { connectRedis } from '../../shared/src/open-denylist.js';
 import type { AuthConfig } from './config.js';
 
@@ -13,7 +20,9 @@ export const KEY_FILE = 'keys.json';
 export type OpenedKeyRing = Readonly<{ keyRing: KeyRing; close: () => Promise<void> }>;
 
 /**
- * Opens the key ring. With `REDIS_URL`: over the Redis key store (private keys sealed under
+ * Opens the key ring. With `REMOTE_SIGNER_URL`: over the signing service that holds the private key
+ * (`createExternalKeyRing`: this process holds no private key, and a signing service that is down fails
+ * the start with `ERR_SIGNER_UNAVAILABLE`, never falling back to a local key). With `REDIS_URL`: over the Redis key store (private keys sealed under
  * `KEYS_ENCRYPTION_KEY`), shared by every replica; on `redis` when given (the caller keeps it),
  * otherwise on a connection of its own that `close()` ends. Without Redis: over `<keysDir>/keys.json`
  * (the layout of the CLI's `keys` commands; directory 0700, file 0600). Timing follows the
@@ -27,9 +36,22 @@ export async function openKeyRing(
   config: Pick<
     AuthConfig,
     'keysDir' | 'jwksMaxAgeSeconds' | 'accessTokenTtlSeconds' | 'signingAlg' | 'redisUrl' | 'keysEncryptionKey'
-  >,
+  > &
+    Partial<Pick<AuthConfig, 'remoteSignerUrl' | 'remoteSignerSecret'>>,
   deps: Readonly<{ redis?: Redis; now?: () => number }> = {},
 ): Promise<OpenedKeyRing> {
+  const maxJwksCacheAgeMs = config.jwksMaxAgeSeconds * 1000;
+  if (config.remoteSignerUrl) {
+    if (!config.remoteSignerSecret) throw new Error('REMOTE_SIGNER_SECRET is required when REMOTE_SIGNER_URL is set');
+    const signer = await connectRemoteSigner({ url: config.remoteSignerUrl, clientSecret: config.remoteSignerSecret });
+    const keyRing = await createExternalKeyRing({
+      signer,
+      maxJwksCacheAgeMs,
+      maxTokenLifetimeSeconds: config.accessTokenTtlSeconds,
+      now: deps.now,
+    });
+    return { keyRing, close: () => Promise.resolve() };
+  }
   let own: Redis | undefined;
   let store: KeyStore;
   if (config.redisUrl) {
@@ -41,7 +63,6 @@ export async function openKeyRing(
     await chmod(config.keysDir, 0o700);
     store = createFileKeyStore({ path: join(config.keysDir, KEY_FILE) });
   }
-  const maxJwksCacheAgeMs = config.jwksMaxAgeSeconds * 1000;
   const safetyMarginMs = Math.min(300_000, maxJwksCacheAgeMs);
   try {
     const keyRing = await createKeyRing({

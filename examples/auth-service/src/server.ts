@@ -1,5 +1,5 @@
 import { runUntilSignal } from '../../shared/src/run-until-signal.js';
-import { readAuthConfig } from './config.js';
+import { readAuthConfig, type AuthConfig } from './config.js';
 import { startAuthService } from './start-auth-service.js';
 
 // Process entry of the auth service: `node --import tsx examples/auth-service/src/server.ts`.
@@ -11,9 +11,24 @@ try {
   console.error(`auth-service: refusing to start: ${(error as Error).message}`);
   process.exit(1);
 }
-const service = await startAuthService(config);
+let service;
+try {
+  service = await startAuthService(config);
+} catch (error) {
+  // e.g. a signing service (REMOTE_SIGNER_URL) that is down: one line with the error's code, no fallback key.
+  const code = (error as { code?: unknown }).code;
+  console.error(
+    `auth-service: refusing to start: ${typeof code === 'string' ? `[${code}] ` : ''}${(error as Error).message}`,
+  );
+  process.exit(1);
+}
 console.log(
   `auth-service: listening on ${service.url} (issuer ${config.issuerUrl}, ` +
-    `${config.redisUrl ? 'Redis stores, key ring in Redis (encrypted)' : `in-memory stores, key file in ${config.keysDir}`})`,
+    `${config.redisUrl ? 'Redis stores' : 'in-memory stores'}, ${keysWhere(config)})`,
 );
 runUntilSignal('auth-service', service.close);
+
+function keysWhere(c: AuthConfig): string {
+  if (c.remoteSignerUrl) return `signing through ${c.remoteSignerUrl} (no private key here)`;
+  return c.redisUrl ? 'key ring in Redis (encrypted)' : `key file in ${c.keysDir}`;
+}

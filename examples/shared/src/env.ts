@@ -1,3 +1,5 @@
+import { SIGNING_ALGORITHMS, type SigningAlgorithm } from '@jwks-kit/issuer';
+
 /** Environment variables as a plain record (config files pass `process.env`). */
 export type Env = Readonly<Record<string, string | undefined>>;
 
@@ -88,4 +90,13 @@ export function readLogLevel(env: Env): string {
   if (raw === undefined || raw === '') return 'info';
   if (!LOG_LEVELS.includes(raw)) throw new Error(`LOG_LEVEL must be one of ${LOG_LEVELS.join(', ')}`);
   return raw;
+}
+
+/** Reads `SIGNING_ALG`; unset or empty means RS256. Throws an Error naming the variable otherwise. */
+export function readSigningAlg(env: Env): SigningAlgorithm {
+  const raw = env.SIGNING_ALG;
+  if (raw === undefined || raw === '') return 'RS256';
+  const alg = SIGNING_ALGORITHMS.find((name) => name === raw);
+  if (!alg) throw new Error(`SIGNING_ALG must be one of ${SIGNING_ALGORITHMS.join(', ')}`);
+  return alg;
 }

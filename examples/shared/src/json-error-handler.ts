@@ -10,13 +10,14 @@ type Renderable = {
   retryAfterSeconds?: unknown;
 };
 
-/** Store errors that mean "try again shortly" (Redis unreachable): answered 503 with Retry-After, never 500. */
+/** Store errors that mean "try again shortly" (Redis or a remote signing service unreachable): answered 503 with Retry-After, never 500. */
 const UNAVAILABLE_CODES = new Set([
   'ERR_REVOCATION_FAILED',
   'ERR_DENYLIST_UNAVAILABLE',
   'ERR_REFRESH_STORE_UNAVAILABLE',
   'ERR_KEY_RING_STALE',
   'ERR_KEY_STORE_CONFLICT',
+  'ERR_SIGNER_UNAVAILABLE',
 ]);
 
 /**

@@ -1,13 +1,9 @@
 import { generateKeyPairSync, sign, type KeyObject } from 'node:crypto';
 import { calculateJwkThumbprint, exportJWK, flattenedVerify, importJWK, type JWK } from 'jose';
 import { createLocalSigner, createRemoteSigner, type SigningAlgorithm } from '../src/index.js';
+import { KEY_PAIRS } from './fixtures/key-pairs.js';
 
-const pairs = {
-  RS256: () => generateKeyPairSync('rsa', { modulusLength: 2048 }),
-  PS256: () => generateKeyPairSync('rsa', { modulusLength: 2048 }),
-  ES256: () => generateKeyPairSync('ec', { namedCurve: 'P-256' }),
-  EdDSA: () => generateKeyPairSync('ed25519'),
-} satisfies Record<SigningAlgorithm, () => { privateKey: KeyObject; publicKey: KeyObject }>;
+const pairs = KEY_PAIRS;
 const ALGS = Object.keys(pairs) as SigningAlgorithm[];
 
 /** The "remote side" of these tests: a real signer over a private key the RemoteSigner never sees. */

@@ -1,4 +1,4 @@
-import { generateKeyPairSync, verify, constants, type KeyObject } from 'node:crypto';
+import { generateKeyPairSync, verify, constants } from 'node:crypto';
 import { calculateJwkThumbprint, exportJWK, importJWK, jwtVerify, type JWK } from 'jose';
 import {
   createAccessTokenSigner,
@@ -7,15 +7,11 @@ import {
   type Signer,
   type SigningAlgorithm,
 } from '../src/index.js';
+import { KEY_PAIRS } from './fixtures/key-pairs.js';
 
 const ISSUER = 'https://auth.example.com';
 
-const pairs = {
-  RS256: () => generateKeyPairSync('rsa', { modulusLength: 2048 }),
-  PS256: () => generateKeyPairSync('rsa', { modulusLength: 2048 }),
-  ES256: () => generateKeyPairSync('ec', { namedCurve: 'P-256' }),
-  EdDSA: () => generateKeyPairSync('ed25519'),
-} satisfies Record<SigningAlgorithm, () => { privateKey: KeyObject; publicKey: KeyObject }>;
+const pairs = KEY_PAIRS;
 
 /** A key ring stand-in whose active key is any Signer: what a KMS- or HSM-backed ring hands out. */
 const ringOf = (signer: Signer): KeyRing =>
