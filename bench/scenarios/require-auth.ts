@@ -1,7 +1,7 @@
 import express from 'express';
 import { Redis } from 'ioredis';
 import { authErrorHandler, requireAuth } from '@jwks-kit/verifier';
-import { createRedisDenylist, type DenylistEvent, type RedisDenylist } from '@jwks-kit/denylist/redis';
+import { createRedisDenylist, type RedisDenylist } from '@jwks-kit/denylist/redis';
 import type { HttpScenarioModule, ScenarioContext } from '../lib/types.js';
 
 /** Where revocations are checked: nowhere, an in-process Redis mirror (of the small or the large denylist), or one Redis MGET per request. */
@@ -37,12 +37,11 @@ async function createDenylist(
     mode: mode === 'lookup' ? 'lookup' : 'mirror',
     // a shared, loaded machine can hold a round trip past the default 250 ms: a 503 would fail the whole slice
     lookupTimeoutMs: 2000,
-    onEvent: (event: DenylistEvent) => {
-      if (event.type !== 'synced') return;
-      figures.loads += 1;
-      figures.lastLoadMs = event.durationMs;
-      figures.lastLoaded = event.loaded;
-    },
+  });
+  denylist.on('synced', (event) => {
+    figures.loads += 1;
+    figures.lastLoadMs = event.durationMs;
+    figures.lastLoaded = event.loaded;
   });
   await denylist.ready();
   return denylist;

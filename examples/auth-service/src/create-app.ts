@@ -149,10 +149,9 @@ export function createApp(deps: AuthAppDeps): Express {
         jkt: input.jkt,
         claims: { sid: input.familyId },
       }),
-    onEvent: (event) => {
-      if (event.type === 'ended' || event.type === 'expired') deadlines.ended(event.familyId);
-    },
   });
+  service.on('ended', (event) => deadlines.ended(event.familyId));
+  service.on('expired', (event) => deadlines.ended(event.familyId));
   const sessions: typeof service = {
     ...service,
     start: async (input) => {

@@ -8,7 +8,7 @@ import type { DenylistError } from './errors.js';
  */
 export type SyncReason = 'initial' | 'gap' | 'reset' | 'reconnect' | 'check' | 'retry';
 
-/** What a Redis denylist reports through `onEvent`: feed these to metrics and logs. */
+/** What a Redis denylist reports through `on(type, listener)`: feed these to metrics and logs. */
 export type DenylistEvent =
   /** The mirror loaded every entry from Redis (SCAN) and wrote back `restored` entries Redis had lost (`reset`, `reconnect`, `check`). */
   | {
@@ -30,6 +30,9 @@ export type DenylistEvent =
   | { readonly type: 'disconnected' }
   /** A sync, subscription or connection failed (the mirror retries by itself). */
   | { readonly type: 'error'; readonly error: DenylistError };
+
+/** What `RedisDenylist.on` takes: each event type with its listener's argument. */
+export type DenylistEvents = { readonly [T in DenylistEvent['type']]: [event: Extract<DenylistEvent, { type: T }>] };
 
 /** A point-in-time view of a Redis denylist, for metrics. */
 export interface DenylistStats {

@@ -1,6 +1,7 @@
+import { createEventListeners, refuseRenamedOptions } from '@jwks-kit/core';
 import type { Cluster, Redis } from 'ioredis';
 import type { Denylist, RevocationClaims } from './denylist.js';
-import type { DenylistEvent, DenylistStats } from './denylist-events.js';
+import type { DenylistEvent, DenylistEvents, DenylistStats } from './denylist-events.js';
 import type { DenylistHealth } from './denylist-health.js';
 import { createRedisKeys } from './lib/redis-keys.js';
 import { createLookupCheck } from './lib/redis-lookup.js';
@@ -13,7 +14,7 @@ import {
   resolveRevocationSettings,
   type Revocation,
 } from './lib/revocation-rules.js';
-import { optionalBoolean, optionalFunction, optionalLogger, optionalNumber } from './lib/validate-options.js';
+import { optionalBoolean, optionalLogger, optionalNumber } from './lib/validate-options.js';
 import { denylistTelemetry } from './lib/denylist-telemetry.js';
 import type { DenylistLogger } from './denylist-logger.js';
 import { DenylistError } from './errors.js';
@@ -64,8 +65,6 @@ export type RedisDenylistOptions = Readonly<{
    * (a Cluster client is a TypeError). @default 0
    */
   waitForReplicas?: number;
-  /** Receives sync, revocation, disconnection and error events (for metrics and logs). Must not throw. */
-  onEvent?: (event: DenylistEvent) => void;
   /** Clock in milliseconds since the epoch. @default Date.now */
   now?: () => number;
   /** pino/bunyan-shaped logger: mirror disconnects, recoveries, and failing closed, once per change. @default silent */
@@ -82,6 +81,12 @@ export interface RedisDenylist extends Denylist {
   stats(): DenylistStats;
   /** Mirror: lag, connection, time unsure vs `maxStalenessMs`; lookup: connection and the latest failure. */
   health(): DenylistHealth;
+  /**
+   * Calls `listener` with each sync, revocation, disconnection or error event of `type` (for metrics and logs);
+   * answers the unsubscribe function. Subscribe right after creation to see the initial `synced`. A throwing
+   * listener is ignored: it never breaks revocation.
+   */
+  on<T extends DenylistEvent['type']>(type: T, listener: (...args: DenylistEvents[T]) => void): () => void;
 }
 
 /**
@@ -112,15 +117,13 @@ export function createRedisDenylist(client: Redis | Cluster, options: RedisDenyl
   if (!Number.isInteger(waitForReplicas)) throw new TypeError('option `waitForReplicas` must be an integer');
   if (waitForReplicas > 0 && (client as Cluster).isCluster)
     throw new TypeError('option `waitForReplicas` needs a standalone or Sentinel client (WAIT is per connection)');
-  const onEvent = optionalFunction('onEvent', options.onEvent);
+  refuseRenamedOptions(options, { onEvent: '`denylist.on(type, listener)` on the created denylist' });
   const telemetry = denylistTelemetry(optionalLogger(options.logger));
+  // A throwing listener must not break revocation.
+  const events = createEventListeners<DenylistEvents>(() => undefined);
   const emit = (event: DenylistEvent) => {
     telemetry.event(event);
-    try {
-      onEvent?.(event);
-    } catch {
-      // a metrics hook must not break revocation
-    }
+    events.emit(event.type, event as never);
   };
 
   const keys = createRedisKeys(keyPrefix);
@@ -137,6 +140,8 @@ export function createRedisDenylist(client: Redis | Cluster, options: RedisDenyl
 
   const base = {
     mode,
+    on: <T extends DenylistEvent['type']>(type: T, listener: (...args: DenylistEvents[T]) => void) =>
+      events.on(type, listener),
     async revoke(jti: string, exp: number, issuer?: string) {
       await store(planJtiRevocation(settings, jti, exp, issuer));
     },

@@ -8,6 +8,7 @@ import {
   type RedisDenylistOptions,
 } from '../src/redis.js';
 import { createRedisKeys } from '../src/lib/redis-keys.js';
+import { collectEvents } from './fixtures/collect-events.js';
 import { describeDenylistContract } from './denylist-contract.js';
 
 const ISSUER = 'https://auth.example.test';
@@ -61,8 +62,9 @@ for (const mode of ['lookup', 'mirror'] as const) {
 describe('createRedisDenylist', () => {
   let client: Redis;
   const opened: RedisDenylist[] = [];
-  const create = async (options: Partial<RedisDenylistOptions> = {}, on: Redis = client) => {
+  const create = async (options: Partial<RedisDenylistOptions> = {}, on: Redis = client, events?: DenylistEvent[]) => {
     const denylist = createRedisDenylist(on, { issuer: ISSUER, keyPrefix: prefix(), ...options });
+    if (events) collectEvents(denylist, events);
     opened.push(denylist);
     await denylist.ready();
     return denylist;
@@ -113,7 +115,7 @@ describe('createRedisDenylist', () => {
     const at = nowS();
     await writer.revokeSubject('user-1', at);
     const events: DenylistEvent[] = [];
-    const mirror = await create({ keyPrefix, onEvent: (event) => events.push(event) }, await ready(newClient()));
+    const mirror = await create({ keyPrefix }, await ready(newClient()), events);
     expect(mirror.check({ jti: 'jti-1', iss: ISSUER })).toBe(true);
     expect(mirror.check({ jti: 'jti-2', iss: 'https://tenant-b.example.test' })).toBe(true);
     expect(mirror.check({ jti: 'jti-2', iss: ISSUER })).toBe(false);

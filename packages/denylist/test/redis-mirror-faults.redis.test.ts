@@ -3,6 +3,7 @@ import { Redis } from 'ioredis';
 import { createClock, startRedis, type TestRedis } from '@jwks-kit/test-kit';
 import { DenylistError } from '../src/index.js';
 import { createRedisDenylist, type DenylistEvent, type RedisDenylist } from '../src/redis.js';
+import { collectEvents } from './fixtures/collect-events.js';
 
 const ISSUER = 'https://auth.example.test';
 
@@ -54,7 +55,8 @@ describe('Redis denylist when Redis goes away', () => {
     const keyPrefix = `test:${randomUUID()}:`;
     const events: DenylistEvent[] = [];
     const options = { issuer: ISSUER, keyPrefix, now: clock.now, maxStalenessMs: 1000 };
-    const mirror = createRedisDenylist(newClient(), { ...options, onEvent: (event) => events.push(event) });
+    const mirror = createRedisDenylist(newClient(), options);
+    collectEvents(mirror, events);
     const failOpen = createRedisDenylist(newClient(), { ...options, failOpen: true });
     const lookup = createRedisDenylist(newClient(), { ...options, mode: 'lookup' });
     denylists.push(mirror, failOpen, lookup);

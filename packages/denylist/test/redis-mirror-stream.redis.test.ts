@@ -9,6 +9,7 @@ import {
   type RedisDenylistOptions,
 } from '../src/redis.js';
 import { createRedisKeys } from '../src/lib/redis-keys.js';
+import { collectEvents } from './fixtures/collect-events.js';
 
 const ISSUER = 'https://auth.example.test';
 let redis: TestRedis;
@@ -55,8 +56,13 @@ afterAll(async () => {
 describe('Redis mirror through the revocation streams', () => {
   let admin: Redis;
   const opened: RedisDenylist[] = [];
-  const create = async (options: Partial<RedisDenylistOptions> & { keyPrefix: string }, on?: Redis) => {
+  const create = async (
+    options: Partial<RedisDenylistOptions> & { keyPrefix: string },
+    on?: Redis,
+    events?: DenylistEvent[],
+  ) => {
     const denylist = createRedisDenylist(on ?? (await newClient()), { issuer: ISSUER, ...options });
+    if (events) collectEvents(denylist, events);
     opened.push(denylist);
     await denylist.ready();
     return denylist;
@@ -139,7 +145,7 @@ describe('Redis mirror through the revocation streams', () => {
     const keyPrefix = prefix();
     const keys = createRedisKeys(keyPrefix);
     const events: DenylistEvent[] = [];
-    const mirror = await create({ keyPrefix, onEvent: (event) => events.push(event) });
+    const mirror = await create({ keyPrefix }, undefined, events);
     const writer = await create({ keyPrefix, mode: 'lookup' });
     await writer.revoke('seen', nowS() + 60);
     await eventually(() => mirror.check({ jti: 'seen' }), 'the first revocation');
@@ -223,7 +229,7 @@ describe('Redis mirror through the revocation streams', () => {
     const writer = await create({ keyPrefix, mode: 'lookup' });
     await writer.revoke('streamed', nowS() + 60); // creates the stream, found by the SCAN
     const events: DenylistEvent[] = [];
-    const mirror = await create({ keyPrefix, onEvent: (event) => events.push(event) });
+    const mirror = await create({ keyPrefix }, undefined, events);
     expect(mirror.stats()).toMatchObject({ size: 20_001, streams: 1 });
     const initial = events.find((event) => event.type === 'synced' && event.reason === 'initial');
     expect(initial).toMatchObject({ loaded: 20_001 });

@@ -1,4 +1,4 @@
-import { refuseRenamedOptions } from '@jwks-kit/core';
+import { createEventListeners, refuseRenamedOptions } from '@jwks-kit/core';
 import { checkIssuerLogger, type IssuerLogger } from './lib/issuer-logger.js';
 import { count } from './lib/issuer-telemetry.js';
 import { keyTransitions } from './lib/key-transitions.js';
@@ -215,8 +215,10 @@ export async function createKeyRing(options: KeyRingOptions): Promise<KeyRing> {
   let jwks: PublicJwks = { keys: [] };
   let infos: readonly KeyInfo[] = [];
   const keyObjects = new Map<string, Signer>();
-  const changeListeners = new Set<() => void>();
-  const errorListeners = new Set<(error: unknown) => void>();
+  const errorEvents = createEventListeners<{ error: [error: unknown] }>();
+  const reportError = (error: unknown) => errorEvents.emit('error', error);
+  // A throwing change listener is reported to the error listeners.
+  const changeEvents = createEventListeners<{ change: [] }>(reportError);
   let queue: Promise<unknown> = Promise.resolve();
   let timer: NodeJS.Timeout | undefined;
   let unwatch: (() => void) | undefined;
@@ -224,9 +226,6 @@ export async function createKeyRing(options: KeyRingOptions): Promise<KeyRing> {
   let syncedAt = 0;
   const shared = typeof store.watch === 'function';
   const fresh = () => !shared || now() - syncedAt <= safetyMarginMs;
-  const reportError = (error: unknown) => {
-    for (const listener of errorListeners) listener(error);
-  };
 
   const adopt = (set: StoredKeySet) => {
     const sorted = [...set.keys].sort((a, b) => b.createdAt - a.createdAt || (a.kid < b.kid ? -1 : 1));
@@ -262,13 +261,7 @@ export async function createKeyRing(options: KeyRingOptions): Promise<KeyRing> {
       count('jwks_kit.issuer.key_ring.transitions', { 'jwks_kit.kid': kid, 'jwks_kit.from': from, 'jwks_kit.to': to });
       logger?.info({ kid, from, to }, `signing key ${from} → ${to}`);
     }
-    for (const listener of changeListeners) {
-      try {
-        listener();
-      } catch (error) {
-        reportError(error);
-      }
-    }
+    changeEvents.emit('change');
   };
 
   const serial = <T>(task: () => Promise<T>): Promise<T> => {
@@ -402,9 +395,7 @@ export async function createKeyRing(options: KeyRingOptions): Promise<KeyRing> {
       unwatch = undefined;
     },
     on(event: 'change' | 'error', listener: (error?: unknown) => void) {
-      const listeners: Set<(error?: unknown) => void> = event === 'change' ? changeListeners : errorListeners;
-      listeners.add(listener);
-      return () => void listeners.delete(listener);
+      return event === 'change' ? changeEvents.on('change', listener) : errorEvents.on('error', listener);
     },
   };
   return ring;

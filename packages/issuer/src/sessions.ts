@@ -7,6 +7,7 @@ export type {
   RefreshTokenServiceOptions,
   RefreshTokenGrant,
   RefreshTokenEvent,
+  RefreshTokenEvents,
   RefreshAccessTokenInput,
   RefreshAccessTokenResult,
   RefreshDenylist,

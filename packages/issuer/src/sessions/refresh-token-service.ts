@@ -1,3 +1,4 @@
+import { createEventListeners, refuseRenamedOptions } from '@jwks-kit/core';
 import { outcomeAttributes } from '@jwks-kit/core/telemetry';
 import { checkIssuerLogger, type IssuerLogger } from '../lib/issuer-logger.js';
 import { annotateSpan, count, traced } from '../lib/issuer-telemetry.js';
@@ -49,6 +50,9 @@ export interface RefreshTokenEvent {
   readonly familyId: string;
 }
 
+/** What {@link RefreshTokenService.on} takes: each event type with its listener's argument. */
+export type RefreshTokenEvents = { readonly [T in RefreshTokenEvent['type']]: [event: RefreshTokenEvent] };
+
 /** Options of {@link createRefreshTokenService}. */
 export type RefreshTokenServiceOptions = Readonly<{
   /** Where families live: `createMemoryRefreshTokenStore()` or `createRedisRefreshTokenStore(...)`. */
@@ -65,8 +69,6 @@ export type RefreshTokenServiceOptions = Readonly<{
   idleTimeoutMs?: number;
   /** Clock in milliseconds since the epoch. @default Date.now */
   now?: () => number;
-  /** Called for each lifecycle event; safe to log as is. */
-  onEvent?: (event: RefreshTokenEvent) => void;
   /** pino/bunyan-shaped logger: each reuse detection (theft alarm) at warn with the family id. @default silent */
   logger?: IssuerLogger;
 }>;
@@ -137,6 +139,11 @@ export interface RefreshTokenService {
   logout(refreshToken: string): Promise<boolean>;
   /** The family of a live refresh token (the head, before its deadline); undefined for any other string. Changes nothing. */
   describe(refreshToken: string): Promise<RefreshTokenDescription | undefined>;
+  /**
+   * Calls `listener` with each lifecycle event of `type` (safe to log as is); answers the unsubscribe function.
+   * A throwing listener is logged at error and never interrupts a rotation.
+   */
+  on<T extends RefreshTokenEvent['type']>(type: T, listener: (event: RefreshTokenEvent) => void): () => void;
 }
 
 /** RFC 7638 SHA-256 thumbprint in base64url: 43 characters. */
@@ -162,8 +169,7 @@ function validate(options: RefreshTokenServiceOptions) {
     throw new TypeError('option `denylist` must offer revokeSubject() and revokeSession()');
   }
   if (options.now !== undefined && typeof options.now !== 'function') throw new TypeError('now must be a function');
-  if (options.onEvent !== undefined && typeof options.onEvent !== 'function')
-    throw new TypeError('option `onEvent` must be a function');
+  refuseRenamedOptions(options, { onEvent: '`service.on(type, listener)` on the created service' });
   const graceMs = nonNegativeInteger(options.graceMs ?? DEFAULTS.graceMs, 'graceMs', true);
   const absoluteLifetimeMs = nonNegativeInteger(
     options.absoluteLifetimeMs ?? DEFAULTS.absoluteLifetimeMs,
@@ -186,7 +192,7 @@ function validate(options: RefreshTokenServiceOptions) {
     absoluteLifetimeMs,
     idleTimeoutMs,
     now: options.now ?? Date.now,
-    onEvent: observed(options.onEvent, checkIssuerLogger(options.logger)),
+    logger: checkIssuerLogger(options.logger),
   };
 }
 
@@ -231,8 +237,12 @@ function bindingRefusal(family: RefreshFamily, jkt: string | undefined): Refresh
  * concurrent refreshes never raise a false alarm and never fork the family.
  */
 export function createRefreshTokenService(options: RefreshTokenServiceOptions): RefreshTokenService {
-  const { store, signAccessToken, denylist, graceMs, absoluteLifetimeMs, idleTimeoutMs, now, onEvent } =
+  const { store, signAccessToken, denylist, graceMs, absoluteLifetimeMs, idleTimeoutMs, now, logger } =
     validate(options);
+  const events = createEventListeners<RefreshTokenEvents>((error) =>
+    logger?.error({ err: error }, 'a refresh-token event listener threw'),
+  );
+  const report = observed((event) => events.emit(event.type, event), logger);
 
   const grant = (family: RefreshFamily, refreshToken: string, access: RefreshAccessTokenResult): RefreshTokenGrant => ({
     refreshToken,
@@ -261,7 +271,7 @@ export function createRefreshTokenService(options: RefreshTokenServiceOptions): 
     const ended = await store.end(familyId);
     if (!ended) return false;
     await denylist.revokeSession(familyId, nextSecond());
-    onEvent?.({ type: 'ended', familyId });
+    report({ type: 'ended', familyId });
     return true;
   };
 
@@ -287,7 +297,7 @@ export function createRefreshTokenService(options: RefreshTokenServiceOptions): 
     // before the atomic rotation is safe.
     const refusal = bindingRefusal(found.family, jkt);
     if (refusal) {
-      onEvent?.({ type: 'binding_refused', familyId });
+      report({ type: 'binding_refused', familyId });
       throw refusal;
     }
     const access = await sign(found.family);
@@ -303,21 +313,21 @@ export function createRefreshTokenService(options: RefreshTokenServiceOptions): 
     });
     switch (outcome.kind) {
       case 'rotated':
-        onEvent?.({ type: 'rotated', familyId });
+        report({ type: 'rotated', familyId });
         return grant(outcome.family, successor, access);
       case 'replayed': {
         const same = openSuccessor(refreshToken, familyId, outcome.sealedSuccessor);
         if (same === undefined)
           throw new RefreshTokenError('ERR_REFRESH_TOKEN_INVALID', MESSAGES.invalid, { familyId });
-        onEvent?.({ type: 'replayed', familyId });
+        report({ type: 'replayed', familyId });
         return grant(outcome.family, same, access);
       }
       case 'reused':
         await endSubject(outcome.family.sub);
-        onEvent?.({ type: 'reused', familyId });
+        report({ type: 'reused', familyId });
         throw new RefreshTokenError('ERR_REFRESH_TOKEN_REUSED', MESSAGES.reused, { familyId });
       case 'expired':
-        onEvent?.({ type: 'expired', familyId });
+        report({ type: 'expired', familyId });
         throw new RefreshTokenError('ERR_REFRESH_TOKEN_EXPIRED', MESSAGES.expired, { familyId });
       case 'invalid':
         throw new RefreshTokenError('ERR_REFRESH_TOKEN_INVALID', MESSAGES.invalid);
@@ -346,7 +356,7 @@ export function createRefreshTokenService(options: RefreshTokenServiceOptions): 
       };
       const access = await sign(family);
       await store.create(family);
-      onEvent?.({ type: 'started', familyId });
+      report({ type: 'started', familyId });
       return grant(family, refreshToken, access);
     },
 
@@ -384,14 +394,15 @@ export function createRefreshTokenService(options: RefreshTokenServiceOptions): 
       const { sub, scope, clientId, jkt, createdAt, expiresAt } = found.family;
       return { familyId, sub, scope, clientId, ...(jkt === undefined ? {} : { jkt }), createdAt, expiresAt };
     },
+    on: (type, listener) => events.on(type, listener),
   };
 }
 
 const COUNTED = new Set(['rotated', 'replayed', 'reused', 'expired', 'binding_refused']);
 
-/** The `onEvent` hook plus the metrics (refresh outcomes) and the reuse log. */
+/** The listeners plus the metrics (refresh outcomes) and the reuse log. */
 function observed(
-  onEvent: ((event: RefreshTokenEvent) => void) | undefined,
+  emit: (event: RefreshTokenEvent) => void,
   logger: IssuerLogger | undefined,
 ): (event: RefreshTokenEvent) => void {
   return (event) => {
@@ -402,6 +413,6 @@ function observed(
     }
     if (event.type === 'reused')
       logger?.warn({ familyId: event.familyId }, 'refresh token reuse detected: every session of the user ended');
-    onEvent?.(event);
+    emit(event);
   };
 }

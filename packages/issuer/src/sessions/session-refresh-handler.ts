@@ -28,7 +28,7 @@ export type RefreshHandlerOptions = SessionHandlerOptions &
  * the family and the user's access tokens were revoked); an unreachable store answers 503 with
  * Retry-After. With `dpop`, the request's proof is checked first (400 `invalid_dpop_proof` / `use_dpop_nonce`,
  * 503 when the replay store is down) and its key bound to the rotation (a refused binding: 400 `invalid_grant`,
- * the family untouched). Nothing is logged here; use the service's `onEvent` (family ids only).
+ * the family untouched). Nothing is logged here; use the service's `on(type, listener)` (family ids only).
  */
 export function createRefreshHandler(service: RefreshTokenService, options: RefreshHandlerOptions): RequestHandler {
   if (!service || typeof service.rotate !== 'function') throw new TypeError('service must be a RefreshTokenService');

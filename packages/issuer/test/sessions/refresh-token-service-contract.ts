@@ -13,6 +13,9 @@ import { createTestDenylist, createTestSigner } from './refresh-fixtures.js';
 export { hashRefreshToken } from '../../src/sessions/lib/refresh-token-crypto.js';
 import { hashRefreshToken } from '../../src/sessions/lib/refresh-token-crypto.js';
 
+/** Every lifecycle event type of the service. */
+export const EVENT_TYPES = ['started', 'rotated', 'replayed', 'reused', 'expired', 'ended', 'binding_refused'] as const;
+
 export async function setup(store: RefreshTokenStore, overrides: Partial<RefreshTokenServiceOptions> = {}) {
   const clock = createClock();
   const denylist = createTestDenylist(clock);
@@ -23,9 +26,9 @@ export async function setup(store: RefreshTokenStore, overrides: Partial<Refresh
     signAccessToken: signer.sign,
     denylist,
     now: clock.now,
-    onEvent: (event) => events.push(event),
     ...overrides,
   });
+  for (const type of EVENT_TYPES) service.on(type, (event) => events.push(event));
   const isRevoked = async (accessToken: string) => denylist.isRevoked(await signer.claimsOf(accessToken));
   return { clock, denylist, signer, service, events, isRevoked, store };
 }

@@ -31,3 +31,44 @@ describe('createRefreshTokenService options', () => {
     await expect(createRefreshTokenService(base).start({ sub: '' })).rejects.toThrow(/sub/);
   });
 });
+
+describe('createRefreshTokenService events: on(type, listener) answering the unsubscribe function', () => {
+  it('reports to the listeners of a type until unsubscribed; a throwing listener is logged and the rotation goes on', async () => {
+    const clock = createClock();
+    const errors: unknown[] = [];
+    const logger = { error: (fields: object) => errors.push(fields), warn() {}, info() {}, debug() {} };
+    const service = createRefreshTokenService({
+      store: createMemoryRefreshTokenStore(),
+      signAccessToken: (await createTestSigner(clock)).sign,
+      denylist: createTestDenylist(clock),
+      now: clock.now,
+      logger,
+    });
+    const rotated: string[] = [];
+    const off = service.on('rotated', (event) => rotated.push(event.familyId));
+    service.on('rotated', () => {
+      throw new Error('listener bug');
+    });
+    const started: string[] = [];
+    service.on('started', (event) => started.push(event.type));
+    const first = await service.start({ sub: 'alice' });
+    const second = await service.rotate(first.refreshToken);
+    off();
+    await service.rotate(second.refreshToken);
+    expect(started).toEqual(['started']);
+    expect(rotated).toEqual([first.familyId]);
+    expect(errors).toHaveLength(2);
+  });
+
+  it('refuses the retired onEvent option instead of ignoring it', async () => {
+    const clock = createClock();
+    expect(() =>
+      createRefreshTokenService({
+        store: createMemoryRefreshTokenStore(),
+        signAccessToken: async () => ({ token: 't', exp: 0 }) as never,
+        denylist: createTestDenylist(clock),
+        onEvent: () => undefined,
+      } as never),
+    ).toThrow(/option `onEvent` was renamed: use `service.on\(type, listener\)`/);
+  });
+});
