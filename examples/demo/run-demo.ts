@@ -1,4 +1,5 @@
 import type { Env } from '../shared/src/env.js';
+import { describeRedis } from '../shared/src/redis-connection.js';
 import { readDemoConfig } from './config.js';
 import { runEmbedded } from './run-embedded.js';
 import { runProcesses } from './run-processes.js';
@@ -25,7 +26,7 @@ export async function runDemo(options: RunDemoOptions): Promise<number> {
     log(`demo: ${(error as Error).message}`);
     return 2;
   }
-  const redis = config.auth.redisUrl;
+  const redis = config.auth.redis && describeRedis(config.auth.redis);
   log(
     redis
       ? `Starting three services as separate processes, agreeing through Redis at ${redis} …`

@@ -5,7 +5,7 @@ import { createAccessTokenSigner, createKeyRing, type KeyRing } from '@jwks-kit/
 import { createRedisKeyStore, createRedisRefreshTokenStore } from '@jwks-kit/issuer/redis';
 import { createRefreshTokenService, type RefreshTokenService } from '@jwks-kit/issuer/sessions';
 import { startRedisSentinel, type TestRedisSentinel } from '@jwks-kit/test-kit';
-import { redisRetryStrategy } from '@jwks-kit/examples/shared/open-denylist';
+import { redisRetryStrategy } from '@jwks-kit/examples/shared/redis-connection';
 
 const ISSUER = 'https://auth.test';
 /** The verifier's mirror fails closed after this long unsure (short, so the window shows in a short test). */
@@ -138,14 +138,9 @@ describe('Sentinel: primary killed under load (denylist, refresh store and key s
 
     await new Promise((resolve) => setTimeout(resolve, 1_500));
     const beforeKill = acknowledged.length;
-    const killedAt = Date.now();
-    const killedPort = await sentinel.killPrimary();
-    const promotedPort = await sentinel.waitForFailover(killedPort);
-    const promotedAt = Date.now();
     // The killed server comes back (a restarted pod) and the sentinels make it the new replica: until then the
     // promoted primary has no replica, so writes that WAIT for one fail (closed) rather than risk being lost.
-    await sentinel.restart(killedPort);
-    const replicatedAt = Date.now();
+    const { killedAt, promotedPort, promotedAt, replicatedAt } = await sentinel.failOver();
     stopAt = replicatedAt + LOAD_AFTER_FAILOVER_MS;
     await Promise.all([revoker, verifier, ...rotators]);
 

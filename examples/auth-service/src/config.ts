@@ -6,10 +6,10 @@ import {
   readFlag,
   readKey32,
   readPositiveInteger,
-  readRedisUrl,
   readSigningAlg,
   type Env,
 } from '../../shared/src/env.js';
+import { readRedisConnection, type RedisConnection } from '../../shared/src/redis-connection.js';
 
 /** Everything the auth service reads from its environment. */
 export type AuthConfig = Readonly<{
@@ -18,10 +18,11 @@ export type AuthConfig = Readonly<{
   /** `ISSUER_URL`, default `http://127.0.0.1:<AUTH_PORT>`: the `iss` of every token and the page's origin. */
   issuerUrl: string;
   /**
-   * `REDIS_URL`; unset → embedded in-memory denylist and refresh store (one process only) and the key
+   * `REDIS_URL`, or `REDIS_SENTINELS` + `REDIS_SENTINEL_NAME` (with `REDIS_WAIT_FOR_REPLICAS`: see
+   * `redis-connection.ts`); unset → embedded in-memory denylist and refresh store (one process only) and the key
    * file. Set → denylist, refresh families and the key ring in Redis (replicas share them).
    */
-  redisUrl: string | undefined;
+  redis: RedisConnection | undefined;
   /**
    * `KEYS_ENCRYPTION_KEY`: 32 bytes in base64, the KEK sealing every private key stored in Redis.
    * Required with `REDIS_URL` (the service refuses to start without it); ignored by the key file.
@@ -97,7 +98,7 @@ export function readAuthConfig(env: Env = process.env): AuthConfig {
   const port = readPort(env, 'AUTH_PORT', 4000);
   const issuerUrl = readHttpUrl(env, 'ISSUER_URL', `http://127.0.0.1:${port}`);
   const absolute = readPositiveInteger(env, 'REFRESH_ABSOLUTE_LIFETIME_SECONDS', 2_592_000);
-  const redisUrl = readRedisUrl(env);
+  const redis = readRedisConnection(env);
   const keysEncryptionKey = readKey32(env, 'KEYS_ENCRYPTION_KEY');
   const remoteSignerUrl = env.REMOTE_SIGNER_URL ? readHttpUrl(env, 'REMOTE_SIGNER_URL', '') : undefined;
   const remoteSignerSecret = readKey32(env, 'REMOTE_SIGNER_SECRET');
@@ -106,16 +107,16 @@ export function readAuthConfig(env: Env = process.env): AuthConfig {
       'REMOTE_SIGNER_SECRET is required when REMOTE_SIGNER_URL is set: 32 random bytes in base64, the same value as ' +
         "the signing service's SIGNER_CLIENT_SECRET",
     );
-  if (redisUrl && !remoteSignerUrl && !keysEncryptionKey)
+  if (redis && !remoteSignerUrl && !keysEncryptionKey)
     throw new Error(
-      'KEYS_ENCRYPTION_KEY is required when REDIS_URL is set: the signing keys are stored in Redis only encrypted ' +
+      'KEYS_ENCRYPTION_KEY is required when REDIS_URL or REDIS_SENTINELS is set: the signing keys are stored in Redis only encrypted ' +
         'under it. Generate one with `openssl rand -base64 32`, keep it in your secret store, and give every ' +
         'auth-service replica the same value.',
     );
   return {
     port,
     issuerUrl,
-    redisUrl,
+    redis,
     keysEncryptionKey,
     remoteSignerUrl,
     remoteSignerSecret,

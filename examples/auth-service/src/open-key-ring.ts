@@ -10,7 +10,7 @@ import {
 } from '@jwks-kit/issuer';
 import { createRedisKeyStore } from '@jwks-kit/issuer/redis';
 import { connectRemoteSigner } from '../../remote-signer/src/connect-remote-signer.js';
-import { connectRedis } from '../../shared/src/open-denylist.js';
+import { connectRedis } from '../../shared/src/redis-connection.js';
 import type { AuthConfig } from './config.js';
 
 /** Name of the private key file inside `KEYS_DIR`. */
@@ -35,7 +35,7 @@ export type OpenedKeyRing = Readonly<{ keyRing: KeyRing; close: () => Promise<vo
 export async function openKeyRing(
   config: Pick<
     AuthConfig,
-    'keysDir' | 'jwksMaxAgeSeconds' | 'accessTokenTtlSeconds' | 'signingAlg' | 'redisUrl' | 'keysEncryptionKey'
+    'keysDir' | 'jwksMaxAgeSeconds' | 'accessTokenTtlSeconds' | 'signingAlg' | 'redis' | 'keysEncryptionKey'
   > &
     Partial<Pick<AuthConfig, 'remoteSignerUrl' | 'remoteSignerSecret'>>,
   deps: Readonly<{ redis?: Redis; now?: () => number }> = {},
@@ -54,9 +54,9 @@ export async function openKeyRing(
   }
   let own: Redis | undefined;
   let store: KeyStore;
-  if (config.redisUrl) {
-    if (!config.keysEncryptionKey) throw new Error('KEYS_ENCRYPTION_KEY is required when REDIS_URL is set');
-    const redis = deps.redis ?? (own = await connectRedis(config.redisUrl));
+  if (config.redis) {
+    if (!config.keysEncryptionKey) throw new Error('KEYS_ENCRYPTION_KEY is required with Redis');
+    const redis = deps.redis ?? (own = await connectRedis(config.redis));
     store = createRedisKeyStore(redis, { kek: config.keysEncryptionKey });
   } else {
     await mkdir(config.keysDir, { recursive: true, mode: 0o700 });

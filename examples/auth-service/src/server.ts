@@ -1,3 +1,4 @@
+import { describeRedis } from '../../shared/src/redis-connection.js';
 import { runUntilSignal } from '../../shared/src/run-until-signal.js';
 import { readAuthConfig, type AuthConfig } from './config.js';
 import { startAuthService } from './start-auth-service.js';
@@ -24,11 +25,11 @@ try {
 }
 console.log(
   `auth-service: listening on ${service.url} (issuer ${config.issuerUrl}, ` +
-    `${config.redisUrl ? 'Redis stores' : 'in-memory stores'}, ${keysWhere(config)})`,
+    `${config.redis ? `Redis stores at ${describeRedis(config.redis)}` : 'in-memory stores'}, ${keysWhere(config)})`,
 );
 runUntilSignal('auth-service', service.close);
 
 function keysWhere(c: AuthConfig): string {
   if (c.remoteSignerUrl) return `signing through ${c.remoteSignerUrl} (no private key here)`;
-  return c.redisUrl ? 'key ring in Redis (encrypted)' : `key file in ${c.keysDir}`;
+  return c.redis ? 'key ring in Redis (encrypted)' : `key file in ${c.keysDir}`;
 }

@@ -20,7 +20,7 @@ export type StartedAuthService = Readonly<{ url: string; keyRing: KeyRing; close
  * Builds the auth service from its configuration and listens on `config.port`. Pass `denylist` to
  * share an embedded store with resource services in the same process; otherwise the denylist, the
  * refresh families and the key ring (sealed under `KEYS_ENCRYPTION_KEY`) live in Redis when
- * `REDIS_URL` is set, and the key ring in the key file when not. Every replica over the same Redis
+ * `REDIS_URL` or `REDIS_SENTINELS` is set, and the key ring in the key file when not. Every replica over the same Redis
  * signs with the same key and serves the same JWKS.
  */
 export async function startAuthService(
@@ -28,9 +28,7 @@ export async function startAuthService(
   shared: Readonly<{ denylist?: Denylist }> = {},
 ): Promise<StartedAuthService> {
   const metricsHandler = startMetrics(); // before the key ring and signer, which record through it
-  const opened = shared.denylist
-    ? undefined
-    : await openDenylist({ issuer: config.issuerUrl, redisUrl: config.redisUrl });
+  const opened = shared.denylist ? undefined : await openDenylist({ issuer: config.issuerUrl, redis: config.redis });
   let ring;
   try {
     ring = await openKeyRing(config, { redis: opened?.redis });
@@ -42,7 +40,10 @@ export async function startAuthService(
   keyRing.start();
   const users = await createUserDirectory(DEMO_USERS);
   const denylist = shared.denylist ?? opened!.denylist;
-  const refreshStore = opened?.redis ? createRedisRefreshTokenStore(opened.redis) : createMemoryRefreshTokenStore();
+  // With REDIS_WAIT_FOR_REPLICAS, a rotation is acknowledged only once that many replicas have it (no fork on failover).
+  const refreshStore = opened?.redis
+    ? createRedisRefreshTokenStore(opened.redis, { waitForReplicas: config.redis?.waitForReplicas ?? 0 })
+    : createMemoryRefreshTokenStore();
   // Counters in Redis when there is one, so every replica counts the same attempts.
   const loginRateLimiter = createLoginRateLimiter({ ...config.loginLimits, redis: opened?.redis });
   const app = createApp({

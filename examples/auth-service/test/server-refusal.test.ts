@@ -22,7 +22,7 @@ describe('auth-service process', () => {
     const code = await new Promise<number | null>((resolve) => child.once('exit', resolve));
     expect(code).toBe(1);
     expect(stderr.trim()).toMatch(
-      /^auth-service: refusing to start: KEYS_ENCRYPTION_KEY is required when REDIS_URL is set: .*openssl rand -base64 32/,
+      /^auth-service: refusing to start: KEYS_ENCRYPTION_KEY is required when REDIS_URL or REDIS_SENTINELS is set: .*openssl rand -base64 32/,
     );
   }, 60_000);
 });

@@ -25,20 +25,6 @@ export function readHttpUrl(env: Env, name: string, fallback: string): string {
   return url.href.replace(/\/$/, '');
 }
 
-/** Reads a redis:// or rediss:// URL; unset or empty means "use the embedded in-memory stores". */
-export function readRedisUrl(env: Env, name = 'REDIS_URL'): string | undefined {
-  const raw = env[name];
-  if (raw === undefined || raw === '') return undefined;
-  let protocol: string;
-  try {
-    protocol = new URL(raw).protocol;
-  } catch {
-    throw new Error(`${name} must be a redis:// or rediss:// URL`);
-  }
-  if (protocol !== 'redis:' && protocol !== 'rediss:') throw new Error(`${name} must be a redis:// or rediss:// URL`);
-  return raw;
-}
-
 /**
  * Reads a 32-byte key written in base64 (or base64url), e.g. from `openssl rand -base64 32`; unset or
  * empty means `undefined`. Throws an Error naming the variable otherwise (never echoing the value).

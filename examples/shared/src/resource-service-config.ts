@@ -1,13 +1,5 @@
-import {
-  pageOrigins,
-  readFlag,
-  readLogLevel,
-  readHttpUrl,
-  readPort,
-  readPositiveInteger,
-  readRedisUrl,
-  type Env,
-} from './env.js';
+import { pageOrigins, readFlag, readLogLevel, readHttpUrl, readPort, readPositiveInteger, type Env } from './env.js';
+import { readRedisConnection, type RedisConnection } from './redis-connection.js';
 
 /** Everything a resource service (orders, profile) reads from its environment. */
 export type ResourceServiceConfig = Readonly<{
@@ -19,8 +11,11 @@ export type ResourceServiceConfig = Readonly<{
   port: number;
   /** `ISSUER_URL`, default `http://127.0.0.1:<AUTH_PORT>`: expected `iss`, and where the JWKS is fetched. */
   issuerUrl: string;
-  /** `REDIS_URL`; unset → an in-memory denylist (only useful when sharing a process with the auth service). */
-  redisUrl: string | undefined;
+  /**
+   * `REDIS_URL`, or `REDIS_SENTINELS` + `REDIS_SENTINEL_NAME` (see `redis-connection.ts`); unset → an in-memory
+   * denylist (only useful when sharing a process with the auth service).
+   */
+  redis: RedisConnection | undefined;
   /** Origins allowed by CORS and by the cookie Origin check: the page served by the auth service. */
   allowedOrigins: readonly string[];
   /** `<SERVICE>_PUBLIC_URL` (e.g. `ORDERS_PUBLIC_URL`), default `http://127.0.0.1:<port>`: the RFC 9728 resource identifier. */
@@ -51,7 +46,7 @@ export function readResourceServiceConfig(
     port,
     publicUrl: readHttpUrl(env, portVariable.replace(/_PORT$/, '_PUBLIC_URL'), `http://127.0.0.1:${port}`),
     issuerUrl,
-    redisUrl: readRedisUrl(env),
+    redis: readRedisConnection(env),
     allowedOrigins: pageOrigins(issuerUrl),
     jwksMaxAgeSeconds: readPositiveInteger(env, 'JWKS_MAX_AGE_SECONDS', 300),
     jwksMaxStaleSeconds: readPositiveInteger(env, 'JWKS_MAX_STALE_SECONDS', 86_400),

@@ -1,4 +1,5 @@
 import { createServiceLogger } from './logger.js';
+import { describeRedis } from './redis-connection.js';
 import type { ResourceServiceConfig } from './resource-service-config.js';
 import { runUntilSignal } from './run-until-signal.js';
 import type { SharedResourceDeps, StartedResourceService } from './start-resource-service.js';
@@ -23,15 +24,15 @@ export async function serveResourceService<C extends ResourceServiceConfig>(
     {
       url: service.url,
       issuer: config.issuerUrl,
-      denylist: config.redisUrl ? 'redis' : 'memory',
-      dpopReplayStore: config.redisUrl ? 'redis' : 'memory',
+      denylist: config.redis ? describeRedis(config.redis) : 'memory',
+      dpopReplayStore: config.redis ? 'redis' : 'memory',
       dpopPublicOrigin: config.publicUrl,
     },
     `listening on ${service.url}`,
   );
-  if (!config.redisUrl) {
+  if (!config.redis) {
     logger.warn(
-      'REDIS_URL is not set: this process has its own in-memory denylist and will not see revocations made by the auth service. Use `pnpm demo` (one process) or set REDIS_URL.',
+      'REDIS_URL is not set: this process has its own in-memory denylist and will not see revocations made by the auth service. Use `pnpm demo` (one process) or set REDIS_URL (or REDIS_SENTINELS).',
     );
   }
   runUntilSignal(config.serviceName, service.close);

@@ -52,9 +52,7 @@ export async function startResourceService(
     }
     log.warn({ err: error, jwksUri: keySet.jwksUri.href }, 'starting without keys: not ready until the JWKS loads');
   }
-  const opened = shared.denylist
-    ? undefined
-    : await openDenylist({ issuer: config.issuerUrl, redisUrl: config.redisUrl });
+  const opened = shared.denylist ? undefined : await openDenylist({ issuer: config.issuerUrl, redis: config.redis });
   const app = createApp({
     issuerUrl: config.issuerUrl,
     keySet,

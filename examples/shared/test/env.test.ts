@@ -7,7 +7,7 @@ describe('example configuration from the environment', () => {
     expect(readAuthConfig({})).toEqual({
       port: 4000,
       issuerUrl: 'http://127.0.0.1:4000',
-      redisUrl: undefined,
+      redis: undefined,
       keysEncryptionKey: undefined,
       keysDir: '.data/keys',
       ordersPort: 4001,
@@ -60,7 +60,7 @@ describe('example configuration from the environment', () => {
     expect(readAuthConfig(env)).toMatchObject({
       port: 5000,
       issuerUrl: 'https://auth.example',
-      redisUrl: 'redis://r:6379',
+      redis: { kind: 'url', url: 'redis://r:6379', waitForReplicas: 0 },
       keysEncryptionKey: Buffer.alloc(32, 7),
       keysDir: '/k',
       ordersPort: 5001,
@@ -80,7 +80,7 @@ describe('example configuration from the environment', () => {
     expect(readOrdersConfig(env)).toMatchObject({
       port: 5001,
       issuerUrl: 'https://auth.example',
-      redisUrl: 'redis://r:6379',
+      redis: { kind: 'url', url: 'redis://r:6379', waitForReplicas: 0 },
     });
   });
 
@@ -104,7 +104,7 @@ describe('example configuration from the environment', () => {
 
   it('refuses REDIS_URL without KEYS_ENCRYPTION_KEY, and a key that is not 32 bytes of base64 (without echoing it)', () => {
     expect(() => readAuthConfig({ REDIS_URL: 'redis://r:6379' })).toThrow(
-      /KEYS_ENCRYPTION_KEY is required when REDIS_URL is set.*openssl rand -base64 32/,
+      /KEYS_ENCRYPTION_KEY is required when REDIS_URL or REDIS_SENTINELS is set.*openssl rand -base64 32/,
     );
     for (const bad of [
       Buffer.alloc(16, 1).toString('base64'),

@@ -11,7 +11,7 @@ export { BUILT_IN_NAMES } from './built-in-names.js';
 export { createJwkVectors } from './jwk-vectors.js';
 export type { JwkSetVector, JwkVector, JwkVectorOutcome, JwkVectors } from './jwk-vectors.js';
 export { startRedisSentinel } from './start-redis-sentinel.js';
-export type { TestRedisSentinel, StartRedisSentinelOptions } from './start-redis-sentinel.js';
+export type { SentinelFailover, TestRedisSentinel, StartRedisSentinelOptions } from './start-redis-sentinel.js';
 export { COOKIE_VECTORS, ORIGIN_VECTORS, VECTOR_ALLOWED_ORIGIN, cookieHeader } from './origin-vectors.js';
 export type { CookieVector, OriginVector } from './origin-vectors.js';
 export { JWKS_FETCH_VECTORS, VECTOR_MAX_JWKS_BYTES, startJwksFetchVectorServer } from './jwks-fetch-vectors.js';

@@ -22,8 +22,23 @@ export interface TestRedisSentinel {
    * @default timeoutMs 60_000
    */
   restart(port: number, timeoutMs?: number): Promise<void>;
+  /**
+   * The whole failover a test measures: kills the primary, waits for the promotion, restarts the killed server
+   * and waits until it is the new primary's replica (until then, writes that WAIT for a replica fail).
+   * Resolves the ports and the instants (`Date.now()`) of each step.
+   */
+  failOver(): Promise<SentinelFailover>;
   /** Stops every process and removes the temporary directory. */
   stop(): Promise<void>;
+}
+
+/** What {@link TestRedisSentinel.failOver} did, and when (milliseconds since the epoch). */
+export interface SentinelFailover {
+  readonly killedPort: number;
+  readonly promotedPort: number;
+  readonly killedAt: number;
+  readonly promotedAt: number;
+  readonly replicatedAt: number;
 }
 
 /** Options of {@link startRedisSentinel}. */
@@ -130,10 +145,18 @@ export async function startRedisSentinel(options: StartRedisSentinelOptions = {}
       }
       throw new Error('no sentinel names a primary');
     };
-    return {
+    const harness: TestRedisSentinel = {
       name: NAME,
       sentinels,
       primaryPort,
+      async failOver() {
+        const killedAt = Date.now();
+        const killedPort = await harness.killPrimary();
+        const promotedPort = await harness.waitForFailover(killedPort);
+        const promotedAt = Date.now();
+        await harness.restart(killedPort);
+        return { killedPort, promotedPort, killedAt, promotedAt, replicatedAt: Date.now() };
+      },
       killPrimary: async () => {
         const port = await primaryPort();
         const child = servers.get(port);
@@ -175,6 +198,7 @@ export async function startRedisSentinel(options: StartRedisSentinelOptions = {}
       },
       stop,
     };
+    return harness;
   } catch (error) {
     await stop();
     throw error;

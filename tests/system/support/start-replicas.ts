@@ -1,6 +1,7 @@
 import { randomBytes } from 'node:crypto';
 import { freePort } from '@jwks-kit/test-kit';
 import { startChild, stopChild, waitHealthy, type Child } from '@jwks-kit/examples/demo/service-process';
+import { inheritedEnv } from './inherited-env.js';
 import { startRoundRobinProxy, type RoundRobinProxy } from './round-robin-proxy.js';
 
 /** Five processes start on a shared, busy machine: a generous bound for each group to answer /healthz. */
@@ -8,8 +9,10 @@ const STARTUP_TIMEOUT_MS = 90_000;
 
 /** Options of {@link startReplicas}. */
 export type StartReplicasOptions = Readonly<{
-  /** `REDIS_URL` of every process. */
-  redisUrl: string;
+  /** `REDIS_URL` of every process; without it, `env` names the Redis (`REDIS_SENTINELS`, `REDIS_SENTINEL_NAME`). */
+  redisUrl?: string;
+  /** Whether the profile service runs too. @default true */
+  profile?: boolean;
   /** Auth-service replicas. @default 3 */
   replicas?: number;
   /** Extra environment of every process (e.g. `JWKS_MAX_AGE_SECONDS`). */
@@ -44,12 +47,9 @@ export async function startReplicas(options: StartReplicasOptions): Promise<Runn
   const balancer = await startRoundRobinProxy(authUrls);
   const [ordersPort, profilePort] = [await freePort(), await freePort()];
   const keysEncryptionKey = randomBytes(32).toString('base64');
-  const inherited = { ...process.env };
-  delete inherited.REDIS_URL;
-  delete inherited.ISSUER_URL;
   const env = {
-    ...inherited,
-    REDIS_URL: options.redisUrl,
+    ...inheritedEnv(),
+    ...(options.redisUrl ? { REDIS_URL: options.redisUrl } : {}),
     KEYS_ENCRYPTION_KEY: keysEncryptionKey,
     ISSUER_URL: balancer.url,
     ORDERS_PORT: String(ordersPort),
@@ -73,15 +73,13 @@ export async function startReplicas(options: StartReplicasOptions): Promise<Runn
       STARTUP_TIMEOUT_MS,
     );
     const orders = startChild('orders', 'examples/orders-service/src/server.ts', env, log);
-    const profile = startChild('profile', 'examples/profile-service/src/server.ts', env, log);
-    children.push(orders, profile);
-    await waitHealthy(
-      [
-        { name: 'orders', url: `http://127.0.0.1:${ordersPort}/healthz`, child: orders },
-        { name: 'profile', url: `http://127.0.0.1:${profilePort}/healthz`, child: profile },
-      ],
-      STARTUP_TIMEOUT_MS,
-    );
+    const resources = [{ name: 'orders', url: `http://127.0.0.1:${ordersPort}/healthz`, child: orders }];
+    if (options.profile ?? true) {
+      const profile = startChild('profile', 'examples/profile-service/src/server.ts', env, log);
+      resources.push({ name: 'profile', url: `http://127.0.0.1:${profilePort}/healthz`, child: profile });
+    }
+    children.push(...resources.map((resource) => resource.child));
+    await waitHealthy(resources, STARTUP_TIMEOUT_MS);
   } catch (error) {
     await stop();
     throw new Error(`${(error as Error).message}\n${output.join('\n')}`, { cause: error });

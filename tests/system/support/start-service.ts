@@ -1,6 +1,7 @@
 import { spawn, type ChildProcess } from 'node:child_process';
 import { createInterface } from 'node:readline';
 import { fileURLToPath } from 'node:url';
+import { inheritedEnv } from './inherited-env.js';
 
 const ROOT = fileURLToPath(new URL('../../../', import.meta.url));
 
@@ -17,12 +18,10 @@ export type ServiceProcess = Readonly<{
 
 /**
  * Spawns `examples/<entry>` (e.g. `orders-service/src/server.ts`) with `env` on top of this process's
- * environment (without `REDIS_URL` / `ISSUER_URL` of the developer's shell).
+ * environment (without the `REDIS_*` / `ISSUER_URL` of the developer's shell).
  */
 export function startService(entry: string, env: Readonly<Record<string, string>>): ServiceProcess {
-  const inherited = { ...process.env };
-  delete inherited.REDIS_URL;
-  delete inherited.ISSUER_URL;
+  const inherited = inheritedEnv();
   const child: ChildProcess = spawn(process.execPath, ['--import', 'tsx', `examples/${entry}`], {
     cwd: ROOT,
     env: { ...inherited, ...env },

@@ -7,6 +7,7 @@ import type { KeyRing } from '@jwks-kit/issuer';
 import { openKeyRing } from '@jwks-kit/examples/auth-service/open-key-ring';
 import { readDemoConfig } from '@jwks-kit/examples/demo/config';
 import { runProcesses } from '@jwks-kit/examples/demo/run-processes';
+import { inheritedEnv, SERVICE_LOCATION_VARIABLES } from './inherited-env.js';
 
 /** Options of {@link startSystem}. */
 export type StartSystemOptions = Readonly<{
@@ -63,15 +64,11 @@ export async function startSystem(options: StartSystemOptions = {}): Promise<Run
       : {}),
     ...options.env,
   };
-  // The children inherit process.env: keep a developer's REDIS_URL or ISSUER_URL out of them.
-  const inherited = { ...process.env };
-  delete inherited.REDIS_URL;
-  delete inherited.ISSUER_URL;
-  const config = readDemoConfig([], { ...inherited, ...env });
+  // The children inherit process.env: keep a developer's REDIS_* or ISSUER_URL out of them.
+  const config = readDemoConfig([], { ...inheritedEnv(), ...env });
   const output: string[] = [];
-  const saved = { REDIS_URL: process.env.REDIS_URL, ISSUER_URL: process.env.ISSUER_URL };
-  delete process.env.REDIS_URL;
-  delete process.env.ISSUER_URL;
+  const saved = Object.fromEntries(SERVICE_LOCATION_VARIABLES.map((name) => [name, process.env[name]]));
+  for (const name of SERVICE_LOCATION_VARIABLES) delete process.env[name];
   let demo;
   try {
     demo = await runProcesses(config, (line) => output.push(line));
