@@ -19,3 +19,5 @@ export type { JwksFetchVector, JwksFetchVectorServer } from './jwks-fetch-vector
 export { athOf, craftDpopProof, createDpopKey, signDpopJws } from './dpop-proofs.js';
 export type { ProofKey, ProofParts } from './dpop-proofs.js';
 export { nextEvent } from './next-event.js';
+export { startLineProcess } from './start-line-process.js';
+export type { LineProcess } from './start-line-process.js';

@@ -1,10 +1,8 @@
-import { spawn, type ChildProcessWithoutNullStreams } from 'node:child_process';
 import { randomUUID } from 'node:crypto';
 import { dirname, join } from 'node:path';
-import { createInterface } from 'node:readline';
 import { fileURLToPath } from 'node:url';
 import { Redis } from 'ioredis';
-import { startRedis, type TestRedis } from '@jwks-kit/test-kit';
+import { startLineProcess, startRedis, type LineProcess, type TestRedis } from '@jwks-kit/test-kit';
 import { DenylistError } from '../src/index.js';
 import { createRedisDpopReplayStore } from '../src/redis.js';
 
@@ -119,36 +117,24 @@ describe('Redis DPoP replay store', () => {
   });
 
   describe('two Node processes sharing one Redis', () => {
-    const children: ChildProcessWithoutNullStreams[] = [];
-    afterAll(() => {
-      for (const child of children) if (child.exitCode === null) child.kill();
-    });
+    const replicas: LineProcess[] = [];
+    afterAll(() => replicas.forEach((replica) => replica.stop()));
     const startReplica = async (keyPrefix: string) => {
-      const child = spawn(
-        process.execPath,
-        ['--import', 'tsx', join(here, 'fixtures/replay-process.ts'), redis.url, keyPrefix],
-        { cwd: join(here, '..'), stdio: ['pipe', 'pipe', 'pipe'] },
+      const replica = await startLineProcess(
+        join(here, 'fixtures/replay-process.ts'),
+        [redis.url, keyPrefix],
+        join(here, '..'),
       );
-      children.push(child);
-      let stderr = '';
-      child.stderr.on('data', (chunk: Buffer) => (stderr += chunk.toString()));
-      const lines = createInterface({ input: child.stdout })[Symbol.asyncIterator]();
-      const next = async () => {
-        const { value, done } = await lines.next();
-        if (done) throw new Error(`replica exited: ${stderr}`);
-        return value as string;
-      };
-      expect(await next()).toBe('ready');
-      return { child, next };
+      replicas.push(replica);
+      return replica;
     };
 
     it('each proof is accepted by exactly one of them; the other refuses its second use', async () => {
       const keyPrefix = prefix();
       const [first, second] = await Promise.all([startReplica(keyPrefix), startReplica(keyPrefix)]);
       const keys = Array.from({ length: 200 }, (_, i) => `${JKT}:${randomUUID()}-${i}`);
-      const line = `${JSON.stringify(keys)}\n`;
-      first.child.stdin.write(line);
-      second.child.stdin.write(line);
+      first.send(JSON.stringify(keys));
+      second.send(JSON.stringify(keys));
       const [a, b] = (await Promise.all([first.next(), second.next()])).map(
         (text) => JSON.parse(text) as { pid: number; accepted: boolean[] },
       );

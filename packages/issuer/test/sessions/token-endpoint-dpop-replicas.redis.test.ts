@@ -1,41 +1,33 @@
-import { spawn, type ChildProcessWithoutNullStreams } from 'node:child_process';
 import { randomUUID } from 'node:crypto';
 import { dirname, join } from 'node:path';
-import { createInterface } from 'node:readline';
 import { fileURLToPath } from 'node:url';
 import { calculateJwkThumbprint } from 'jose';
-import { craftDpopProof, createDpopKey, startRedis, type TestRedis } from '@jwks-kit/test-kit';
+import {
+  craftDpopProof,
+  createDpopKey,
+  startLineProcess,
+  startRedis,
+  type LineProcess,
+  type TestRedis,
+} from '@jwks-kit/test-kit';
 
 const here = dirname(fileURLToPath(import.meta.url));
 
 describe('DPoP proofs at the token endpoint of two Node processes sharing one Redis', () => {
   let redis: TestRedis;
-  const children: ChildProcessWithoutNullStreams[] = [];
+  const replicas: LineProcess[] = [];
   beforeAll(async () => {
     redis = await startRedis({ forceSpawn: true });
   });
   afterAll(async () => {
-    for (const child of children) if (child.exitCode === null) child.kill();
+    replicas.forEach((replica) => replica.stop());
     await redis.stop();
   });
-
   const startReplica = async (keyPrefix: string) => {
-    const child = spawn(
-      process.execPath,
-      ['--import', 'tsx', join(here, '../fixtures/token-endpoint-process.ts'), redis.url, keyPrefix],
-      { cwd: join(here, '../..'), stdio: ['pipe', 'pipe', 'pipe'] },
-    );
-    children.push(child);
-    let stderr = '';
-    child.stderr.on('data', (chunk: Buffer) => (stderr += chunk.toString()));
-    const lines = createInterface({ input: child.stdout })[Symbol.asyncIterator]();
-    const next = async () => {
-      const { value, done } = await lines.next();
-      if (done) throw new Error(`replica exited: ${stderr}`);
-      return value as string;
-    };
-    expect(await next()).toBe('ready');
-    return { child, next };
+    const script = join(here, '../fixtures/token-endpoint-process.ts');
+    const replica = await startLineProcess(script, [redis.url, keyPrefix], join(here, '../..'));
+    replicas.push(replica);
+    return replica;
   };
 
   it('each proof is accepted by exactly one replica, with the proof key’s jkt; its second use is refused as a replay', async () => {
@@ -47,9 +39,8 @@ describe('DPoP proofs at the token endpoint of two Node processes sharing one Re
     const proofs = Array.from({ length: 100 }, (_, i) =>
       craftDpopProof(keys[i % 2]!, { method: 'POST', url: 'https://auth.example.com/token', iat }),
     );
-    const line = `${JSON.stringify(proofs)}\n`;
-    first.child.stdin.write(line);
-    second.child.stdin.write(line);
+    first.send(JSON.stringify(proofs));
+    second.send(JSON.stringify(proofs));
     const [a, b] = (await Promise.all([first.next(), second.next()])).map(
       (text) => JSON.parse(text) as { pid: number; answers: string[] },
     );
