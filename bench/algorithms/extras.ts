@@ -2,6 +2,7 @@ import { writeFile } from 'node:fs/promises';
 import { join } from 'node:path';
 import { BENCH_INPUT, createAlgorithmKeys, type BenchAlgorithm } from './keys.js';
 import { runLoginStorm, type LoginStormRow } from './login-storm.js';
+import { renderSigningCores, runSigningCores } from './signing-cores.js';
 
 /** Bytes of one access token per algorithm, with the same claims (iss, sub, aud, exp, iat, jti, client_id, scope). */
 export async function tokenSizes(ctx: Readonly<{ issuer: string; audience: string }>): Promise<Record<string, number>> {
@@ -51,7 +52,8 @@ function renderExtras(sizes: Record<string, number>, storm: readonly LoginStormR
 
 /**
  * Runs the parts of the algorithm benchmark that are not rows of the interleaved run: token sizes per
- * algorithm, and the login storm (its own two server processes, after every other scenario finished).
+ * algorithm, the login storm (its own two server processes, after every other scenario finished), and
+ * signing throughput per algorithm on one core against both (`signing-cores.ts`).
  * Writes `results/algorithms.md` and `results/algorithms.json`; returns the markdown.
  */
 export async function runAlgorithmExtras(
@@ -70,8 +72,13 @@ export async function runAlgorithmExtras(
     ...(options.pinCore === undefined ? {} : { pinCore: options.pinCore }),
     log: options.log,
   });
-  const markdown = renderExtras(sizes, storm);
-  await writeFile(join(options.resultsDir, 'algorithms.json'), `${JSON.stringify({ sizes, storm }, null, 2)}\n`);
+  const [coreRounds, coreSeconds] = options.quick ? [2, 1] : [3, 3];
+  const cores = await runSigningCores({ rounds: coreRounds, seconds: coreSeconds, log: options.log });
+  const markdown = `${renderExtras(sizes, storm)}${cores ? `\n${renderSigningCores(cores, coreRounds, coreSeconds)}` : ''}`;
+  await writeFile(
+    join(options.resultsDir, 'algorithms.json'),
+    `${JSON.stringify({ sizes, storm, signingCores: cores ?? null }, null, 2)}\n`,
+  );
   await writeFile(join(options.resultsDir, 'algorithms.md'), markdown);
   return markdown;
 }
