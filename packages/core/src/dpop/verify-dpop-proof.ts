@@ -103,9 +103,21 @@ function refuse(
   throw new DpopProofError(reason, `DPoP proof refused: ${message}`, code);
 }
 
-/** The `jwk` header as a public KeyObject bound to `alg`, with its RFC 7638 thumbprint. */
+/** Proof keys already accepted, by `alg` and the exact JSON of the `jwk` header: a client's next proofs skip the import. */
+const PROOF_KEYS = new Map<string, { key: KeyObject; jkt: string }>();
+/** Most proof keys remembered (the oldest is dropped first). */
+const MAX_PROOF_KEYS = 1024;
+
+/**
+ * The `jwk` header as a public KeyObject bound to `alg`, with its RFC 7638 thumbprint. A header whose exact JSON
+ * and `alg` were accepted before answers from a small cache (the outcome is a function of those bytes alone),
+ * so a client's repeated proofs cost no key import and no point check.
+ */
 function proofKey(jwk: unknown, alg: JwsAlgorithm): { key: KeyObject; jkt: string } {
   if (typeof jwk !== 'object' || jwk === null || Array.isArray(jwk)) refuse('jwk', 'the jwk header is missing');
+  const cacheKey = `${alg}\n${JSON.stringify(jwk)}`;
+  const known = PROOF_KEYS.get(cacheKey);
+  if (known !== undefined) return known;
   const members = jwk as Record<string, unknown>;
   for (const member of PRIVATE_JWK_MEMBERS)
     if (Object.hasOwn(members, member)) refuse('jwk', 'the jwk header carries a private member');
@@ -117,7 +129,10 @@ function proofKey(jwk: unknown, alg: JwsAlgorithm): { key: KeyObject; jkt: strin
   } catch {
     refuse('jwk', 'the jwk header is not a public key');
   }
-  return { key, jkt: jwkThumbprint(checked.publicJwk) };
+  const accepted = Object.freeze({ key, jkt: jwkThumbprint(checked.publicJwk) });
+  if (PROOF_KEYS.size >= MAX_PROOF_KEYS) PROOF_KEYS.delete(PROOF_KEYS.keys().next().value as string);
+  PROOF_KEYS.set(cacheKey, accepted);
+  return accepted;
 }
 
 /** `htu` is an http(s) URL without query or fragment whose normal form is the request URL's. */

@@ -241,6 +241,31 @@ describe('verifyDpopProof: jwk', () => {
   });
 });
 
+describe('verifyDpopProof: the proof-key cache', () => {
+  it('a key accepted once is still checked against the alg, the private members and the signature', () => {
+    expect(outcome(craftProof(es256, request))).toBe('accepted');
+    // same jwk JSON, another alg: not a cache hit
+    expect(outcome(craftProof(es256, request, { header: { alg: 'EdDSA' }, signWith: eddsa.privateKey }))).toBe(
+      INVALID('jwk'),
+    );
+    // same jwk plus d: other JSON, refused
+    const withD = { ...es256.publicJwk, d: (es256.privateKey.export({ format: 'jwk' }) as { d: string }).d };
+    expect(outcome(craftProof(es256, request, { header: { jwk: withD } }))).toBe(INVALID('jwk'));
+    // same jwk, another signer: the cached key still verifies the signature
+    expect(outcome(craftProof(es256, request, { signWith: other.privateKey }))).toBe(INVALID('signature'));
+    expect(outcome(craftProof(es256, request))).toBe('accepted');
+  });
+
+  it('more than 1,024 distinct keys: the oldest are dropped and re-checked, each answer the same', () => {
+    const keys = Array.from({ length: 1030 }, () => proofKey('EdDSA'));
+    for (const key of keys) expect(outcome(craftProof(key, request))).toBe('accepted');
+    expect(outcome(craftProof(keys[0] as ProofKey, request))).toBe('accepted');
+    expect(outcome(craftProof(keys[0] as ProofKey, request, { signWith: eddsa.privateKey }))).toBe(
+      INVALID('signature'),
+    );
+  });
+});
+
 describe('verifyDpopProof: signature', () => {
   it('signed by another key than the jwk header', () => {
     expect(outcome(craftProof(es256, request, { signWith: other.privateKey }))).toBe(INVALID('signature'));
