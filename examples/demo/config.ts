@@ -1,7 +1,7 @@
 import { readAuthConfig, type AuthConfig } from '../auth-service/src/config.js';
 import { readOrdersConfig, type OrdersConfig } from '../orders-service/src/config.js';
 import { readProfileConfig, type ProfileConfig } from '../profile-service/src/config.js';
-import type { Env } from '../shared/src/env.js';
+import { readPort, type Env } from '../shared/src/env.js';
 
 /** What the demo runner does, from its command line and environment. */
 export type DemoConfig = Readonly<{
@@ -11,6 +11,11 @@ export type DemoConfig = Readonly<{
   serviceEnv: Env;
   auth: AuthConfig;
   orders: OrdersConfig;
+  /**
+   * A second replica of orders (`ORDERS_REPLICA_PORT`, default 4003) behind the same public URL as the first
+   * (`ORDERS_PUBLIC_URL`): a DPoP proof names that URL, so either replica accepts it, but only once.
+   */
+  ordersReplica: OrdersConfig;
   profile: ProfileConfig;
 }>;
 
@@ -38,11 +43,19 @@ export function readDemoConfig(argv: readonly string[], env: Env = process.env):
     ...DEMO_TIMINGS,
     ...Object.fromEntries(Object.entries(env).filter(([, v]) => v !== undefined && v !== '')),
   };
+  const orders = readOrdersConfig(serviceEnv);
+  const replicaPort = readPort(serviceEnv, 'ORDERS_REPLICA_PORT', 4003);
+  if (replicaPort === orders.port) throw new Error('ORDERS_REPLICA_PORT must differ from ORDERS_PORT');
   return {
     once: argv.includes('--once'),
     serviceEnv,
     auth: readAuthConfig(serviceEnv),
-    orders: readOrdersConfig(serviceEnv),
+    orders,
+    ordersReplica: readOrdersConfig({
+      ...serviceEnv,
+      ORDERS_PORT: String(replicaPort),
+      ORDERS_PUBLIC_URL: orders.publicUrl,
+    }),
     profile: readProfileConfig(serviceEnv),
   };
 }

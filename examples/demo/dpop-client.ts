@@ -43,8 +43,13 @@ export interface DpopClient {
    * server asks for a nonce (`use_dpop_nonce` with a `DPoP-Nonce` header) it retries once with a new proof
    * carrying it; a nonce a server sent is remembered for its origin and put in the next proofs.
    */
-  send(method: string, url: string, options?: DpopRequestOptions): Promise<Reply>;
+  send(method: string, url: string, options?: DpopRequestOptions): Promise<DpopReply>;
+  /** Sends one request with the given proof as is (no retry): how the tour replays a proof or sends a wrong one. */
+  sendWithProof(method: string, url: string, proof: string, options?: DpopRequestOptions): Promise<DpopReply>;
 }
+
+/** A reply, and the proof the request carried (the last one, after a nonce retry). */
+export type DpopReply = Reply & Readonly<{ proof: string }>;
 
 const b64uJson = (value: unknown): string => Buffer.from(JSON.stringify(value)).toString('base64url');
 
@@ -92,19 +97,26 @@ export function createDpopClient(options: DpopClientOptions = {}): DpopClient {
     return `${signingInput}.${signature.toString('base64url')}`;
   };
 
-  const sendOnce = (method: string, url: string, options: DpopRequestOptions): Promise<Reply> => {
+  const sendWithProof = async (
+    method: string,
+    url: string,
+    dpop: string,
+    options: DpopRequestOptions = {},
+  ): Promise<DpopReply> => {
     const { accessToken, viaOrigin, headers, ...rest } = options;
     const target = new URL(url);
-    const dpop = proof({ method, url, accessToken, nonce: nonces.get(target.origin) });
     const sendTo = viaOrigin === undefined ? url : new URL(target.pathname + target.search, viaOrigin).href;
-    return send(method, sendTo, {
+    const reply = await send(method, sendTo, {
       ...rest,
       headers: { ...headers, dpop, ...(accessToken === undefined ? {} : { authorization: `DPoP ${accessToken}` }) },
-    }).then((reply) => {
-      const nonce = reply.headers.get('dpop-nonce');
-      if (nonce) nonces.set(target.origin, nonce);
-      return reply;
     });
+    const nonce = reply.headers.get('dpop-nonce');
+    if (nonce) nonces.set(target.origin, nonce);
+    return { ...reply, proof: dpop };
+  };
+  const sendOnce = (method: string, url: string, options: DpopRequestOptions): Promise<DpopReply> => {
+    const dpop = proof({ method, url, accessToken: options.accessToken, nonce: nonces.get(new URL(url).origin) });
+    return sendWithProof(method, url, dpop, options);
   };
 
   return {
@@ -117,5 +129,6 @@ export function createDpopClient(options: DpopClientOptions = {}): DpopClient {
       if (!asksForNonce(reply) || !reply.headers.get('dpop-nonce')) return reply;
       return sendOnce(method, url, options);
     },
+    sendWithProof,
   };
 }

@@ -62,3 +62,13 @@ export function kidOf(token: string): string | undefined {
 export function algOf(token: string): string | undefined {
   return headerMember(token, 'alg');
 }
+
+/** The payload of a compact JWS (display only: the client reads its own token to show `cnf.jkt`; nothing is verified). */
+export function claimsOf(token: string): Record<string, unknown> | undefined {
+  try {
+    const payload = JSON.parse(Buffer.from(token.split('.')[1] ?? '', 'base64url').toString('utf8')) as unknown;
+    return typeof payload === 'object' && payload !== null ? (payload as Record<string, unknown>) : undefined;
+  } catch {
+    return undefined;
+  }
+}

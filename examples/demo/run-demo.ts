@@ -29,8 +29,8 @@ export async function runDemo(options: RunDemoOptions): Promise<number> {
   const redis = config.auth.redis && describeRedis(config.auth.redis);
   log(
     redis
-      ? `Starting three services as separate processes, agreeing through Redis at ${redis} …`
-      : 'Starting three services in this process, sharing embedded in-memory stores (set REDIS_URL for separate processes) …',
+      ? `Starting three services (and a second orders replica) as separate processes, agreeing through Redis at ${redis} …`
+      : 'Starting three services (and a second orders app as its replica) in this process, sharing embedded in-memory stores (set REDIS_URL for separate processes) …',
   );
   let demo: RunningDemo;
   try {
@@ -42,9 +42,11 @@ export async function runDemo(options: RunDemoOptions): Promise<number> {
   const authUrl = `http://127.0.0.1:${config.auth.port}`;
   const ordersUrl = `http://127.0.0.1:${config.orders.port}`;
   const profileUrl = `http://127.0.0.1:${config.profile.port}`;
+  const ordersReplicaUrl = `http://127.0.0.1:${config.ordersReplica.port}`;
   log('');
   log(`  auth service     ${authUrl}   (web page, /token, /.well-known/jwks.json)`);
   log(`  orders service   ${ordersUrl}   (GET/POST /orders)`);
+  log(`  orders replica 2 ${ordersReplicaUrl}   (same public URL ${config.orders.publicUrl}: DPoP replay checks)`);
   log(`  profile service  ${profileUrl}   (GET /me)`);
   log('');
   log('Tour:');
@@ -55,6 +57,16 @@ export async function runDemo(options: RunDemoOptions): Promise<number> {
     mintExpiredToken: demo.mintExpiredToken,
     refreshGraceMs: config.auth.refreshGraceMs,
     signingAlg: config.auth.signingAlg,
+    dpop: {
+      authUrl,
+      ordersUrl,
+      ordersReplicaUrl,
+      profileUrl,
+      tokenEndpoint: `${config.auth.issuerUrl}/token`,
+      ordersPublicUrl: config.orders.publicUrl,
+      profilePublicUrl: config.profile.publicUrl,
+      replicaSharing: redis ? 'another process, same Redis' : 'same process, same memory store',
+    },
     log,
   });
   log('');

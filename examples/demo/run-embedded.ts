@@ -1,3 +1,4 @@
+import { createMemoryDpopReplayStore } from '@jwks-kit/core';
 import { createMemoryDenylist } from '@jwks-kit/denylist';
 import { startAuthService } from '../auth-service/src/start-auth-service.js';
 import { startOrdersService } from '../orders-service/src/start-orders-service.js';
@@ -8,7 +9,8 @@ import type { RunningDemo } from './running-demo.js';
 
 /**
  * Without Redis: the three apps in this one process, on their three ports, sharing one embedded
- * denylist and refresh store. That is the only way in-memory stores can agree; production (several
+ * denylist and refresh store, plus a second orders app (the "replica") sharing the first one's
+ * in-memory DPoP replay store. That is the only way in-memory stores can agree; production (several
  * processes, replicas) needs Redis.
  */
 export async function runEmbedded(config: DemoConfig): Promise<RunningDemo> {
@@ -16,7 +18,10 @@ export async function runEmbedded(config: DemoConfig): Promise<RunningDemo> {
   const auth = await startAuthService(config.auth, { denylist });
   const started: Array<Readonly<{ close: () => Promise<void> }>> = [auth];
   try {
-    started.push(await startOrdersService(config.orders, { denylist }));
+    // Both orders apps record proofs in one store, as replicas over one Redis would.
+    const dpopReplayStore = createMemoryDpopReplayStore();
+    started.push(await startOrdersService(config.orders, { denylist, dpopReplayStore }));
+    started.push(await startOrdersService(config.ordersReplica, { denylist, dpopReplayStore }));
     started.push(await startProfileService(config.profile, { denylist }));
   } catch (error) {
     await Promise.all(started.map((s) => s.close()));

@@ -1,4 +1,6 @@
-import { algOf, errorCode, kidOf, send, type Reply } from './http-client.js';
+import { runDpopTour, type DpopTourOptions } from './dpop-tour.js';
+import { algOf, kidOf, send, type Reply } from './http-client.js';
+import { describeReply as describe, expectReply, StepFailed, type Step } from './tour-step.js';
 
 /** Where the services listen, and how the tour obtains an already-expired token. */
 export type TourOptions = Readonly<{
@@ -19,19 +21,14 @@ export type TourOptions = Readonly<{
   propagationMs?: number;
   /** The auth service's `SIGNING_ALG`: keys signing after the tour's rotation have it. @default 'RS256' */
   signingAlg?: string;
+  /** The DPoP part of the tour: public URLs the proofs name, and the second orders replica. */
+  dpop: DpopTourOptions;
 }>;
 
 /** Counts of the tour's steps. */
 export type TourResult = Readonly<{ passed: number; failed: number }>;
 
 type TokenSet = { access_token: string; refresh_token: string };
-
-class StepFailed extends Error {}
-
-function describe(reply: Reply): string {
-  const code = errorCode(reply);
-  return code && reply.status >= 400 ? `${reply.status} ${code}` : String(reply.status);
-}
 
 function tokensOf(reply: Reply): TokenSet {
   const body = reply.body as Partial<TokenSet> | undefined;
@@ -56,11 +53,7 @@ export async function runTour(options: TourOptions): Promise<TourResult> {
   let n = 0;
 
   /** Runs one step: `expected` is printed, `run` returns what happened or throws StepFailed. */
-  const step = async <T>(
-    title: string,
-    expected: string,
-    run: () => Promise<{ got: string; value: T }>,
-  ): Promise<T | undefined> => {
+  const step: Step = async (title, expected, run) => {
     n += 1;
     const label = `${String(n).padStart(2)}. ${title}`.padEnd(64);
     try {
@@ -75,7 +68,6 @@ export async function runTour(options: TourOptions): Promise<TourResult> {
       return undefined;
     }
   };
-  const expectReply = (reply: Reply) => ({ got: describe(reply), value: reply });
   const login = (username: string, password: string) =>
     send('POST', `${authUrl}/token`, { form: { grant_type: 'password', username, password } });
   /** Polls until the service answers `status` (a revocation travels through Redis pub/sub). */
@@ -223,5 +215,6 @@ export async function runTour(options: TourOptions): Promise<TourResult> {
       );
     }
   }
+  await runDpopTour(step, options.dpop, log);
   return { passed, failed };
 }

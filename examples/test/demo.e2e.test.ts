@@ -30,7 +30,12 @@ describe('pnpm demo --once with Redis (three real processes)', () => {
     'SIGNING_ALG=%s: starts auth, orders and profile as separate processes agreeing through Redis, and every tour step behaves',
     async (alg, signingAlg, db) => {
       const url = `${redis.url}/${db}`;
-      const [authPort, ordersPort, profilePort] = [await freePort(), await freePort(), await freePort()];
+      const [authPort, ordersPort, profilePort, replicaPort] = [
+        await freePort(),
+        await freePort(),
+        await freePort(),
+        await freePort(),
+      ];
       const env = {
         ...process.env,
         REDIS_URL: url,
@@ -38,6 +43,7 @@ describe('pnpm demo --once with Redis (three real processes)', () => {
         AUTH_PORT: String(authPort),
         ORDERS_PORT: String(ordersPort),
         PROFILE_PORT: String(profilePort),
+        ORDERS_REPLICA_PORT: String(replicaPort),
         KEYS_DIR: keysDir,
         ISSUER_URL: '',
         SIGNING_ALG: signingAlg,
@@ -54,14 +60,18 @@ describe('pnpm demo --once with Redis (three real processes)', () => {
       if (code !== 0) console.log(output);
       expect(code).toBe(0);
       expect(output).toContain('separate processes, agreeing through Redis');
-      expect(output).toMatch(/Tour: \d+ steps as expected, 0 not\./);
+      expect(output).toContain('Tour: 35 steps as expected, 0 not.');
       expect(output).toContain('401 refresh_token_reused');
       expect(output).toContain('403 insufficient_scope');
       expect(output).toContain('401 token_expired');
       expect(output).not.toContain('✘');
+      // the second orders replica is its own process, and refuses a proof the first one accepted (one Redis)
+      expect(output).toContain('[orders-2]');
+      expect(output).toMatch(/✔ .*replayed on replica 2 \(another process, same Redis\) +401 invalid_dpop_proof/);
+      expect(output).toMatch(/✔ .*logs in with a proof.* +token_type DPoP, cnf\.jkt = key/);
       expect(output).toMatch(new RegExp(`✔ .*signed with SIGNING_ALG \\(${alg}\\) +${alg}`));
-      // every child stopped: the three ports are free again
-      for (const port of [authPort, ordersPort, profilePort]) {
+      // every child stopped: the four ports are free again
+      for (const port of [authPort, ordersPort, profilePort, replicaPort]) {
         await expect(fetch(`http://127.0.0.1:${port}/healthz`)).rejects.toThrow();
       }
       // With Redis the key ring lives there (sealed), not in a key file.
