@@ -19,6 +19,8 @@ export type StartSystemOptions = Readonly<{
   ports?: SystemPorts;
   /** Extra environment of the three processes (e.g. `JWKS_MAX_AGE_SECONDS`). */
   env?: Readonly<Record<string, string>>;
+  /** Also start the demo's second orders process (same `ORDERS_PUBLIC_URL`, its own free port). @default false */
+  ordersReplica?: boolean;
 }>;
 
 /** The ports of the three services. */
@@ -30,6 +32,8 @@ export type RunningSystem = Readonly<{
   authUrl: string;
   ordersUrl: string;
   profileUrl: string;
+  /** The second orders process, when `ordersReplica` was asked for. */
+  ordersReplicaUrl: string | undefined;
   /** The `iss` of every token. */
   issuer: string;
   keysDir: string;
@@ -57,6 +61,7 @@ export async function startSystem(options: StartSystemOptions = {}): Promise<Run
     AUTH_PORT: String(authPort),
     ORDERS_PORT: String(ordersPort),
     PROFILE_PORT: String(profilePort),
+    ORDERS_REPLICA_PORT: String(await freePort()),
     KEYS_DIR: keysDir,
     // With Redis the key ring lives there too, sealed under a KEK the three processes share.
     ...(options.redisUrl
@@ -71,7 +76,7 @@ export async function startSystem(options: StartSystemOptions = {}): Promise<Run
   for (const name of SERVICE_LOCATION_VARIABLES) delete process.env[name];
   let demo;
   try {
-    demo = await runProcesses(config, (line) => output.push(line));
+    demo = await runProcesses(config, (line) => output.push(line), { ordersReplica: options.ordersReplica ?? false });
   } finally {
     for (const [name, value] of Object.entries(saved)) if (value !== undefined) process.env[name] = value;
   }
@@ -84,6 +89,7 @@ export async function startSystem(options: StartSystemOptions = {}): Promise<Run
     authUrl: `http://127.0.0.1:${authPort}`,
     ordersUrl: `http://127.0.0.1:${ordersPort}`,
     profileUrl: `http://127.0.0.1:${profilePort}`,
+    ordersReplicaUrl: options.ordersReplica ? `http://127.0.0.1:${config.ordersReplica.port}` : undefined,
     issuer: config.auth.issuerUrl,
     keysDir,
     keyRing,
