@@ -34,7 +34,7 @@ export type SessionDeadlineBookOptions = Readonly<{
 
 /**
  * A bounded in-memory record of session deadlines for display: the refresh token's own deadline comes
- * from the service's grants (`refreshTokenExpiresAt`), the absolute one from the login instant plus
+ * from the service's grants (`refreshTokenExpiresAtMs`), the absolute one from the login instant plus
  * the configured lifetime. Display only, never consulted for a decision: the refresh-token store
  * stays the authority, and a session this process did not see (another replica) has no entry.
  */
@@ -56,13 +56,13 @@ export function createSessionDeadlineBook(options: SessionDeadlineBookOptions): 
       const startedAtMs = now();
       put(grant.familyId, {
         startedAtMs,
-        refreshExpiresAtMs: grant.refreshTokenExpiresAt,
+        refreshExpiresAtMs: grant.refreshTokenExpiresAtMs,
         absoluteExpiresAtMs: startedAtMs + options.absoluteLifetimeMs,
       });
     },
     rotated(grant) {
       const known = book.get(grant.familyId);
-      if (known) put(grant.familyId, { ...known, refreshExpiresAtMs: grant.refreshTokenExpiresAt });
+      if (known) put(grant.familyId, { ...known, refreshExpiresAtMs: grant.refreshTokenExpiresAtMs });
     },
     ended(familyId) {
       book.delete(familyId);

@@ -2,9 +2,9 @@ import type { RefreshTokenGrant } from '@jwks-kit/issuer/sessions';
 import { createClock } from '@jwks-kit/test-kit';
 import { createSessionDeadlineBook } from '../src/session-deadlines.js';
 
-const grant = (familyId: string, refreshTokenExpiresAt: number): RefreshTokenGrant => ({
+const grant = (familyId: string, refreshTokenExpiresAtMs: number): RefreshTokenGrant => ({
   familyId,
-  refreshTokenExpiresAt,
+  refreshTokenExpiresAtMs,
   refreshToken: 'never-read',
   accessToken: 'never-read',
   accessTokenExp: 0,

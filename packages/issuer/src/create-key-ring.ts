@@ -93,8 +93,8 @@ export interface KeyRingHealth {
   /** The ring's {@link KeyRing.version}. */
   readonly version: number;
   /** When the store was last read or written successfully (ms since the epoch). */
-  readonly syncedAt: number;
-  /** False when the store is shared and `syncedAt` is older than `safetyMarginMs`: the ring neither signs nor publishes. */
+  readonly syncedAtMs: number;
+  /** False when the store is shared and `syncedAtMs` is older than `safetyMarginMs`: the ring neither signs nor publishes. */
   readonly fresh: boolean;
 }
 
@@ -347,7 +347,7 @@ export async function createKeyRing(options: KeyRingOptions): Promise<KeyRing> {
         );
       return signing;
     },
-    health: () => ({ version, syncedAt, fresh: fresh() }),
+    health: () => ({ version, syncedAtMs: syncedAt, fresh: fresh() }),
     publicJwks: () => jwks,
     keys: () => infos,
     rotate: (rotateOptions = {}) => {

@@ -44,8 +44,8 @@ export function introspectionHandler(options: IntrospectionHandlerOptions): Requ
       client_id: facts.clientId,
       ...(facts.scope === undefined ? {} : { scope: facts.scope }),
       ...(facts.jkt === undefined ? {} : { cnf: { jkt: facts.jkt } }),
-      iat: seconds(facts.createdAt),
-      exp: seconds(facts.expiresAt),
+      iat: seconds(facts.createdAtMs),
+      exp: seconds(facts.expiresAtMs),
     };
   };
 

@@ -15,9 +15,9 @@ export type RefreshTokenFacts = Readonly<{
   /** Thumbprint of the DPoP key the token is bound to (introspection answers it as `cnf.jkt`). */
   jkt?: string;
   /** ms since the epoch. */
-  createdAt: number;
+  createdAtMs: number;
   /** ms since the epoch. */
-  expiresAt: number;
+  expiresAtMs: number;
 }>;
 
 /** The refresh-token side of the endpoints: structurally the `RefreshTokenService` of `@jwks-kit/issuer/sessions`. */

@@ -105,7 +105,7 @@ describe('key rings of several replicas following one Redis key store', () => {
 
     broken = false;
     await ring.tick();
-    expect(ring.health()).toMatchObject({ fresh: true, syncedAt: clock.now() });
+    expect(ring.health()).toMatchObject({ fresh: true, syncedAtMs: clock.now() });
     expect(ring.signingKey().kid).toBe(kid);
     await request(app).get('/jwks').expect(200);
   });

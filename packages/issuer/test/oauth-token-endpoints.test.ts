@@ -142,7 +142,7 @@ describe('POST /introspect (RFC 7662)', () => {
       sub: 'alice',
       client_id: 'orders-api',
     });
-    expect(own.body.exp).toBe(Math.floor(grant.refreshTokenExpiresAt / 1000));
+    expect(own.body.exp).toBe(Math.floor(grant.refreshTokenExpiresAtMs / 1000));
     const foreign = await introspect(s, grant.refreshToken, basic('web', WEB_SECRET));
     expect(foreign.body).toEqual({ active: false });
     await s.sessions.rotate(grant.refreshToken);

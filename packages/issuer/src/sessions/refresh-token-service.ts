@@ -81,7 +81,7 @@ export interface RefreshTokenGrant {
   /** JWT NumericDate (seconds). */
   readonly accessTokenExp: number;
   /** The refresh token (and its family) is unusable from this instant, ms since the epoch. */
-  readonly refreshTokenExpiresAt: number;
+  readonly refreshTokenExpiresAtMs: number;
   /** `DPoP` when the access token carries `cnf.jkt` (RFC 9449 §5: the token response's `token_type`), else `Bearer`. */
   readonly tokenType: 'Bearer' | 'DPoP';
   /** Thumbprint of the DPoP key the family and its access tokens are bound to, when bound. */
@@ -116,9 +116,9 @@ export interface RefreshTokenDescription {
   /** Thumbprint of the DPoP key the family is bound to, when bound. */
   readonly jkt?: string;
   /** Login time of the family, ms since the epoch. */
-  readonly createdAt: number;
+  readonly createdAtMs: number;
   /** The token is unusable from this instant, ms since the epoch. */
-  readonly expiresAt: number;
+  readonly expiresAtMs: number;
 }
 
 /** Refresh-token rotation with reuse detection; see {@link createRefreshTokenService}. */
@@ -249,7 +249,7 @@ export function createRefreshTokenService(options: RefreshTokenServiceOptions): 
     familyId: family.familyId,
     accessToken: access.token,
     accessTokenExp: access.exp,
-    refreshTokenExpiresAt: family.expiresAt,
+    refreshTokenExpiresAtMs: family.expiresAt,
     tokenType: family.jkt === undefined ? 'Bearer' : 'DPoP',
     ...(family.jkt === undefined ? {} : { jkt: family.jkt }),
   });
@@ -392,7 +392,15 @@ export function createRefreshTokenService(options: RefreshTokenServiceOptions): 
       const found = await store.find(familyId, hashRefreshToken(refreshToken));
       if (found?.state !== 'head' || found.family.expiresAt <= now()) return undefined;
       const { sub, scope, clientId, jkt, createdAt, expiresAt } = found.family;
-      return { familyId, sub, scope, clientId, ...(jkt === undefined ? {} : { jkt }), createdAt, expiresAt };
+      return {
+        familyId,
+        sub,
+        scope,
+        clientId,
+        ...(jkt === undefined ? {} : { jkt }),
+        createdAtMs: createdAt,
+        expiresAtMs: expiresAt,
+      };
     },
     on: (type, listener) => events.on(type, listener),
   };

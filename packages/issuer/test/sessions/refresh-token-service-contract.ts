@@ -56,7 +56,7 @@ export function refreshTokenServiceContract(getStore: () => RefreshTokenStore): 
       sid: grant.familyId,
       exp: grant.accessTokenExp,
     });
-    expect(grant.refreshTokenExpiresAt).toBe(clock.now() + 14 * 86_400_000);
+    expect(grant.refreshTokenExpiresAtMs).toBe(clock.now() + 14 * 86_400_000);
   });
 
   it('follows a rotation chain of 1,000 steps, every token used once, all distinct', async () => {
@@ -136,7 +136,7 @@ export function refreshTokenServiceContract(getStore: () => RefreshTokenStore): 
     const start = await service.start({ sub: 'idle' });
     clock.advance(3_599_999);
     const next = await service.rotate(start.refreshToken);
-    expect(next.refreshTokenExpiresAt).toBe(clock.now() + 3_600_000);
+    expect(next.refreshTokenExpiresAtMs).toBe(clock.now() + 3_600_000);
     clock.advance(3_600_000);
     expect((await rejection(service.rotate(next.refreshToken))).code).toBe('ERR_REFRESH_TOKEN_EXPIRED');
     expect((await rejection(service.rotate(next.refreshToken))).code).toBe('ERR_REFRESH_TOKEN_INVALID');
@@ -150,7 +150,7 @@ export function refreshTokenServiceContract(getStore: () => RefreshTokenStore): 
     grant = await service.rotate(grant.refreshToken);
     clock.advance(3_000_000);
     grant = await service.rotate(grant.refreshToken);
-    expect(grant.refreshTokenExpiresAt).toBe(end);
+    expect(grant.refreshTokenExpiresAtMs).toBe(end);
     clock.set(end);
     expect((await rejection(service.rotate(grant.refreshToken))).code).toBe('ERR_REFRESH_TOKEN_EXPIRED');
   });
@@ -206,13 +206,17 @@ export function refreshTokenServiceContract(getStore: () => RefreshTokenStore): 
   });
 
   it.each(BUILT_IN_NAMES)('treats the built-in name %s as a plain sub and family id', async (name) => {
-    const { service, isRevoked } = await setup(getStore());
+    const { service, isRevoked, clock } = await setup(getStore());
     expect(await service.revokeAllForSubject(name)).toBe(0);
     expect(await service.revokeFamily(name)).toBe(false);
     const grant = await service.start({ sub: name });
     const other = await service.start({ sub: 'bystander' });
     const next = await service.rotate(grant.refreshToken);
-    expect((await service.describe(next.refreshToken))?.sub).toBe(name);
+    expect(await service.describe(next.refreshToken)).toMatchObject({
+      sub: name,
+      createdAtMs: clock.now(),
+      expiresAtMs: next.refreshTokenExpiresAtMs,
+    });
     expect(await service.revokeAllForSubject(name)).toBe(1);
     expect(await isRevoked(next.accessToken)).toBe(true);
     expect(await isRevoked(other.accessToken)).toBe(false);
