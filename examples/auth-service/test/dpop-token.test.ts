@@ -2,9 +2,16 @@ import { randomBytes } from 'node:crypto';
 import request from 'supertest';
 import { calculateJwkThumbprint } from 'jose';
 import { createMemoryDenylist } from '@jwks-kit/denylist';
-import { createKeyRing, createMemoryKeyStore, type KeyRing } from '@jwks-kit/issuer';
+import {
+  createKeyRing,
+  createMemoryKeyStore,
+  generateClientSecret,
+  hashClientSecret,
+  type KeyRing,
+} from '@jwks-kit/issuer';
 import { createMemoryRefreshTokenStore } from '@jwks-kit/issuer/sessions';
 import { craftDpopProof, createClock, createDpopKey, type ProofKey, type TestClock } from '@jwks-kit/test-kit';
+import { AUDIENCES } from '../../shared/src/audiences.js';
 import { readAuthConfig } from '../src/config.js';
 import { createApp, type AuthAppDeps } from '../src/create-app.js';
 import { createLoginRateLimiter } from '../src/login-rate-limiter.js';
@@ -143,6 +150,33 @@ describe('auth service /token with DPoP (RFC 9449)', () => {
     const fresh = stale.headers['dpop-nonce'] as string;
     expect(fresh).not.toBe(nonce);
     expect((await refresh(app, login.body.refresh_token, proof(key, fresh))).status).toBe(200);
+  });
+
+  it('introspection (RFC 7662) answers token_type DPoP and cnf.jkt for a bound access token, cnf.jkt for its refresh token', async () => {
+    const secret = generateClientSecret();
+    const app = build({
+      oauthClients: [{ clientId: 'cli', secretHash: hashClientSecret(secret), audiences: [AUDIENCES.orders] }],
+    });
+    const login = await password(app, proof());
+    const introspect = (token: string) =>
+      request(app)
+        .post('/introspect')
+        .set('Authorization', `Basic ${Buffer.from(`cli:${secret}`).toString('base64')}`)
+        .type('form')
+        .send({ token });
+    expect((await introspect(login.body.access_token)).body).toMatchObject({
+      active: true,
+      token_type: 'DPoP',
+      cnf: { jkt },
+    });
+    expect((await introspect(login.body.refresh_token)).body).toMatchObject({
+      active: true,
+      token_type: 'refresh_token',
+      cnf: { jkt },
+    });
+    const bearer = await password(app);
+    expect((await introspect(bearer.body.access_token)).body).toMatchObject({ active: true, token_type: 'Bearer' });
+    expect((await introspect(bearer.body.refresh_token)).body).not.toHaveProperty('cnf');
   });
 
   it('advertises dpop_signing_alg_values_supported in discovery', async () => {
