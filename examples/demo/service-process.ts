@@ -36,10 +36,13 @@ export async function stopChild(child: Child): Promise<void> {
   clearTimeout(timer);
 }
 
-/** Polls each `/healthz` until it answers 200; fails early when the child exits, or after `timeoutMs` (default 30 s). */
+/**
+ * Polls each `/healthz` until it answers 200; fails early when the child exits, or after `timeoutMs` (default 60 s:
+ * on a loaded two-core machine the auth service once took over 30 s to start beside two other demo suites).
+ */
 export async function waitHealthy(
   targets: readonly Readonly<{ name: string; url: string; child: Child }>[],
-  timeoutMs = 30_000,
+  timeoutMs = 60_000,
 ): Promise<void> {
   const deadline = Date.now() + timeoutMs;
   await Promise.all(
