@@ -1,4 +1,4 @@
-import { spawn, spawnSync, type ChildProcess } from 'node:child_process';
+import { execFile, spawn, spawnSync, type ChildProcess } from 'node:child_process';
 import { mkdtempSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
@@ -14,11 +14,15 @@ export interface TestRedisSentinel {
   primaryPort(): Promise<number>;
   /** SIGKILLs the current primary (no shutdown, no last writes); resolves its port. */
   killPrimary(): Promise<number>;
-  /** Resolves once the sentinels name a primary other than `port` and it accepts writes; answers its port. */
+  /**
+   * Resolves once every sentinel names the same primary other than `port` and it accepts writes; answers its port.
+   * @default timeoutMs 60_000
+   */
   waitForFailover(port: number, timeoutMs?: number): Promise<number>;
   /**
    * Starts a killed server again on its port (as a restarted pod); the sentinels make it a replica of the
-   * current primary (after 5 s the harness sends that REPLICAOF itself). Resolves once its replication link is up.
+   * current primary (after 5 s the harness sends that REPLICAOF itself). Resolves once its replication link is up;
+   * fails at once if the server exits (its port was taken meanwhile).
    * @default timeoutMs 60_000
    */
   restart(port: number, timeoutMs?: number): Promise<void>;
@@ -51,10 +55,22 @@ export interface StartRedisSentinelOptions {
 
 const NAME = 'jwks-kit-primary';
 
-function cli(port: number, ...args: string[]): string | undefined {
-  const result = spawnSync('redis-cli', ['-h', '127.0.0.1', '-p', String(port), ...args], { encoding: 'utf8' });
-  return result.status === 0 ? result.stdout.trim() : undefined;
+/**
+ * One redis-cli command; `undefined` when it fails or takes over 5 s. Asynchronous: the harness polls during a
+ * failover while the test's own load runs in the same event loop, which a synchronous spawn would stall.
+ */
+function cli(port: number, ...args: string[]): Promise<string | undefined> {
+  return new Promise((resolve) => {
+    execFile(
+      'redis-cli',
+      ['-h', '127.0.0.1', '-p', String(port), ...args],
+      { encoding: 'utf8', timeout: 5_000 },
+      (error, stdout) => resolve(error ? undefined : stdout.trim()),
+    );
+  });
 }
+
+const sleep = (ms: number) => new Promise((resolve) => setTimeout(resolve, ms));
 
 /**
  * Spawns a primary and a replica (`redis-server`, no persistence) and three `redis-sentinel`
@@ -78,7 +94,11 @@ export async function startRedisSentinel(options: StartRedisSentinelOptions = {}
     exits.set(child, new Promise((resolve) => child.once('exit', () => resolve())));
     return child;
   };
-  const serverArgs = (port: number) => ['--port', String(port), '--bind', host, '--save', '', '--appendonly', 'no'];
+  // no 5 s wait for more replicas before a full sync: a relinking replica shortens the window writes fail
+  const serverArgs = (port: number) => [
+    ...['--port', String(port), '--bind', host, '--save', '', '--appendonly', 'no'],
+    ...['--repl-diskless-sync-delay', '0'],
+  ];
 
   const stop = async () => {
     for (const child of [...sentinelChildren, ...servers.values()])
@@ -125,26 +145,34 @@ export async function startRedisSentinel(options: StartRedisSentinelOptions = {}
     // Ready once every sentinel has discovered the replica and the two other sentinels.
     const deadline = Date.now() + 20_000;
     for (;;) {
-      const ready = sentinels.every((sentinel) => {
-        const info = cli(sentinel.port, 'sentinel', 'master', NAME) ?? '';
+      const infos = await Promise.all(sentinels.map((sentinel) => cli(sentinel.port, 'sentinel', 'master', NAME)));
+      const ready = infos.every((info = '') => {
         const field = (name: string) => info.split('\n')[info.split('\n').indexOf(name) + 1];
         return field('num-slaves') === '1' && field('num-other-sentinels') === '2';
       });
-      const linked = cli(replica, 'info', 'replication')?.includes('master_link_status:up') ?? false;
+      const linked = (await cli(replica, 'info', 'replication'))?.includes('master_link_status:up') ?? false;
       if (ready && linked) break;
       if (Date.now() > deadline)
         throw new Error('the sentinels did not discover the replica and each other within 20 s');
-      await new Promise((resolve) => setTimeout(resolve, 100));
+      await sleep(100);
     }
 
+    /** The primary each sentinel names (`undefined` for one that does not answer). */
+    const namedPrimaries = () =>
+      Promise.all(
+        sentinels.map(async (sentinel) => {
+          const answer = await cli(sentinel.port, 'sentinel', 'get-master-addr-by-name', NAME);
+          const port = Number(answer?.split('\n')[1]);
+          return port > 0 ? port : undefined;
+        }),
+      );
     const primaryPort = async () => {
-      for (const sentinel of sentinels) {
-        const answer = cli(sentinel.port, 'sentinel', 'get-master-addr-by-name', NAME);
-        const port = Number(answer?.split('\n')[1]);
-        if (port > 0) return port;
-      }
-      throw new Error('no sentinel names a primary');
+      const port = (await namedPrimaries()).find((named) => named !== undefined);
+      if (port === undefined) throw new Error('no sentinel names a primary');
+      return port;
     };
+    const isRunning = (child: ChildProcess | undefined) =>
+      child !== undefined && child.exitCode === null && child.signalCode === null;
     const harness: TestRedisSentinel = {
       name: NAME,
       sentinels,
@@ -167,33 +195,46 @@ export async function startRedisSentinel(options: StartRedisSentinelOptions = {}
       },
       restart: async (port, timeoutMs = 60_000) => {
         const old = servers.get(port);
-        if (!old || (old.exitCode === null && old.signalCode === null))
-          throw new Error(`port ${port} is not a stopped server of ours`);
-        servers.set(port, track(spawn('redis-server', serverArgs(port), { stdio: 'ignore', cwd: dir })));
+        if (!old || isRunning(old)) throw new Error(`port ${port} is not a stopped server of ours`);
+        const child = track(spawn('redis-server', serverArgs(port), { stdio: 'ignore', cwd: dir }));
+        servers.set(port, child);
+        // another process on this machine may have taken the freed port: never talk to a server not ours
+        const ours = () => {
+          if (!isRunning(child)) throw new Error(`the restarted server on ${port} exited (port taken meanwhile?)`);
+        };
         await waitForRedis(host, port);
+        ours();
         const until = Date.now() + timeoutMs;
         // The sentinels convert a returning old primary into a replica; on a busy machine that was once seen to
         // take over 30 s. After 5 s the harness sends the REPLICAOF the sentinels would send.
         const nudgeAt = Date.now() + 5_000;
         let nudged = false;
-        while (!cli(port, 'info', 'replication')?.includes('master_link_status:up')) {
+        while (!(await cli(port, 'info', 'replication'))?.includes('master_link_status:up')) {
+          ours();
           if (!nudged && Date.now() > nudgeAt) {
             nudged = true;
             const primary = await primaryPort().catch(() => undefined);
-            if (primary !== undefined && primary !== port) cli(port, 'replicaof', host, String(primary));
+            if (primary !== undefined && primary !== port) await cli(port, 'replicaof', host, String(primary));
           }
           if (Date.now() > until)
             throw new Error(`the restarted server on ${port} did not become a replica within ${timeoutMs} ms`);
-          await new Promise((resolve) => setTimeout(resolve, 50));
+          await sleep(50);
         }
       },
-      waitForFailover: async (port, timeoutMs = 30_000) => {
+      waitForFailover: async (port, timeoutMs = 60_000) => {
+        // A failed election is retried after twice the failover timeout: on a busy machine that happens.
         const until = Date.now() + timeoutMs;
         for (;;) {
-          const next = await primaryPort().catch(() => port);
-          if (next !== port && cli(next, 'info', 'replication')?.includes('role:master')) return next;
-          if (Date.now() > until) throw new Error(`no failover away from port ${port} within ${timeoutMs} ms`);
-          await new Promise((resolve) => setTimeout(resolve, 50));
+          // All sentinels agree first: a client asking a lagging one must not be sent to the restarted old server.
+          const named = await namedPrimaries();
+          const next = named[0];
+          const agreed = next !== undefined && next !== port && named.every((other) => other === next);
+          if (agreed && (await cli(next, 'info', 'replication'))?.includes('role:master')) return next;
+          if (Date.now() > until)
+            throw new Error(
+              `no failover away from port ${port} within ${timeoutMs} ms (sentinels name ${named.join(', ')})`,
+            );
+          await sleep(50);
         }
       },
       stop,

@@ -10,8 +10,8 @@ export type HttpClient = Readonly<{
   close: () => void;
 }>;
 
-/** Creates a client whose pool holds at most `maxSockets` connections per host. */
-export function createHttpClient(maxSockets = 32): HttpClient {
+/** Creates a client whose pool holds at most `maxSockets` connections per host; a request fails after `timeoutMs`. */
+export function createHttpClient(maxSockets = 32, timeoutMs = 10_000): HttpClient {
   const agent = new Agent({ keepAlive: true, maxSockets });
   const send = (method: string, url: string, body: string | undefined, headers: Readonly<Record<string, string>>) =>
     new Promise<HttpReply>((resolve, reject) => {
@@ -29,7 +29,7 @@ export function createHttpClient(maxSockets = 32): HttpClient {
           res.on('error', reject);
         },
       );
-      req.setTimeout(10_000, () => req.destroy(new Error(`${method} ${url} timed out`)));
+      req.setTimeout(timeoutMs, () => req.destroy(new Error(`${method} ${url} timed out`)));
       req.on('error', reject);
       req.end(body);
     });
