@@ -10,8 +10,13 @@ import { codeOf, createHttpClient, type HttpClient } from './support/http-client
 import { login, type TokenSet } from './support/start-system.js';
 import { startReplicas, type RunningReplicas } from './support/start-replicas.js';
 
-/** The orders service's denylist mirror answers from its last state this long, then fails closed (the default). */
-const MIRROR_STALENESS_MS = 5_000;
+/**
+ * The orders service's denylist mirror answers from its last state this long, then fails closed
+ * (`DENYLIST_MAX_STALENESS_MS`; shorter than the default 5 s, so the closed window shows in most failovers).
+ */
+const MIRROR_STALENESS_MS = 2_000;
+/** A revocation acknowledged this long ago must be refused (it reaches the mirror within milliseconds). */
+const SETTLED_MS = 6_000;
 const LOAD_BEFORE_KILL_MS = 2_000;
 /** Load goes on at least this long once the killed server is the new replica… */
 const LOAD_AFTER_REPLICA_MS = 8_000;
@@ -47,6 +52,7 @@ describe('auth service and orders as processes over Sentinel (REDIS_SENTINELS): 
         REDIS_WAIT_FOR_REPLICAS: '1',
         // longer than a write may wait for a replica: a client retrying one token gets the committed successor
         REFRESH_GRACE_MS: '60000',
+        DENYLIST_MAX_STALENESS_MS: String(MIRROR_STALENESS_MS),
       },
     });
     client = createHttpClient(8, 30_000);
@@ -99,11 +105,11 @@ describe('auth service and orders as processes over Sentinel (REDIS_SENTINELS): 
       }
     })();
     // A live token must pass (or meet 503 while the mirror cannot be trusted); a revoked one, acknowledged
-    // longer ago than the staleness bound plus a second, must never pass.
+    // longer ago than SETTLED_MS, must never pass.
     const prober = (async () => {
       while (running()) {
         const live = await client.get(orders, bearer(alice.accessToken));
-        const settled = acknowledged.filter((a) => a.token && Date.now() - a.at > MIRROR_STALENESS_MS + 1_000);
+        const settled = acknowledged.filter((a) => a.token && Date.now() - a.at > SETTLED_MS);
         const revoked = settled.length ? settled[verdicts.length % settled.length] : undefined;
         const dead = revoked && (await client.get(orders, bearer(revoked.token!)));
         const at = Date.now();

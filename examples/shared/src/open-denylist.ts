@@ -10,10 +10,16 @@ export type OpenedDenylist = Readonly<{ denylist: Denylist; redis: Redis | undef
  * The denylist of one process: the embedded memory store without `redis` (only meaningful when
  * every service shares this process), otherwise a Redis mirror (follows the revocation streams, no round trip per request),
  * loaded before this resolves. Its revocations wait for `redis.waitForReplicas` replicas (WAIT) before they are
- * acknowledged, so that a Sentinel failover cannot lose one.
+ * acknowledged, so that a Sentinel failover cannot lose one. `maxStalenessMs` (default the denylist's, 5000) bounds
+ * how long the mirror answers from its last state while it cannot follow Redis.
  */
 export async function openDenylist(
-  options: Readonly<{ issuer: string; redis: RedisConnection | undefined; now?: () => number }>,
+  options: Readonly<{
+    issuer: string;
+    redis: RedisConnection | undefined;
+    now?: () => number;
+    maxStalenessMs?: number;
+  }>,
 ): Promise<OpenedDenylist> {
   if (!options.redis) {
     const denylist = createMemoryDenylist({ issuer: options.issuer, now: options.now });
@@ -25,6 +31,7 @@ export async function openDenylist(
     mode: 'mirror',
     now: options.now,
     waitForReplicas: options.redis.waitForReplicas,
+    ...(options.maxStalenessMs === undefined ? {} : { maxStalenessMs: options.maxStalenessMs }),
   });
   try {
     await denylist.ready();

@@ -29,6 +29,11 @@ export type ResourceServiceConfig = Readonly<{
    * false starts anyway, not ready (`/readyz` 503, requests 503 `keys_unavailable`) until a fetch succeeds.
    */
   jwksRequiredAtStart: boolean;
+  /**
+   * `DENYLIST_MAX_STALENESS_MS`, default 5000: with Redis, how long the denylist mirror answers from its last state
+   * while it cannot follow Redis (a failover, an outage); past it, requests fail closed (503 `denylist_unavailable`).
+   */
+  denylistMaxStalenessMs: number;
 }>;
 
 /** Reads a resource service's configuration, its port from `portVariable`; throws an Error naming the bad variable. */
@@ -51,5 +56,6 @@ export function readResourceServiceConfig(
     jwksMaxAgeSeconds: readPositiveInteger(env, 'JWKS_MAX_AGE_SECONDS', 300),
     jwksMaxStaleSeconds: readPositiveInteger(env, 'JWKS_MAX_STALE_SECONDS', 86_400),
     jwksRequiredAtStart: readFlag(env, 'JWKS_REQUIRED_AT_START'),
+    denylistMaxStalenessMs: readPositiveInteger(env, 'DENYLIST_MAX_STALENESS_MS', 5_000),
   };
 }

@@ -52,7 +52,13 @@ export async function startResourceService(
     }
     log.warn({ err: error, jwksUri: keySet.jwksUri.href }, 'starting without keys: not ready until the JWKS loads');
   }
-  const opened = shared.denylist ? undefined : await openDenylist({ issuer: config.issuerUrl, redis: config.redis });
+  const opened = shared.denylist
+    ? undefined
+    : await openDenylist({
+        issuer: config.issuerUrl,
+        redis: config.redis,
+        maxStalenessMs: config.denylistMaxStalenessMs,
+      });
   const app = createApp({
     issuerUrl: config.issuerUrl,
     keySet,

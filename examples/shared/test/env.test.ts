@@ -56,6 +56,7 @@ describe('example configuration from the environment', () => {
       LOGIN_MAX_FAILURES_PER_IP: '50',
       LOGIN_WINDOW_SECONDS: '60',
       TRUST_PROXY: 'loopback, 10.0.0.0/8',
+      DENYLIST_MAX_STALENESS_MS: '2000',
     };
     expect(readAuthConfig(env)).toMatchObject({
       port: 5000,
@@ -81,7 +82,9 @@ describe('example configuration from the environment', () => {
       port: 5001,
       issuerUrl: 'https://auth.example',
       redis: { kind: 'url', url: 'redis://r:6379', waitForReplicas: 0 },
+      denylistMaxStalenessMs: 2000,
     });
+    expect(readOrdersConfig({}).denylistMaxStalenessMs).toBe(5000);
   });
 
   it('names the bad variable', () => {
@@ -97,6 +100,7 @@ describe('example configuration from the environment', () => {
     expect(() => readAuthConfig({ DEMO_TOUR: 'yes' })).toThrow(/DEMO_TOUR/);
     expect(() => readOrdersConfig({ JWKS_MAX_STALE_SECONDS: '0' })).toThrow(/JWKS_MAX_STALE_SECONDS/);
     expect(() => readOrdersConfig({ JWKS_REQUIRED_AT_START: 'yes' })).toThrow(/JWKS_REQUIRED_AT_START/);
+    expect(() => readOrdersConfig({ DENYLIST_MAX_STALENESS_MS: '0' })).toThrow(/DENYLIST_MAX_STALENESS_MS/);
     expect(() => readProfileConfig({ LOG_LEVEL: 'loud' })).toThrow(/LOG_LEVEL/);
     expect(() => readAuthConfig({ LOGIN_MAX_FAILURES_PER_USERNAME: '0' })).toThrow(/LOGIN_MAX_FAILURES_PER_USERNAME/);
     expect(() => readAuthConfig({ TRUST_PROXY: 'loopback; evil' })).toThrow(/TRUST_PROXY/);
