@@ -47,7 +47,10 @@ export interface SentinelFailover {
 
 /** Options of {@link startRedisSentinel}. */
 export interface StartRedisSentinelOptions {
-  /** Sentinel `down-after-milliseconds`: how long a silent primary is tolerated. @default 1000 */
+  /**
+   * Sentinel `down-after-milliseconds`: how long a silent primary is tolerated. Shorter bounds see a primary
+   * stalled by a busy machine as down: a second failover, possibly to the restarted, empty server. @default 3000
+   */
   readonly downAfterMs?: number;
   /** Sentinel `failover-timeout`. @default 5000 */
   readonly failoverTimeoutMs?: number;
@@ -78,7 +81,7 @@ const sleep = (ms: number) => new Promise((resolve) => setTimeout(resolve, ms));
  * knows the replica and the other sentinels. Fails with an installation hint without the binaries.
  */
 export async function startRedisSentinel(options: StartRedisSentinelOptions = {}): Promise<TestRedisSentinel> {
-  const downAfterMs = options.downAfterMs ?? 1000;
+  const downAfterMs = options.downAfterMs ?? 3000;
   const failoverTimeoutMs = options.failoverTimeoutMs ?? 5000;
   if (!hasRedisServer() || spawnSync('redis-sentinel', ['--version'], { stdio: 'ignore' }).status !== 0)
     throw new Error(
@@ -211,6 +214,10 @@ export async function startRedisSentinel(options: StartRedisSentinelOptions = {}
         let nudged = false;
         while (!(await cli(port, 'info', 'replication'))?.includes('master_link_status:up')) {
           ours();
+          if ((await primaryPort().catch(() => undefined)) === port)
+            throw new Error(
+              `the sentinels promoted the restarted, empty server on ${port}: a second failover (the primary did not answer them within down-after-milliseconds)`,
+            );
           if (!nudged && Date.now() > nudgeAt) {
             nudged = true;
             const primary = await primaryPort().catch(() => undefined);
