@@ -53,6 +53,14 @@ export type { DpopReplayStore } from './dpop/dpop-replay-store.js';
 export { createMemoryDpopReplayStore, DpopReplayStoreFullError } from './dpop/memory-dpop-replay-store.js';
 export type { MemoryDpopReplayStoreOptions } from './dpop/memory-dpop-replay-store.js';
 export { createDpopNonces, MIN_DPOP_NONCE_SECRET_BYTES } from './dpop/dpop-nonces.js';
+export {
+  DEFAULT_DPOP_ALGORITHMS,
+  DpopReplayUnavailableError,
+  resolveDpopProofPolicy,
+  useDpopProofOnce,
+} from './dpop/dpop-proof-policy.js';
+export type { DpopProofPolicy, DpopProofPolicyOptions } from './dpop/dpop-proof-policy.js';
+export { countHeader } from './count-header.js';
 export type { DpopNonces, DpopNoncesOptions } from './dpop/dpop-nonces.js';
 export { SESSION_COOKIE_NAMES } from './session-cookie-names.js';
 export type { SessionCookieNames } from './session-cookie-names.js';

@@ -1,4 +1,4 @@
-import { readCookie } from '@jwks-kit/core';
+import { countHeader, readCookie } from '@jwks-kit/core';
 import type { IncomingHttpHeaders } from 'node:http';
 import { VerifierError } from './errors.js';
 
@@ -111,22 +111,6 @@ function schemeToken(value: string, lowerScheme: string, usualScheme: string): s
   let start = length + 1;
   while (value.charCodeAt(start) === 32) start += 1;
   return value.slice(Math.min(start, value.length));
-}
-
-/** Header names as clients usually spell them, compared before a name is lowercased. */
-const USUAL_SPELLING: Readonly<Record<string, string>> = { authorization: 'Authorization', dpop: 'DPoP' };
-
-/** How many times a header was sent (`rawHeaders` lists each one, its name in any case; without it, one). */
-export function countHeader(rawHeaders: readonly string[] | undefined, lowerName: string): number {
-  if (rawHeaders === undefined) return 1;
-  const usual = USUAL_SPELLING[lowerName] ?? lowerName;
-  let count = 0;
-  for (let i = 0; i < rawHeaders.length; i += 2) {
-    const name = rawHeaders[i] as string;
-    if (name.length === lowerName.length && (name === usual || name === lowerName || name.toLowerCase() === lowerName))
-      count += 1;
-  }
-  return count;
 }
 
 function cookieValue(req: TokenRequest, name: string, realm: string | undefined): string | undefined {

@@ -316,12 +316,13 @@ describe('requireAuth with dpop: replay store and nonces', () => {
     const token = boundToken();
     const res = await dpopGet(app({ replayStore: down }), token, proofFor(token)).expect(503);
     expect(res.body.code).toBe('dpop_replay_unavailable');
-    expect(res.headers['retry-after']).toBe('5');
+    // core's rule, shared with the token endpoint: the store's hint, else 1 s
+    expect(res.headers['retry-after']).toBe('1');
     const slow: DpopReplayStore = {
-      useOnce: () => Promise.reject(Object.assign(new Error('timeout'), { retryAfterSeconds: 1 })),
+      useOnce: () => Promise.reject(Object.assign(new Error('timeout'), { retryAfterSeconds: 3 })),
     };
     const again = await dpopGet(app({ replayStore: slow }), token, proofFor(token)).expect(503);
-    expect(again.headers['retry-after']).toBe('1');
+    expect(again.headers['retry-after']).toBe('3');
   });
 
   it('the store sees jkt:jti and a TTL of twice the window plus leeway', async () => {

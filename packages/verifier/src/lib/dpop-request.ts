@@ -1,72 +1,41 @@
 import {
-  createMemoryDpopReplayStore,
-  dpopReplayKey,
-  dpopReplayTtlMs,
+  countHeader,
   isDpopProofError,
-  jwsAlgorithmEntry,
-  parseAlgorithmsOption,
+  resolveDpopProofPolicy,
+  useDpopProofOnce,
   verifyDpopProof,
-  type DpopNonces,
   type DpopProofExpectation,
-  type DpopReplayStore,
-  type JwsAlgorithm,
+  type DpopProofPolicy,
   type VerifiedDpopProof,
 } from '@jwks-kit/core';
 import type { IncomingHttpHeaders } from 'node:http';
 import type { DpopOptions } from '../dpop-options.js';
 import { VerifierError, type DpopChallenge } from '../errors.js';
-import { countHeader } from '../get-token.js';
 import { ownClaim } from './own-claim.js';
 
-/** The `dpop` option checked once, with what every request reuses. */
-export interface ResolvedDpop {
+/** The `dpop` option checked once, with what every request reuses: core's proof policy plus the route's own rules. */
+export interface ResolvedDpop extends DpopProofPolicy {
   readonly required: boolean;
   readonly publicOrigin: string;
-  readonly algorithms: readonly JwsAlgorithm[];
-  readonly iatWindowSeconds: number;
-  readonly leewaySeconds: number;
-  readonly replayTtlMs: number;
-  readonly replayStore: DpopReplayStore;
-  readonly nonces: DpopNonces | undefined;
   /** The challenges: DPoP only, and Bearer plus DPoP (a request without a token where both are accepted). */
   readonly challenge: DpopChallenge;
   readonly bothChallenge: DpopChallenge;
 }
-
-const DEFAULT_ALGORITHMS: readonly JwsAlgorithm[] = Object.freeze(['ES256', 'EdDSA']);
 
 /** Validates the `dpop` option of `requireAuth` (TypeError naming the option). */
 export function resolveDpopOptions(value: unknown): ResolvedDpop | undefined {
   if (value === undefined) return undefined;
   if (typeof value !== 'object' || value === null) throw new TypeError('option `dpop` must be an object');
   const options = value as DpopOptions;
-  const { required = false, iatWindowSeconds = 60, leewaySeconds = 5 } = options;
+  const { required = false } = options;
   if (typeof required !== 'boolean') throw new TypeError('option `dpop.required` must be a boolean');
   const publicOrigin = parseOrigin(options.publicOrigin);
-  const algorithms = parseAlgorithmsOption(options.algorithms ?? DEFAULT_ALGORITHMS, 'dpop.algorithms');
-  for (const alg of algorithms)
-    if (jwsAlgorithmEntry(alg)?.kty === 'oct')
-      throw new TypeError('option `dpop.algorithms` must list asymmetric algorithms only');
-  if (!Number.isInteger(iatWindowSeconds) || iatWindowSeconds < 1 || iatWindowSeconds > 3600)
-    throw new TypeError('option `dpop.iatWindowSeconds` must be an integer from 1 to 3600');
-  if (!Number.isInteger(leewaySeconds) || leewaySeconds < 0 || leewaySeconds > 300)
-    throw new TypeError('option `dpop.leewaySeconds` must be an integer from 0 to 300');
-  const replayStore = options.replayStore ?? createMemoryDpopReplayStore();
-  if (typeof replayStore?.useOnce !== 'function')
-    throw new TypeError('option `dpop.replayStore` must be a DpopReplayStore (useOnce(key, ttlMs))');
-  const nonces = options.nonces;
-  if (nonces !== undefined && (typeof nonces.issue !== 'function' || typeof nonces.accepts !== 'function'))
-    throw new TypeError('option `dpop.nonces` must come from createDpopNonces()');
-  const algs = algorithms.join(' ');
+  const policy = resolveDpopProofPolicy(options, 'dpop.');
+  const algs = policy.algorithms.join(' ');
   return Object.freeze({
+    ...policy,
     required,
     publicOrigin,
-    algorithms,
-    iatWindowSeconds,
-    leewaySeconds,
-    replayTtlMs: dpopReplayTtlMs({ iatWindowSeconds, leewaySeconds }),
-    replayStore,
-    nonces,
     challenge: Object.freeze({ scheme: 'DPoP', algs }),
     bothChallenge: Object.freeze({ scheme: 'both', algs }),
   });
@@ -167,12 +136,11 @@ export async function checkDpopProof(
     });
   let first: boolean;
   try {
-    first = await dpop.replayStore.useOnce(dpopReplayKey(proof), dpop.replayTtlMs);
+    first = await useDpopProofOnce(dpop, proof);
   } catch (error) {
-    const retry = (error as { retryAfterSeconds?: unknown } | null)?.retryAfterSeconds;
     throw new VerifierError('dpop_replay_unavailable', {
       cause: error,
-      retryAfterSeconds: typeof retry === 'number' ? Math.ceil(retry) : undefined,
+      retryAfterSeconds: (error as { retryAfterSeconds?: number }).retryAfterSeconds,
     });
   }
   if (!first) throw refuse('The DPoP proof was already used', 'replayed jti');
