@@ -647,7 +647,8 @@ export function buildAttackCatalogue(input: CatalogueInput): AttackCase[] {
   credential('scheme and spaces only', [['Authorization', 'Bearer    ']], BAD_REQUEST);
   credential('Basic credentials only (not our scheme)', [['Authorization', 'Basic YWxpY2U6YWxpY2UtcGFzcw==']], MISSING);
   credential('token without a scheme', [['Authorization', t]], MISSING);
-  credential('DPoP scheme', [['Authorization', `DPoP ${t}`]], MISSING);
+  // orders accepts DPoP (RFC 9449): an unbound token under the DPoP scheme is refused as not bound
+  credential('DPoP scheme with an unbound token', [['Authorization', `DPoP ${t}`]], INVALID);
   credential(
     'header and cookie, same token',
     [

@@ -118,7 +118,7 @@ describe('attack catalogue against the running services (real processes, real HT
     for (const { attack, response } of outcomes) {
       expect(response.status).toBeLessThan(500);
       if (response.status === 401 && attack.target === 'orders')
-        expect(response.headers['www-authenticate']).toMatch(/^Bearer realm="[^"]+"/);
+        expect(response.headers['www-authenticate']).toMatch(/^(Bearer|DPoP) realm="[^"]+"/);
       if (response.status >= 400 && response.status !== 431)
         expect(JSON.parse(response.body)).toMatchObject({ error: expect.any(String), code: expect.any(String) });
     }
