@@ -1,13 +1,14 @@
 import { randomBytes } from 'node:crypto';
-import { Redis } from 'ioredis';
+import type { Redis } from 'ioredis';
 import request from 'supertest';
 import { createMemoryDenylist } from '@jwks-kit/denylist';
 import { createRedisDpopReplayStore } from '@jwks-kit/denylist/redis';
-import { createKeyRing, createMemoryKeyStore, type KeyRing } from '@jwks-kit/issuer';
+import type { KeyRing } from '@jwks-kit/issuer';
 import { createRedisRefreshTokenStore } from '@jwks-kit/issuer/redis';
-import { craftDpopProof, createDpopKey, startRedis, type TestRedis } from '@jwks-kit/test-kit';
+import { craftDpopProof, createDpopKey, type TestRedis } from '@jwks-kit/test-kit';
 import { createApp } from '../src/create-app.js';
-import { createUserDirectory, DEMO_USERS, type UserDirectory } from '../src/users.js';
+import type { UserDirectory } from '../src/users.js';
+import { startRedisReplicasFixture, type RedisReplicasFixture } from './support/redis-replicas-fixture.js';
 
 const ISSUER = 'http://127.0.0.1:4000';
 const TOKEN_URL = `${ISSUER}/token`;
@@ -18,21 +19,13 @@ describe('two auth-service replicas over one Redis: DPoP proofs single use and n
   let users: UserDirectory;
   let keyRing: KeyRing;
 
+  let fixture: RedisReplicasFixture;
+
   beforeAll(async () => {
-    server = await startRedis({ forceSpawn: true });
-    redis = new Redis(server.url, { enableOfflineQueue: false, maxRetriesPerRequest: 0, retryStrategy: () => 50 });
-    redis.on('error', () => undefined);
-    users = await createUserDirectory(DEMO_USERS);
-    keyRing = await createKeyRing({
-      store: createMemoryKeyStore(),
-      maxJwksCacheAgeMs: 60_000,
-      maxTokenLifetimeSeconds: 600,
-    });
+    fixture = await startRedisReplicasFixture();
+    ({ server, redis, users, keyRing } = fixture);
   });
-  afterAll(async () => {
-    redis.disconnect();
-    await server.stop();
-  });
+  afterAll(() => fixture.stop());
 
   const replicas = (nonceSecret?: Buffer) => {
     const keyPrefix = `test:${randomBytes(6).toString('hex')}:`;

@@ -1,19 +1,14 @@
 import { randomBytes } from 'node:crypto';
-import { Redis } from 'ioredis';
+import type { Redis } from 'ioredis';
 import request from 'supertest';
 import { createMemoryDenylist } from '@jwks-kit/denylist';
-import {
-  createKeyRing,
-  createMemoryKeyStore,
-  generateClientSecret,
-  hashClientSecret,
-  type KeyRing,
-} from '@jwks-kit/issuer';
+import { generateClientSecret, hashClientSecret, type KeyRing } from '@jwks-kit/issuer';
 import { createMemoryRefreshTokenStore } from '@jwks-kit/issuer/sessions';
-import { startRedis, type TestRedis } from '@jwks-kit/test-kit';
+import type { TestRedis } from '@jwks-kit/test-kit';
 import { createApp } from '../src/create-app.js';
 import { createOAuthEndpointLimiters, type OAuthEndpointLimitersOptions } from '../src/oauth-endpoint-limiters.js';
-import { createUserDirectory, DEMO_USERS, type UserDirectory } from '../src/users.js';
+import type { UserDirectory } from '../src/users.js';
+import { startRedisReplicasFixture, type RedisReplicasFixture } from './support/redis-replicas-fixture.js';
 
 const ISSUER = 'http://127.0.0.1:4000';
 const cliSecret = generateClientSecret();
@@ -27,21 +22,13 @@ describe('rate limits of POST /revoke and POST /introspect (RFC 7009, RFC 7662)'
   let users: UserDirectory;
   let keyRing: KeyRing;
 
+  let fixture: RedisReplicasFixture;
+
   beforeAll(async () => {
-    server = await startRedis({ forceSpawn: true });
-    redis = new Redis(server.url, { enableOfflineQueue: false, maxRetriesPerRequest: 0, retryStrategy: () => 50 });
-    redis.on('error', () => undefined);
-    users = await createUserDirectory(DEMO_USERS);
-    keyRing = await createKeyRing({
-      store: createMemoryKeyStore(),
-      maxJwksCacheAgeMs: 60_000,
-      maxTokenLifetimeSeconds: 600,
-    });
+    fixture = await startRedisReplicasFixture();
+    ({ server, redis, users, keyRing } = fixture);
   });
-  afterAll(async () => {
-    redis.disconnect();
-    await server.stop();
-  });
+  afterAll(() => fixture.stop());
 
   /** One auth-service replica; replicas built with the same Redis and prefix share the counters. */
   const replica = (limits: OAuthEndpointLimitersOptions) =>
