@@ -101,7 +101,11 @@ describe('createFileKeyStore', () => {
   it.each([
     ['truncated JSON', (text: string) => text.slice(0, text.length / 2)],
     ['not a key set', () => '{"hello": 1}'],
-    ['a kid that is not the thumbprint', (text: string) => text.replace(/"kid": "./, '"kid": "Z')],
+    // change the kid's first character to another one (a fixed 'Z' was a no-op for a kid starting with Z, 1 in 64)
+    [
+      'a kid that is not the thumbprint',
+      (text: string) => text.replace(/"kid": "(.)/, (_m, first: string) => `"kid": "${first === 'Z' ? 'Y' : 'Z'}`),
+    ],
     ['an unknown state', (text: string) => text.replace('"state": "next"', '"state": "soon"')],
     ['a missing private member', (text: string) => text.replace(/"qi": "[^"]+",/g, '')],
     ['two active keys', (text: string) => text.replace('"state": "next"', '"state": "active"')],
