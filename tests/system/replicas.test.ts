@@ -94,8 +94,12 @@ describe('three auth-service replicas behind a balancer, orders and profile, one
       }
       break;
     }
-    expect(replies.map((reply) => reply.status)).toEqual([200, 200, 200]);
-    const bodies = replies.map((reply) => JSON.parse(reply.body) as { previous_kid: string; kid: string });
+    // At the moment the next key matures, a replica asked a few ms earlier may still answer 409 (not yet): every
+    // answer is 200 or 409, and every 200 reports the same one rotation (a clean-clone CI run saw 409, 409, 200).
+    expect(replies.every((reply) => reply.status === 200 || reply.status === 409)).toBe(true);
+    const rotated = replies.filter((reply) => reply.status === 200);
+    expect(rotated.length).toBeGreaterThanOrEqual(1);
+    const bodies = rotated.map((reply) => JSON.parse(reply.body) as { previous_kid: string; kid: string });
     expect(new Set(bodies.map((body) => JSON.stringify(body))).size).toBe(1);
     const after = (JSON.parse((await agreedJwks())[0]!.body) as Jwks).keys.map((key) => key.kid);
     const added = after.filter((kid) => !before.includes(kid));
