@@ -1,4 +1,5 @@
-export { startRedis, freePort, waitForRedis, hasRedisServer } from './start-redis.js';
+export { freePort } from './free-port.js';
+export { startRedis, waitForRedis, hasRedisServer } from './start-redis.js';
 export type { TestRedis, StartRedisOptions } from './start-redis.js';
 // One clock for the kit's own tests and for users' (the public @jwks-kit/testing package).
 export { createTestClock as createClock } from '@jwks-kit/testing';

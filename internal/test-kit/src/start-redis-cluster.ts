@@ -2,7 +2,8 @@ import { spawn, spawnSync, type ChildProcess } from 'node:child_process';
 import { mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import { freePort, hasRedisServer, waitForRedis } from './start-redis.js';
+import { freePort } from './free-port.js';
+import { hasRedisServer, waitForRedis } from './start-redis.js';
 
 /** A Redis Cluster of masters without replicas, for one test file. */
 export interface TestRedisCluster {

@@ -2,7 +2,8 @@ import { execFile, spawn, spawnSync, type ChildProcess } from 'node:child_proces
 import { mkdtempSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import { freePort, hasRedisServer, waitForRedis } from './start-redis.js';
+import { freePort } from './free-port.js';
+import { hasRedisServer, waitForRedis } from './start-redis.js';
 
 /** One primary, one replica and three sentinels, for one test file. */
 export interface TestRedisSentinel {

@@ -1,5 +1,6 @@
 import { spawn, spawnSync, type ChildProcess } from 'node:child_process';
-import { createServer, connect } from 'node:net';
+import { connect } from 'node:net';
+import { freePort } from './free-port.js';
 
 /** A Redis server for one test file: its URL, and controls for fault tests. */
 export interface TestRedis {
@@ -26,20 +27,6 @@ export interface StartRedisOptions {
 const INSTALL_HINT =
   'redis-server was not found on PATH and REDIS_URL is not set. Install Redis ' +
   '(Debian/Ubuntu: `sudo apt-get install -y redis-server`; macOS: `brew install redis`) or set REDIS_URL.';
-
-/** Returns a free TCP port on 127.0.0.1. */
-export async function freePort(): Promise<number> {
-  return new Promise((resolve, reject) => {
-    const server = createServer();
-    server.unref();
-    server.on('error', reject);
-    server.listen(0, '127.0.0.1', () => {
-      const address = server.address();
-      const port = typeof address === 'object' && address ? address.port : 0;
-      server.close(() => resolve(port));
-    });
-  });
-}
 
 /** Resolves once `host:port` answers PING with PONG, rejects after `timeoutMs`. */
 export async function waitForRedis(host: string, port: number, timeoutMs = 10_000): Promise<void> {
