@@ -14,8 +14,8 @@ import {
   hashClientSecret,
   introspectionHandler,
   revocationHandler,
-} from '../src/index.js';
-import { createMemoryRefreshTokenStore, createRefreshTokenService } from '../src/sessions.js';
+} from '@jwks-kit/issuer';
+import { createMemoryRefreshTokenStore, createRefreshTokenService } from '@jwks-kit/issuer/sessions';
 
 const ISSUER = 'http://127.0.0.1:4100';
 const ORDERS = 'urn:test:orders';

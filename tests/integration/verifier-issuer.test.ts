@@ -12,7 +12,7 @@ import {
   type AccessTokenSigner,
   type KeyRing,
 } from '@jwks-kit/issuer';
-import { authErrorHandler, createRemoteKeySet, requireAuth, type RemoteKeySet } from '../src/index.js';
+import { authErrorHandler, createRemoteKeySet, requireAuth, type RemoteKeySet } from '@jwks-kit/verifier';
 
 const ISSUER = 'http://127.0.0.1/auth';
 const AUDIENCE = 'orders';
