@@ -1,20 +1,10 @@
 import { createHmac, sign, type KeyObject } from 'node:crypto';
 import { promisify } from 'node:util';
+import { signatureParameters } from '@jwks-kit/issuer';
 import type { MicroScenarioModule, MicroVariant } from '../lib/types.js';
 import { BENCH_INPUT, createAlgorithmKeys, type BenchAlgorithm } from './keys.js';
 
 const signAsync = promisify(sign);
-
-/** node's `crypto.sign` digest and key options for one JWS algorithm (what the issuer's Signer uses). */
-export function rawSigning(
-  alg: Exclude<BenchAlgorithm, 'HS256'>,
-  key: KeyObject,
-): { hash: string | null; key: Parameters<typeof sign>[2] } {
-  if (alg === 'ES256') return { hash: 'sha256', key: { key, dsaEncoding: 'ieee-p1363' } };
-  if (alg === 'EdDSA') return { hash: null, key };
-  if (alg === 'PS256') return { hash: 'sha256', key: { key, padding: 6, saltLength: 32 } };
-  return { hash: 'sha256', key };
-}
 
 /**
  * Access tokens signed per second by `createAccessTokenSigner` with a key ring of `alg` (claims, JSON,
@@ -34,7 +24,7 @@ export function algorithmSignScenario(alg: BenchAlgorithm): MicroScenarioModule 
       if (alg === 'HS256') {
         raw = [{ name: 'crypto.createHmac', run: () => createHmac('sha256', signingKey).update(input).digest() }];
       } else {
-        const { hash, key } = rawSigning(alg, signingKey as KeyObject);
+        const { hash, key } = signatureParameters(signingKey as KeyObject, alg);
         raw = [
           { name: 'crypto.sign', run: () => signAsync(hash, input, key), concurrency: 4 },
           { name: 'crypto.sign (sync)', run: () => sign(hash, input, key) },

@@ -2,10 +2,9 @@ import { execFile } from 'node:child_process';
 import { sign, type KeyObject } from 'node:crypto';
 import { fileURLToPath } from 'node:url';
 import { promisify } from 'node:util';
-import type { SigningAlgorithm } from '@jwks-kit/issuer';
+import { signatureParameters, type SigningAlgorithm } from '@jwks-kit/issuer';
 import { canPin } from '../lib/machine.js';
 import { BENCH_INPUT, createAlgorithmKeys } from './keys.js';
-import { rawSigning } from './sign.js';
 
 // Access tokens signed per second on one core and on both cores, per algorithm, by the issuer's signer
 // (the ring's Signer: callback crypto.sign on libuv's threadpool) and by raw callback crypto.sign with
@@ -34,7 +33,7 @@ async function child(alg: SigningAlgorithm, variant: Variant, seconds: number): 
   const { signer, signingKey } = await createAlgorithmKeys(alg, { issuer: 'https://auth.bench', audience: 'api' });
   const sample = await signer.sign(BENCH_INPUT);
   const input = Buffer.from(sample.token.slice(0, sample.token.lastIndexOf('.')));
-  const { hash, key } = rawSigning(alg, signingKey as KeyObject);
+  const { hash, key } = signatureParameters(signingKey as KeyObject, alg);
   const once = variant === 'signer' ? () => signer.sign(BENCH_INPUT) : () => signAsync(hash, input, key);
   for (let i = 0; i < 50; i += 1) await once(); // warm up
   let done = 0;

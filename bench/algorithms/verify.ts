@@ -1,4 +1,5 @@
-import { constants, createHmac, timingSafeEqual, verify, type KeyObject } from 'node:crypto';
+import { createHmac, timingSafeEqual, verify, type KeyObject } from 'node:crypto';
+import { signatureParameters } from '@jwks-kit/issuer';
 import { createAccessTokenVerifier } from '@jwks-kit/verifier';
 import type { MicroScenarioModule } from '../lib/types.js';
 import { createAlgorithmKeys, signPool, type BenchAlgorithm } from './keys.js';
@@ -6,18 +7,12 @@ import { createAlgorithmKeys, signPool, type BenchAlgorithm } from './keys.js';
 /** Distinct tokens each variant cycles through (the verified-token cache is off: every call verifies). */
 const POOL = 2_000;
 
-/** node's `crypto.verify` of one token's signature: what the verifier's signature check comes down to. */
+/** node's `crypto.verify` of one token's signature (parameters from the issuer's one table): what the verifier's signature check comes down to. */
 function rawVerifier(alg: BenchAlgorithm, key: KeyObject | Buffer): (input: Buffer, signature: Buffer) => boolean {
   if (alg === 'HS256')
     return (input, signature) => timingSafeEqual(createHmac('sha256', key).update(input).digest(), signature);
-  const k = key as KeyObject;
-  if (alg === 'ES256')
-    return (input, signature) => verify('sha256', input, { key: k, dsaEncoding: 'ieee-p1363' }, signature);
-  if (alg === 'EdDSA') return (input, signature) => verify(null, input, k, signature);
-  if (alg === 'PS256')
-    return (input, signature) =>
-      verify('sha256', input, { key: k, padding: constants.RSA_PKCS1_PSS_PADDING, saltLength: 32 }, signature);
-  return (input, signature) => verify('sha256', input, k, signature);
+  const { hash, key: k } = signatureParameters(key as KeyObject, alg, 'public');
+  return (input, signature) => verify(hash, input, k, signature);
 }
 
 /**

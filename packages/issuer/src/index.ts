@@ -11,6 +11,8 @@ export { createKeyRing } from './create-key-ring.js';
 export { toPublicJwk } from './public-jwk.js';
 export { createLocalSigner, SIGNING_ALGORITHMS } from './signer.js';
 export type { Signer, SigningAlgorithm } from './signer.js';
+export { signatureParameters } from './lib/signature-parameters.js';
+export type { SignatureParameters } from './lib/signature-parameters.js';
 export { createRemoteSigner } from './remote-signer.js';
 export type { RemoteSigner, RemoteSignerOptions, RemoteSignRequest } from './remote-signer.js';
 export { createExternalKeyRing } from './external-key-ring.js';
