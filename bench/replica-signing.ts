@@ -39,7 +39,7 @@ async function child(redisUrl: string, kek: string, startAt: number, seconds: nu
       }
     }),
   );
-  keyRing.stop();
+  await keyRing.stop();
   redis.disconnect();
   process.stdout.write(`${JSON.stringify({ signed, kid: keyRing.signingKey().kid })}\n`);
 }

@@ -67,7 +67,7 @@ describe('Sentinel: primary killed under load (denylist, refresh store and key s
     await mirror.ready();
   }, 120_000);
   afterAll(async () => {
-    ring?.stop();
+    await ring?.stop();
     await mirror?.close();
     await issuerDenylist?.close();
     for (const client of clients) client.disconnect();

@@ -79,7 +79,7 @@ export async function openKeyRing(
     return {
       keyRing,
       close: async () => {
-        keyRing.stop();
+        await keyRing.stop();
         own?.disconnect();
       },
     };

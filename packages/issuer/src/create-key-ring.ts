@@ -156,8 +156,11 @@ export interface KeyRing {
    * its change announcements (`store.watch()`: a reload within milliseconds). Idempotent.
    */
   start(): void;
-  /** Stops the scheduler and the store subscription. */
-  stop(): void;
+  /**
+   * Stops the scheduler and the store subscription, and resolves once the operation in flight (a scheduled
+   * tick writing the store, say) has finished: after it, nothing of the ring touches the store.
+   */
+  stop(): Promise<void>;
   /** Subscribes to changes of the published set; returns the unsubscribe function. A throwing listener is reported to error listeners. */
   on(event: 'change', listener: () => void): () => void;
   /** Subscribes to failures of scheduled ticks (the ring keeps its current keys and retries). */
@@ -393,6 +396,7 @@ export async function createKeyRing(options: KeyRingOptions): Promise<KeyRing> {
       timer = undefined;
       unwatch?.();
       unwatch = undefined;
+      return queue.then(() => undefined);
     },
     on(event: 'change' | 'error', listener: (error?: unknown) => void) {
       return event === 'change' ? changeEvents.on('change', listener) : errorEvents.on('error', listener);

@@ -100,7 +100,7 @@ export async function createExternalKeyRing(options: ExternalKeyRingOptions): Pr
     reload: () => Promise.resolve(),
     tick: () => Promise.resolve(),
     start: () => undefined,
-    stop: () => undefined,
+    stop: () => Promise.resolve(),
     // The published set never changes: a listener is kept nowhere and never called.
     on: () => () => undefined,
   };

@@ -50,7 +50,7 @@ describe('key rings of several replicas following one Redis key store', () => {
       expect(JSON.stringify(b.publicJwks())).toBe(JSON.stringify(a.publicJwks()));
       expect(elapsedMs).toBeLessThan(MINUTE);
     } finally {
-      b.stop();
+      await b.stop();
     }
   });
 
@@ -70,7 +70,7 @@ describe('key rings of several replicas following one Redis key store', () => {
       expect(Date.now() - startedAt).toBeLessThan(2 * checkIntervalMs);
       expect(b.signingKey().kid).toBe(a.signingKey().kid);
     } finally {
-      b.stop();
+      await b.stop();
     }
   });
 

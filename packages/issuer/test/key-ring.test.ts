@@ -188,7 +188,7 @@ describe('createKeyRing', () => {
     a.start();
     await b.rotate({ force: true });
     await changed;
-    a.stop();
+    await a.stop();
     expect(a.signingKey().kid).toBe(b.signingKey().kid);
   });
 
@@ -280,7 +280,39 @@ describe('createKeyRing', () => {
     const failure = new Promise<unknown>((resolve) => ring.on('error', resolve));
     ring.start();
     await expect(failure).resolves.toMatchObject({ message: 'disk gone' });
-    ring.stop();
+    await ring.stop();
     expect(ring.signingKey().kid).toBe(kid);
+  });
+
+  it('stop() resolves only once the store write in flight has finished (a real slow save)', async () => {
+    const inner = createMemoryKeyStore();
+    let hold = false;
+    let saveStarted: () => void = () => undefined;
+    const started = new Promise<void>((resolve) => (saveStarted = resolve));
+    let releaseSave: () => void = () => undefined;
+    let saveFinished = false;
+    const slowStore: KeyStore = {
+      load: () => inner.load(),
+      save: async (set) => {
+        if (hold) {
+          saveStarted();
+          await new Promise<void>((resolve) => (releaseSave = resolve));
+        }
+        await inner.save(set);
+        saveFinished = hold;
+      },
+    };
+    const ring = await createKeyRing({ ...base, store: slowStore });
+    hold = true;
+    const rotation = ring.rotate({ force: true });
+    await started;
+    let stopped = false;
+    const stop = ring.stop().then(() => (stopped = true));
+    await new Promise((resolve) => setTimeout(resolve, 50));
+    expect(stopped).toBe(false);
+    releaseSave();
+    await stop;
+    expect(saveFinished).toBe(true);
+    await rotation;
   });
 });
