@@ -11,6 +11,7 @@ import { createDpopKey, createTestKeyPair, startRedis, type TestRedis } from '@j
 import { jwkThumbprint } from '@jwks-kit/core';
 import { runAlgorithmExtras } from './algorithms/extras.js';
 import { selectScenarios, type ScenarioDef } from './scenarios/index.js';
+import { withTwins } from './lib/against.js';
 import { startJwksServer } from './lib/jwks-server.js';
 import { canPin, machineInfo, pinSelf } from './lib/machine.js';
 import { runLoad, type LoadResult } from './lib/load.js';
@@ -53,7 +54,8 @@ async function main(): Promise<void> {
   log(
     `${machine.cpuModel}, ${machine.cores} cores, Node ${machine.node}, OpenSSL ${machine.openssl}, pinned: ${pinned}`,
   );
-  const selected = selectScenarios(options.only);
+  const chosen = selectScenarios(options.only);
+  const selected = options.against === undefined ? chosen : withTwins(chosen, options.against);
   // Live revocations in Redis: the small denylist (mirror, lookup, idle probe), the large one (mirror, memory probe).
   const revocations = options.quick ? 2_000 : 10_000;
   const largeRevocations = options.quick ? 50_000 : 1_000_000;
@@ -133,7 +135,8 @@ async function main(): Promise<void> {
       }
       try {
         const server = await spawnServer({
-          scenarioId: def.id,
+          scenarioId: def.runs?.scenarioId ?? def.id,
+          ...(def.runs ? { entry: def.runs.entry } : {}),
           ctx,
           ...(pinned ? { pinCore: 1 } : {}),
           ...(options.profile.includes(def.id)
@@ -367,9 +370,11 @@ async function main(): Promise<void> {
     ];
     const report: Report = { machine, options, rows: [...rows.values()], derived, targets, memory, notes };
 
-    await writeReport(RESULTS_DIR, report);
+    // a run against another checkout is a comparison, not the reference table of latest.md
+    const name = options.against === undefined ? 'latest' : 'against';
+    await writeReport(RESULTS_DIR, report, name);
     process.stdout.write(renderMarkdown(report));
-    log(`wrote ${RESULTS_DIR}/latest.json and latest.md`);
+    log(`wrote ${RESULTS_DIR}/${name}.json and ${name}.md`);
     if (!options.only || options.only.includes('algorithms'))
       process.stdout.write(
         `\n${await runAlgorithmExtras({ resultsDir: RESULTS_DIR, quick: options.quick, ...(pinned ? { pinCore: 1 } : {}), ctx: base, log })}`,

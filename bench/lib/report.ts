@@ -119,9 +119,9 @@ export function renderMarkdown(report: Report): string {
   return `${lines.join('\n')}\n`;
 }
 
-/** Writes `latest.json` and `latest.md` into `dir`. */
-export async function writeReport(dir: string, report: Report): Promise<void> {
+/** Writes `<name>.json` and `<name>.md` into `dir`. */
+export async function writeReport(dir: string, report: Report, name = 'latest'): Promise<void> {
   await mkdir(dir, { recursive: true });
-  await writeFile(join(dir, 'latest.json'), `${JSON.stringify(report, null, 2)}\n`);
-  await writeFile(join(dir, 'latest.md'), renderMarkdown(report));
+  await writeFile(join(dir, `${name}.json`), `${JSON.stringify(report, null, 2)}\n`);
+  await writeFile(join(dir, `${name}.md`), renderMarkdown(report));
 }

@@ -20,6 +20,8 @@ export interface SpawnOptions {
   readonly pinCore?: number;
   /** Extra Node flags, e.g. `--cpu-prof`. */
   readonly nodeFlags?: readonly string[];
+  /** The `server.ts` to run (another checkout's, for `--against`). @default this bench's */
+  readonly entry?: string;
 }
 
 /** Starts `bench/server.ts <scenario>` and resolves once the scenario reports ready. */
@@ -27,7 +29,7 @@ export async function spawnServer(options: SpawnOptions): Promise<ServerProcess>
   const nodeArgs = [
     ...process.execArgv.filter((a) => !a.startsWith('--cpu-prof')),
     ...(options.nodeFlags ?? []),
-    SERVER_ENTRY,
+    options.entry ?? SERVER_ENTRY,
     options.scenarioId,
   ];
   const [command, args] =

@@ -17,6 +17,8 @@ export interface ScenarioDef {
   readonly microBaseline?: string;
   /** Loads the module inside the server-under-test process. */
   readonly load: () => Promise<ScenarioModule>;
+  /** `--against` twins: the scenario the server process runs, and the other checkout's `server.ts` it runs from. */
+  readonly runs?: Readonly<{ scenarioId: string; entry: string }>;
   /** HTTP: pre-flight checks (status codes) run by the orchestrator; returns how to load the server. */
   readonly prepare?: (baseUrl: string, tokens: ParentTokens) => Promise<LoadPlan>;
 }
