@@ -18,7 +18,7 @@ function resolve(): Instruments | null | undefined {
 const COUNTERS = {
   'jwks_kit.issuer.tokens.signed': ['Access tokens signed, by kid.', '{token}'],
   'jwks_kit.issuer.refresh.outcomes': [
-    'Refresh-token presentations, by outcome (rotated, replayed in the grace window, reused: theft detected, expired, invalid).',
+    'Refresh-token presentations, by outcome (rotated, replayed in the grace window, reused: theft detected, expired, binding_refused).',
     '{refresh}',
   ],
   'jwks_kit.issuer.key_ring.transitions': ['Key-ring transitions of a key (from → to state).', '{transition}'],
