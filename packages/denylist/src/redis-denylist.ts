@@ -171,6 +171,24 @@ export function createRedisDenylist(client: Redis | Cluster, options: RedisDenyl
         lastError = undefined;
       },
     });
+    // A failure stays until a lookup succeeds; a service reported not ready may get no request to make one, so
+    // health() on a ready client sends one PING (at most one in flight) whose answer resolves it for the next probe.
+    let probing = false;
+    const probe = () => {
+      if (probing) return;
+      probing = true;
+      const timer = setTimeout(() => (probing = false), lookupTimeoutMs);
+      client
+        .ping()
+        .then(
+          () => (lastError = undefined),
+          () => undefined,
+        )
+        .finally(() => {
+          clearTimeout(timer);
+          probing = false;
+        });
+    };
     return {
       ...base,
       check: telemetry.check((claims) => {
@@ -196,6 +214,7 @@ export function createRedisDenylist(client: Redis | Cluster, options: RedisDenyl
         checks: 0,
       }),
       health: () => {
+        if (!closed && lastError !== undefined && client.status === 'ready') probe();
         const down = closed || client.status !== 'ready' || lastError !== undefined;
         return {
           state: down ? (failOpen && !closed ? 'stale' : 'failing') : 'ok',

@@ -135,6 +135,27 @@ describe('Redis denylist when Redis goes away', () => {
     expect(await lookup.check({ ...freshToken, jti: 'after-outage' })).toBe(true);
   });
 
+  it('lookup mode is healthy again after Redis returns from readiness probes alone, with no check to clear the failure (real time)', async () => {
+    const lookup = createRedisDenylist(newClient(), {
+      issuer: ISSUER,
+      keyPrefix: `test:${randomUUID()}:`,
+      mode: 'lookup',
+    });
+    denylists.push(lookup);
+    await redis.stop();
+    await expect(lookup.check({ jti: 'x' })).rejects.toMatchObject({ code: 'ERR_DENYLIST_UNAVAILABLE' });
+    await redis.restart();
+    // a service reported not ready gets no traffic: only its readiness probe calls health()
+    const states: string[] = [];
+    await eventually(() => {
+      const { state } = lookup.health();
+      states.push(state);
+      return state === 'ok';
+    }, 'lookup health to be ok again');
+    expect(states[0]).toBe('failing');
+    expect(lookup.health()).toMatchObject({ state: 'ok', connection: 'ready', lastError: undefined });
+  });
+
   it('a mirror started while Redis is down fails closed until its initial load', async () => {
     const keyPrefix = `test:${randomUUID()}:`;
     await redis.stop();

@@ -166,13 +166,30 @@ export function createRedisRefreshTokenStore(
     call(() => client.srem(keys.subject(family.sub), family.familyId)).catch(() => undefined);
   };
 
+  /**
+   * A failure stays unresolved until a command succeeds; with the connection back, a readiness probe may be the
+   * only caller left (a service not ready gets no traffic), so health() then sends one PING (at most one in flight)
+   * whose answer resolves it for the next probe.
+   */
+  let probing = false;
+  const probe = () => {
+    if (probing) return;
+    probing = true;
+    call(() => client.ping())
+      .catch(() => undefined)
+      .finally(() => (probing = false));
+  };
+
   return {
-    health: () => ({
-      state: client.status === 'ready' && lastError === undefined ? 'ok' : 'failing',
-      kind: 'redis',
-      connection: client.status,
-      lastError,
-    }),
+    health: () => {
+      if (lastError !== undefined && client.status === 'ready') probe();
+      return {
+        state: client.status === 'ready' && lastError === undefined ? 'ok' : 'failing',
+        kind: 'redis',
+        connection: client.status,
+        lastError,
+      };
+    },
     async create(family) {
       const k = keys.family(family.familyId);
       const px = String(Math.max(1, family.expiresAt - family.createdAt));

@@ -158,4 +158,23 @@ describe('refresh rotation when Redis dies mid-flight', () => {
     expect((await service.rotate(start.refreshToken)).familyId).toBe(start.familyId);
     expect(store.health?.()).toMatchObject({ state: 'ok', lastError: undefined });
   });
+
+  it('is healthy again after Redis returns from readiness probes alone, with no request to clear the failure (real time)', async () => {
+    const { service, store } = await setupFault();
+    await service.start({ sub: 'fault-4' });
+    await redis.stop();
+    await expect(service.start({ sub: 'fault-4' })).rejects.toMatchObject({ code: 'ERR_REFRESH_STORE_UNAVAILABLE' });
+    await redis.restart();
+    await ready();
+    // a service reported not ready gets no traffic: only its probe calls health(), every 50 ms here
+    const started = Date.now();
+    const states: string[] = [];
+    for (let state = store.health!().state; state !== 'ok'; state = store.health!().state) {
+      states.push(state);
+      if (Date.now() - started > 10_000) throw new Error(`still ${state} 10 s after Redis returned`);
+      await new Promise((resolve) => setTimeout(resolve, 50));
+    }
+    expect(states[0]).toBe('failing');
+    expect(store.health?.()).toMatchObject({ state: 'ok', connection: 'ready', lastError: undefined });
+  });
 });
