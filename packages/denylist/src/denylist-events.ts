@@ -28,6 +28,12 @@ export type DenylistEvent =
     }
   /** A stream reader of the mirror is not connected: the staleness clock runs from now. */
   | { readonly type: 'disconnected' }
+  /**
+   * The mirror is current: loaded and every stream reader live, after its initial load or again after being
+   * unsure (`unsureForMs`: how long it was; the staleness clock stopped). A reconnect that finds the streams
+   * intact needs no full load, so this, not `synced`, is the end of an outage.
+   */
+  | { readonly type: 'current'; readonly unsureForMs: number }
   /** A sync, subscription or connection failed (the mirror retries by itself). */
   | { readonly type: 'error'; readonly error: DenylistError };
 

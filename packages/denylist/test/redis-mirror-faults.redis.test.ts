@@ -55,7 +55,10 @@ describe('Redis denylist when Redis goes away', () => {
     const keyPrefix = `test:${randomUUID()}:`;
     const events: DenylistEvent[] = [];
     const options = { issuer: ISSUER, keyPrefix, now: clock.now, maxStalenessMs: 1000 };
-    const mirror = createRedisDenylist(newClient(), options);
+    const logged: string[] = [];
+    const at = (level: string) => (_fields: object, message: string) => void logged.push(`${level} ${message}`);
+    const logger = { error: at('error'), warn: at('warn'), info: at('info'), debug: at('debug') };
+    const mirror = createRedisDenylist(newClient(), { ...options, logger });
     collectEvents(mirror, events);
     const failOpen = createRedisDenylist(newClient(), { ...options, failOpen: true });
     const lookup = createRedisDenylist(newClient(), { ...options, mode: 'lookup' });
@@ -88,6 +91,7 @@ describe('Redis denylist when Redis goes away', () => {
     // past the bound: fails closed with a Retry-After hint
     clock.advance(1001);
     const error = thrown(() => mirror.check(freshToken));
+    for (let i = 0; i < 5; i++) expect(thrown(() => mirror.check(freshToken))).toBeInstanceOf(DenylistError);
     expect(error).toBeInstanceOf(DenylistError);
     expect(error).toMatchObject({ code: 'ERR_DENYLIST_UNAVAILABLE', retryAfterSeconds: 1 });
     expect(mirror.health().state).toBe('failing');
@@ -118,6 +122,18 @@ describe('Redis denylist when Redis goes away', () => {
     expect(mirror.check(subjectToken)).toBe(true);
     expect(mirror.check(freshToken)).toBe(false);
     expect(events).toContainEqual(expect.objectContaining({ type: 'synced', reason: 'reconnect' }));
+    expect(events).toContainEqual({ type: 'current', unsureForMs: expect.any(Number) });
+    // logged once per state change, not per refused check: unsure / current again alternate (ending current),
+    // and the six refused checks gave one fail-closed line, then one "answers again"
+    const unsure = /^warn denylist mirror (disconnected|failing): unsure of being current$/;
+    const states = logged.filter((line) => unsure.test(line) || line === 'info denylist mirror current again');
+    expect(states.length).toBeGreaterThanOrEqual(2);
+    states.forEach((line, i) => expect(unsure.test(line)).toBe(i % 2 === 0));
+    expect(states.at(-1)).toBe('info denylist mirror current again');
+    expect(logged.filter((line) => !states.includes(line))).toEqual([
+      'error denylist cannot answer: checks fail closed (503 denylist_unavailable)',
+      'info denylist answers again',
+    ]);
 
     // the mirrors wrote back what Redis lost, so lookups (and new mirrors) see it again
     expect(mirror.stats().restored + failOpen.stats().restored).toBeGreaterThanOrEqual(2);

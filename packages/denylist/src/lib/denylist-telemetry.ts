@@ -85,9 +85,9 @@ export function denylistTelemetry(logger: DenylistLogger | undefined) {
     event(event: DenylistEvent) {
       const i = resolve();
       if (event.type === 'revocation') i?.lag.record(Math.max(0, event.lagMs) / 1000);
-      else if (event.type === 'synced') {
-        i?.resyncs.add(1, { 'jwks_kit.sync.reason': event.reason });
-        if (unsure) logger?.info({ reason: event.reason, size: event.size }, 'denylist mirror current again');
+      else if (event.type === 'synced') i?.resyncs.add(1, { 'jwks_kit.sync.reason': event.reason });
+      else if (event.type === 'current') {
+        if (unsure) logger?.info({ unsureForMs: event.unsureForMs }, 'denylist mirror current again');
         unsure = false;
       } else if (!unsure) {
         unsure = true;

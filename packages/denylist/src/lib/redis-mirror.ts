@@ -120,11 +120,17 @@ export function startMirror(config: MirrorConfig): Mirror {
   // its first entry once connected, so it does not make the mirror unsure before then.
   const readersLive = () =>
     registry?.live === true && [...followed.values()].every((f) => f.reader.live || (f.lateJoin && !f.reader.wasLive));
+  /** Stops the staleness clock; reports `current` when it ran (after the initial load, or after an outage). */
+  const becomeCurrent = () => {
+    const since = unsureSince;
+    unsureSince = undefined;
+    lastError = undefined;
+    if (since !== undefined) emit({ type: 'current', unsureForMs: now() - since });
+  };
   /** Current again (or for the first time: then `ready()` resolves) once loaded and every reader is live. */
   const maybeCurrent = () => {
     if (closed || !synced || retryTimer || writingBack || !readersLive()) return;
-    unsureSince = undefined;
-    lastError = undefined;
+    becomeCurrent();
     resolveReady();
   };
   const step = <T>(promise: Promise<T>) =>
@@ -311,11 +317,8 @@ export function startMirror(config: MirrorConfig): Mirror {
       syncs++;
       lastSyncAtMs = now();
       synced = true;
-      if (epoch === startEpoch && readersLive()) {
-        unsureSince = undefined;
-        lastError = undefined;
-      }
       emit({ type: 'synced', reason, size: table.size, loaded, restored: written, durationMs: now() - started });
+      if (epoch === startEpoch && readersLive()) becomeCurrent();
     } catch (cause) {
       markUnsure();
       fail(`the denylist mirror could not load from Redis (${reason})`, cause);
