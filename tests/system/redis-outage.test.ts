@@ -42,6 +42,27 @@ describe('Redis killed and restarted under load (auth, orders, profile as proces
       await new Promise((resolve) => setTimeout(resolve, 50));
     }
   };
+  /** `/readyz` of a service: its status and the JSON report (checks by name). */
+  const readiness = async (url: string) => {
+    const reply = await fetch(`${url}/readyz`);
+    return { ...((await reply.json()) as { checks: Record<string, unknown> }), status: reply.status };
+  };
+  /** The denylist state changes a service logged, in order (from its pino lines in the system's output). */
+  const denylistLog = (service: string) =>
+    system.output
+      .filter((line) => line.startsWith(`  [${service}] {`))
+      .map((line) => (JSON.parse(line.slice(line.indexOf('{'))) as { msg?: string }).msg ?? '')
+      .flatMap((msg) =>
+        /^denylist mirror (disconnected|failing)/.test(msg)
+          ? ['unsure']
+          : msg === 'denylist mirror current again'
+            ? ['current']
+            : msg.startsWith('denylist cannot answer')
+              ? ['refusing']
+              : msg === 'denylist answers again'
+                ? ['answering']
+                : [],
+      );
   const revoke = (jti: string) =>
     client.post(`${system.authUrl}/admin/revoke`, JSON.stringify({ jti }), {
       authorization: `Bearer ${admin.accessToken}`,
@@ -126,6 +147,13 @@ describe('Redis killed and restarted under load (auth, orders, profile as proces
       expect(refreshes.map((r) => r.status)).toEqual([503, 503, 503, 503, 503]);
       const lateRevoke = await revoke(String(parseToken(alice.accessToken).payload.jti));
       expect(lateRevoke.status).toBe(503);
+      // readiness tells the truth: the mirror past its staleness bound (and the refresh store) make each service not ready
+      for (const url of [system.ordersUrl, system.profileUrl])
+        expect(await readiness(url)).toMatchObject({ status: 503, checks: { denylist: { state: 'failing' } } });
+      expect(await readiness(system.authUrl)).toMatchObject({
+        status: 503,
+        checks: { refreshStore: { state: 'failing' } },
+      });
     } finally {
       if (t.restartedAt === 0) {
         await redis.restart();
@@ -154,6 +182,28 @@ describe('Redis killed and restarted under load (auth, orders, profile as proces
     expect([...byPhase.before.keys()].filter((o) => o.includes('503'))).toEqual([]);
     expect([...byPhase.outage.keys()].some((o) => o.includes('503 denylist_unavailable'))).toBe(true);
     expect([...byPhase.after.keys()].filter((o) => o.includes('503'))).toEqual([]);
+    // ready again without a restart, polled as an orchestrator polls (a service not ready gets no traffic)
+    for (const url of [system.ordersUrl, system.profileUrl, system.authUrl]) {
+      const started = Date.now();
+      for (let report = await readiness(url); report.status !== 200; report = await readiness(url)) {
+        if (Date.now() - started > 10_000) throw new Error(`${url}/readyz still ${JSON.stringify(report)}`);
+        await new Promise((resolve) => setTimeout(resolve, 100));
+      }
+    }
+    // Each resource service logged the outage once per change (pino JSON lines), not once per refused request.
+    for (const service of ['orders', 'profile']) {
+      const messages = denylistLog(service);
+      expect(messages.filter((m) => m === 'unsure').length).toBeGreaterThanOrEqual(1);
+      expect(messages.filter((m) => m === 'refusing').length).toBeGreaterThanOrEqual(1);
+      for (const [bad, good] of [
+        ['unsure', 'current'],
+        ['refusing', 'answering'],
+      ] as const) {
+        const pair = messages.filter((m) => m === bad || m === good);
+        expect(pair).toEqual(pair.map((_, i) => (i % 2 === 0 ? bad : good)));
+        expect(pair.at(-1)).toBe(good);
+      }
+    }
   }, 90_000);
 
   it('loses no revocation made before the outage, and takes the refused one when retried', async () => {

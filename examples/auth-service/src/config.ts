@@ -5,6 +5,7 @@ import {
   readPort,
   readFlag,
   readKey32,
+  readLogLevel,
   readPositiveInteger,
   readSigningAlg,
   type Env,
@@ -79,6 +80,8 @@ export type AuthConfig = Readonly<{
    * subnets or the names `loopback`, `linklocal`, `uniquelocal`.
    */
   trustProxy: boolean | number | readonly string[];
+  /** `LOG_LEVEL`, default `info`: pino level of the service's log (key transitions, refresh reuse, mirror disconnects). */
+  logLevel: string;
 }>;
 
 /** Reads `TRUST_PROXY` as Express' `trust proxy` setting; unset or empty means `false` (the TCP peer's address). */
@@ -138,6 +141,7 @@ export function readAuthConfig(env: Env = process.env): AuthConfig {
       windowSeconds: readPositiveInteger(env, 'LOGIN_WINDOW_SECONDS', 900),
     },
     trustProxy: readTrustProxy(env),
+    logLevel: readLogLevel(env),
     oauthClients: readOAuthClients(env),
   };
 }

@@ -5,6 +5,7 @@ import {
   createExternalKeyRing,
   createFileKeyStore,
   createKeyRing,
+  type IssuerLogger,
   type KeyRing,
   type KeyStore,
 } from '@jwks-kit/issuer';
@@ -30,7 +31,7 @@ export type OpenedKeyRing = Readonly<{ keyRing: KeyRing; close: () => Promise<vo
  * before it signs; a retired key stays published for the access-token lifetime (plus the margin).
  * Keys are generated with `signingAlg`; when the stored next key has another algorithm (SIGNING_ALG
  * was changed), a next key of `signingAlg` replaces it, published from now: the change takes effect
- * at the following rotation, like any new key.
+ * at the following rotation, like any new key. `logger` gets each key transition at info.
  */
 export async function openKeyRing(
   config: Pick<
@@ -38,7 +39,7 @@ export async function openKeyRing(
     'keysDir' | 'jwksMaxAgeSeconds' | 'accessTokenTtlSeconds' | 'signingAlg' | 'redis' | 'keysEncryptionKey'
   > &
     Partial<Pick<AuthConfig, 'remoteSignerUrl' | 'remoteSignerSecret'>>,
-  deps: Readonly<{ redis?: Redis; now?: () => number }> = {},
+  deps: Readonly<{ redis?: Redis; now?: () => number; logger?: IssuerLogger }> = {},
 ): Promise<OpenedKeyRing> {
   const maxJwksCacheAgeMs = config.jwksMaxAgeSeconds * 1000;
   if (config.remoteSignerUrl) {
@@ -73,6 +74,7 @@ export async function openKeyRing(
       checkIntervalMs: Math.min(60_000, safetyMarginMs / 2),
       algorithm: config.signingAlg,
       now: deps.now,
+      logger: deps.logger,
     });
     const next = keyRing.keys().find((key) => key.state === 'next');
     if (next && next.alg !== config.signingAlg) await keyRing.prepareNextKey(config.signingAlg);

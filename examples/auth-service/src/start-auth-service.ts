@@ -4,6 +4,7 @@ import { createMemoryRefreshTokenStore } from '@jwks-kit/issuer/sessions';
 import { createRedisRefreshTokenStore } from '@jwks-kit/issuer/redis';
 import { createRedisDpopReplayStore } from '@jwks-kit/denylist/redis';
 import { listen } from '../../shared/src/listen.js';
+import { createServiceLogger, type Logger } from '../../shared/src/logger.js';
 import { startMetrics } from '../../shared/src/metrics.js';
 import { openDenylist } from '../../shared/src/open-denylist.js';
 import type { AuthConfig } from './config.js';
@@ -21,17 +22,21 @@ export type StartedAuthService = Readonly<{ url: string; keyRing: KeyRing; close
  * share an embedded store with resource services in the same process; otherwise the denylist, the
  * refresh families and the key ring (sealed under `KEYS_ENCRYPTION_KEY`) live in Redis when
  * `REDIS_URL` or `REDIS_SENTINELS` is set, and the key ring in the key file when not. Every replica over the same Redis
- * signs with the same key and serves the same JWKS.
+ * signs with the same key and serves the same JWKS. Its pino logger (`logger`, or one at `LOG_LEVEL`) gets
+ * the key ring's transitions, refresh-token reuse detections and the denylist mirror's disconnects.
  */
 export async function startAuthService(
   config: AuthConfig,
-  shared: Readonly<{ denylist?: Denylist }> = {},
+  shared: Readonly<{ denylist?: Denylist; logger?: Logger }> = {},
 ): Promise<StartedAuthService> {
+  const logger = shared.logger ?? createServiceLogger('auth-service', config.logLevel);
   const metricsHandler = startMetrics(); // before the key ring and signer, which record through it
-  const opened = shared.denylist ? undefined : await openDenylist({ issuer: config.issuerUrl, redis: config.redis });
+  const opened = shared.denylist
+    ? undefined
+    : await openDenylist({ issuer: config.issuerUrl, redis: config.redis, logger });
   let ring;
   try {
-    ring = await openKeyRing(config, { redis: opened?.redis });
+    ring = await openKeyRing(config, { redis: opened?.redis, logger });
   } catch (error) {
     await opened?.close();
     throw error;
@@ -70,6 +75,7 @@ export async function startAuthService(
     dpopNonceSecret: config.dpopNonceSecret,
     trustProxy: config.trustProxy,
     metricsHandler,
+    logger,
   });
   const running = await listen(app, config.port);
   return {

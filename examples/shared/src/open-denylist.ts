@@ -1,5 +1,5 @@
 import type { Redis } from 'ioredis';
-import { createMemoryDenylist, type Denylist } from '@jwks-kit/denylist';
+import { createMemoryDenylist, type Denylist, type DenylistLogger } from '@jwks-kit/denylist';
 import { createRedisDenylist } from '@jwks-kit/denylist/redis';
 import { connectRedis, type RedisConnection } from './redis-connection.js';
 
@@ -11,7 +11,8 @@ export type OpenedDenylist = Readonly<{ denylist: Denylist; redis: Redis | undef
  * every service shares this process), otherwise a Redis mirror (follows the revocation streams, no round trip per request),
  * loaded before this resolves. Its revocations wait for `redis.waitForReplicas` replicas (WAIT) before they are
  * acknowledged, so that a Sentinel failover cannot lose one. `maxStalenessMs` (default the denylist's, 5000) bounds
- * how long the mirror answers from its last state while it cannot follow Redis.
+ * how long the mirror answers from its last state while it cannot follow Redis. `logger` gets the mirror's
+ * disconnects, recoveries and failing closed, once per change.
  */
 export async function openDenylist(
   options: Readonly<{
@@ -19,6 +20,7 @@ export async function openDenylist(
     redis: RedisConnection | undefined;
     now?: () => number;
     maxStalenessMs?: number;
+    logger?: DenylistLogger;
   }>,
 ): Promise<OpenedDenylist> {
   if (!options.redis) {
@@ -31,6 +33,7 @@ export async function openDenylist(
     mode: 'mirror',
     now: options.now,
     waitForReplicas: options.redis.waitForReplicas,
+    logger: options.logger,
     ...(options.maxStalenessMs === undefined ? {} : { maxStalenessMs: options.maxStalenessMs }),
   });
   try {

@@ -58,6 +58,7 @@ export async function startResourceService(
         issuer: config.issuerUrl,
         redis: config.redis,
         maxStalenessMs: config.denylistMaxStalenessMs,
+        logger: log,
       });
   const app = createApp({
     issuerUrl: config.issuerUrl,

@@ -23,6 +23,7 @@ describe('example configuration from the environment', () => {
       loginLimits: { maxFailuresPerUsername: 5, maxFailuresPerIp: 100, windowSeconds: 900 },
       trustProxy: false,
       oauthClients: [],
+      logLevel: 'info',
     });
     expect(readOrdersConfig({})).toMatchObject({
       port: 4001,
@@ -57,6 +58,7 @@ describe('example configuration from the environment', () => {
       LOGIN_WINDOW_SECONDS: '60',
       TRUST_PROXY: 'loopback, 10.0.0.0/8',
       DENYLIST_MAX_STALENESS_MS: '2000',
+      LOG_LEVEL: 'warn',
     };
     expect(readAuthConfig(env)).toMatchObject({
       port: 5000,
@@ -73,6 +75,7 @@ describe('example configuration from the environment', () => {
       demoTourRoutes: true,
       loginLimits: { maxFailuresPerUsername: 3, maxFailuresPerIp: 50, windowSeconds: 60 },
       trustProxy: ['loopback', '10.0.0.0/8'],
+      logLevel: 'warn',
     });
     // The idle timeout never outlasts the absolute lifetime.
     expect(readAuthConfig({ REFRESH_ABSOLUTE_LIFETIME_SECONDS: '60' }).refreshIdleTimeoutSeconds).toBe(60);
