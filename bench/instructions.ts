@@ -12,7 +12,9 @@
  * variants, 2,500 for those that verify a signature). Variants:
  * - `mw-*`: the middleware alone, called in a loop with request objects shaped like Node's (as row 18);
  * - `http-*`: the bench's own Express apps behind a real HTTP server, driven in the same process by a socket
- *   client that writes fixed request bytes and counts response bytes (a few thousand instructions per request).
+ *   client that writes fixed request bytes and counts response bytes (a few thousand instructions per request);
+ * - `*-sdk`: the same as without the suffix, with the OpenTelemetry metrics SDK registered before the verifier
+ *   is created (a MeterProvider with a Prometheus reader, as row 19): the cost of instrumentation with the SDK on.
  * Tokens are real RS256 tokens signed before valgrind starts; the JWKS is served inside the child.
  */
 import { spawn } from 'node:child_process';
@@ -40,6 +42,10 @@ const VARIANTS = [
   'http-floor',
   'http-repeated',
   'http-distinct',
+  'mw-repeated-sdk',
+  'mw-distinct-sdk',
+  'http-repeated-sdk',
+  'http-distinct-sdk',
 ] as const;
 type Variant = (typeof VARIANTS)[number];
 
@@ -53,6 +59,10 @@ const CALLS: Readonly<Record<Variant, number>> = {
   'http-floor': 2_500,
   'http-repeated': 2_500,
   'http-distinct': 2_500,
+  'mw-repeated-sdk': 20_000,
+  'mw-distinct-sdk': 2_500,
+  'http-repeated-sdk': 2_500,
+  'http-distinct-sdk': 2_500,
 };
 
 /** Distinct tokens: twice the verified-token cache, so a token comes back only after it was evicted. */
@@ -88,8 +98,10 @@ async function child(variant: Variant, calls: number, windows: number, fixturePa
     largeRevocations: 0,
     memoryDenylistEntries: 0,
   };
+  // `-sdk`: the OpenTelemetry metrics SDK registered first (as row 19), so the verifier records each request
+  if (variant.endsWith('-sdk')) await (await import('./lib/otel-sdk.js')).registerMetricsSdk();
   let cursor = 0;
-  const tokenFor = variant.endsWith('repeated')
+  const tokenFor = variant.includes('-repeated')
     ? () => fixture.repeated
     : () => fixture.pool[cursor++ % fixture.pool.length]!;
   // one full pass over the pool first: afterwards every distinct token is a second sighting, as in a long bench run
