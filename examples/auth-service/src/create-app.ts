@@ -413,7 +413,7 @@ export function createApp(deps: AuthAppDeps): Express {
         }
         if (isIssuerError(error) && error.code === 'ERR_NEXT_KEY_NOT_READY') {
           const next = deps.keyRing.keys().find((key) => key.state === 'next');
-          const waitS = Math.max(1, Math.ceil(((next?.activatesAt ?? now()) - now()) / 1000));
+          const waitS = Math.max(1, Math.ceil(((next?.activatesAtMs ?? now()) - now()) / 1000));
           throw new HttpError(409, {
             error: 'next_key_not_ready',
             description: 'The next key is not published long enough yet.',

@@ -22,3 +22,5 @@ export type { ProofKey, ProofParts } from './dpop-proofs.js';
 export { nextEvent } from './next-event.js';
 export { startLineProcess } from './start-line-process.js';
 export type { LineProcess } from './start-line-process.js';
+export { ISSUER_01_KEY_TIMES, issuer01RecordPath, readIssuer01Record } from './issuer-0.1-records.js';
+export type { Issuer01Record } from './issuer-0.1-records.js';

@@ -1,6 +1,7 @@
 import { chmod, mkdir, readFile, stat, writeFile } from 'node:fs/promises';
 import { generateKeyPairSync } from 'node:crypto';
 import { join } from 'node:path';
+import { readIssuer01Record } from '@jwks-kit/test-kit';
 import { runCli } from './support/run-cli.js';
 import { createTempDir } from './support/temp-dir.js';
 
@@ -8,8 +9,8 @@ interface ListedKey {
   kid: string;
   state: string;
   bits: number;
-  activatesAt: string;
-  removeAt?: string;
+  activatesAtMs: number;
+  removeAtMs?: number;
 }
 
 const privateMembers = ['"d"', '"p"', '"q"', '"dp"', '"dq"', '"qi"'];
@@ -71,6 +72,39 @@ describe('jwks-kit keys', () => {
     }
   });
 
+  it('list reads a key file written by 0.1 (createdAt, …): --json answers the …AtMs names in ms, the table is unchanged, the file untouched', async () => {
+    await mkdir(dir, { mode: 0o700 });
+    const file = join(dir, 'keys.json');
+    const text = await readIssuer01Record('key-file');
+    await writeFile(file, text, { mode: 0o600 });
+    const old = JSON.parse(text) as { keys: Record<string, unknown>[] };
+    const listed = (await listKeys()) as unknown as Record<string, unknown>[];
+    expect(listed.map((key) => key.kid).sort()).toEqual(old.keys.map((key) => key.kid).sort());
+    for (const key of old.keys) {
+      const entry = listed.find((candidate) => candidate.kid === key.kid)!;
+      expect(entry).toEqual({
+        kid: key.kid,
+        state: key.state,
+        alg: 'RS256',
+        bits: 2048,
+        createdAtMs: key.createdAt,
+        activatesAtMs: key.activatesAt,
+        ...(key.activatedAt === undefined ? {} : { activatedAtMs: key.activatedAt }),
+        ...(key.retiredAt === undefined ? {} : { retiredAtMs: key.retiredAt }),
+        ...(key.removeAt === undefined ? {} : { removeAtMs: key.removeAt }),
+      });
+    }
+    const table = await runCli(['keys', 'list', '--dir', dir]);
+    expect(table.code).toBe(0);
+    const retired = old.keys.find((key) => key.state === 'retired')!;
+    expect(table.stdout).toMatch(
+      new RegExp(
+        `${retired.kid}\\s+retired\\s+RS256\\s+2048\\s+2026-05-28T20:26:40Z \\(.+ ago\\)\\s+2026-05-28T20:26:40Z`,
+      ),
+    );
+    expect(await readFile(file, 'utf8')).toBe(text);
+  });
+
   it('rotate refuses before the next key was published long enough (exit 1), and --now rotates at once', async () => {
     await runCli(['keys', 'init', '--dir', dir]);
     const [next] = (await listKeys()).filter((key) => key.state === 'next');
@@ -89,7 +123,7 @@ describe('jwks-kit keys', () => {
     expect(after.find((key) => key.kid === next?.kid)?.state).toBe('active');
     const retired = after.find((key) => key.kid === active?.kid);
     expect(retired?.state).toBe('retired');
-    expect(retired?.removeAt).toBeDefined();
+    expect(retired?.removeAtMs).toBeDefined();
     expect(after.filter((key) => key.state === 'next')).toHaveLength(1);
     expect((await stat(join(dir, 'keys.json'))).mode & 0o777).toBe(0o600);
   });
@@ -98,7 +132,7 @@ describe('jwks-kit keys', () => {
     await runCli(['keys', 'init', '--dir', dir, '--max-jwks-cache-age', '1s']);
     const file = join(dir, 'keys.json');
     const set = JSON.parse(await readFile(file, 'utf8'));
-    for (const key of set.keys) key.activatesAt = Math.min(key.activatesAt, Date.now() - 1000);
+    for (const key of set.keys) key.activatesAtMs = Math.min(key.activatesAtMs, Date.now() - 1000);
     await writeFile(file, JSON.stringify(set), { mode: 0o600 });
     const result = await runCli(['keys', 'rotate', '--dir', dir]);
     expect(result.code).toBe(0);

@@ -76,11 +76,11 @@ export interface KeyInfo {
   /** The one algorithm the key signs (and verifies) with. */
   readonly alg: SigningAlgorithm;
   readonly state: KeyState;
-  readonly createdAt: number;
-  readonly activatesAt: number;
-  readonly activatedAt?: number;
-  readonly retiredAt?: number;
-  readonly removeAt?: number;
+  readonly createdAtMs: number;
+  readonly activatesAtMs: number;
+  readonly activatedAtMs?: number;
+  readonly retiredAtMs?: number;
+  readonly removeAtMs?: number;
 }
 
 /** A JWK Set holding only public members. */
@@ -231,16 +231,16 @@ export async function createKeyRing(options: KeyRingOptions): Promise<KeyRing> {
   const fresh = () => !shared || now() - syncedAt <= safetyMarginMs;
 
   const adopt = (set: StoredKeySet) => {
-    const sorted = [...set.keys].sort((a, b) => b.createdAt - a.createdAt || (a.kid < b.kid ? -1 : 1));
+    const sorted = [...set.keys].sort((a, b) => b.createdAtMs - a.createdAtMs || (a.kid < b.kid ? -1 : 1));
     const next = JSON.stringify(
-      sorted.map(({ kid, state, createdAt, activatesAt, activatedAt, retiredAt, removeAt }) => [
+      sorted.map(({ kid, state, createdAtMs, activatesAtMs, activatedAtMs, retiredAtMs, removeAtMs }) => [
         kid,
         state,
-        createdAt,
-        activatesAt,
-        activatedAt,
-        retiredAt,
-        removeAt,
+        createdAtMs,
+        activatesAtMs,
+        activatedAtMs,
+        retiredAtMs,
+        removeAtMs,
       ]),
     );
     if (next === fingerprint) return;
@@ -254,8 +254,8 @@ export async function createKeyRing(options: KeyRingOptions): Promise<KeyRing> {
     jwks = Object.freeze({ keys: Object.freeze(sorted.map(toPublicJwk)) });
     const before = infos;
     infos = Object.freeze(
-      sorted.map(({ kid, alg, state, createdAt, activatesAt, activatedAt, retiredAt, removeAt }) =>
-        Object.freeze({ kid, alg, state, createdAt, activatesAt, activatedAt, retiredAt, removeAt }),
+      sorted.map(({ kid, alg, state, createdAtMs, activatesAtMs, activatedAtMs, retiredAtMs, removeAtMs }) =>
+        Object.freeze({ kid, alg, state, createdAtMs, activatesAtMs, activatedAtMs, retiredAtMs, removeAtMs }),
       ),
     );
     fingerprint = next;

@@ -23,7 +23,7 @@ export type ExternalKeyRingOptions = Readonly<{
   maxJwksCacheAgeMs: number;
   /** The longest access-token lifetime the issuer signs, in seconds (`exp − iat`). Required. */
   maxTokenLifetimeSeconds: number;
-  /** Clock in milliseconds since the epoch (the `createdAt` of the keys' info). @default Date.now */
+  /** Clock in milliseconds since the epoch (the `createdAtMs` of the keys' info). @default Date.now */
   now?: () => number;
 }>;
 
@@ -62,7 +62,7 @@ export async function createExternalKeyRing(options: ExternalKeyRingOptions): Pr
     throw new TypeError(
       `the signer, \`nextKey\` and \`retiredKeys\` must be different keys (${repeated} is given twice)`,
     );
-  const createdAt = now();
+  const createdAtMs = now();
   const jwks: PublicJwks = Object.freeze({ keys: Object.freeze(published.map(([key]) => key.publicJwk)) });
   const infos: readonly KeyInfo[] = Object.freeze(
     published.map(([key, state]) =>
@@ -70,9 +70,9 @@ export async function createExternalKeyRing(options: ExternalKeyRingOptions): Pr
         kid: key.kid,
         alg: key.alg,
         state,
-        createdAt,
-        activatesAt: createdAt,
-        ...(state === 'active' ? { activatedAt: createdAt } : {}),
+        createdAtMs,
+        activatesAtMs: createdAtMs,
+        ...(state === 'active' ? { activatedAtMs: createdAtMs } : {}),
       }),
     ),
   );
@@ -90,7 +90,7 @@ export async function createExternalKeyRing(options: ExternalKeyRingOptions): Pr
     jwksCacheMaxAgeSeconds: Math.floor(maxJwksCacheAgeMs / 1000),
     version: 1,
     signingKey: () => signer,
-    health: () => ({ version: 1, syncedAtMs: createdAt, fresh: true }),
+    health: () => ({ version: 1, syncedAtMs: createdAtMs, fresh: true }),
     publicJwks: () => jwks,
     keys: () => infos,
     rotate: managedElsewhere,

@@ -21,12 +21,12 @@ export interface Transition {
 }
 
 /**
- * Applies the transitions due at `now`: removes retired keys whose `removeAt` has passed, and
+ * Applies the transitions due at `now`: removes retired keys whose `removeAtMs` has passed, and
  * promotes the next key when scheduled rotation is due and the next key has been published long
  * enough (or when there is no active key at all, since a ring must be able to sign).
  */
 export function applyDueTransitions(set: StoredKeySet, now: number, timing: KeyTiming): Transition {
-  const kept = set.keys.filter((key) => key.state !== 'retired' || (key.removeAt ?? 0) > now);
+  const kept = set.keys.filter((key) => key.state !== 'retired' || (key.removeAtMs ?? 0) > now);
   let result: StoredKeySet = { keys: kept };
   let changed = kept.length !== set.keys.length;
   const active = kept.find((key) => key.state === 'active');
@@ -35,8 +35,8 @@ export function applyDueTransitions(set: StoredKeySet, now: number, timing: KeyT
     result = promote(result, now, timing);
     changed = true;
   } else if (active && next && timing.rotationIntervalMs > 0) {
-    const due = (active.activatedAt ?? active.createdAt) + timing.rotationIntervalMs;
-    if (now >= due && now >= next.activatesAt) {
+    const due = (active.activatedAtMs ?? active.createdAtMs) + timing.rotationIntervalMs;
+    if (now >= due && now >= next.activatesAtMs) {
       result = promote(result, now, timing);
       changed = true;
     }
@@ -53,8 +53,8 @@ export function applyDueTransitions(set: StoredKeySet, now: number, timing: KeyT
 export function rotateKeys(set: StoredKeySet, now: number, timing: KeyTiming, force: boolean): StoredKeySet {
   const next = set.keys.find((key) => key.state === 'next');
   if (!next) throw new IssuerError('ERR_NO_NEXT_KEY', 'there is no next key to rotate to');
-  if (!force && now < next.activatesAt) {
-    const waitS = Math.ceil((next.activatesAt - now) / 1000);
+  if (!force && now < next.activatesAtMs) {
+    const waitS = Math.ceil((next.activatesAtMs - now) / 1000);
     throw new IssuerError(
       'ERR_NEXT_KEY_NOT_READY',
       `next key ${next.kid} has not been published long enough for cached JWKS copies to contain it; ` +
@@ -91,8 +91,8 @@ export function addKey(
   }
   const key: StoredKey =
     state === 'active'
-      ? { ...jwk, state, createdAt: now, activatesAt: now, activatedAt: now }
-      : { ...jwk, state, createdAt: now, activatesAt: now + timing.prePublishMs };
+      ? { ...jwk, state, createdAtMs: now, activatesAtMs: now, activatedAtMs: now }
+      : { ...jwk, state, createdAtMs: now, activatesAtMs: now + timing.prePublishMs };
   return { keys: [...set.keys.filter((k) => state !== 'next' || k.state !== 'next'), key] };
 }
 
@@ -111,8 +111,9 @@ export function removeKey(set: StoredKeySet, kid: string): StoredKeySet {
 function promote(set: StoredKeySet, now: number, timing: KeyTiming): StoredKeySet {
   return {
     keys: set.keys.map((key): StoredKey => {
-      if (key.state === 'next') return { ...key, state: 'active', activatedAt: now };
-      if (key.state === 'active') return { ...key, state: 'retired', retiredAt: now, removeAt: now + timing.retainMs };
+      if (key.state === 'next') return { ...key, state: 'active', activatedAtMs: now };
+      if (key.state === 'active')
+        return { ...key, state: 'retired', retiredAtMs: now, removeAtMs: now + timing.retainMs };
       return key;
     }),
   };

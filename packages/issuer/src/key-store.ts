@@ -6,13 +6,13 @@ export type KeyState = 'next' | 'active' | 'retired';
 /** The life-cycle state and times (milliseconds since the epoch) a store keeps beside each key. */
 export interface KeyLifecycle {
   readonly state: KeyState;
-  readonly createdAt: number;
+  readonly createdAtMs: number;
   /** Earliest instant the key may start signing (it has been published long enough by then). */
-  readonly activatesAt: number;
-  readonly activatedAt?: number;
-  readonly retiredAt?: number;
+  readonly activatesAtMs: number;
+  readonly activatedAtMs?: number;
+  readonly retiredAtMs?: number;
   /** Instant a retired key leaves the JWKS (every token it signed has expired by then). */
-  readonly removeAt?: number;
+  readonly removeAtMs?: number;
 }
 
 /**

@@ -8,7 +8,7 @@ import { dirname, join } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { promisify } from 'node:util';
 import { createLocalJWKSet, jwtVerify } from 'jose';
-import { createClock } from '@jwks-kit/test-kit';
+import { createClock, ISSUER_01_KEY_TIMES, readIssuer01Record } from '@jwks-kit/test-kit';
 import { createFileKeyStore, createKeyRing, type KeyStore, type StoredKeySet } from '../src/index.js';
 
 const run = promisify(execFile);
@@ -46,7 +46,7 @@ describe('createFileKeyStore', () => {
         use: 'sig',
         kid: expect.any(String),
         d: expect.any(String),
-        createdAt: expect.any(Number),
+        createdAtMs: expect.any(Number),
       });
     }
     await expect(store.load()).resolves.toEqual(sample);
@@ -109,6 +109,12 @@ describe('createFileKeyStore', () => {
     ['an unknown state', (text: string) => text.replace('"state": "next"', '"state": "soon"')],
     ['a missing private member', (text: string) => text.replace(/"qi": "[^"]+",/g, '')],
     ['two active keys', (text: string) => text.replace('"state": "next"', '"state": "active"')],
+    ['a key without createdAtMs (nor the 0.1 createdAt)', (text: string) => text.replace(/"createdAtMs": \d+,/, '')],
+    ['a time that is not a number', (text: string) => text.replace(/"activatesAtMs": (\d+)/, '"activatesAtMs": "$1"')],
+    [
+      'a 0.1 time that is not a number',
+      (text: string) => text.replace(/"activatesAtMs": (\d+)/, '"activatesAt": "$1"'),
+    ],
   ])('refuses a corrupt file (%s) with ERR_KEY_FILE_CORRUPT and never overwrites it', async (_what, corrupt) => {
     const file = fresh(`corrupt-${Math.random().toString(36).slice(2)}.json`);
     await createFileKeyStore({ path: file }).save(sample);
@@ -233,5 +239,71 @@ describe('createFileKeyStore', () => {
       const expected = ['won', ...Array<string>(CONTENDERS - 1).fill('ERR_KEY_FILE_LOCKED')].sort();
       expect(rounds).toEqual(Array(ROUNDS).fill(expected));
     }, 120_000);
+  });
+});
+
+describe('a key file written by 0.1 (createdAt, activatesAt, activatedAt, retiredAt, removeAt)', () => {
+  // Written by 0.1's own createFileKeyStore: a ring created at 1780000000000 and rotated 15 minutes later
+  // (a retired, an active and a next key).
+  let dir: string;
+  let old: { keys: Record<string, unknown>[] };
+  beforeAll(async () => {
+    dir = await mkdtemp(join(tmpdir(), 'jwks-kit-keys-0.1-'));
+    old = JSON.parse(await readIssuer01Record('key-file'));
+  });
+  afterAll(() => rm(dir, { recursive: true, force: true }));
+  const copy = async (edit: (text: string) => string = (text) => text) => {
+    const file = join(dir, `${Math.random().toString(36).slice(2)}.json`);
+    await writeFile(file, edit(await readIssuer01Record('key-file')), { mode: 0o600 });
+    return file;
+  };
+  const expectCurrentNames = (keys: readonly object[]) => {
+    for (const key of keys) for (const [previous] of ISSUER_01_KEY_TIMES) expect(key).not.toHaveProperty(previous);
+  };
+
+  it('loads: every time under its …AtMs name, the same instant', async () => {
+    const loaded = (await createFileKeyStore({ path: await copy() }).load())!;
+    expect(loaded.keys.map((key) => key.state)).toEqual(['retired', 'active', 'next']);
+    expectCurrentNames(loaded.keys);
+    for (const [index, key] of loaded.keys.entries()) {
+      for (const [previous, current] of ISSUER_01_KEY_TIMES) expect(key[current]).toBe(old.keys[index]![previous]);
+    }
+  });
+
+  it('is rewritten under the …AtMs names only on the next write (a rotation of a key ring over it)', async () => {
+    const file = await copy();
+    const ring = await createKeyRing({
+      ...ringOptions,
+      store: createFileKeyStore({ path: file }),
+      now: createClock(1_780_001_800_000).now,
+    });
+    const next = ring.keys().find((key) => key.state === 'next')!;
+    expect(next.activatesAtMs).toBe(old.keys[2]!.activatesAt);
+    await ring.rotate();
+    const written = JSON.parse(await readFile(file, 'utf8')) as { keys: Record<string, unknown>[] };
+    expectCurrentNames(written.keys);
+    const byKid = new Map(written.keys.map((key) => [key.kid, key]));
+    expect(byKid.get(old.keys[0]!.kid)).toMatchObject({ state: 'retired', removeAtMs: old.keys[0]!.removeAt });
+    expect(byKid.get(old.keys[1]!.kid)).toMatchObject({
+      state: 'retired',
+      createdAtMs: old.keys[1]!.createdAt,
+      activatedAtMs: old.keys[1]!.activatedAt,
+      retiredAtMs: 1_780_001_800_000,
+    });
+    expect(byKid.get(next.kid)).toMatchObject({ state: 'active', activatedAtMs: 1_780_001_800_000 });
+    expect((await stat(file)).mode & 0o777).toBe(0o600);
+  });
+
+  it.each([
+    ['a key with neither createdAt nor createdAtMs', (text: string) => text.replace(/"createdAt": \d+,/, '')],
+    ['a createdAt that is not a number', (text: string) => text.replace(/"createdAt": (\d+)/, '"createdAt": "$1"')],
+    ['a retired key without removeAt', (text: string) => text.replace(/,\s*"removeAt": \d+/, '')],
+  ])('refuses %s with ERR_KEY_FILE_CORRUPT and never overwrites it', async (_what, corrupt) => {
+    const file = await copy(corrupt);
+    const content = await readFile(file, 'utf8');
+    const store = createFileKeyStore({ path: file });
+    await expect(store.load()).rejects.toMatchObject({ name: 'IssuerError', code: 'ERR_KEY_FILE_CORRUPT' });
+    await expect(createKeyRing({ ...ringOptions, store })).rejects.toMatchObject({ code: 'ERR_KEY_FILE_CORRUPT' });
+    expect(await readFile(file, 'utf8')).toBe(content);
   });
 });

@@ -1,6 +1,6 @@
 import { randomBytes } from 'node:crypto';
 import { Redis } from 'ioredis';
-import { createClock, startRedis, type TestRedis } from '@jwks-kit/test-kit';
+import { createClock, ISSUER_01_KEY_TIMES, readIssuer01Record, startRedis, type TestRedis } from '@jwks-kit/test-kit';
 import { createKeyRing, type IssuerError } from '../src/index.js';
 import { createRedisKeyStore, type RedisKeyStoreOptions } from '../src/redis.js';
 
@@ -182,5 +182,70 @@ describe('createRedisKeyStore', () => {
     } finally {
       subscriber.disconnect();
     }
+  });
+});
+
+describe('a key ring written to Redis by 0.1 (createdAt, activatesAt, activatedAt, retiredAt, removeAt)', () => {
+  // HGETALL of the ring hash that 0.1's own createRedisKeyStore wrote under the fixture's KEK: a ring created at
+  // 1780000000000 and rotated 15 minutes later (a retired, an active and a next key).
+  let old: { kekHex: string; ring: Record<string, string> };
+  let oldPublic: Record<string, unknown>[];
+  beforeAll(async () => {
+    old = JSON.parse(await readIssuer01Record('key-ring-redis'));
+    oldPublic = JSON.parse(old.ring.public!);
+  });
+  const restore = async (edit: (records: Record<string, unknown>[]) => unknown = (records) => records) => {
+    const keyPrefix = `test:${randomBytes(6).toString('hex')}:`;
+    await client.hset(ringHash(keyPrefix), { ...old.ring, public: JSON.stringify(edit(structuredClone(oldPublic))) });
+    return { keyPrefix, store: createRedisKeyStore(client, { kek: Buffer.from(old.kekHex, 'hex'), keyPrefix }) };
+  };
+  const expectRenamed = (keys: readonly Record<string, unknown>[]) => {
+    expect(keys.map((key) => key.kid)).toEqual(oldPublic.map((key) => key.kid));
+    for (const [index, key] of keys.entries()) {
+      for (const [previous, current] of ISSUER_01_KEY_TIMES) {
+        expect(key).not.toHaveProperty(previous);
+        expect(key[current]).toBe(oldPublic[index]![previous]);
+      }
+    }
+  };
+
+  it('loads (private parts opened, public parts alone) with every time under its …AtMs name', async () => {
+    const { store } = await restore();
+    const loaded = (await store.load())!;
+    expect(loaded.keys.map((key) => key.state)).toEqual(['retired', 'active', 'next']);
+    expectRenamed(loaded.keys as unknown as Record<string, unknown>[]);
+    expectRenamed((await store.loadPublic())!.keys as unknown as Record<string, unknown>[]);
+  });
+
+  it('is rewritten under the …AtMs names only on the next write', async () => {
+    const { keyPrefix, store } = await restore();
+    const before = await store.load();
+    expect(await store.rewrap()).toBe(3);
+    const written = JSON.parse((await client.hget(ringHash(keyPrefix), 'public'))!) as Record<string, unknown>[];
+    expectRenamed(written);
+    expect(await store.load()).toEqual(before);
+  });
+
+  it.each([
+    [
+      'a key with neither createdAt nor createdAtMs',
+      (records: Record<string, unknown>[]) => {
+        delete records[1]!.createdAt;
+        return records;
+      },
+    ],
+    [
+      'a createdAt that is not a number',
+      (records: Record<string, unknown>[]) => {
+        records[1]!.createdAt = String(records[1]!.createdAt);
+        return records;
+      },
+    ],
+    ['public records that are not an array', () => ({ keys: [] })],
+  ])('refuses %s with ERR_KEY_RECORD_TAMPERED, with and without the KEK', async (_what, corrupt) => {
+    const { store } = await restore(corrupt);
+    expect(await code(store.load())).toBe('ERR_KEY_RECORD_TAMPERED');
+    expect(await code(store.loadPublic())).toBe('ERR_KEY_RECORD_TAMPERED');
+    expect(await code(createKeyRing({ ...ringOptions, store }))).toBe('ERR_KEY_RECORD_TAMPERED');
   });
 });

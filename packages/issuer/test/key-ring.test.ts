@@ -42,8 +42,8 @@ describe('createKeyRing', () => {
       ring.keys().find((k) => k.state === 'active'),
     ];
     expect(states(ring)).toEqual(['active', 'next']);
-    expect(older).toMatchObject({ createdAt: clock.now(), activatesAt: clock.now(), activatedAt: clock.now() });
-    expect(newest).toMatchObject({ createdAt: clock.now(), activatesAt: clock.now() + 15 * MINUTE });
+    expect(older).toMatchObject({ createdAtMs: clock.now(), activatesAtMs: clock.now(), activatedAtMs: clock.now() });
+    expect(newest).toMatchObject({ createdAtMs: clock.now(), activatesAtMs: clock.now() + 15 * MINUTE });
     expect(ring.signingKey().kid).toBe(older?.kid);
     expect(
       ring
@@ -83,8 +83,8 @@ describe('createKeyRing', () => {
     expect(ring.signingKey().kid).toBe(second);
     expect(ring.keys().find((k) => k.kid === first)).toMatchObject({
       state: 'retired',
-      retiredAt: clock.now(),
-      removeAt: clock.now() + HOUR + 5 * MINUTE,
+      retiredAtMs: clock.now(),
+      removeAtMs: clock.now() + HOUR + 5 * MINUTE,
     });
     expect(states(ring)).toEqual(['active', 'next', 'retired']);
     expectOnlyPublicMembers(ring);
@@ -153,7 +153,7 @@ describe('createKeyRing', () => {
     const ring = await createKeyRing({ ...base, store: createMemoryKeyStore() });
     expect(ring.jwksCacheMaxAgeSeconds).toBe(600);
     const next = ring.keys().find((k) => k.state === 'next')!;
-    expect(ring.jwksCacheMaxAgeSeconds * 1000).toBeLessThan(next.activatesAt - next.createdAt);
+    expect(ring.jwksCacheMaxAgeSeconds * 1000).toBeLessThan(next.activatesAtMs - next.createdAtMs);
   });
 
   it('generates 3072-bit keys on request', async () => {

@@ -93,7 +93,7 @@ describe('key ring algorithms', () => {
     clock.advance(1);
     await rsRing.prepareNextKey('ES256');
     const next = rsRing.keys().find((key) => key.state === 'next')!;
-    expect(next).toMatchObject({ alg: 'ES256', createdAt: clock.now(), activatesAt: clock.now() + 15 * MINUTE });
+    expect(next).toMatchObject({ alg: 'ES256', createdAtMs: clock.now(), activatesAtMs: clock.now() + 15 * MINUTE });
     expect(rsRing.publicJwks().keys.map((key) => key.alg)).toEqual(['ES256', 'RS256']);
     await expect(rsRing.rotate()).rejects.toMatchObject({ code: 'ERR_NEXT_KEY_NOT_READY' });
     expect(rsRing.signingKey().alg).toBe('RS256');

@@ -58,7 +58,7 @@ until they expire. Exit codes: 0 rotated, 1 next key not published long enough (
         throw new CliError(
           'ERR_CLI_REFUSED',
           `not rotating: the next key ${before.kid} may not be in every verifier's cached JWKS until ` +
-            `${formatUtc(before.activatesAt)} (${formatRelative(before.activatesAt, context.now())}). ` +
+            `${formatUtc(before.activatesAtMs)} (${formatRelative(before.activatesAtMs, context.now())}). ` +
             'Rotate then, or now with --now if the active key must stop signing at once.',
           { cause: error },
         );

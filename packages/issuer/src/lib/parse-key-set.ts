@@ -1,5 +1,6 @@
 import { jwkThumbprint } from '@jwks-kit/core';
 import type { KeyState, StoredKey, StoredKeySet } from '../key-store.js';
+import { decodeKeyLifecycleTimes } from './key-lifecycle-record.js';
 import { isSigningAlgorithm, SIGNING_ALGORITHMS, SIGNING_KEY_TYPES } from './signing-key-types.js';
 
 const STATES: readonly KeyState[] = ['next', 'active', 'retired'];
@@ -8,7 +9,8 @@ const BASE64URL = /^[A-Za-z0-9_-]+$/;
 /**
  * Checks that `value` (parsed JSON) is a well-formed key set: private signing JWKs (RSA, EC P-256,
  * OKP Ed25519), each with the alg that fits its kty and a kid that is its
- * RFC 7638 thumbprint, known states, finite times, at most one active and one next key.
+ * RFC 7638 thumbprint, known states, finite times, at most one active and one next key. Times stored under
+ * their 0.1 names are read too (see `decodeKeyLifecycleTimes`); the answer carries only the current names.
  * Throws an Error naming the first problem.
  */
 export async function parseKeySet(value: unknown): Promise<StoredKeySet> {
@@ -39,14 +41,10 @@ async function parseKey(raw: unknown, at: string): Promise<StoredKey> {
     if (typeof v !== 'string' || !BASE64URL.test(v)) throw new Error(`${at}.${member} is missing or not base64url`);
   }
   if (!STATES.includes(key.state as KeyState)) throw new Error(`${at}.state is not one of ${STATES.join(', ')}`);
-  for (const time of ['createdAt', 'activatesAt'] as const) {
-    if (!Number.isFinite(key[time])) throw new Error(`${at}.${time} is not a number`);
-  }
-  for (const time of ['activatedAt', 'retiredAt', 'removeAt'] as const) {
-    if (key[time] !== undefined && !Number.isFinite(key[time])) throw new Error(`${at}.${time} is not a number`);
-  }
-  if (key.state === 'retired' && !Number.isFinite(key.removeAt)) throw new Error(`${at} is retired without removeAt`);
+  const decoded = decodeKeyLifecycleTimes(key, at);
+  if (key.state === 'retired' && decoded.removeAtMs === undefined)
+    throw new Error(`${at} is retired without removeAtMs`);
   const kid = jwkThumbprint(key);
   if (key.kid !== kid) throw new Error(`${at}.kid is not the RFC 7638 thumbprint of the key`);
-  return key as unknown as StoredKey;
+  return decoded as unknown as StoredKey;
 }

@@ -2,6 +2,7 @@ import type { Cluster, Redis } from 'ioredis';
 import { IssuerError } from '../issuer-error.js';
 import type { KeyStore, StoredKey, StoredKeySet } from '../key-store.js';
 import { type Kek, openPrivatePart, sealPrivatePart, toKek } from '../lib/key-encryption.js';
+import { decodeKeyLifecycleTimes } from '../lib/key-lifecycle-record.js';
 import { parseKeySet } from '../lib/parse-key-set.js';
 import { SIGNING_KEY_TYPES } from '../lib/signing-key-types.js';
 import { createKeyRingRedisKeys } from './key-ring-redis-keys.js';
@@ -75,7 +76,11 @@ export function createRedisKeyStore(client: Redis | Cluster, options: RedisKeySt
   const readRaw = async () => {
     const fields = await client.hgetall(names.ring);
     if (fields.version === undefined || fields.public === undefined) return undefined;
-    return { version: fields.version, publicKeys: JSON.parse(fields.public) as PublicStoredKey[], fields };
+    try {
+      return { version: fields.version, publicKeys: decodePublicKeys(fields.public), fields };
+    } catch (error) {
+      throw malformed(error);
+    }
   };
 
   // The last opened snapshot, reused while every field read back is identical (a scheduled re-read of an
@@ -96,7 +101,10 @@ export function createRedisKeyStore(client: Redis | Cluster, options: RedisKeySt
         throw new IssuerError('ERR_KEY_RECORD_TAMPERED', `private part of key ${pub.kid} is missing from Redis`);
       return { ...pub, ...(JSON.parse(openPrivatePart(keks, pub.kid, pub.state, sealed)) as object) };
     });
-    const snapshot = { version: raw.version, set: await parseKeySet({ keys }) };
+    const snapshot = {
+      version: raw.version,
+      set: await parseKeySet({ keys }).catch((e: unknown) => Promise.reject(malformed(e))),
+    };
     opened = { fields: raw.fields, snapshot };
     return snapshot;
   };
@@ -172,4 +180,25 @@ function splitPrivateMembers(key: StoredKey): { pub: PublicStoredKey; secret: Re
     delete pub[name];
   }
   return { pub: pub as PublicStoredKey, secret };
+}
+
+/**
+ * The public records as stored (JSON array), each through the one key-record decoder: times under their
+ * current names, or under their 0.1 names in a ring written before the rename.
+ */
+function decodePublicKeys(json: string): PublicStoredKey[] {
+  const records: unknown = JSON.parse(json);
+  if (!Array.isArray(records)) throw new Error('public records are not an array');
+  return records.map((record: unknown, index) => {
+    if (typeof record !== 'object' || record === null) throw new Error(`public[${index}] is not an object`);
+    return decodeKeyLifecycleTimes(record as Record<string, unknown>, `public[${index}]`) as PublicStoredKey;
+  });
+}
+
+/** A malformed record (bad JSON, a missing or non-numeric time, …) as `ERR_KEY_RECORD_TAMPERED`. */
+function malformed(error: unknown): IssuerError {
+  if (error instanceof IssuerError) return error;
+  return new IssuerError('ERR_KEY_RECORD_TAMPERED', `key ring in Redis is malformed (${(error as Error).message})`, {
+    cause: error,
+  });
 }

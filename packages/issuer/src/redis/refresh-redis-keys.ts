@@ -2,9 +2,9 @@ import { createHash } from 'node:crypto';
 
 /** The Redis keys of one family; they share the family id as hash tag (one Cluster slot). */
 export interface FamilyKeys {
-  /** Hash: sub, scope, clientId, createdAt, absoluteExpiresAt, lastUsedAt, expiresAt, head. */
+  /** Hash: sub, scope, clientId, jkt, createdAtMs, absoluteExpiresAtMs, lastUsedAtMs, expiresAtMs, head (see `refresh-family-record.ts`). */
   readonly family: string;
-  /** Hash: rotated token hash → `rotatedAt|successorHash|sealedSuccessor`. */
+  /** Hash: rotated token hash → `rotatedAtMs|successorHash|sealedSuccessor`. */
   readonly rotated: string;
 }
 

@@ -12,9 +12,16 @@
  * ARGV[6] idle timeout (ms)
  * Returns { kind, sealed successor or '', family fields as a flat list }; kind is 'rotated',
  * 'replayed', 'reused', 'expired' or 'invalid' (then the list is empty). 'reused' and 'expired'
- * delete the family.
+ * delete the family. Instants are read under their names or, in a hash written by 0.1, their previous
+ * names (`FAMILY_TIME_FIELDS`); a rotation writes them under the current names only and deletes the old
+ * ones. A family without its instants as whole numbers is an error reply (the store answers ERR_REFRESH_STORE_UNAVAILABLE).
  */
 export const REFRESH_ROTATE_LUA = `
+local function instant(name, previousName)
+  local value = redis.call('HGET', KEYS[1], name) or redis.call('HGET', KEYS[1], previousName)
+  if value and string.match(value, '^%d+$') then return value end
+  return false
+end
 local head = redis.call('HGET', KEYS[1], 'head')
 if not head then return { 'invalid', '', {} } end
 local previous = false
@@ -23,7 +30,13 @@ if head ~= ARGV[1] then
   if not previous then return { 'invalid', '', {} } end
 end
 local now = tonumber(ARGV[4])
-if now >= tonumber(redis.call('HGET', KEYS[1], 'expiresAt')) then
+local familyExpiresAt = tonumber(instant('expiresAtMs', 'expiresAt'))
+local createdAt = instant('createdAtMs', 'createdAt')
+local absoluteExpiresAt = tonumber(instant('absoluteExpiresAtMs', 'absoluteExpiresAt'))
+if not familyExpiresAt or not absoluteExpiresAt or not createdAt then
+  return redis.error_reply('ERR malformed refresh family record')
+end
+if now >= familyExpiresAt then
   local family = redis.call('HGETALL', KEYS[1])
   redis.call('DEL', KEYS[1], KEYS[2])
   return { 'expired', '', family }
@@ -37,10 +50,13 @@ if previous then
   redis.call('DEL', KEYS[1], KEYS[2])
   return { 'reused', '', family }
 end
-local expiresAt = math.min(tonumber(redis.call('HGET', KEYS[1], 'absoluteExpiresAt')), now + tonumber(ARGV[6]))
+local expiresAt = math.min(absoluteExpiresAt, now + tonumber(ARGV[6]))
 local px = string.format('%.0f', expiresAt - now)
 redis.call('HSET', KEYS[2], ARGV[1], ARGV[4] .. '|' .. ARGV[2] .. '|' .. ARGV[3])
-redis.call('HSET', KEYS[1], 'head', ARGV[2], 'lastUsedAt', ARGV[4], 'expiresAt', string.format('%.0f', expiresAt))
+redis.call('HDEL', KEYS[1], 'createdAt', 'absoluteExpiresAt', 'lastUsedAt', 'expiresAt')
+redis.call('HSET', KEYS[1], 'head', ARGV[2], 'createdAtMs', createdAt,
+  'absoluteExpiresAtMs', string.format('%.0f', absoluteExpiresAt), 'lastUsedAtMs', ARGV[4],
+  'expiresAtMs', string.format('%.0f', expiresAt))
 redis.call('PEXPIRE', KEYS[1], px)
 redis.call('PEXPIRE', KEYS[2], px)
 return { 'rotated', '', redis.call('HGETALL', KEYS[1]) }

@@ -3,6 +3,7 @@ import { RefreshTokenError } from '../sessions/refresh-token-error.js';
 import type { RefreshFamily, RefreshTokenStore, RotateRefreshTokenOutcome } from '../sessions/refresh-token-store.js';
 import { REFRESH_CREATE_LUA } from './refresh-create-script.js';
 import { REFRESH_END_LUA } from './refresh-end-script.js';
+import { familyFields, familyFromFlat } from './refresh-family-record.js';
 import { REFRESH_FIND_LUA } from './refresh-find-script.js';
 import { REFRESH_INDEX_LUA } from './refresh-index-script.js';
 import { createRefreshRedisKeys } from './refresh-redis-keys.js';
@@ -28,56 +29,13 @@ export type RedisRefreshTokenStoreOptions = Readonly<{
 const COMMANDS = {
   create: ['jwksKitRefreshCreateV2', 1, REFRESH_CREATE_LUA],
   find: ['jwksKitRefreshFindV1', 2, REFRESH_FIND_LUA],
-  rotate: ['jwksKitRefreshRotateV2', 2, REFRESH_ROTATE_LUA],
+  rotate: ['jwksKitRefreshRotateV3', 2, REFRESH_ROTATE_LUA],
   end: ['jwksKitRefreshEndV2', 2, REFRESH_END_LUA],
   index: ['jwksKitRefreshIndexV1', 1, REFRESH_INDEX_LUA],
 } as const;
 
 type ScriptCommand = (...args: string[]) => Promise<unknown>;
 type Flat = readonly string[];
-
-function familyFromFlat(familyId: string, flat: Flat): RefreshFamily {
-  const fields = new Map<string, string>();
-  for (let i = 0; i + 1 < flat.length; i += 2) fields.set(flat[i]!, flat[i + 1]!);
-  const num = (name: string) => Number(fields.get(name));
-  const scope = fields.get('scope');
-  const clientId = fields.get('clientId');
-  const jkt = fields.get('jkt');
-  return {
-    familyId,
-    sub: fields.get('sub') ?? '',
-    ...(scope === undefined ? {} : { scope }),
-    ...(clientId === undefined ? {} : { clientId }),
-    ...(jkt === undefined ? {} : { jkt }),
-    createdAt: num('createdAt'),
-    absoluteExpiresAt: num('absoluteExpiresAt'),
-    lastUsedAt: num('lastUsedAt'),
-    expiresAt: num('expiresAt'),
-    headHash: fields.get('head') ?? '',
-  };
-}
-
-function familyFields(family: RefreshFamily): string[] {
-  const fields = [
-    'sub',
-    family.sub,
-    'createdAt',
-    String(family.createdAt),
-    'absoluteExpiresAt',
-    String(family.absoluteExpiresAt),
-    'lastUsedAt',
-    String(family.lastUsedAt),
-    'expiresAt',
-    String(family.expiresAt),
-    'head',
-    family.headHash,
-  ];
-  if (family.scope !== undefined) fields.push('scope', family.scope);
-  if (family.clientId !== undefined) fields.push('clientId', family.clientId);
-  // written once here: the rotate script sets only head, lastUsedAt and expiresAt, so the binding never changes
-  if (family.jkt !== undefined) fields.push('jkt', family.jkt);
-  return fields;
-}
 
 /**
  * A {@link RefreshTokenStore} in Redis (standalone or Cluster). Rotation is one Lua script, so a
@@ -192,12 +150,12 @@ export function createRedisRefreshTokenStore(
     },
     async create(family) {
       const k = keys.family(family.familyId);
-      const px = String(Math.max(1, family.expiresAt - family.createdAt));
+      const px = String(Math.max(1, family.expiresAtMs - family.createdAtMs));
       await script(
         'index',
         keys.subject(family.sub),
         family.familyId,
-        String(family.absoluteExpiresAt - family.createdAt),
+        String(family.absoluteExpiresAtMs - family.createdAtMs),
       );
       await durable('create', k.family, px, ...familyFields(family));
     },

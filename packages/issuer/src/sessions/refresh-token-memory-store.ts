@@ -8,7 +8,7 @@ import type {
 } from './refresh-token-store.js';
 
 interface RotatedEntry {
-  readonly rotatedAt: number;
+  readonly rotatedAtMs: number;
   readonly successorHash: string;
   readonly sealedSuccessor: string;
 }
@@ -43,7 +43,7 @@ export function createMemoryRefreshTokenStore(): RefreshTokenStore {
   const sweep = (nowMs: number): void => {
     if (nowMs < nextSweepAt) return;
     nextSweepAt = nowMs + SWEEP_INTERVAL_MS;
-    for (const [familyId, entry] of families) if (entry.family.expiresAt <= nowMs) remove(familyId);
+    for (const [familyId, entry] of families) if (entry.family.expiresAtMs <= nowMs) remove(familyId);
   };
 
   const rotate = (request: RotateRefreshTokenRequest): RotateRefreshTokenOutcome => {
@@ -53,13 +53,13 @@ export function createMemoryRefreshTokenStore(): RefreshTokenStore {
     const isHead = family.headHash === request.presentedHash;
     const previous = isHead ? undefined : entry.rotated.get(request.presentedHash);
     if (!isHead && !previous) return { kind: 'invalid' };
-    if (request.nowMs >= family.expiresAt) {
+    if (request.nowMs >= family.expiresAtMs) {
       remove(request.familyId);
       return { kind: 'expired', family };
     }
     if (previous) {
       const inGrace =
-        request.nowMs - previous.rotatedAt < request.graceMs && previous.successorHash === family.headHash;
+        request.nowMs - previous.rotatedAtMs < request.graceMs && previous.successorHash === family.headHash;
       if (!inGrace) {
         remove(request.familyId);
         return { kind: 'reused', family };
@@ -67,15 +67,15 @@ export function createMemoryRefreshTokenStore(): RefreshTokenStore {
       return { kind: 'replayed', family, sealedSuccessor: previous.sealedSuccessor };
     }
     entry.rotated.set(request.presentedHash, {
-      rotatedAt: request.nowMs,
+      rotatedAtMs: request.nowMs,
       successorHash: request.successorHash,
       sealedSuccessor: request.sealedSuccessor,
     });
     entry.family = {
       ...family,
       headHash: request.successorHash,
-      lastUsedAt: request.nowMs,
-      expiresAt: nextExpiry(family.absoluteExpiresAt, request.nowMs, request.idleTimeoutMs),
+      lastUsedAtMs: request.nowMs,
+      expiresAtMs: nextExpiry(family.absoluteExpiresAtMs, request.nowMs, request.idleTimeoutMs),
     };
     return { kind: 'rotated', family: entry.family };
   };
@@ -83,7 +83,7 @@ export function createMemoryRefreshTokenStore(): RefreshTokenStore {
   return {
     health: () => ({ state: 'ok', kind: 'memory', connection: undefined, lastError: undefined }),
     async create(family) {
-      sweep(family.createdAt);
+      sweep(family.createdAtMs);
       families.set(family.familyId, { family, rotated: new Map() });
       const ids = subjects.get(family.sub) ?? new Set<string>();
       ids.add(family.familyId);

@@ -249,7 +249,7 @@ export function createRefreshTokenService(options: RefreshTokenServiceOptions): 
     familyId: family.familyId,
     accessToken: access.token,
     accessTokenExp: access.exp,
-    refreshTokenExpiresAtMs: family.expiresAt,
+    refreshTokenExpiresAtMs: family.expiresAtMs,
     tokenType: family.jkt === undefined ? 'Bearer' : 'DPoP',
     ...(family.jkt === undefined ? {} : { jkt: family.jkt }),
   });
@@ -341,17 +341,17 @@ export function createRefreshTokenService(options: RefreshTokenServiceOptions): 
       const familyId = newFamilyId();
       const refreshToken = newRefreshToken(familyId);
       const nowMs = now();
-      const absoluteExpiresAt = nowMs + absoluteLifetimeMs;
+      const absoluteExpiresAtMs = nowMs + absoluteLifetimeMs;
       const family: RefreshFamily = {
         familyId,
         sub: input.sub,
         ...(input.scope === undefined ? {} : { scope: input.scope }),
         ...(input.clientId === undefined ? {} : { clientId: input.clientId }),
         ...(input.jkt === undefined ? {} : { jkt: input.jkt }),
-        createdAt: nowMs,
-        absoluteExpiresAt,
-        lastUsedAt: nowMs,
-        expiresAt: nextExpiry(absoluteExpiresAt, nowMs, idleTimeoutMs),
+        createdAtMs: nowMs,
+        absoluteExpiresAtMs,
+        lastUsedAtMs: nowMs,
+        expiresAtMs: nextExpiry(absoluteExpiresAtMs, nowMs, idleTimeoutMs),
         headHash: hashRefreshToken(refreshToken),
       };
       const access = await sign(family);
@@ -390,16 +390,16 @@ export function createRefreshTokenService(options: RefreshTokenServiceOptions): 
       const familyId = typeof refreshToken === 'string' ? familyIdOf(refreshToken) : undefined;
       if (!familyId) return undefined;
       const found = await store.find(familyId, hashRefreshToken(refreshToken));
-      if (found?.state !== 'head' || found.family.expiresAt <= now()) return undefined;
-      const { sub, scope, clientId, jkt, createdAt, expiresAt } = found.family;
+      if (found?.state !== 'head' || found.family.expiresAtMs <= now()) return undefined;
+      const { sub, scope, clientId, jkt, createdAtMs, expiresAtMs } = found.family;
       return {
         familyId,
         sub,
         scope,
         clientId,
         ...(jkt === undefined ? {} : { jkt }),
-        createdAtMs: createdAt,
-        expiresAtMs: expiresAt,
+        createdAtMs,
+        expiresAtMs,
       };
     },
     on: (type, listener) => events.on(type, listener),

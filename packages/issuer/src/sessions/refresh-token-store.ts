@@ -12,13 +12,13 @@ export interface RefreshFamily {
    */
   readonly jkt?: string;
   /** Milliseconds since the epoch. */
-  readonly createdAt: number;
+  readonly createdAtMs: number;
   /** The family ends at this instant whatever its use (ms since the epoch). */
-  readonly absoluteExpiresAt: number;
+  readonly absoluteExpiresAtMs: number;
   /** Last start or rotation (ms since the epoch); the idle timeout counts from here. */
-  readonly lastUsedAt: number;
+  readonly lastUsedAtMs: number;
   /** The family ends at this instant unless rotated before: the earlier of the absolute and idle deadlines. */
-  readonly expiresAt: number;
+  readonly expiresAtMs: number;
   /** SHA-256 (base64url) of the one live refresh token. */
   readonly headHash: string;
 }

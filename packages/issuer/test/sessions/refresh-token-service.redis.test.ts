@@ -96,10 +96,10 @@ describe('createRefreshTokenService over the Redis store', () => {
     const family = {
       familyId: randomBytes(8).toString('hex'),
       sub: 'alice',
-      createdAt: now,
-      absoluteExpiresAt: now + 60_000,
-      lastUsedAt: now,
-      expiresAt: now + 60_000,
+      createdAtMs: now,
+      absoluteExpiresAtMs: now + 60_000,
+      lastUsedAtMs: now,
+      expiresAtMs: now + 60_000,
       headHash: randomBytes(32).toString('base64url'),
     };
     await expect(store.create(family)).rejects.toMatchObject({

@@ -1,4 +1,4 @@
 /** The deadline of a family used at `nowMs`: idle timeout from now, capped by the absolute lifetime. */
-export function nextExpiry(absoluteExpiresAt: number, nowMs: number, idleTimeoutMs: number): number {
-  return Math.min(absoluteExpiresAt, nowMs + idleTimeoutMs);
+export function nextExpiry(absoluteExpiresAtMs: number, nowMs: number, idleTimeoutMs: number): number {
+  return Math.min(absoluteExpiresAtMs, nowMs + idleTimeoutMs);
 }
