@@ -14,8 +14,31 @@ export const FAMILY_TIME_FIELDS: readonly (readonly [name: FamilyTime, previousN
   ['expiresAtMs', 'expiresAt'],
 ];
 
-/** A whole number of milliseconds, as the store writes it (the rotate script checks `^%d+$`). */
+/** A whole number of milliseconds, as the store writes it (the scripts check `^%d+$`). */
 const INSTANT = /^\d+$/;
+
+/**
+ * Lua prepended to the scripts that change a family (rotate, end), the same reading of KEYS[1] as
+ * {@link familyFromFlat}: `familyInstant(name, previousName)` answers an instant's text (under its name, else
+ * under its 0.1 name) or `false` when missing or not a whole number; `familyMalformed()` is true when any
+ * instant is. The scripts refuse a malformed family before they delete or write anything, so a refusal
+ * never loses a reuse detection or a logout.
+ */
+export const FAMILY_INSTANTS_LUA = `
+local function familyInstant(name, previousName)
+  local value = redis.call('HGET', KEYS[1], name) or redis.call('HGET', KEYS[1], previousName)
+  if value and string.match(value, '^%d+$') then return value end
+  return false
+end
+local function familyMalformed()
+  return ${FAMILY_TIME_FIELDS.map(([name, previousName]) => `not familyInstant('${name}', '${previousName}')`).join(' or ')}
+end
+`;
+
+/** The 0.1 names of the instants, as a Lua argument list (`'createdAt', …`): what a rewrite deletes. */
+export const PREVIOUS_FAMILY_TIME_FIELDS_LUA = FAMILY_TIME_FIELDS.map(([, previousName]) => `'${previousName}'`).join(
+  ', ',
+);
 
 /**
  * The one reader of a family hash (as `HGETALL` answers it, a flat name, value list): each instant under its

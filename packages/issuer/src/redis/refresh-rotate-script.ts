@@ -1,3 +1,5 @@
+import { FAMILY_INSTANTS_LUA, PREVIOUS_FAMILY_TIME_FIELDS_LUA } from './refresh-family-record.js';
+
 /**
  * Rotation, grace replay, reuse detection and expiry of one family, atomically: there is no moment
  * between reading the head and writing the successor, so a family can never fork.
@@ -14,28 +16,22 @@
  * 'replayed', 'reused', 'expired' or 'invalid' (then the list is empty). 'reused' and 'expired'
  * delete the family. Instants are read under their names or, in a hash written by 0.1, their previous
  * names (`FAMILY_TIME_FIELDS`); a rotation writes them under the current names only and deletes the old
- * ones. A family without its instants as whole numbers is an error reply (the store answers ERR_REFRESH_STORE_UNAVAILABLE).
+ * ones. A family without its instants as whole numbers is an error reply before anything changes (the store
+ * answers ERR_REFRESH_STORE_UNAVAILABLE).
  */
-export const REFRESH_ROTATE_LUA = `
-local function instant(name, previousName)
-  local value = redis.call('HGET', KEYS[1], name) or redis.call('HGET', KEYS[1], previousName)
-  if value and string.match(value, '^%d+$') then return value end
-  return false
-end
+export const REFRESH_ROTATE_LUA = `${FAMILY_INSTANTS_LUA}
 local head = redis.call('HGET', KEYS[1], 'head')
 if not head then return { 'invalid', '', {} } end
+if familyMalformed() then return redis.error_reply('ERR malformed refresh family record') end
 local previous = false
 if head ~= ARGV[1] then
   previous = redis.call('HGET', KEYS[2], ARGV[1])
   if not previous then return { 'invalid', '', {} } end
 end
 local now = tonumber(ARGV[4])
-local familyExpiresAt = tonumber(instant('expiresAtMs', 'expiresAt'))
-local createdAt = instant('createdAtMs', 'createdAt')
-local absoluteExpiresAt = tonumber(instant('absoluteExpiresAtMs', 'absoluteExpiresAt'))
-if not familyExpiresAt or not absoluteExpiresAt or not createdAt then
-  return redis.error_reply('ERR malformed refresh family record')
-end
+local familyExpiresAt = tonumber(familyInstant('expiresAtMs', 'expiresAt'))
+local createdAt = familyInstant('createdAtMs', 'createdAt')
+local absoluteExpiresAt = tonumber(familyInstant('absoluteExpiresAtMs', 'absoluteExpiresAt'))
 if now >= familyExpiresAt then
   local family = redis.call('HGETALL', KEYS[1])
   redis.call('DEL', KEYS[1], KEYS[2])
@@ -53,7 +49,7 @@ end
 local expiresAt = math.min(absoluteExpiresAt, now + tonumber(ARGV[6]))
 local px = string.format('%.0f', expiresAt - now)
 redis.call('HSET', KEYS[2], ARGV[1], ARGV[4] .. '|' .. ARGV[2] .. '|' .. ARGV[3])
-redis.call('HDEL', KEYS[1], 'createdAt', 'absoluteExpiresAt', 'lastUsedAt', 'expiresAt')
+redis.call('HDEL', KEYS[1], ${PREVIOUS_FAMILY_TIME_FIELDS_LUA})
 redis.call('HSET', KEYS[1], 'head', ARGV[2], 'createdAtMs', createdAt,
   'absoluteExpiresAtMs', string.format('%.0f', absoluteExpiresAt), 'lastUsedAtMs', ARGV[4],
   'expiresAtMs', string.format('%.0f', expiresAt))

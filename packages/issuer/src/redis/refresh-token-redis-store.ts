@@ -30,7 +30,7 @@ const COMMANDS = {
   create: ['jwksKitRefreshCreateV2', 1, REFRESH_CREATE_LUA],
   find: ['jwksKitRefreshFindV1', 2, REFRESH_FIND_LUA],
   rotate: ['jwksKitRefreshRotateV3', 2, REFRESH_ROTATE_LUA],
-  end: ['jwksKitRefreshEndV2', 2, REFRESH_END_LUA],
+  end: ['jwksKitRefreshEndV3', 2, REFRESH_END_LUA],
   index: ['jwksKitRefreshIndexV1', 1, REFRESH_INDEX_LUA],
 } as const;
 

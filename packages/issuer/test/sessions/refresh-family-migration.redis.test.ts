@@ -2,6 +2,7 @@ import { randomBytes } from 'node:crypto';
 import { Redis } from 'ioredis';
 import { readIssuer01Record, startRedis, type TestRedis } from '@jwks-kit/test-kit';
 import { createRedisRefreshTokenStore } from '../../src/redis.js';
+import { hashRefreshToken } from '../../src/sessions/lib/refresh-token-crypto.js';
 import { rejection, setup } from './refresh-token-service-contract.js';
 
 /**
@@ -87,11 +88,35 @@ describe('a refresh family written by 0.1 (createdAt, absoluteExpiresAt, lastUse
     ['with a non-numeric expiresAt', (family: Record<string, string>) => ({ ...family, expiresAt: 'soon' })],
     ['with a non-numeric expiresAtMs', (family: Record<string, string>) => ({ ...family, expiresAtMs: '1e+21' })],
     ['without createdAt nor createdAtMs', (family: Record<string, string>) => omit(family, 'createdAt')],
-  ])('a family hash %s is refused with ERR_REFRESH_STORE_UNAVAILABLE, read or rotated', async (_what, corrupt) => {
-    const { service } = await restore(corrupt(fixture.family));
-    expect((await rejection(service.describe(fixture.headToken))).code).toBe('ERR_REFRESH_STORE_UNAVAILABLE');
-    expect((await rejection(service.rotate(fixture.headToken))).code).toBe('ERR_REFRESH_STORE_UNAVAILABLE');
-  });
+    ['without lastUsedAt nor lastUsedAtMs', (family: Record<string, string>) => omit(family, 'lastUsedAt')],
+  ])(
+    'a family hash %s is refused with ERR_REFRESH_STORE_UNAVAILABLE (read, rotated, reused, logged out, revoked) and left as it was',
+    async (_what, corrupt) => {
+      const { service, clock, familyHash, store } = await restore(corrupt(fixture.family));
+      const before = await client.hgetall(familyHash);
+      expect((await rejection(service.describe(fixture.headToken))).code).toBe('ERR_REFRESH_STORE_UNAVAILABLE');
+      expect((await rejection(service.rotate(fixture.headToken))).code).toBe('ERR_REFRESH_STORE_UNAVAILABLE');
+      clock.advance(60_000);
+      expect((await rejection(service.rotate(fixture.rotatedToken))).code).toBe('ERR_REFRESH_STORE_UNAVAILABLE');
+      expect((await rejection(service.logout(fixture.headToken))).code).toBe('ERR_REFRESH_STORE_UNAVAILABLE');
+      expect((await rejection(service.revokeFamily(fixture.familyId))).code).toBe('ERR_REFRESH_STORE_UNAVAILABLE');
+      // The service finds a family before it rotates one; the store's rotate script refuses on its own too.
+      for (const token of [fixture.headToken, fixture.rotatedToken]) {
+        const request = {
+          familyId: fixture.familyId,
+          presentedHash: hashRefreshToken(token),
+          successorHash: hashRefreshToken(randomBytes(48).toString('base64url')),
+          sealedSuccessor: 'sealed',
+          nowMs: clock.now(),
+          graceMs: 10_000,
+          idleTimeoutMs: 1_209_600_000,
+        };
+        expect((await rejection(store.rotate(request))).code).toBe('ERR_REFRESH_STORE_UNAVAILABLE');
+      }
+      // Nothing was deleted or rewritten: a refusal never swallows a reuse detection or a logout.
+      expect(await client.hgetall(familyHash)).toEqual(before);
+    },
+  );
 });
 
 function omit(record: Record<string, string>, name: string): Record<string, string> {
