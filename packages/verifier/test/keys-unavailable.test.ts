@@ -1,7 +1,7 @@
 import express, { type Express } from 'express';
 import supertest from 'supertest';
 import { createClock, createTestKeyPair, freePort, type TestKeyPair } from '@jwks-kit/test-kit';
-import { authErrorHandler, KeySetError, requireAuth, type RequireAuthHandler } from '../src/index.js';
+import { authErrorHandler, KeySetError, RemoteKeySet, requireAuth, type RequireAuthHandler } from '../src/index.js';
 import { accessToken, AUDIENCE, ISSUER } from './lib/craft-token.js';
 import { startJwksServer, type JwksServer } from './remote-key-set-server.js';
 
@@ -103,4 +103,27 @@ it('answers 503 for an unknown kid once the last fetch failed, and still serves 
     .get('/orders')
     .set('Authorization', `Bearer ${tokenOf(other)}`)
     .expect(401);
+});
+
+it('hands out the key set it created for jwksUri, so the operator can follow its fetches and failures', async () => {
+  const server = await startJwksServer([pair.publicJwk]);
+  servers.push(server);
+  const { app, authenticate } = appFor(server.url);
+  const keySet = authenticate.keySets.get(ISSUER);
+  expect(keySet).toBeInstanceOf(RemoteKeySet);
+  const seen: string[] = [];
+  (keySet as RemoteKeySet).on('fetched', (event) => seen.push(`fetched ${event.status}`));
+  (keySet as RemoteKeySet).on('fetchFailed', (error) => seen.push(`failed ${error.code}`));
+  (keySet as RemoteKeySet).on('unknownKid', (_kid, { refetched }) => seen.push(`unknown kid, refetched ${refetched}`));
+  await authenticate.ready();
+  server.handle((_req, res) => {
+    res.statusCode = 500;
+    res.end('down');
+  });
+  await supertest(app)
+    .get('/orders')
+    .set('Authorization', `Bearer ${tokenOf(other)}`)
+    .expect(503);
+  expect(seen).toEqual(['fetched 200', 'failed ERR_JWKS_HTTP_STATUS', 'unknown kid, refetched true']);
+  expect(authenticate.health().keySets[ISSUER]).toMatchObject({ state: 'stale', consecutiveFailures: 1 });
 });
