@@ -156,6 +156,8 @@ async function middlewareFor(variant: Variant, ctx: ScenarioContext): Promise<Re
     audience: ctx.audience,
     jwksUri: ctx.jwksUri,
     verifiedTokenCacheSize: cacheSizeFor(ctx),
+    // under callgrind on a loaded machine the first fetch can outlast the default 5 s
+    jwks: { timeoutMs: 120_000 },
   });
   await auth.ready();
   return auth;
