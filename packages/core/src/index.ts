@@ -37,9 +37,9 @@ export { fetchJwks, isJwksFetchError, JwksFetchError, parseJwksJson } from './fe
 export type { FetchJwksOptions, FetchJwksResult, JwksFetchErrorCode } from './fetch-jwks.js';
 export { prebuildJson, prebuiltJsonHandler, sendPrebuiltJson } from './prebuilt-json.js';
 export type { PrebuiltJson, PrebuiltJsonOptions, PrebuiltJsonRequest, PrebuiltJsonResponse } from './prebuilt-json.js';
-export { decodeCompactJws } from './decode-compact-jws.js';
+export { createCompactJwsDecoder, decodeCompactJws } from './decode-compact-jws.js';
 export type { DecodedCompactJws } from './decode-compact-jws.js';
-export { verifyJwsSignature } from './verify-jws-signature.js';
+export { verifyJwsSignature, verifyJwsSignatureBytes } from './verify-jws-signature.js';
 export { isP256SignatureInRange } from './p256-signature.js';
 export { jwkThumbprint, jwkThumbprintInput } from './jwk-thumbprint.js';
 export { accessTokenHash } from './dpop/access-token-hash.js';

@@ -1,4 +1,5 @@
 import { constants, createHmac, KeyObject, timingSafeEqual, verify } from 'node:crypto';
+import { decodeBase64url } from './decode-base64url.js';
 import { jwsAlgorithmEntry, type JwsAlgorithmEntry } from './jws-algorithms.js';
 import { MIN_RSA_MODULUS_BITS } from './jwk-key-types.js';
 import { isP256SignatureInRange } from './p256-signature.js';
@@ -8,8 +9,6 @@ interface KeyShape {
   readonly kty: JwsAlgorithmEntry['kty'];
   readonly signatureBytes: number;
 }
-
-const BASE64URL = /^[A-Za-z0-9_-]+$/;
 
 const SHAPES = new WeakMap<KeyObject, KeyShape | null>();
 
@@ -36,9 +35,8 @@ function shapeOf(key: KeyObject): KeyShape | null {
 
 /**
  * Checks a compact JWS signature with Node's `crypto` (OpenSSL does the arithmetic). `signingInput`
- * is the token's exact `header.payload` text and `signatureB64u` its third segment (the verifier has
- * already proven both canonical base64url; this function still refuses a segment that is not exactly the
- * unpadded base64url length of the algorithm's signature, or that holds another character). Answers
+ * is the token's exact `header.payload` text and `signatureB64u` its third segment, refused unless it is
+ * unpadded base64url (see {@link decodeBase64url}) of exactly the algorithm's signature length. Answers
  * `false` (never throws) for an algorithm outside the table, a key of another type than the algorithm's,
  * a signature of the wrong length, or a signature that does not verify:
  * - RS* / PS*: a public RSA KeyObject of at least 2048 bits, a signature of the modulus length;
@@ -48,15 +46,19 @@ function shapeOf(key: KeyObject): KeyShape | null {
  * - HS256: a secret KeyObject (only ever the configured secret), 32 bytes, compared in constant time.
  */
 export function verifyJwsSignature(alg: string, signingInput: string, signatureB64u: string, key: KeyObject): boolean {
+  const signature = decodeBase64url(signatureB64u);
+  return signature !== undefined && verifyJwsSignatureBytes(alg, signingInput, signature, key);
+}
+
+/**
+ * {@link verifyJwsSignature} of a signature already decoded, e.g. by `decodeCompactJws` (which proved its
+ * segment canonical base64url): the same rules, without decoding the segment a second time.
+ */
+export function verifyJwsSignatureBytes(alg: string, signingInput: string, signature: Buffer, key: KeyObject): boolean {
   const entry = jwsAlgorithmEntry(alg);
   if (entry === undefined || !(key instanceof KeyObject)) return false;
   const shape = shapeOf(key);
   if (shape === null || shape.kty !== entry.kty) return false;
-  // The exact unpadded length, and only base64url characters: Buffer.from skips some characters and
-  // reads '+' and '/' as '-' and '_', so a length check alone would accept another spelling.
-  if (signatureB64u.length !== Math.ceil((shape.signatureBytes * 4) / 3) || !BASE64URL.test(signatureB64u))
-    return false;
-  const signature = Buffer.from(signatureB64u, 'base64url');
   if (signature.length !== shape.signatureBytes) return false;
   const data = Buffer.from(signingInput, 'latin1');
   try {

@@ -1,4 +1,4 @@
-import { decodeCompactJws, jwkAlgorithm, MAX_KID_LENGTH, verifyJwsSignature } from '@jwks-kit/core';
+import { createCompactJwsDecoder, jwkAlgorithm, MAX_KID_LENGTH, verifyJwsSignatureBytes } from '@jwks-kit/core';
 import type { AccessTokenClaims, AccessTokenVerifierOptions } from './access-token-verifier-options.js';
 import type { KeySet, VerificationKey } from './key-set.js';
 import { isVerifierError, VerifierError, type VerifierErrorCode } from './errors.js';
@@ -79,6 +79,7 @@ export function createAccessTokenVerifier(options: AccessTokenVerifierOptions): 
       ? new VerifiedTokenCache<CacheEntry>(resolved.verifiedTokenCacheSize)
       : undefined;
   const admission = cache === undefined ? undefined : new SecondSightingFilter(resolved.verifiedTokenCacheSize);
+  const decodeCompactJws = createCompactJwsDecoder();
   const unsubscribes: Array<() => void> = [];
   if (cache) {
     for (const { keySet } of issuers.values()) {
@@ -136,7 +137,7 @@ export function createAccessTokenVerifier(options: AccessTokenVerifierOptions): 
   const verifyUncached = (token: string): VerifiedAccessToken | Promise<VerifiedAccessToken> => {
     const decoded = decodeCompactJws(token);
     if (decoded === undefined) throw malformed('not three canonical base64url segments of JSON objects');
-    const { header, payload } = decoded;
+    const { header, payload, signature } = decoded;
     const alg = header.alg;
     if (typeof alg !== 'string' || !acceptedAlgorithms.has(alg))
       throw fail(
@@ -162,7 +163,7 @@ export function createAccessTokenVerifier(options: AccessTokenVerifierOptions): 
     if (issuer.secret !== undefined) {
       if (alg !== 'HS256')
         throw fail('invalid_token', 'The access token algorithm is not accepted', describeRefusal.alg(alg, ['HS256']));
-      return verifyWithKey(token, alg, SECRET_KID, payload, issuer, issuer.secret);
+      return verifyWithKey(token, alg, SECRET_KID, payload, signature, issuer, issuer.secret);
     }
     if (!algorithmSet.has(alg))
       throw fail(
@@ -174,8 +175,8 @@ export function createAccessTokenVerifier(options: AccessTokenVerifierOptions): 
     if (typeof kid !== 'string' || kid.length === 0 || kid.length > MAX_KID_LENGTH)
       throw fail('invalid_token', 'The access token key id is missing or invalid', describeRefusal.kid(kid, alg));
     const cached = issuer.keySet.getKey(kid);
-    if (cached !== undefined) return verifyWithKey(token, alg, kid, payload, issuer, cached);
-    return resolveKey(issuer, kid).then((key) => verifyWithKey(token, alg, kid, payload, issuer, key));
+    if (cached !== undefined) return verifyWithKey(token, alg, kid, payload, signature, issuer, cached);
+    return resolveKey(issuer, kid).then((key) => verifyWithKey(token, alg, kid, payload, signature, issuer, key));
   };
 
   /** Signature (no per-request closure on this path), claims, verified-token cache, denylist. */
@@ -184,15 +185,15 @@ export function createAccessTokenVerifier(options: AccessTokenVerifierOptions): 
     alg: string,
     kid: string,
     payload: Record<string, unknown>,
+    signature: Buffer,
     issuer: ResolvedIssuer,
     key: VerificationKey | undefined,
   ): VerifiedAccessToken | Promise<VerifiedAccessToken> => {
     if (key === undefined) throw unknownKey(issuer, kid, alg);
     const bound = jwkAlgorithm(key);
-    const secondDot = token.lastIndexOf('.');
     if (
       (bound !== undefined && bound !== alg) ||
-      !verifyJwsSignature(alg, token.slice(0, secondDot), token.slice(secondDot + 1), key)
+      !verifyJwsSignatureBytes(alg, token.slice(0, token.lastIndexOf('.')), signature, key)
     ) {
       throw fail(
         'invalid_token',

@@ -5,7 +5,7 @@ import { importJwk } from '../import-jwk.js';
 import { PRIVATE_JWK_MEMBERS } from '../jwk-key-types.js';
 import { jwsAlgorithmEntry, type JwsAlgorithm } from '../jws-algorithms.js';
 import { jwkThumbprint } from '../jwk-thumbprint.js';
-import { verifyJwsSignature } from '../verify-jws-signature.js';
+import { verifyJwsSignatureBytes } from '../verify-jws-signature.js';
 import { accessTokenHash } from './access-token-hash.js';
 import { DpopProofError } from './dpop-proof-error.js';
 import { dpopHtu } from './dpop-htu.js';
@@ -57,7 +57,7 @@ export function verifyDpopProof(proof: string, expected: DpopProofExpectation): 
   if (typeof proof !== 'string' || proof.length > MAX_DPOP_PROOF_LENGTH) refuse('syntax', 'too long or not a string');
   const decoded = decodeCompactJws(proof);
   if (decoded === undefined) refuse('syntax', 'not one compact JWS of JSON objects');
-  const { header, payload } = decoded;
+  const { header, payload, signature } = decoded;
   if (header.crit !== undefined) refuse('syntax', 'a crit header is not understood');
   if (typeof header.typ !== 'string' || header.typ.toLowerCase() !== 'dpop+jwt') refuse('typ', 'typ is not dpop+jwt');
   const alg = header.alg;
@@ -68,8 +68,7 @@ export function verifyDpopProof(proof: string, expected: DpopProofExpectation): 
   )
     refuse('alg', 'alg is not an allowed asymmetric algorithm');
   const { key, jkt } = proofKey(header.jwk, alg as JwsAlgorithm);
-  const secondDot = proof.lastIndexOf('.');
-  if (!verifyJwsSignature(alg, proof.slice(0, secondDot), proof.slice(secondDot + 1), key))
+  if (!verifyJwsSignatureBytes(alg, proof.slice(0, proof.lastIndexOf('.')), signature, key))
     refuse('signature', 'the signature does not verify with the jwk header');
 
   const { jti, htm, htu, iat, ath } = payload;
