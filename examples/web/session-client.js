@@ -12,6 +12,10 @@ import { exchange } from './call-log.js';
 
 /** 401 codes after which a refresh may bring the session back. */
 const RECOVERABLE = new Set(['token_expired', 'missing_token']);
+/** Refusals that mean the session's deadline came, when they come at it. */
+const DEADLINE_CODES = new Set(['refresh_token_missing', 'refresh_token_expired']);
+/** How far before the server's deadline the browser may already have dropped the cookie (clock offset, latency). */
+const DEADLINE_SLACK_MS = 1_000;
 /** setTimeout's longest delay (2^31 − 1 ms); longer waits are chained. */
 const MAX_TIMER_MS = 2_147_483_647;
 /** Refresh at this fraction of the access token's life. */
@@ -81,14 +85,23 @@ export function createSessionClient({ services, onChange }) {
     clearTimers();
     const hadSession = state.session !== null;
     state.session = null;
-    state.ended = hadSession || reason === ENDINGS.logout ? (reason ?? '') : '';
+    // A session already ended keeps the reason it ended for (a late answer must not erase it).
+    if (hadSession || reason === ENDINGS.logout) state.ended = reason ?? '';
+    else if (state.ended === null) state.ended = '';
     onChange(state);
   }
 
-  async function lifetimeOver() {
-    // The refresh family is over; its last access token may still be valid: log out so that it is revoked too.
-    await send('auth', 'POST', '/logout', { credentials: 'same-origin' }, { note: 'session lifetime reached' });
-    end(ENDINGS.lifetime);
+  let endingAtDeadline;
+  /** The deadline passed: log out (once, whoever notices first), so that the last access token is revoked too. */
+  function lifetimeOver() {
+    endingAtDeadline ??= (async () => {
+      clearTimers();
+      await send('auth', 'POST', '/logout', { credentials: 'same-origin' }, { note: 'session lifetime reached' });
+      end(ENDINGS.lifetime);
+    })().finally(() => {
+      endingAtDeadline = undefined;
+    });
+    return endingAtDeadline;
   }
 
   /** Reads GET /session; `atPageLoad`: on a recoverable 401, look for a refresh cookie (quietly) and read again. */
@@ -123,6 +136,12 @@ export function createSessionClient({ services, onChange }) {
         { note: why, quiet },
       );
       if (!res.ok) {
+        // A refresh in flight at the deadline finds the cookie gone (the browser drops it at its Max-Age, the
+        // deadline) or the family over: that is the lifetime ending, not another failure.
+        if (state.session && DEADLINE_CODES.has(data?.code) && serverNow() >= endAt() - DEADLINE_SLACK_MS) {
+          await lifetimeOver();
+          return false;
+        }
         end(state.session || state.ended === null ? ENDINGS[data?.code] : undefined);
         return false;
       }

@@ -135,7 +135,7 @@ export interface RefreshTokenService {
   revokeFamily(familyId: string): Promise<boolean>;
   /** Ends every family of `sub` and revokes all its access tokens (logout everywhere); answers how many families ended. */
   revokeAllForSubject(sub: string): Promise<number>;
-  /** Ends the family of this token (head or earlier) like {@link revokeFamily}; false when unknown. */
+  /** Ends the family of this token (head or earlier) like {@link revokeFamily}; false when unknown (nothing is revoked then). */
   logout(refreshToken: string): Promise<boolean>;
   /** The family of a live refresh token (the head, before its deadline); undefined for any other string. Changes nothing. */
   describe(refreshToken: string): Promise<RefreshTokenDescription | undefined>;
@@ -266,11 +266,14 @@ export function createRefreshTokenService(options: RefreshTokenServiceOptions): 
   /** Tokens issued up to the end of the current second fall under a revocation made now. */
   const nextSecond = () => Math.floor(now() / 1000) + 1;
 
-  /** Ends the family and revokes every access token of the session (`sid`), however many were issued. */
+  /**
+   * Ends the family and revokes every access token of the session (`sid`), however many were issued. The session
+   * is revoked even when the family is already gone (ended at its deadline, say): its access tokens may still be alive.
+   */
   const endFamily = async (familyId: string): Promise<boolean> => {
     const ended = await store.end(familyId);
-    if (!ended) return false;
     await denylist.revokeSession(familyId, nextSecond());
+    if (!ended) return false;
     report({ type: 'ended', familyId });
     return true;
   };

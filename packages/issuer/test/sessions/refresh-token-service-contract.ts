@@ -155,6 +155,25 @@ export function refreshTokenServiceContract(getStore: () => RefreshTokenStore): 
     expect((await rejection(service.rotate(grant.refreshToken))).code).toBe('ERR_REFRESH_TOKEN_EXPIRED');
   });
 
+  it('revokeFamily after the family ended at its absolute lifetime still revokes the access tokens it issued', async () => {
+    const { service, clock, isRevoked } = await setup(getStore(), {
+      idleTimeoutMs: 100_000,
+      absoluteLifetimeMs: 120_000,
+    });
+    const first = await service.start({ sub: 'deadline-logout' });
+    const other = await service.start({ sub: 'deadline-logout' });
+    clock.advance(60_000);
+    const last = await service.rotate(first.refreshToken);
+    clock.advance(60_000);
+    expect((await rejection(service.rotate(last.refreshToken))).code).toBe('ERR_REFRESH_TOKEN_EXPIRED');
+    // logout at the deadline: the family is gone, its last access token is not
+    expect(await isRevoked(last.accessToken)).toBe(false);
+    expect(await service.revokeFamily(first.familyId)).toBe(false);
+    expect(await isRevoked(first.accessToken)).toBe(true);
+    expect(await isRevoked(last.accessToken)).toBe(true);
+    expect(await isRevoked(other.accessToken)).toBe(false);
+  });
+
   it('rejects missing, malformed and unknown tokens with distinct codes', async () => {
     const { service } = await setup(getStore());
     const real = await service.start({ sub: 'probe' });
