@@ -1,8 +1,6 @@
-import { createClock } from '@jwks-kit/test-kit';
 import { startTestMetrics } from '@jwks-kit/test-kit/metrics';
-import { createAccessTokenSigner, createKeyRing, createMemoryKeyStore } from '../src/index.js';
-import { createMemoryRefreshTokenStore, createRefreshTokenService, RefreshTokenError } from '../src/sessions.js';
-import { createTestDenylist } from './sessions/refresh-fixtures.js';
+import { RefreshTokenError } from '../src/sessions.js';
+import { startSigningStack } from './support/signing-stack.js';
 
 // Registered before the issuer records anything: it resolves its meter once per process.
 const metrics = startTestMetrics();
@@ -10,25 +8,7 @@ afterAll(() => metrics.stop());
 
 const ISSUER = 'https://auth.metrics.example';
 
-async function setup() {
-  const clock = createClock();
-  const keyRing = await createKeyRing({
-    store: createMemoryKeyStore(),
-    maxJwksCacheAgeMs: 600_000,
-    maxTokenLifetimeSeconds: 3_600,
-    now: clock.now,
-  });
-  const signer = createAccessTokenSigner({ issuer: ISSUER, keyRing, defaultAudience: 'orders', now: clock.now });
-  const service = createRefreshTokenService({
-    store: createMemoryRefreshTokenStore(),
-    denylist: createTestDenylist(clock),
-    now: clock.now,
-    graceMs: 10_000,
-    absoluteLifetimeMs: 3_600_000,
-    signAccessToken: (input) => signer.sign({ sub: input.sub, scope: input.scope, claims: { sid: input.familyId } }),
-  });
-  return { keyRing, signer, service, clock };
-}
+const setup = () => startSigningStack({ issuer: ISSUER, service: { graceMs: 10_000, absoluteLifetimeMs: 3_600_000 } });
 
 it('counts tokens signed by kid and key-ring transitions (from → to)', async () => {
   const { keyRing, signer } = await setup();

@@ -1,9 +1,7 @@
 import { SpanStatusCode } from '@opentelemetry/api';
-import { createClock } from '@jwks-kit/test-kit';
 import { leakedSecrets, startTestTracing } from '@jwks-kit/test-kit/tracing';
-import { createAccessTokenSigner, createKeyRing, createMemoryKeyStore } from '../src/index.js';
-import { createMemoryRefreshTokenStore, createRefreshTokenService, RefreshTokenError } from '../src/sessions.js';
-import { createTestDenylist } from './sessions/refresh-fixtures.js';
+import { RefreshTokenError } from '../src/sessions.js';
+import { startSigningStack } from './support/signing-stack.js';
 
 // Registered before the issuer records anything: it resolves its tracer once per process.
 const tracing = startTestTracing();
@@ -13,25 +11,7 @@ const ISSUER = 'https://auth.spans.example';
 const SUBJECT = 'subject-of-the-span-test';
 const CLAIM_VALUE = 'a-claim-value-that-must-stay-private';
 
-async function setup() {
-  const clock = createClock();
-  const store = createMemoryKeyStore();
-  const keyRing = await createKeyRing({
-    store,
-    maxJwksCacheAgeMs: 600_000,
-    maxTokenLifetimeSeconds: 3_600,
-    now: clock.now,
-  });
-  const signer = createAccessTokenSigner({ issuer: ISSUER, keyRing, defaultAudience: 'orders', now: clock.now });
-  const service = createRefreshTokenService({
-    store: createMemoryRefreshTokenStore(),
-    denylist: createTestDenylist(clock),
-    now: clock.now,
-    signAccessToken: (input) =>
-      signer.sign({ sub: input.sub, scope: input.scope, claims: { sid: input.familyId, note: CLAIM_VALUE } }),
-  });
-  return { keyRing, signer, service, store, clock };
-}
+const setup = () => startSigningStack({ issuer: ISSUER, claims: { note: CLAIM_VALUE } });
 
 describe('issuer spans (a real tracer provider, in-memory exporter)', () => {
   beforeEach(() => tracing.reset());
