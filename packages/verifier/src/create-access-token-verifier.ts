@@ -9,6 +9,7 @@ import { keysUnavailable } from './lib/keys-unavailable.js';
 import { resolveVerifierOptions, type ResolvedIssuer } from './lib/resolve-verifier-options.js';
 import { SecondSightingFilter } from './lib/second-sighting-filter.js';
 import { VerifiedTokenCache } from './lib/verified-token-cache.js';
+import { VerifiedToken } from './lib/verified-token.js';
 import { verifierHealth, type VerifierHealth } from './lib/verifier-health.js';
 import { outcomeOf, verifierTelemetry, type VerifierTelemetry } from './lib/verifier-telemetry.js';
 
@@ -20,7 +21,7 @@ export interface VerifiedAccessToken {
   readonly kid: string;
   /** The trusted issuer that matched `iss`. */
   readonly issuer: string;
-  /** The `scope` claim split on spaces. */
+  /** The `scope` claim split on spaces (on first read, once). */
   readonly scopes: ReadonlySet<string>;
 }
 
@@ -212,13 +213,7 @@ export function createAccessTokenVerifier(options: AccessTokenVerifierOptions): 
     if (!deepFreeze(payload, maxClaimsDepth))
       throw fail('claims_too_deep', undefined, describeRefusal.claimsDepth(maxClaimsDepth, kid, alg, issuer.issuer));
     const claims = payload as unknown as AccessTokenClaims;
-    const result: VerifiedAccessToken = Object.freeze({
-      claims,
-      kid,
-      issuer: issuer.issuer,
-      // checkClaims let through only an own string scope, or none.
-      scopes: scopesOf(ownClaim(payload, 'scope') as string | undefined),
-    });
+    const result: VerifiedAccessToken = new VerifiedToken(claims, kid, issuer.issuer);
     if (admission?.seenBefore(token))
       cache?.set(token, {
         result,
@@ -342,13 +337,6 @@ export function createAccessTokenVerifier(options: AccessTokenVerifierOptions): 
       await Promise.all(resolved.ownedKeySets.map((keySet) => keySet.close()));
     },
   };
-}
-
-const NO_SCOPES: ReadonlySet<string> = new Set();
-
-function scopesOf(scope: string | undefined): ReadonlySet<string> {
-  if (scope === undefined || scope.length === 0) return NO_SCOPES;
-  return new Set(scope.split(' ').filter((value) => value.length > 0));
 }
 
 /**

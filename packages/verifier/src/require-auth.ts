@@ -164,16 +164,36 @@ export function requireAuth(options: RequireAuthOptions): RequireAuthHandler {
 }
 
 function toRequestAuth(result: VerifiedAccessToken, found: FoundToken, jkt: string | undefined): RequestAuth {
-  return {
-    claims: result.claims,
-    token: found.token,
-    source: found.source,
-    scheme: found.scheme,
-    jkt,
-    kid: result.kid,
-    issuer: result.issuer,
-    scopes: result.scopes,
-  };
+  return new VerifiedRequestAuth(result, found, jkt);
+}
+
+/** `req.auth`: its `scopes` are the verification's own, read (and split) only when a route asks for them. */
+class VerifiedRequestAuth implements RequestAuth {
+  readonly claims: RequestAuth['claims'];
+  readonly token: string;
+  readonly source: RequestAuth['source'];
+  readonly scheme: RequestAuth['scheme'];
+  readonly kid: string;
+  readonly issuer: string;
+  readonly #result: VerifiedAccessToken;
+
+  constructor(
+    result: VerifiedAccessToken,
+    found: FoundToken,
+    readonly jkt: string | undefined,
+  ) {
+    this.claims = result.claims;
+    this.token = found.token;
+    this.source = found.source;
+    this.scheme = found.scheme;
+    this.kid = result.kid;
+    this.issuer = result.issuer;
+    this.#result = result;
+  }
+
+  get scopes(): ReadonlySet<string> {
+    return this.#result.scopes;
+  }
 }
 
 const UNBOUND = 'The access token is not bound to a DPoP key';

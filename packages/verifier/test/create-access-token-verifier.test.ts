@@ -79,6 +79,21 @@ describe('accepts', () => {
     expect(Object.isFrozen(result.claims)).toBe(true);
   });
 
+  it('a frozen result whose scopes are split once, on first read, and shared by the requests of a cached token', async () => {
+    const v = verifier();
+    const token = accessToken(pair, clock, { claims: { scope: ' orders:read  profile:read ' } });
+    await v.verify(token);
+    const result = await v.verify(token);
+    expect(Object.isFrozen(result)).toBe(true);
+    expect(() => Object.assign(result, { kid: 'other' })).toThrow(TypeError);
+    const scopes = result.scopes;
+    expect([...scopes]).toEqual(['orders:read', 'profile:read']);
+    expect(result.scopes).toBe(scopes);
+    expect((await v.verify(token)).scopes).toBe(scopes);
+    const none = await v.verify(accessToken(pair, clock, { claims: { scope: undefined } }));
+    expect(none.scopes.size).toBe(0);
+  });
+
   it('typ in any case, with or without the application/ prefix', async () => {
     for (const typ of ['AT+JWT', 'application/at+jwt', 'Application/At+Jwt']) {
       await expect(verifier().verify(accessToken(pair, clock, { header: { typ } }))).resolves.toBeDefined();

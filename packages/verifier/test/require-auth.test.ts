@@ -72,6 +72,8 @@ function app(options: AppOptions = {}): Express {
       kid: req.auth?.kid ?? null,
       issuer: req.auth?.issuer ?? null,
       token: req.auth?.token ?? null,
+      scheme: req.auth?.scheme ?? null,
+      scopes: req.auth === undefined ? null : [...req.auth.scopes],
     });
   });
   if (options.errorHandler !== false) server.use(authErrorHandler());
@@ -82,7 +84,15 @@ describe('Authorization header', () => {
   it('lets a valid bearer token through and sets req.auth', async () => {
     const token = accessToken(pair, clock);
     const res = await supertest(app()).get('/orders').set('Authorization', `Bearer ${token}`).expect(200);
-    expect(res.body).toEqual({ sub: 'user-1', source: 'header', kid: pair.kid, issuer: ISSUER, token });
+    expect(res.body).toEqual({
+      sub: 'user-1',
+      source: 'header',
+      kid: pair.kid,
+      issuer: ISSUER,
+      token,
+      scheme: 'Bearer',
+      scopes: ['orders:read', 'profile:read'],
+    });
   });
 
   it('takes the scheme in any case', async () => {
@@ -359,7 +369,7 @@ describe('optional authentication', () => {
     const server = app({ auth: { authRequired: false } });
     await supertest(server)
       .get('/orders')
-      .expect(200, { sub: null, source: null, kid: null, issuer: null, token: null });
+      .expect(200, { sub: null, source: null, kid: null, issuer: null, token: null, scheme: null, scopes: null });
     await supertest(server).get('/orders').set('Authorization', 'Bearer a.b.c').expect(401);
   });
 });
