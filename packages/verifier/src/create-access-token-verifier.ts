@@ -46,8 +46,15 @@ export interface AccessTokenVerifier {
   close(): Promise<void>;
 }
 
+/**
+ * A verified token's cache entry. It enters on the token's second verification without its result, which it takes
+ * on its first hit (from the token's own payload, decoded again): an entry evicted unused, as a flood of tokens that
+ * come back only after eviction makes every entry, then kept alive no claims, only what a hit checks.
+ */
 interface CacheEntry {
-  readonly result: VerifiedAccessToken;
+  result: VerifiedAccessToken | undefined;
+  readonly kid: string;
+  readonly issuer: string;
   readonly keySet: KeySet;
   readonly key: VerificationKey;
   readonly validFromMs: number;
@@ -85,9 +92,7 @@ export function createAccessTokenVerifier(options: AccessTokenVerifierOptions): 
   if (cache) {
     for (const { keySet } of issuers.values()) {
       unsubscribes.push(
-        keySet.on('keyRemoved', (kid) =>
-          cache.deleteWhere((entry) => entry.keySet === keySet && entry.result.kid === kid),
-        ),
+        keySet.on('keyRemoved', (kid) => cache.deleteWhere((entry) => entry.keySet === keySet && entry.kid === kid)),
       );
     }
   }
@@ -216,7 +221,9 @@ export function createAccessTokenVerifier(options: AccessTokenVerifierOptions): 
     const result: VerifiedAccessToken = new VerifiedToken(claims, kid, issuer.issuer);
     if (admission?.seenBefore(token))
       cache?.set(token, {
-        result,
+        result: undefined,
+        kid,
+        issuer: issuer.issuer,
         keySet: issuer.keySet,
         key,
         validFromMs: window.validFromMs,
@@ -236,6 +243,16 @@ export function createAccessTokenVerifier(options: AccessTokenVerifierOptions): 
     } catch (error) {
       throw fail('keys_unavailable', undefined, error);
     }
+  };
+
+  /**
+   * The result of a cached token on its entry's first hit: its payload decoded again (the same bytes, so the same
+   * claims, which passed every check when the entry was made) and frozen; the signature is not checked again.
+   */
+  const cachedResult = (token: string, entry: CacheEntry): VerifiedAccessToken => {
+    const payload = decodeCompactJws(token)!.payload;
+    deepFreeze(payload, maxClaimsDepth);
+    return new VerifiedToken(payload as unknown as AccessTokenClaims, entry.kid, entry.issuer);
   };
 
   /** Anything thrown that is not a VerifierError becomes `invalid_token` (kept as cause). */
@@ -260,13 +277,9 @@ export function createAccessTokenVerifier(options: AccessTokenVerifierOptions): 
       const entry = cache.get(token);
       if (entry !== undefined) {
         const nowMs = now();
-        if (
-          nowMs < entry.validUntilMs &&
-          nowMs >= entry.validFromMs &&
-          entry.keySet.getKey(entry.result.kid) === entry.key
-        ) {
+        if (nowMs < entry.validUntilMs && nowMs >= entry.validFromMs && entry.keySet.getKey(entry.kid) === entry.key) {
           telemetry?.cacheHit();
-          return checkRevocation(entry.result);
+          return checkRevocation((entry.result ??= cachedResult(token, entry)));
         }
         cache.delete(token);
       }

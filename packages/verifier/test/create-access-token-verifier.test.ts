@@ -12,6 +12,7 @@ import {
   type AccessTokenVerifierOptions,
   type KeySet,
   type LocalKeySet,
+  type VerifiedAccessToken,
 } from '../src/index.js';
 import { accessToken, AUDIENCE, craftToken, ISSUER, validParts } from './lib/craft-token.js';
 
@@ -82,6 +83,7 @@ describe('accepts', () => {
   it('a frozen result whose scopes are split once, on first read, and shared by the requests of a cached token', async () => {
     const v = verifier();
     const token = accessToken(pair, clock, { claims: { scope: ' orders:read  profile:read ' } });
+    await v.verify(token);
     await v.verify(token);
     const result = await v.verify(token);
     expect(Object.isFrozen(result)).toBe(true);
@@ -477,23 +479,31 @@ describe('several issuers', () => {
 });
 
 describe('verified-token cache', () => {
-  it('caches a token from its second verification on (same frozen result); a token seen once is not cached', async () => {
+  it('caches a token from its second verification on: its first hit decodes the payload again, every later hit answers that same frozen result', async () => {
     const v = verifier();
     const token = accessToken(pair, clock);
     const first = await v.verify(token);
     const second = await v.verify(token);
     expect(second).not.toBe(first);
-    expect(second.claims).toEqual(first.claims);
-    expect(v.verifySync(token)).toBe(second);
-    expect(v.verifySync(token)).toBe(second);
+    const hit = v.verifySync(token) as VerifiedAccessToken;
+    expect(hit).not.toBe(second);
+    expect(hit).toMatchObject({ kid: pair.kid, issuer: ISSUER, claims: first.claims });
+    expect(Object.isFrozen(hit.claims)).toBe(true);
+    // only a hit can answer the same object twice: the third verification was one
+    expect(v.verifySync(token)).toBe(hit);
+    expect(v.verifySync(token)).toBe(hit);
   });
 
   it('admits each of many reused tokens on its second sighting', async () => {
     const v = verifier();
     const tokens = Array.from({ length: 50 }, (_, i) => accessToken(pair, clock, { claims: { jti: `reused-${i}` } }));
     for (const token of tokens) await v.verify(token);
-    const admitted = await Promise.all(tokens.map((token) => v.verify(token)));
-    tokens.forEach((token, i) => expect(v.verifySync(token)).toBe(admitted[i]));
+    for (const token of tokens) await v.verify(token);
+    const hits = tokens.map((token) => v.verifySync(token));
+    tokens.forEach((token, i) => {
+      expect(v.verifySync(token)).toBe(hits[i]);
+      expect((hits[i] as VerifiedAccessToken).claims.jti).toBe(`reused-${i}`);
+    });
   });
 
   it('honours exp: an entry past exp + leeway is refused as expired', async () => {
