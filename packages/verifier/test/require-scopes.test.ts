@@ -38,6 +38,46 @@ const get = (guard: RequestHandler, scope: string | undefined, authenticate = tr
     .get('/r')
     .set('Authorization', `Bearer ${accessToken(pair, clock, { claims: { scope } })}`);
 
+describe('the scopes of a verified token are read-only', () => {
+  it('a handler cannot add, delete or clear a scope, and a scope-less token never gains one from another', async () => {
+    const server = express();
+    const auth = requireAuth({
+      issuer: ISSUER,
+      audience: AUDIENCE,
+      keySet: createLocalKeySet({ keys: [pair.publicJwk] }),
+      now: clock.now,
+    });
+    const attempts: string[] = [];
+    server.get('/tamper', auth, (req, res) => {
+      const scopes = req.auth!.scopes as Set<string>;
+      for (const tamper of [() => scopes.add('admin'), () => scopes.delete('orders:read'), () => scopes.clear()]) {
+        try {
+          tamper();
+          attempts.push('changed');
+        } catch (error) {
+          attempts.push((error as Error).name);
+        }
+      }
+      // Even past the guard, the set is the token's own: another token does not see it.
+      Set.prototype.add.call(scopes, 'admin');
+      res.json({ ok: true });
+    });
+    server.get('/admin', auth, requireScopes('admin'), (_req, res) => {
+      res.json({ ok: true });
+    });
+    server.use(authErrorHandler());
+    const tamperer = accessToken(pair, clock, { claims: { scope: undefined } });
+    const other = accessToken(pair, clock, { claims: { scope: undefined } });
+    await supertest(server).get('/tamper').set('Authorization', `Bearer ${tamperer}`).expect(200);
+    expect(attempts).toEqual(['TypeError', 'TypeError', 'TypeError']);
+    await supertest(server).get('/admin').set('Authorization', `Bearer ${other}`).expect(403);
+    const scoped = accessToken(pair, clock, { claims: { scope: 'orders:read' } });
+    attempts.length = 0;
+    await supertest(server).get('/tamper').set('Authorization', `Bearer ${scoped}`).expect(200);
+    expect(attempts).toEqual(['TypeError', 'TypeError', 'TypeError']);
+  });
+});
+
 describe('requireScopes', () => {
   it('passes when every scope is granted', async () => {
     await get(requireScopes(['orders:read', 'profile:read']), 'profile:read orders:read extra').expect(200);

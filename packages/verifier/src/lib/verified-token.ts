@@ -1,6 +1,7 @@
 import type { AccessTokenClaims } from '../access-token-verifier-options.js';
 import type { VerifiedAccessToken } from '../create-access-token-verifier.js';
 import { ownClaim } from './own-claim.js';
+import { ScopeSet } from './scope-set.js';
 
 /**
  * A {@link VerifiedAccessToken}, frozen. Its `scopes` are split from the `scope` claim on first read and then
@@ -23,9 +24,8 @@ export class VerifiedToken implements VerifiedAccessToken {
   }
 }
 
-const NO_SCOPES: ReadonlySet<string> = new Set();
-
 function scopesOf(scope: string | undefined): ReadonlySet<string> {
-  if (scope === undefined || scope.length === 0) return NO_SCOPES;
-  return new Set(scope.split(' ').filter((value) => value.length > 0));
+  return new ScopeSet(
+    scope === undefined || scope.length === 0 ? [] : scope.split(' ').filter((value) => value.length > 0),
+  );
 }
