@@ -18,14 +18,17 @@ beforeAll(async () => {
   pair = await createTestKeyPair();
 });
 
-function app(guard: RequestHandler, authenticate = true) {
-  const server = express();
-  const auth = requireAuth({
+const authenticateWith = () =>
+  requireAuth({
     issuer: ISSUER,
     audience: AUDIENCE,
     keySet: createLocalKeySet({ keys: [pair.publicJwk] }),
     now: clock.now,
   });
+
+function app(guard: RequestHandler, authenticate = true) {
+  const server = express();
+  const auth = authenticateWith();
   server.get('/r', ...(authenticate ? [auth] : []), guard, (_req, res) => {
     res.json({ ok: true });
   });
@@ -41,12 +44,7 @@ const get = (guard: RequestHandler, scope: string | undefined, authenticate = tr
 describe('the scopes of a verified token are read-only', () => {
   it('a handler cannot add, delete or clear a scope, and a scope-less token never gains one from another', async () => {
     const server = express();
-    const auth = requireAuth({
-      issuer: ISSUER,
-      audience: AUDIENCE,
-      keySet: createLocalKeySet({ keys: [pair.publicJwk] }),
-      now: clock.now,
-    });
+    const auth = authenticateWith();
     const attempts: string[] = [];
     server.get('/tamper', auth, (req, res) => {
       const scopes = req.auth!.scopes as Set<string>;
