@@ -216,14 +216,22 @@ describe('Redis killed and restarted under load (auth, orders, profile as proces
   });
 
   it('rotates the refresh family after the outage without forking it', async () => {
-    const [first, second] = await Promise.all([rotate(alice.refreshToken), rotate(alice.refreshToken)]);
+    // As a client does: a 503 (a store answer slower than its 2 s timeout on a loaded machine, which may have
+    // committed) is retried with the same token inside the grace window, which hands out the successor it missed.
+    const rotateAsClient = async (refreshToken: string) => {
+      let answer = await rotate(refreshToken);
+      for (let retry = 0; retry < 3 && answer.status === 503; retry++) answer = await rotate(refreshToken);
+      return answer;
+    };
+    const [first, second] = await Promise.all([rotateAsClient(alice.refreshToken), rotateAsClient(alice.refreshToken)]);
+    // The answers themselves on failure: which status, which code.
+    expect([first, second].map((r) => `${r.status} ${r.status === 200 ? '' : r.body}`.trim())).toContain('200');
     const successors = [first, second]
       .filter((r) => r.status === 200)
       .map((r) => (JSON.parse(r.body) as { refresh_token: string }).refresh_token);
-    expect(successors.length).toBeGreaterThanOrEqual(1);
     // Concurrent rotations inside the grace window share one successor: never two live branches.
     expect(new Set(successors).size).toBe(1);
-    const next = await rotate(successors[0] as string);
+    const next = await rotateAsClient(successors[0] as string);
     expect(next.status).toBe(200);
   });
 });
