@@ -157,10 +157,10 @@ async function main(): Promise<void> {
       }
     }
 
-    // One cursor per server: each walks the pool in order, so a token comes back to a server only after
-    // `pool` requests, by when the verified-token cache (at most half the pool) has evicted it: every
-    // distinct-token request is a cache miss. (One cursor shared by all servers let a server meet tokens
-    // it had cached a few slices earlier: cache hits in rows meant to have none.)
+    // One cursor per server: each walks the pool in order, and the default pool outlasts any server's warm-up and
+    // rounds, so every distinct-token request is the token's first sighting at its server (a cache miss the
+    // admission filter does not admit). A cursor that passes the end is reported. (One cursor shared by all
+    // servers let a server meet tokens it had cached a few slices earlier: cache hits in rows meant to have none.)
     const cursors = new Map<string, { value: number }>();
     const cursorOf = (id: string) => cursors.get(id) ?? cursors.set(id, { value: 0 }).get(id)!;
     const load = (r: Running, durationSec: number) =>
@@ -228,6 +228,12 @@ async function main(): Promise<void> {
         }
       }
     }
+
+    // Requests that met a token their server had already seen (its cursor went past the end of its pool).
+    const returning = running
+      .filter((r) => r.plan?.rotateTokens === true)
+      .map((r) => ({ id: r.def.id, requests: cursorOf(r.def.id).value, pool: (r.plan!.pool ?? pool).length }))
+      .filter((r) => r.requests > r.pool);
 
     const loadPhase = await measureP99DuringMirrorLoad(
       running.find((r) => r.def.id === 'require-auth-mirror-1m' && !failures.has(r.def.id)),
@@ -363,6 +369,13 @@ async function main(): Promise<void> {
             `Server CPU below 85% for ${unsaturated.join(', ')}: the load generator or other processes limited these runs, so their ratios understate the differences. Re-run on an idle machine.`,
           ]
         : []),
+      ...(returning.length > 0
+        ? [
+            `Tokens seen again: ${returning.map((r) => `${r.id} ${(r.requests - r.pool).toLocaleString('en-US')} of ${r.requests.toLocaleString('en-US')} requests (pool ${r.pool.toLocaleString('en-US')})`).join('; ')}. These rows' distinct tokens came back to their server, whose cache admits a token on its second sighting; pass a larger --pool for first sightings only.`,
+          ]
+        : [
+            'Every distinct-token request was its token’s first sighting at its server (no cursor passed the end of its pool).',
+          ]),
       `Denylists: small ${revocations.toLocaleString('en-US')}, large ${largeRevocations.toLocaleString('en-US')} live revocations.`,
       `JWKS server answered ${jwks.hits()} fetches during the run.`,
       'Peers (express-jwt, express-oauth2-jwt-bearer, passport-jwt, jose) are loaded with the distinct-token pool; they cache no verified tokens, so repeated tokens would cost them the same.',

@@ -2,8 +2,10 @@ import express from 'express';
 import { authErrorHandler, requireAuth } from '@jwks-kit/verifier';
 import { expectStatus, PreflightError } from '../lib/preflight.js';
 import type { HttpScenarioModule, LoadPlan } from '../lib/types.js';
-import { cacheSizeFor } from '../scenarios/require-auth.js';
 import { createAlgorithmKeys, signPool, type BenchAlgorithm } from './keys.js';
+
+/** Tokens each per-algorithm server signs for itself (at most; fewer with a smaller `--pool`). */
+const ALGORITHM_POOL = 20_000;
 
 /** Where the server under test hands its token pool to the orchestrator (before timing; never timed). */
 export const POOL_PATH = '/__bench/pool';
@@ -19,13 +21,15 @@ export function algorithmDistinctScenario(alg: BenchAlgorithm): HttpScenarioModu
     kind: 'http',
     async createApp(ctx) {
       const keys = await createAlgorithmKeys(alg, ctx);
-      const pool = await signPool(keys.signer, ctx.poolSize);
+      // Signed here, per process, and handed over as JSON: capped, so these rows' tokens come back to the server
+      // after ALGORITHM_POOL requests (past the reach of its verified-token cache, half that size).
+      const pool = await signPool(keys.signer, Math.min(ctx.poolSize, ALGORITHM_POOL));
       const auth = requireAuth({
         issuer: ctx.issuer,
         audience: ctx.audience,
         ...keys.trust,
         ...(alg === 'HS256' ? {} : { algorithms: [alg] }),
-        verifiedTokenCacheSize: cacheSizeFor(ctx),
+        verifiedTokenCacheSize: Math.floor(pool.length / 2),
       });
       const app = express();
       app.get(POOL_PATH, (_req, res) => {
