@@ -23,6 +23,9 @@ export interface ScenarioDef {
   readonly prepare?: (baseUrl: string, tokens: ParentTokens) => Promise<LoadPlan>;
 }
 
+/** Tokens of row 35: each comes back after this many requests, twice the verified-token cache of 10,000. */
+const RETURNING_POOL = 20_000;
+
 const mod = (loader: () => Promise<{ scenario: ScenarioModule }>) => async () => (await loader()).scenario;
 
 /** Every scenario, in report order. */
@@ -62,6 +65,18 @@ export const SCENARIOS: readonly ScenarioDef[] = [
     ratiosTo: ['bare', 'floor'],
     load: async () => (await import('./require-auth.js')).requireAuthScenario('none'),
     prepare: (url, tokens) => prepareAuth(url, tokens, true),
+  },
+  {
+    id: 'require-auth-returning',
+    number: 35,
+    title: '`requireAuth`, tokens that come back past the cache: 20,000 cycled (twice the cache); × row 3',
+    kind: 'http',
+    ratiosTo: ['require-auth-distinct', 'bare'],
+    load: async () => (await import('./require-auth.js')).requireAuthScenario('none'),
+    prepare: async (url, tokens) => ({
+      ...(await prepareAuth(url, tokens, true)),
+      pool: tokens.pool.slice(0, RETURNING_POOL),
+    }),
   },
   {
     id: 'floor',

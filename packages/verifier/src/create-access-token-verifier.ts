@@ -7,7 +7,6 @@ import { ownClaim } from './lib/own-claim.js';
 import { describeRefusal } from './lib/describe-refusal.js';
 import { keysUnavailable } from './lib/keys-unavailable.js';
 import { resolveVerifierOptions, type ResolvedIssuer } from './lib/resolve-verifier-options.js';
-import { SecondSightingFilter } from './lib/second-sighting-filter.js';
 import { VerifiedTokenCache } from './lib/verified-token-cache.js';
 import { VerifiedToken } from './lib/verified-token.js';
 import { verifierHealth, type VerifierHealth } from './lib/verifier-health.js';
@@ -47,9 +46,9 @@ export interface AccessTokenVerifier {
 }
 
 /**
- * A verified token's cache entry. It enters on the token's second verification without its result, which it takes
- * on its first hit (from the token's own payload, decoded again): an entry evicted unused, as a flood of tokens that
- * come back only after eviction makes every entry, then kept alive no claims, only what a hit checks.
+ * A verified token's cache entry. It enters when the cache admits the token (from its second verification on; see
+ * `VerifiedTokenCache.admits`) without its result, which it takes on its first hit (from the token's own payload,
+ * decoded again): an entry evicted unused then kept alive no claims, only what a hit checks.
  */
 interface CacheEntry {
   result: VerifiedAccessToken | undefined;
@@ -86,7 +85,6 @@ export function createAccessTokenVerifier(options: AccessTokenVerifierOptions): 
     resolved.verifiedTokenCacheSize > 0
       ? new VerifiedTokenCache<CacheEntry>(resolved.verifiedTokenCacheSize)
       : undefined;
-  const admission = cache === undefined ? undefined : new SecondSightingFilter(resolved.verifiedTokenCacheSize);
   const decodeCompactJws = createCompactJwsDecoder();
   const unsubscribes: Array<() => void> = [];
   if (cache) {
@@ -219,8 +217,8 @@ export function createAccessTokenVerifier(options: AccessTokenVerifierOptions): 
       throw fail('claims_too_deep', undefined, describeRefusal.claimsDepth(maxClaimsDepth, kid, alg, issuer.issuer));
     const claims = payload as unknown as AccessTokenClaims;
     const result: VerifiedAccessToken = new VerifiedToken(claims, kid, issuer.issuer);
-    if (admission?.seenBefore(token))
-      cache?.set(token, {
+    if (cache?.admits(token))
+      cache.set(token, {
         result: undefined,
         kid,
         issuer: issuer.issuer,

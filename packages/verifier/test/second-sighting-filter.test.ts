@@ -1,7 +1,8 @@
 import { randomBytes } from 'node:crypto';
 import { SecondSightingFilter } from '../src/lib/second-sighting-filter.js';
+import { tokenFingerprint } from '../src/lib/token-fingerprint.js';
 
-const fakeToken = () => `h.p.${randomBytes(256).toString('base64url')}`;
+const fakeToken = () => tokenFingerprint(`h.p.${randomBytes(256).toString('base64url')}`);
 
 describe('SecondSightingFilter', () => {
   it('answers false on the first sighting and true on the second', () => {

@@ -1,14 +1,14 @@
-import { tokenFingerprint } from './token-fingerprint.js';
-
 /**
- * Admission filter of the verified-token cache: a token is cached from its second verification on.
+ * First stage of the verified-token cache's admission (its doorkeeper): a token is cached from its second verification on.
  * Tokens seen once (a client that fetches a fresh token per call, or a flood of distinct tokens)
  * then never enter the LRU, so they cause no eviction churn and no old-generation garbage; a token
  * that is reused is verified twice instead of once before it is served from the cache.
  *
  * A fixed `Int32Array` of fingerprints of the signature's last characters: no allocation, and no
- * token is retained. A lost slot only delays admission and a colliding fingerprint only admits
- * early; the cache itself stays keyed by the exact token string. Only verified tokens are offered.
+ * token is retained. Each fingerprint has two candidate slots and takes the second when another holds the first,
+ * so two reused tokens that share one slot do not erase each other's mark forever. A lost slot only delays
+ * admission and a colliding fingerprint only admits early; the cache itself stays keyed by the exact token
+ * string. Only verified tokens are offered.
  */
 export class SecondSightingFilter {
   readonly #slots: Int32Array;
@@ -22,12 +22,14 @@ export class SecondSightingFilter {
     this.#mask = size - 1;
   }
 
-  /** True when `token` was offered before (probably); otherwise remembers it and answers false. */
-  seenBefore(token: string): boolean {
-    const fingerprint = tokenFingerprint(token);
-    const slot = (fingerprint >>> 7) & this.#mask;
-    if (this.#slots[slot] === fingerprint) return true;
-    this.#slots[slot] = fingerprint;
+  /** True when the token of `fingerprint` (its `tokenFingerprint`) was offered before (probably); otherwise remembers it and answers false. */
+  seenBefore(fingerprint: number): boolean {
+    const slots = this.#slots;
+    const first = (fingerprint >>> 7) & this.#mask;
+    const second = (Math.imul(fingerprint, 0x85ebca6b) >>> 11) & this.#mask;
+    if (slots[first] === fingerprint || slots[second] === fingerprint) return true;
+    if (slots[first] === 0) slots[first] = fingerprint;
+    else slots[second] = fingerprint;
     return false;
   }
 }

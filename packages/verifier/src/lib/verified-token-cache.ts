@@ -1,3 +1,5 @@
+import { FrequencySketch } from './frequency-sketch.js';
+import { SecondSightingFilter } from './second-sighting-filter.js';
 import { tokenFingerprint } from './token-fingerprint.js';
 
 interface Slot<V> {
@@ -21,10 +23,20 @@ interface Slot<V> {
  * `Map` delete and set cost more than the rest of a hit): such an entry has at least three quarters of the
  * capacity's insertions to go before it could be evicted, by when a further hit has moved it. So an entry
  * used again within the last quarter of the capacity's insertions is never the one evicted.
+ *
+ * **Admission** ({@link admits}, asked for each verified token before it is stored): a token is never stored on
+ * its first sighting ({@link SecondSightingFilter}: one-shot tokens cause no churn), and into a full cache only when it was seen more often
+ * lately than the entry it would evict ({@link FrequencySketch}: hits and verifications, halved as they age). So a
+ * flood of tokens that come back only after the cache would have evicted them, which a plain LRU turns into
+ * entries that leave unhit, leaves the cache's content in place, and that content keeps serving hits; a token
+ * used more often than what the cache holds still displaces it.
  */
 export class VerifiedTokenCache<V> {
   readonly #slots = new Map<number, Slot<V>>();
   readonly #maxEntries: number;
+  readonly #sketch: FrequencySketch;
+  /** The doorkeeper: a first sighting only marks it, so a flood of one-shot tokens leaves the sketch's counts alone. */
+  readonly #doorkeeper: SecondSightingFilter;
   /** Hits within this many insertions of the slot's stamp leave it in place. */
   readonly #recent: number;
   #clock = 0;
@@ -33,6 +45,8 @@ export class VerifiedTokenCache<V> {
   constructor(maxEntries: number) {
     this.#maxEntries = maxEntries;
     this.#recent = maxEntries >>> 2;
+    this.#sketch = new FrequencySketch(maxEntries);
+    this.#doorkeeper = new SecondSightingFilter(maxEntries);
   }
 
   /** Number of entries held. */
@@ -45,6 +59,7 @@ export class VerifiedTokenCache<V> {
     const key = tokenFingerprint(token);
     const slot = this.#slots.get(key);
     if (slot === undefined || slot.token !== token) return undefined;
+    this.#sketch.increment(key);
     if (this.#clock - slot.stamp > this.#recent) {
       this.#slots.delete(key);
       this.#slots.set(key, slot);
@@ -53,7 +68,21 @@ export class VerifiedTokenCache<V> {
     return slot.value;
   }
 
-  /** Stores `value` for `token`, evicting the least recently used entry when full. */
+  /**
+   * Counts a sighting of `token` (verified, not found here) and answers whether to store it: not on its first
+   * sighting; then yes while the cache has room or `token` already has a slot, else only when it was seen more
+   * often lately than the least recently used entry, which storing it would evict.
+   */
+  admits(token: string): boolean {
+    const key = tokenFingerprint(token);
+    if (!this.#doorkeeper.seenBefore(key)) return false;
+    const frequency = this.#sketch.increment(key);
+    if (this.#slots.size < this.#maxEntries || this.#slots.has(key)) return true;
+    const victim = this.#slots.keys().next();
+    return victim.done === true || frequency > this.#sketch.frequency(victim.value);
+  }
+
+  /** Stores `value` for `token`, evicting the least recently used entry when full ({@link admits} decides whether to call it). */
   set(token: string, value: V): void {
     const key = tokenFingerprint(token);
     this.#slots.delete(key);
