@@ -10,8 +10,8 @@ export interface JwksServer {
   close(): Promise<void>;
 }
 
-/** Serves `{ keys }` at `/.well-known/jwks.json` with `Cache-Control: public, max-age=300`. */
-export async function startJwksServer(keys: readonly JWK[]): Promise<JwksServer> {
+/** Serves `{ keys }` at `/.well-known/jwks.json` with `Cache-Control: public, max-age=<maxAgeSeconds>` (default 300). */
+export async function startJwksServer(keys: readonly JWK[], maxAgeSeconds = 300): Promise<JwksServer> {
   const body = JSON.stringify({ keys });
   let hits = 0;
   const server = createServer((req, res) => {
@@ -22,7 +22,7 @@ export async function startJwksServer(keys: readonly JWK[]): Promise<JwksServer>
     hits += 1;
     res.writeHead(200, {
       'content-type': 'application/json',
-      'cache-control': 'public, max-age=300',
+      'cache-control': `public, max-age=${maxAgeSeconds}`,
       'content-length': Buffer.byteLength(body),
     });
     res.end(body);
