@@ -15,6 +15,11 @@ interface Jwk {
  */
 export async function floorMiddleware(
   ctx: Pick<ScenarioContext, 'jwksUri' | 'issuer' | 'audience'>,
+  /**
+   * Where the claims go: `res.locals.auth` (row 15; a null-prototype dictionary, so the store adds no hidden class) or
+   * `req.auth` (row 37, as `requireAuth`, express-jwt and express-oauth2-jwt-bearer hand them on).
+   */
+  handOff: 'locals' | 'req' = 'locals',
 ): Promise<RequestHandler> {
   const { keys } = (await (await fetch(ctx.jwksUri)).json()) as { keys: Jwk[] };
   const byKid = new Map<string, KeyObject>();
@@ -41,7 +46,8 @@ export async function floorMiddleware(
       >;
       if (claims.iss !== ctx.issuer || claims.aud !== ctx.audience) return refuse(res);
       if (typeof claims.exp !== 'number' || claims.exp * 1000 <= Date.now()) return refuse(res);
-      res.locals.auth = claims;
+      if (handOff === 'req') (req as { auth?: unknown }).auth = claims;
+      else res.locals.auth = claims;
     } catch {
       return refuse(res);
     }
@@ -50,15 +56,20 @@ export async function floorMiddleware(
   return auth;
 }
 
-/** Scenario 15: {@link floorMiddleware} in front of `{ ok: true }`. */
-export const scenario: HttpScenarioModule = {
-  kind: 'http',
-  async createApp(ctx) {
-    const auth = await floorMiddleware(ctx);
-    const app = express();
-    app.get('/', auth, (_req, res) => {
-      res.json({ ok: true });
-    });
-    return app;
-  },
-};
+/** Scenario 15 (claims on `res.locals`) or 37 (claims on `req.auth`): {@link floorMiddleware} in front of `{ ok: true }`. */
+export function floorScenario(handOff: 'locals' | 'req'): HttpScenarioModule {
+  return {
+    kind: 'http',
+    async createApp(ctx) {
+      const auth = await floorMiddleware(ctx, handOff);
+      const app = express();
+      app.get('/', auth, (_req, res) => {
+        res.json({ ok: true });
+      });
+      return app;
+    },
+  };
+}
+
+/** Scenario 15. */
+export const scenario = floorScenario('locals');
