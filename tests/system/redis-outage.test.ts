@@ -147,12 +147,13 @@ describe('Redis killed and restarted under load (auth, orders, profile as proces
       expect(refreshes.map((r) => r.status)).toEqual([503, 503, 503, 503, 503]);
       const lateRevoke = await revoke(String(parseToken(alice.accessToken).payload.jti));
       expect(lateRevoke.status).toBe(503);
-      // readiness tells the truth: the mirror past its staleness bound (and the refresh store) make each service not ready
+      // readiness tells the truth: the mirror past its staleness bound (and the refresh store) make each service not
+      // ready, and so does the auth service's key ring, unread for longer than its safety margin (2 s here): it signs nothing
       for (const url of [system.ordersUrl, system.profileUrl])
         expect(await readiness(url)).toMatchObject({ status: 503, checks: { denylist: { state: 'failing' } } });
       expect(await readiness(system.authUrl)).toMatchObject({
         status: 503,
-        checks: { refreshStore: { state: 'failing' } },
+        checks: { refreshStore: { state: 'failing' }, keyRing: { state: 'failing', fresh: false } },
       });
     } finally {
       if (t.restartedAt === 0) {
@@ -182,7 +183,8 @@ describe('Redis killed and restarted under load (auth, orders, profile as proces
     expect([...byPhase.before.keys()].filter((o) => o.includes('503'))).toEqual([]);
     expect([...byPhase.outage.keys()].some((o) => o.includes('503 denylist_unavailable'))).toBe(true);
     expect([...byPhase.after.keys()].filter((o) => o.includes('503'))).toEqual([]);
-    // ready again without a restart, polled as an orchestrator polls (a service not ready gets no traffic)
+    // ready again without a restart, polled as an orchestrator polls (a service not ready gets no traffic); the auth
+    // service only once its key ring has read the store again, so that it can sign (logins, refreshes)
     for (const url of [system.ordersUrl, system.profileUrl, system.authUrl]) {
       const started = Date.now();
       for (let report = await readiness(url); report.status !== 200; report = await readiness(url)) {

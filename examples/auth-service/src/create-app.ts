@@ -265,7 +265,9 @@ export function createApp(deps: AuthAppDeps): Express {
   app.get('/healthz', (_req, res) => {
     res.json({ status: 'ok', kid: deps.keyRing.signingKey().kid });
   });
-  const readinessChecks: Record<string, HealthSource> = {};
+  // The key ring too: over Redis a ring that has not read the store within its safety margin signs nothing (every
+  // login and refresh 503), so the service is not ready then, whatever the state of its Redis connection.
+  const readinessChecks: Record<string, HealthSource> = { keyRing: deps.keyRing };
   if (deps.refreshStore.health) readinessChecks.refreshStore = deps.refreshStore as HealthSource;
   if (deps.denylist.health) readinessChecks.denylist = deps.denylist as HealthSource;
   app.get('/readyz', readinessHandler(readinessChecks));

@@ -8,6 +8,7 @@ import {
   generateClientSecret,
   hashClientSecret,
   type KeyRing,
+  type KeyStore,
 } from '@jwks-kit/issuer';
 import { createMemoryRefreshTokenStore, sessionCookieNames } from '@jwks-kit/issuer/sessions';
 import { BUILT_IN_NAMES, createClock, type TestClock } from '@jwks-kit/test-kit';
@@ -500,7 +501,7 @@ describe('auth service', () => {
       expect((await request(app).get('/healthz')).status).toBe(200);
       expect((await request(app).get('/readyz')).body).toMatchObject({
         status: 'ready',
-        checks: { refreshStore: { state: 'ok' }, denylist: { state: 'ok' } },
+        checks: { keyRing: { state: 'ok', fresh: true }, refreshStore: { state: 'ok' }, denylist: { state: 'ok' } },
       });
       const page = await request(app).get('/');
       expect(page.status).toBe(200);
@@ -519,6 +520,75 @@ describe('auth service', () => {
         refreshGraceMs: 1000,
         demoTourRoutes: false,
       });
+    });
+  });
+
+  describe('readiness over a shared key store (Redis in production)', () => {
+    it('is not ready while the key ring is stale (it signs nothing: logins and refreshes 503), and ready once the store answers, without waiting for the scheduler', async () => {
+      const inner = createMemoryKeyStore();
+      let broken = false;
+      const down = () => Promise.reject(new Error('redis unreachable'));
+      // A store other replicas share (it has watch()), whose reads fail while `broken`.
+      const store: KeyStore = {
+        load: () => (broken ? down() : inner.load()),
+        save: (set) => (broken ? down() : inner.save(set)),
+        update: (mutate) => (broken ? down() : inner.update!(mutate)),
+        watch: () => () => undefined,
+      };
+      // The scheduler's period is an hour: only a caller that finds the ring stale can bring it back here.
+      const shared = await createKeyRing({
+        store,
+        maxJwksCacheAgeMs: 60_000,
+        maxTokenLifetimeSeconds: 600,
+        safetyMarginMs: 7_200_000,
+        checkIntervalMs: 3_600_000,
+        now: clock.now,
+      });
+      shared.start();
+      try {
+        const sharedApp = build({ keyRing: shared });
+        const grant = (body: Record<string, string>) => request(sharedApp).post('/token').type('form').send(body);
+        const login = await grant({ grant_type: 'password', username: 'alice', password: 'alice-pass' });
+        expect(login.status).toBe(200);
+        expect((await request(sharedApp).get('/readyz')).status).toBe(200);
+
+        // The outage outlasts the ring's safety margin: its Redis connection may be back, its view of the keys is not.
+        broken = true;
+        clock.advance(7_200_000 + 1);
+        const notReady = await request(sharedApp).get('/readyz');
+        expect(notReady.status).toBe(503);
+        expect(notReady.body).toMatchObject({
+          status: 'not_ready',
+          checks: {
+            keyRing: { state: 'failing', fresh: false },
+            refreshStore: { state: 'ok' },
+            denylist: { state: 'ok' },
+          },
+        });
+        for (const refused of [
+          await grant({ grant_type: 'refresh_token', refresh_token: login.body.refresh_token }),
+          await grant({ grant_type: 'password', username: 'alice', password: 'alice-pass' }),
+        ]) {
+          expect(refused.status).toBe(503);
+          expect(refused.headers['retry-after']).toBe('1');
+          expect(refused.body.code).toBe('temporarily_unavailable');
+        }
+
+        // The store answers again: the probe that finds the ring stale starts its re-read; the next probe is ready.
+        broken = false;
+        expect((await request(sharedApp).get('/readyz')).body.checks.keyRing).toMatchObject({ state: 'failing' });
+        await new Promise((resolve) => setImmediate(resolve));
+        expect((await request(sharedApp).get('/readyz')).body).toMatchObject({
+          status: 'ready',
+          checks: { keyRing: { state: 'ok', fresh: true } },
+        });
+        // The refused refresh forked nothing: the same token rotates now.
+        const rotated = await grant({ grant_type: 'refresh_token', refresh_token: login.body.refresh_token });
+        expect(rotated.status).toBe(200);
+        expect(rotated.body.refresh_token).not.toBe(login.body.refresh_token);
+      } finally {
+        await shared.stop();
+      }
     });
   });
 

@@ -88,8 +88,13 @@ export interface PublicJwks {
   readonly keys: readonly PublicJwk[];
 }
 
-/** How current a key ring's view of its store is (readiness probes, dashboards). */
+/**
+ * How current a key ring's view of its store is (readiness probes, dashboards). It has the shape of the
+ * verifier's readiness `HealthSource` snapshot, so a ring can be a check of `readinessHandler()` as it is.
+ */
 export interface KeyRingHealth {
+  /** `ok`: the ring signs and publishes. `failing`: not `fresh`, so it does neither (a service should not be ready). */
+  readonly state: 'ok' | 'failing';
   /** The ring's {@link KeyRing.version}. */
   readonly version: number;
   /** When the store was last read or written successfully (ms since the epoch). */
@@ -118,10 +123,15 @@ export interface KeyRing {
   /**
    * The active key's {@link Signer} (signing off the event loop). The object is the same for as
    * long as the same key is active; its private key never leaves the ring. Throws
-   * `ERR_KEY_RING_STALE` while the view of a shared store is stale (see `health()`).
+   * `ERR_KEY_RING_STALE` while the view of a shared store is stale (see `health()`); a started ring then
+   * re-reads the store at once, so that a retry signs as soon as the store answers again.
    */
   signingKey(): Signer;
-  /** How current the ring's view of the store is; `fresh: false` means no signing and no JWKS. */
+  /**
+   * How current the ring's view of the store is; `fresh: false` (`state: 'failing'`) means no signing and no
+   * JWKS. A started ring asked while stale re-reads the store at once (one read at a time): a readiness probe,
+   * possibly its only caller while it is not ready, brings it back without waiting for the scheduler.
+   */
   health(): KeyRingHealth;
   /** Every published key (next, active, retired), public members only, newest first. */
   publicJwks(): PublicJwks;
@@ -331,6 +341,23 @@ export async function createKeyRing(options: KeyRingOptions): Promise<KeyRing> {
       } else await update(() => undefined);
     });
 
+  // A started ring that is stale does not wait for the scheduler's next tick (up to checkIntervalMs after the store is
+  // back, while the reload on the watcher's reconnection may have failed on a client still reconnecting): whoever
+  // finds it stale starts a re-read, one at a time. Its failure is not reported: the scheduler reports its own.
+  let catchingUp = false;
+  const catchUp = () => {
+    if (catchingUp || timer === undefined) return;
+    catchingUp = true;
+    reload()
+      .catch(() => undefined)
+      .finally(() => (catchingUp = false));
+  };
+  const freshNow = () => {
+    const current = fresh();
+    if (!current) catchUp();
+    return current;
+  };
+
   await tick();
 
   const ring: KeyRing = {
@@ -342,7 +369,7 @@ export async function createKeyRing(options: KeyRingOptions): Promise<KeyRing> {
     },
     signingKey() {
       if (!signing) throw new IssuerError('ERR_NO_ACTIVE_KEY', 'the key ring has no active key');
-      if (!fresh())
+      if (!freshNow())
         throw new IssuerError(
           'ERR_KEY_RING_STALE',
           `the key store has not been read for more than ${safetyMarginMs} ms (is the scheduler started?): ` +
@@ -350,7 +377,10 @@ export async function createKeyRing(options: KeyRingOptions): Promise<KeyRing> {
         );
       return signing;
     },
-    health: () => ({ version, syncedAtMs: syncedAt, fresh: fresh() }),
+    health: () => {
+      const current = freshNow();
+      return { state: current ? 'ok' : 'failing', version, syncedAtMs: syncedAt, fresh: current };
+    },
     publicJwks: () => jwks,
     keys: () => infos,
     rotate: (rotateOptions = {}) => {

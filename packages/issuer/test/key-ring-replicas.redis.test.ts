@@ -97,7 +97,7 @@ describe('key rings of several replicas following one Redis key store', () => {
     await request(app).get('/jwks').expect(200);
 
     clock.advance(1);
-    expect(ring.health()).toMatchObject({ fresh: false });
+    expect(ring.health()).toMatchObject({ state: 'failing', fresh: false });
     expect(() => ring.signingKey()).toThrow(expect.objectContaining({ code: 'ERR_KEY_RING_STALE' }));
     const refused = await request(app).get('/jwks').expect(503);
     expect(refused.headers['retry-after']).toBe('1');
@@ -105,9 +105,97 @@ describe('key rings of several replicas following one Redis key store', () => {
 
     broken = false;
     await ring.tick();
-    expect(ring.health()).toMatchObject({ fresh: true, syncedAtMs: clock.now() });
+    expect(ring.health()).toMatchObject({ state: 'ok', fresh: true, syncedAtMs: clock.now() });
     expect(ring.signingKey().kid).toBe(kid);
     await request(app).get('/jwks').expect(200);
+  });
+
+  it('a started ring found stale re-reads the store at once (one read at a time), not at the scheduler’s next tick; health() says failing until then', async () => {
+    const clock = createClock();
+    const inner = storeAt(prefix());
+    let broken = false;
+    // Every load the ring starts, so that the test can wait for the one a caller provoked (no timing).
+    const loads: Array<Promise<unknown>> = [];
+    let held: Promise<void> | undefined;
+    const store: KeyStore = {
+      load: () => {
+        const load = (held ?? Promise.resolve()).then(() =>
+          broken ? Promise.reject(new Error('redis unreachable')) : inner.load(),
+        );
+        loads.push(load.catch(() => undefined));
+        return load;
+      },
+      save: (set) => (broken ? Promise.reject(new Error('redis unreachable')) : inner.save(set)),
+      update: (mutate) => (broken ? Promise.reject(new Error('redis unreachable')) : inner.update!(mutate)),
+      watch: () => () => undefined,
+    };
+    // Lets a provoked read start (the ring runs store calls one at a time, behind a promise queue).
+    const settle = () => new Promise((resolve) => setImmediate(resolve));
+    const safetyMarginMs = 2 * MINUTE;
+    // The scheduler's period is an hour of the test clock and real time: it never runs during the test.
+    const ring = await createKeyRing({
+      ...base,
+      store,
+      safetyMarginMs: 120 * MINUTE,
+      checkIntervalMs: 60 * MINUTE,
+      now: clock.now,
+    });
+    const unstarted = await createKeyRing({ ...base, store, safetyMarginMs, checkIntervalMs: MINUTE, now: clock.now });
+    ring.start();
+    try {
+      const kid = ring.signingKey().kid;
+      expect(ring.health()).toMatchObject({ state: 'ok', fresh: true });
+      expect(loads).toHaveLength(0);
+
+      // The outage: stale past the margin, and every re-read it provokes fails (the ring stays failing).
+      broken = true;
+      clock.advance(120 * MINUTE + 1);
+      expect(ring.health()).toMatchObject({ state: 'failing', fresh: false });
+      await settle();
+      expect(loads).toHaveLength(1);
+      await Promise.all(loads);
+      expect(() => ring.signingKey()).toThrow(expect.objectContaining({ code: 'ERR_KEY_RING_STALE' }));
+      await settle();
+      await Promise.all(loads);
+      expect(loads).toHaveLength(2);
+      expect(ring.health()).toMatchObject({ state: 'failing', fresh: false });
+
+      // Many callers while one read is in flight start no second one.
+      let release = () => {};
+      held = new Promise<void>((resolve) => (release = resolve));
+      const before = loads.length;
+      for (let i = 0; i < 20; i++) {
+        expect(ring.health().state).toBe('failing');
+        expect(() => ring.signingKey()).toThrow(expect.objectContaining({ code: 'ERR_KEY_RING_STALE' }));
+        await settle();
+      }
+      expect(loads).toHaveLength(before + 1);
+
+      // The store answers again: the read in flight brings the ring back, with no tick and no scheduler.
+      broken = false;
+      release();
+      held = undefined;
+      await Promise.all(loads);
+      await settle();
+      expect(ring.health()).toMatchObject({ state: 'ok', fresh: true, syncedAtMs: clock.now() });
+      expect(ring.signingKey().kid).toBe(kid);
+
+      // A ring never started keeps the documented contract: stale until it reads the store itself (tick, reload).
+      clock.advance(safetyMarginMs + 1);
+      const loadsBefore = loads.length;
+      expect(unstarted.health()).toMatchObject({ state: 'failing', fresh: false });
+      expect(() => unstarted.signingKey()).toThrow(expect.objectContaining({ code: 'ERR_KEY_RING_STALE' }));
+      await settle();
+      expect(loads).toHaveLength(loadsBefore);
+    } finally {
+      await ring.stop();
+    }
+    // After stop() nothing of the ring touches the store, stale or not.
+    clock.advance(120 * MINUTE + 1);
+    const afterStop = loads.length;
+    expect(ring.health().state).toBe('failing');
+    await settle();
+    expect(loads).toHaveLength(afterStop);
   });
 
   it('a ring over a store no other process writes (memory) never goes stale', async () => {
