@@ -371,7 +371,7 @@ async function main(): Promise<void> {
         : []),
       ...(returning.length > 0
         ? [
-            `Tokens seen again: ${returning.map((r) => `${r.id} ${(r.requests - r.pool).toLocaleString('en-US')} of ${r.requests.toLocaleString('en-US')} requests (pool ${r.pool.toLocaleString('en-US')})`).join('; ')}. These rows' distinct tokens came back to their server, whose cache admits a token on its second sighting; pass a larger --pool for first sightings only.`,
+            `Tokens seen again: ${returning.map((r) => `${r.id} ${(r.requests - r.pool).toLocaleString('en-US')} of ${r.requests.toLocaleString('en-US')} requests (pool ${r.pool.toLocaleString('en-US')})`).join('; ')}. These rows' distinct tokens came back to their server, whose verified-token cache may then admit and serve them (row 35 and the per-algorithm rows cycle by design); for any other row, pass a larger --pool so that every request is a first sighting.`,
           ]
         : [
             'Every distinct-token request was its token’s first sighting at its server (no cursor passed the end of its pool).',
