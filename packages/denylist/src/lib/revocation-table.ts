@@ -1,19 +1,36 @@
 import { DenylistError } from '../errors.js';
 import type { RevocationClaims } from '../denylist.js';
+import { detachedString } from './detached-string.js';
 import { isIssuedBefore, isValidId, type Revocation } from './revocation-rules.js';
 
+/** A subject or session rule: tokens issued before `at` (seconds) fall under it until `expires` (an {@link ExpirySlot}). */
 interface SubjectEntry {
   at: number;
-  expiresAtMs: number;
+  expires: ExpirySlot;
 }
 
 /**
- * In-process revocations, by namespace (issuer) then id, each with its absolute expiry. Used by the
- * memory store and by the Redis mirror. Adding keeps the stronger entry (later expiry, later `at`),
- * so merging the same revocation twice, or in any order, is harmless.
+ * An expiry held as whole seconds after {@link SLOT_EPOCH_SECONDS}, rounded up (an entry lives at most 999 ms longer:
+ * fail closed). Until 2059 it is a small integer, which V8 stores in the map slot itself; a millisecond timestamp
+ * would be a heap number, one more object per entry for every full garbage collection to visit.
+ */
+type ExpirySlot = number;
+
+/** 2025-01-01T00:00:00Z. */
+const SLOT_EPOCH_SECONDS = 1_735_689_600;
+
+const toSlot = (expiresAtMs: number): ExpirySlot => Math.ceil(expiresAtMs / 1000) - SLOT_EPOCH_SECONDS;
+
+const toMs = (slot: ExpirySlot): number => (slot + SLOT_EPOCH_SECONDS) * 1000;
+
+/**
+ * In-process revocations, by namespace (issuer) then id, each with its absolute expiry (to the second, rounded up).
+ * Used by the memory store and by the Redis mirror. Adding keeps the stronger entry (later expiry, later `at`),
+ * so merging the same revocation twice, or in any order, is harmless. A new entry's id is copied
+ * ({@link detachedString}) so that the table never keeps the string it was cut from alive.
  */
 export class RevocationTable {
-  readonly #jtis = new Map<string, Map<string, number>>();
+  readonly #jtis = new Map<string, Map<string, ExpirySlot>>();
   readonly #subjects = new Map<string, Map<string, SubjectEntry>>();
   readonly #sessions = new Map<string, Map<string, SubjectEntry>>();
   readonly #maxEntries: number;
@@ -35,29 +52,28 @@ export class RevocationTable {
   /** Adds or strengthens a revocation; returns true when the table changed. */
   add(revocation: Revocation, nowMs: number): boolean {
     if (revocation.expiresAtMs <= nowMs) return false;
+    const expires = toSlot(revocation.expiresAtMs);
     if (revocation.kind === 'jti') {
       const byId = this.#jtis.get(revocation.ns);
       const current = byId?.get(revocation.id);
-      if (current !== undefined && current >= revocation.expiresAtMs) return false;
+      if (current !== undefined && current >= expires) return false;
       if (current === undefined) this.#reserve(nowMs);
-      this.#namespace(this.#jtis, revocation.ns).set(revocation.id, revocation.expiresAtMs);
+      this.#namespace(this.#jtis, revocation.ns).set(ownId(revocation.id, current), expires);
     } else {
       const rules = revocation.kind === 'subject' ? this.#subjects : this.#sessions;
       const current = rules.get(revocation.ns)?.get(revocation.id);
-      if (current !== undefined && current.expiresAtMs > nowMs) {
-        if (current.at >= revocation.at && current.expiresAtMs >= revocation.expiresAtMs) return false;
+      if (current !== undefined && toMs(current.expires) > nowMs) {
+        if (current.at >= revocation.at && current.expires >= expires) return false;
         current.at = Math.max(current.at, revocation.at);
-        current.expiresAtMs = Math.max(current.expiresAtMs, revocation.expiresAtMs);
+        current.expires = Math.max(current.expires, expires);
         return true;
       }
       if (current === undefined) this.#reserve(nowMs);
-      this.#namespace(rules, revocation.ns).set(revocation.id, {
-        at: revocation.at,
-        expiresAtMs: revocation.expiresAtMs,
-      });
+      this.#namespace(rules, revocation.ns).set(ownId(revocation.id, current), { at: revocation.at, expires });
     }
-    if (revocation.expiresAtMs < this.#earliestExpiryMs) this.#earliestExpiryMs = revocation.expiresAtMs;
-    if (revocation.expiresAtMs < this.#addedDuringSweepMs) this.#addedDuringSweepMs = revocation.expiresAtMs;
+    const expiresAtMs = toMs(expires);
+    if (expiresAtMs < this.#earliestExpiryMs) this.#earliestExpiryMs = expiresAtMs;
+    if (expiresAtMs < this.#addedDuringSweepMs) this.#addedDuringSweepMs = expiresAtMs;
     return true;
   }
 
@@ -69,18 +85,18 @@ export class RevocationTable {
     const { jti, sub, sid } = claims;
     if (jti !== undefined) {
       if (!isValidId(jti)) return true;
-      const expiresAtMs = this.#jtis.get(ns)?.get(jti);
-      if (expiresAtMs !== undefined && expiresAtMs > nowMs) return true;
+      const expires = this.#jtis.get(ns)?.get(jti);
+      if (expires !== undefined && toMs(expires) > nowMs) return true;
     }
     if (sub !== undefined) {
       if (!isValidId(sub)) return true;
       const entry = this.#subjects.get(ns)?.get(sub);
-      if (entry !== undefined && entry.expiresAtMs > nowMs && isIssuedBefore(claims.iat, entry.at)) return true;
+      if (entry !== undefined && toMs(entry.expires) > nowMs && isIssuedBefore(claims.iat, entry.at)) return true;
     }
     if (sid !== undefined) {
       if (!isValidId(sid)) return true;
       const entry = this.#sessions.get(ns)?.get(sid);
-      if (entry !== undefined && entry.expiresAtMs > nowMs && isIssuedBefore(claims.iat, entry.at)) return true;
+      if (entry !== undefined && toMs(entry.expires) > nowMs && isIssuedBefore(claims.iat, entry.at)) return true;
     }
     return false;
   }
@@ -125,11 +141,11 @@ export class RevocationTable {
     let nowMs: number = yield;
     for (const maps of [this.#jtis, this.#subjects, this.#sessions] as Map<
       string,
-      Map<string, number | SubjectEntry>
+      Map<string, ExpirySlot | SubjectEntry>
     >[]) {
       for (const [ns, byId] of maps) {
         for (const [id, value] of byId) {
-          const expiresAtMs = typeof value === 'number' ? value : value.expiresAtMs;
+          const expiresAtMs = toMs(typeof value === 'number' ? value : value.expires);
           if (expiresAtMs <= nowMs) {
             byId.delete(id);
             this.#size--;
@@ -147,15 +163,20 @@ export class RevocationTable {
   /** Every live entry, for writing back what a restarted Redis lost. */
   *entries(nowMs: number): Generator<Revocation> {
     for (const [ns, byId] of this.#jtis) {
-      for (const [id, expiresAtMs] of byId) if (expiresAtMs > nowMs) yield { kind: 'jti', ns, id, expiresAtMs };
+      for (const [id, expires] of byId) {
+        const expiresAtMs = toMs(expires);
+        if (expiresAtMs > nowMs) yield { kind: 'jti', ns, id, expiresAtMs };
+      }
     }
     for (const [kind, rules] of [
       ['subject', this.#subjects],
       ['session', this.#sessions],
     ] as const) {
       for (const [ns, byId] of rules) {
-        for (const [id, entry] of byId)
-          if (entry.expiresAtMs > nowMs) yield { kind, ns, id, at: entry.at, expiresAtMs: entry.expiresAtMs };
+        for (const [id, entry] of byId) {
+          const expiresAtMs = toMs(entry.expires);
+          if (expiresAtMs > nowMs) yield { kind, ns, id, at: entry.at, expiresAtMs };
+        }
       }
     }
   }
@@ -189,4 +210,9 @@ export class RevocationTable {
     }
     return byId;
   }
+}
+
+/** The id to store: the new entry's own copy, or (replacing an expired entry) the same id again. */
+function ownId(id: string, current: unknown): string {
+  return current === undefined ? detachedString(id) : id;
 }

@@ -28,6 +28,13 @@ export interface StreamReaderConfig {
 type XReadReply = [key: string, entries: [id: string, fields: string[]][]][] | null;
 
 /**
+ * Entries asked for per XREAD: a backlog (a reader started or resumed behind many writes) then arrives in replies of a
+ * few hundred kilobytes, each parsed and handled in a few ms with the event loop free between them, instead of one
+ * reply holding the whole backlog in memory and the event loop for as long as it takes to parse.
+ */
+export const STREAM_READ_COUNT = 1000;
+
+/**
  * Follows one Redis Stream with `XREAD BLOCK` on a dedicated connection, from a given id, entry by entry;
  * after a dropped connection it resumes from the last id it handled (after `afterReconnect`).
  */
@@ -121,7 +128,15 @@ export class StreamReader {
       this.#resetDuringRead = false;
       let reply: XReadReply;
       try {
-        const read = connection.xread('BLOCK', blockMs, 'STREAMS', this.key, this.#position) as Promise<XReadReply>;
+        const read = connection.xread(
+          'COUNT',
+          STREAM_READ_COUNT,
+          'BLOCK',
+          blockMs,
+          'STREAMS',
+          this.key,
+          this.#position,
+        ) as Promise<XReadReply>;
         const aborted = new Promise<XReadReply>((_resolve, reject) => {
           this.#abortRead = () => reject(new Error(`the connection reading ${this.key} closed`));
         });
