@@ -8,10 +8,9 @@ import {
   generateClientSecret,
   hashClientSecret,
   type KeyRing,
-  type KeyStore,
 } from '@jwks-kit/issuer';
 import { createMemoryRefreshTokenStore, sessionCookieNames } from '@jwks-kit/issuer/sessions';
-import { BUILT_IN_NAMES, createClock, type TestClock } from '@jwks-kit/test-kit';
+import { BUILT_IN_NAMES, breakableKeyStore, createClock, type TestClock } from '@jwks-kit/test-kit';
 import { AUDIENCES } from '../../shared/src/audiences.js';
 import { createApp } from '../src/create-app.js';
 import { createLoginRateLimiter } from '../src/login-rate-limiter.js';
@@ -525,16 +524,8 @@ describe('auth service', () => {
 
   describe('readiness over a shared key store (Redis in production)', () => {
     it('is not ready while the key ring is stale (it signs nothing: logins and refreshes 503), and ready once the store answers, without waiting for the scheduler', async () => {
-      const inner = createMemoryKeyStore();
-      let broken = false;
-      const down = () => Promise.reject(new Error('redis unreachable'));
       // A store other replicas share (it has watch()), whose reads fail while `broken`.
-      const store: KeyStore = {
-        load: () => (broken ? down() : inner.load()),
-        save: (set) => (broken ? down() : inner.save(set)),
-        update: (mutate) => (broken ? down() : inner.update!(mutate)),
-        watch: () => () => undefined,
-      };
+      const store = breakableKeyStore(createMemoryKeyStore());
       // The scheduler's period is an hour: only a caller that finds the ring stale can bring it back here.
       const shared = await createKeyRing({
         store,
@@ -553,7 +544,7 @@ describe('auth service', () => {
         expect((await request(sharedApp).get('/readyz')).status).toBe(200);
 
         // The outage outlasts the ring's safety margin: its Redis connection may be back, its view of the keys is not.
-        broken = true;
+        store.broken = true;
         clock.advance(7_200_000 + 1);
         const notReady = await request(sharedApp).get('/readyz');
         expect(notReady.status).toBe(503);
@@ -575,7 +566,7 @@ describe('auth service', () => {
         }
 
         // The store answers again: the probe that finds the ring stale starts its re-read; the next probe is ready.
-        broken = false;
+        store.broken = false;
         expect((await request(sharedApp).get('/readyz')).body.checks.keyRing).toMatchObject({ state: 'failing' });
         await new Promise((resolve) => setImmediate(resolve));
         expect((await request(sharedApp).get('/readyz')).body).toMatchObject({

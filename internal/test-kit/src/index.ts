@@ -20,6 +20,8 @@ export type { JwksFetchVector, JwksFetchVectorServer } from './jwks-fetch-vector
 export { athOf, craftDpopProof, createDpopKey, signDpopJws } from './dpop-proofs.js';
 export type { ProofKey, ProofParts } from './dpop-proofs.js';
 export { nextEvent } from './next-event.js';
+export { breakableKeyStore } from './breakable-key-store.js';
+export type { BreakableKeyStore } from './breakable-key-store.js';
 export { startLineProcess } from './start-line-process.js';
 export type { LineProcess } from './start-line-process.js';
 export { ISSUER_01_KEY_TIMES, issuer01RecordPath, readIssuer01Record } from './issuer-0.1-records.js';

@@ -2,7 +2,7 @@ import { randomBytes } from 'node:crypto';
 import express from 'express';
 import { Redis } from 'ioredis';
 import request from 'supertest';
-import { createClock, startRedis, type TestRedis } from '@jwks-kit/test-kit';
+import { breakableKeyStore, createClock, startRedis, type TestRedis } from '@jwks-kit/test-kit';
 import { createKeyRing, createMemoryKeyStore, jwksHandler, type KeyRing, type KeyStore } from '../src/index.js';
 import { createRedisKeyStore } from '../src/redis.js';
 
@@ -76,21 +76,13 @@ describe('key rings of several replicas following one Redis key store', () => {
 
   it('a replica that has not read the shared store within safetyMarginMs neither signs nor serves its JWKS, until it reads again', async () => {
     const clock = createClock();
-    const inner = storeAt(prefix());
-    let broken = false;
-    const fail = () => Promise.reject(new Error('redis unreachable'));
-    const store: KeyStore = {
-      load: () => (broken ? fail() : inner.load()),
-      save: (set) => (broken ? fail() : inner.save(set)),
-      update: (mutate) => (broken ? fail() : inner.update!(mutate)),
-      watch: () => () => undefined,
-    };
+    const store = breakableKeyStore(storeAt(prefix()));
     const safetyMarginMs = 2 * MINUTE;
     const ring = await createKeyRing({ ...base, store, safetyMarginMs, checkIntervalMs: MINUTE, now: clock.now });
     const app = express().get('/jwks', jwksHandler(ring));
     const kid = ring.signingKey().kid;
 
-    broken = true;
+    store.broken = true;
     await expect(ring.tick()).rejects.toThrow('redis unreachable');
     clock.advance(safetyMarginMs);
     expect(ring.signingKey().kid).toBe(kid);
@@ -103,7 +95,7 @@ describe('key rings of several replicas following one Redis key store', () => {
     expect(refused.headers['retry-after']).toBe('1');
     expect(refused.text).toBe('');
 
-    broken = false;
+    store.broken = false;
     await ring.tick();
     expect(ring.health()).toMatchObject({ state: 'ok', fresh: true, syncedAtMs: clock.now() });
     expect(ring.signingKey().kid).toBe(kid);
