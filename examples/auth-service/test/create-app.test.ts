@@ -523,29 +523,36 @@ describe('auth service', () => {
   });
 
   describe('readiness over a shared key store (Redis in production)', () => {
-    it('is not ready while the key ring is stale (it signs nothing: logins and refreshes 503), and ready once the store answers, without waiting for the scheduler', async () => {
-      // A store other replicas share (it has watch()), whose reads fail while `broken`.
+    const SAFETY_MARGIN_MS = 7_200_000;
+    // A started ring over a store other replicas share (it has watch()), whose reads fail while `store.broken`. The
+    // scheduler's period is an hour: only a caller that finds the ring stale can bring it back here.
+    const sharedRing = async () => {
       const store = breakableKeyStore(createMemoryKeyStore());
-      // The scheduler's period is an hour: only a caller that finds the ring stale can bring it back here.
       const shared = await createKeyRing({
         store,
         maxJwksCacheAgeMs: 60_000,
         maxTokenLifetimeSeconds: 600,
-        safetyMarginMs: 7_200_000,
+        safetyMarginMs: SAFETY_MARGIN_MS,
         checkIntervalMs: 3_600_000,
         now: clock.now,
       });
       shared.start();
+      const sharedApp = build({ keyRing: shared });
+      const grant = (body: Record<string, string>) => request(sharedApp).post('/token').type('form').send(body);
+      return { store, shared, sharedApp, grant };
+    };
+    const ALICE = { grant_type: 'password', username: 'alice', password: 'alice-pass' };
+
+    it('is not ready while the key ring is stale (it signs nothing: logins and refreshes 503), and ready once the store answers, without waiting for the scheduler', async () => {
+      const { store, shared, sharedApp, grant } = await sharedRing();
       try {
-        const sharedApp = build({ keyRing: shared });
-        const grant = (body: Record<string, string>) => request(sharedApp).post('/token').type('form').send(body);
-        const login = await grant({ grant_type: 'password', username: 'alice', password: 'alice-pass' });
+        const login = await grant(ALICE);
         expect(login.status).toBe(200);
         expect((await request(sharedApp).get('/readyz')).status).toBe(200);
 
         // The outage outlasts the ring's safety margin: its Redis connection may be back, its view of the keys is not.
         store.broken = true;
-        clock.advance(7_200_000 + 1);
+        clock.advance(SAFETY_MARGIN_MS + 1);
         const notReady = await request(sharedApp).get('/readyz');
         expect(notReady.status).toBe(503);
         expect(notReady.body).toMatchObject({
@@ -558,7 +565,7 @@ describe('auth service', () => {
         });
         for (const refused of [
           await grant({ grant_type: 'refresh_token', refresh_token: login.body.refresh_token }),
-          await grant({ grant_type: 'password', username: 'alice', password: 'alice-pass' }),
+          await grant(ALICE),
         ]) {
           expect(refused.status).toBe(503);
           expect(refused.headers['retry-after']).toBe('1');
@@ -577,6 +584,31 @@ describe('auth service', () => {
         const rotated = await grant({ grant_type: 'refresh_token', refresh_token: login.body.refresh_token });
         expect(rotated.status).toBe(200);
         expect(rotated.body.refresh_token).not.toBe(login.body.refresh_token);
+      } finally {
+        await shared.stop();
+      }
+    });
+
+    it('a refresh or login arriving as the store comes back waits for the key ring’s re-read and signs, instead of answering 503', async () => {
+      const { store, shared, grant } = await sharedRing();
+      try {
+        const login = await grant(ALICE);
+        expect(login.status).toBe(200);
+        store.broken = true;
+        clock.advance(SAFETY_MARGIN_MS + 1);
+        // Still down: the re-read the refresh waits for fails, so it is refused as before (and forks nothing).
+        const refused = await grant({ grant_type: 'refresh_token', refresh_token: login.body.refresh_token });
+        expect(refused.status).toBe(503);
+        expect(refused.body.code).toBe('temporarily_unavailable');
+        // The re-read that refusal started fails too: the ring is stale, with no read in flight.
+        await new Promise((resolve) => setImmediate(resolve));
+
+        // The store answers: no probe and no tick came first, yet the client's immediate retry rotates, and a login signs.
+        store.broken = false;
+        const rotated = await grant({ grant_type: 'refresh_token', refresh_token: login.body.refresh_token });
+        expect(rotated.status).toBe(200);
+        expect(rotated.body.refresh_token).not.toBe(login.body.refresh_token);
+        expect((await grant(ALICE)).status).toBe(200);
       } finally {
         await shared.stop();
       }

@@ -62,6 +62,13 @@ export type KeyRingOptions = Readonly<{
    * (pub/sub) is lost. @default 60000
    */
   checkIntervalMs?: number;
+  /**
+   * The longest time {@link KeyRing.whenFresh} (and so an access-token signature asked while a started ring is
+   * stale) waits for the ring's re-read of the store before giving up; `0`: never wait. The signature is then
+   * refused with `ERR_KEY_RING_STALE` as before, never later than this (plus the time to sign).
+   * @default 500
+   */
+  freshWaitMs?: number;
   /** A key you bring (see `importPrivateKey()`), made the active key when the store is empty. */
   initialKey?: PrivateSigningJwk;
   /** pino/bunyan-shaped logger: each key transition (next → active → retired → removed) at info. @default silent */
@@ -127,6 +134,15 @@ export interface KeyRing {
    * re-reads the store at once, so that a retry signs as soon as the store answers again.
    */
   signingKey(): Signer;
+  /**
+   * Resolves `true` once the ring may sign (`fresh`). At once when it is fresh; while a started ring is stale, after
+   * its re-read of the store (the one in flight, or one it starts) has settled, waiting at most `freshWaitMs`:
+   * `false` when that read failed, did not answer in time, or left the ring stale. A ring never started, or
+   * stopped, starts no read: `false` at once while stale. Never rejects. For async signing paths (the
+   * access-token signer) so that a request arriving as the store comes back signs instead of answering 503;
+   * `signingKey()` itself never waits.
+   */
+  whenFresh(): Promise<boolean>;
   /**
    * How current the ring's view of the store is; `fresh: false` (`state: 'failing'`) means no signing and no
    * JWKS. A started ring asked while stale re-reads the store at once (one read at a time): a readiness probe,
@@ -197,6 +213,9 @@ export async function createKeyRing(options: KeyRingOptions): Promise<KeyRing> {
   const safetyMarginMs = positive(options.safetyMarginMs ?? 300_000, 'safetyMarginMs');
   if (safetyMarginMs < 2 * checkIntervalMs)
     throw new TypeError('option `safetyMarginMs` must be at least 2 * `checkIntervalMs`');
+  const freshWaitMs = options.freshWaitMs ?? 500;
+  if (typeof freshWaitMs !== 'number' || !Number.isFinite(freshWaitMs) || freshWaitMs < 0)
+    throw new TypeError('option `freshWaitMs` must be a non-negative number of milliseconds');
   const rotationIntervalMs = options.rotationIntervalMs ?? 30 * DAY_MS;
   if (!Number.isFinite(rotationIntervalMs) || rotationIntervalMs < 0)
     throw new TypeError('option `rotationIntervalMs` must be a non-negative number');
@@ -344,18 +363,28 @@ export async function createKeyRing(options: KeyRingOptions): Promise<KeyRing> {
   // A started ring that is stale does not wait for the scheduler's next tick (up to checkIntervalMs after the store is
   // back, while the reload on the watcher's reconnection may have failed on a client still reconnecting): whoever
   // finds it stale starts a re-read, one at a time. Its failure is not reported: the scheduler reports its own.
-  let catchingUp = false;
+  let catchingUp: Promise<void> | undefined;
   const catchUp = () => {
-    if (catchingUp || timer === undefined) return;
-    catchingUp = true;
-    reload()
+    if (catchingUp !== undefined || timer === undefined) return;
+    catchingUp = reload()
       .catch(() => undefined)
-      .finally(() => (catchingUp = false));
+      .finally(() => (catchingUp = undefined));
   };
   const freshNow = () => {
     const current = fresh();
     if (!current) catchUp();
     return current;
+  };
+  // The wait is bounded by a timer of its own: a read hanging on a store that does not answer (a Redis command
+  // queued while the client reconnects) refuses the signature after freshWaitMs, not after the store's own timeout.
+  const whenFresh = async () => {
+    if (freshNow()) return true;
+    const reading = catchingUp;
+    if (reading === undefined || freshWaitMs === 0) return false;
+    let timeout: NodeJS.Timeout | undefined;
+    await Promise.race([reading, new Promise<void>((resolve) => (timeout = setTimeout(resolve, freshWaitMs)))]);
+    clearTimeout(timeout);
+    return fresh();
   };
 
   await tick();
@@ -377,6 +406,7 @@ export async function createKeyRing(options: KeyRingOptions): Promise<KeyRing> {
         );
       return signing;
     },
+    whenFresh,
     health: () => {
       const current = freshNow();
       return { state: current ? 'ok' : 'failing', version, syncedAtMs: syncedAt, fresh: current };

@@ -90,6 +90,7 @@ export async function createExternalKeyRing(options: ExternalKeyRingOptions): Pr
     jwksCacheMaxAgeSeconds: Math.floor(maxJwksCacheAgeMs / 1000),
     version: 1,
     signingKey: () => signer,
+    whenFresh: () => Promise.resolve(true),
     health: () => ({ state: 'ok', version: 1, syncedAtMs: createdAtMs, fresh: true }),
     publicJwks: () => jwks,
     keys: () => infos,

@@ -89,6 +89,11 @@ export interface SignedAccessToken {
 /** Signs RFC 9068 access tokens: compact JWS, header `{ alg, typ: at+jwt, kid }` of the ring's active key (`{ alg: HS256, typ }` with a secret). */
 export interface AccessTokenSigner {
   readonly issuer: string;
+  /**
+   * Signs one token with the ring's active key. While a started ring over a shared store is stale, it waits for
+   * the ring's re-read of the store ({@link KeyRing.whenFresh}, at most the ring's `freshWaitMs`) and signs if that
+   * read brought the ring back; otherwise it rejects with `ERR_KEY_RING_STALE`.
+   */
   sign(input: SignAccessTokenInput): Promise<SignedAccessToken>;
 }
 
@@ -112,6 +117,9 @@ export function createAccessTokenSigner(options: AccessTokenSignerOptions): Acce
       'options `keyRing` and `secret` exclude each other: an issuer signs HS256 for itself or publishes its keys in a JWKS, never both',
     );
   let signingKey: () => Signer | HmacSigningKey;
+  // After signingKey() threw: rethrows, except a stale ring's refusal, where it waits (at most the ring's
+  // freshWaitMs) for the ring's re-read of the store and asks again, which still throws while the ring is stale.
+  let afterRefusal = (error: unknown): Promise<Signer | HmacSigningKey> => Promise.reject(error);
   refuseRenamedOptions(options, { maxTokenLifetimeMs: '`maxTokenLifetimeSeconds` (seconds)' });
   let maxTtlSeconds: number;
   if (secret !== undefined) {
@@ -126,6 +134,11 @@ export function createAccessTokenSigner(options: AccessTokenSignerOptions): Acce
     if (options.maxTokenLifetimeSeconds !== undefined)
       throw new TypeError("option `maxTokenLifetimeSeconds` is for secret mode; with a key ring it is the ring's");
     signingKey = () => keyRing.signingKey();
+    afterRefusal = async (error) => {
+      if (!isIssuerError(error) || error.code !== 'ERR_KEY_RING_STALE') throw error;
+      await keyRing.whenFresh();
+      return keyRing.signingKey();
+    };
     maxTtlSeconds = keyRing.maxTokenLifetimeSeconds;
   }
   const defaultTtlSeconds = options.defaultTtlSeconds ?? Math.min(900, maxTtlSeconds);
@@ -192,6 +205,14 @@ export function createAccessTokenSigner(options: AccessTokenSignerOptions): Acce
             throw new IssuerError('ERR_RESERVED_CLAIM', `custom claim "${name}" would override a registered claim`);
         }
       }
+      // The key before the clock: a signature that waited for a stale ring's re-read says when it was made.
+      let active: Signer | HmacSigningKey;
+      try {
+        active = signingKey();
+      } catch (error) {
+        active = await afterRefusal(error);
+      }
+      const key = prepare(active);
       const iat = Math.floor(now() / 1000);
       const exp = iat + ttl;
       const jti = randomBytes(16).toString('base64url');
@@ -201,7 +222,6 @@ export function createAccessTokenSigner(options: AccessTokenSignerOptions): Acce
       } catch (error) {
         throw new IssuerError('ERR_INVALID_CLAIM', 'claims must be JSON-serialisable', { cause: error });
       }
-      const key = prepare(signingKey());
       const signingInput = `${key.headerB64}.${Buffer.from(payload).toString('base64url')}`;
       const size = signingInput.length + 1 + key.signatureChars;
       if (size > maxTokenBytes) {

@@ -3,7 +3,15 @@ import express from 'express';
 import { Redis } from 'ioredis';
 import request from 'supertest';
 import { breakableKeyStore, createClock, startRedis, type TestRedis } from '@jwks-kit/test-kit';
-import { createKeyRing, createMemoryKeyStore, jwksHandler, type KeyRing, type KeyStore } from '../src/index.js';
+import {
+  createAccessTokenSigner,
+  createKeyRing,
+  createMemoryKeyStore,
+  jwksHandler,
+  type KeyRing,
+  type KeyRingOptions,
+  type KeyStore,
+} from '../src/index.js';
 import { createRedisKeyStore } from '../src/redis.js';
 
 let redis: TestRedis;
@@ -19,6 +27,9 @@ afterAll(async () => {
 });
 
 const MINUTE = 60_000;
+const HOUR = 60 * MINUTE;
+// Stale once unread for two hours; the scheduler would re-read every hour.
+const STALE_AFTER_TWO_HOURS = { safetyMarginMs: 2 * HOUR, checkIntervalMs: HOUR };
 const kek = randomBytes(32);
 const prefix = () => `test:${randomBytes(6).toString('hex')}:`;
 const storeAt = (keyPrefix: string) => createRedisKeyStore(client, { kek, keyPrefix });
@@ -102,92 +113,132 @@ describe('key rings of several replicas following one Redis key store', () => {
     await request(app).get('/jwks').expect(200);
   });
 
-  it('a started ring found stale re-reads the store at once (one read at a time), not at the scheduler’s next tick; health() says failing until then', async () => {
+  // A started ring over a breakable Redis store, with a signer over it. The scheduler's period is an hour of the test
+  // clock and of real time: it never runs during a test, so only a caller that finds the ring stale brings it back.
+  const startedRing = async (options: Pick<KeyRingOptions, 'freshWaitMs'> = {}) => {
     const clock = createClock();
-    const inner = storeAt(prefix());
-    let broken = false;
-    // Every load the ring starts, so that the test can wait for the one a caller provoked (no timing).
-    const loads: Array<Promise<unknown>> = [];
-    let held: Promise<void> | undefined;
-    const store: KeyStore = {
-      load: () => {
-        const load = (held ?? Promise.resolve()).then(() =>
-          broken ? Promise.reject(new Error('redis unreachable')) : inner.load(),
-        );
-        loads.push(load.catch(() => undefined));
-        return load;
-      },
-      save: (set) => (broken ? Promise.reject(new Error('redis unreachable')) : inner.save(set)),
-      update: (mutate) => (broken ? Promise.reject(new Error('redis unreachable')) : inner.update!(mutate)),
-      watch: () => () => undefined,
-    };
-    // Lets a provoked read start (the ring runs store calls one at a time, behind a promise queue).
-    const settle = () => new Promise((resolve) => setImmediate(resolve));
-    const safetyMarginMs = 2 * MINUTE;
-    // The scheduler's period is an hour of the test clock and real time: it never runs during the test.
-    const ring = await createKeyRing({
-      ...base,
-      store,
-      safetyMarginMs: 120 * MINUTE,
-      checkIntervalMs: 60 * MINUTE,
-      now: clock.now,
-    });
-    const unstarted = await createKeyRing({ ...base, store, safetyMarginMs, checkIntervalMs: MINUTE, now: clock.now });
+    const store = breakableKeyStore(storeAt(prefix()));
+    const ring = await createKeyRing({ ...base, store, ...STALE_AFTER_TWO_HOURS, now: clock.now, ...options });
     ring.start();
+    const signer = createAccessTokenSigner({ issuer: 'https://issuer.test', keyRing: ring, defaultAudience: 'api' });
+    return { clock, store, ring, signer, goStale: () => clock.advance(2 * HOUR + 1) };
+  };
+  const STALE = expect.objectContaining({ code: 'ERR_KEY_RING_STALE' });
+  // Lets a provoked read start and, on a broken store, fail (the ring runs store calls one at a time, behind a promise
+  // queue; a broken store rejects without I/O).
+  const settle = () => new Promise((resolve) => setImmediate(resolve));
+
+  it('a started ring found stale re-reads the store at once (one read at a time), not at the scheduler’s next tick; health() says failing until then', async () => {
+    // A generous wait, so that whenFresh() below waits for the real Redis read however loaded the machine is.
+    const { clock, store, ring, goStale } = await startedRing({ freshWaitMs: MINUTE });
+    const safetyMarginMs = 2 * MINUTE;
+    const unstarted = await createKeyRing({ ...base, store, safetyMarginMs, checkIntervalMs: MINUTE, now: clock.now });
     try {
       const kid = ring.signingKey().kid;
       expect(ring.health()).toMatchObject({ state: 'ok', fresh: true });
-      expect(loads).toHaveLength(0);
+      expect(store.loads).toBe(0);
 
       // The outage: stale past the margin, and every re-read it provokes fails (the ring stays failing).
-      broken = true;
-      clock.advance(120 * MINUTE + 1);
+      store.broken = true;
+      goStale();
       expect(ring.health()).toMatchObject({ state: 'failing', fresh: false });
       await settle();
-      expect(loads).toHaveLength(1);
-      await Promise.all(loads);
-      expect(() => ring.signingKey()).toThrow(expect.objectContaining({ code: 'ERR_KEY_RING_STALE' }));
+      expect(store.loads).toBe(1);
+      expect(() => ring.signingKey()).toThrow(STALE);
       await settle();
-      await Promise.all(loads);
-      expect(loads).toHaveLength(2);
+      expect(store.loads).toBe(2);
       expect(ring.health()).toMatchObject({ state: 'failing', fresh: false });
 
       // Many callers while one read is in flight start no second one.
-      let release = () => {};
-      held = new Promise<void>((resolve) => (release = resolve));
-      const before = loads.length;
+      const release = store.hold();
+      const before = store.loads;
       for (let i = 0; i < 20; i++) {
         expect(ring.health().state).toBe('failing');
-        expect(() => ring.signingKey()).toThrow(expect.objectContaining({ code: 'ERR_KEY_RING_STALE' }));
+        expect(() => ring.signingKey()).toThrow(STALE);
         await settle();
       }
-      expect(loads).toHaveLength(before + 1);
+      expect(store.loads).toBe(before + 1);
 
       // The store answers again: the read in flight brings the ring back, with no tick and no scheduler.
-      broken = false;
+      store.broken = false;
       release();
-      held = undefined;
-      await Promise.all(loads);
-      await settle();
+      await expect(ring.whenFresh()).resolves.toBe(true);
+      expect(store.loads).toBe(before + 1);
       expect(ring.health()).toMatchObject({ state: 'ok', fresh: true, syncedAtMs: clock.now() });
       expect(ring.signingKey().kid).toBe(kid);
 
       // A ring never started keeps the documented contract: stale until it reads the store itself (tick, reload).
       clock.advance(safetyMarginMs + 1);
-      const loadsBefore = loads.length;
+      const loadsBefore = store.loads;
       expect(unstarted.health()).toMatchObject({ state: 'failing', fresh: false });
-      expect(() => unstarted.signingKey()).toThrow(expect.objectContaining({ code: 'ERR_KEY_RING_STALE' }));
+      expect(() => unstarted.signingKey()).toThrow(STALE);
+      await expect(unstarted.whenFresh()).resolves.toBe(false);
       await settle();
-      expect(loads).toHaveLength(loadsBefore);
+      expect(store.loads).toBe(loadsBefore);
     } finally {
       await ring.stop();
     }
     // After stop() nothing of the ring touches the store, stale or not.
-    clock.advance(120 * MINUTE + 1);
-    const afterStop = loads.length;
+    goStale();
+    const afterStop = store.loads;
     expect(ring.health().state).toBe('failing');
+    await expect(ring.whenFresh()).resolves.toBe(false);
     await settle();
-    expect(loads).toHaveLength(afterStop);
+    expect(store.loads).toBe(afterStop);
+  });
+
+  it('a signature asked while a started ring is stale waits for the ring’s re-read and signs once the store answers; signingKey() itself still refuses at once', async () => {
+    // A generous wait, so that the real Redis read is never cut short on a loaded machine (the bound: next test).
+    const { store, ring, signer, goStale } = await startedRing({ freshWaitMs: MINUTE });
+    try {
+      const kid = ring.signingKey().kid;
+      await expect(ring.whenFresh()).resolves.toBe(true);
+      expect(store.loads).toBe(0);
+
+      // Still down: the re-read the signature waits for fails, and the signature is refused as before.
+      store.broken = true;
+      goStale();
+      await expect(signer.sign({ sub: 'alice' })).rejects.toThrow(STALE);
+      await expect(ring.whenFresh()).resolves.toBe(false);
+      await settle();
+
+      // Redis answers again. The synchronous path neither waits nor changes: it refuses, starting the re-read …
+      store.broken = false;
+      const loads = store.loads;
+      expect(() => ring.signingKey()).toThrow(STALE);
+      // … and the signatures asked meanwhile wait for that one read instead of answering 503.
+      const signed = await Promise.all([signer.sign({ sub: 'alice' }), signer.sign({ sub: 'bob' })]);
+      expect(signed.map((token) => token.kid)).toEqual([kid, kid]);
+      expect(store.loads).toBe(loads + 1);
+      expect(ring.health()).toMatchObject({ state: 'ok', fresh: true });
+
+      // A stale ring with no read in flight: the signature starts the re-read itself and waits for it.
+      goStale();
+      await expect(signer.sign({ sub: 'carol' })).resolves.toMatchObject({ kid });
+      expect(store.loads).toBe(loads + 2);
+    } finally {
+      await ring.stop();
+    }
+  });
+
+  it('a signature waits for a stale ring’s re-read at most freshWaitMs: a store that does not answer refuses every signature with ERR_KEY_RING_STALE while it still hangs', async () => {
+    const { clock, store, ring, signer, goStale } = await startedRing({ freshWaitMs: 50 });
+    const release = store.hold();
+    try {
+      goStale();
+      // Resolves only if every signature gave up waiting on its own: the read they wait for is held until release().
+      const outcomes = await Promise.allSettled(Array.from({ length: 20 }, () => signer.sign({ sub: 'alice' })));
+      expect(outcomes.map((outcome) => outcome.status === 'rejected' && outcome.reason.code)).toEqual(
+        Array(20).fill('ERR_KEY_RING_STALE'),
+      );
+      await expect(ring.whenFresh()).resolves.toBe(false);
+      expect(store.loads).toBe(1);
+    } finally {
+      release();
+      await ring.stop();
+    }
+    // The read they gave up on still brought the ring back once the store answered.
+    expect(ring.health()).toMatchObject({ state: 'ok', fresh: true, syncedAtMs: clock.now() });
   });
 
   it('a ring over a store no other process writes (memory) never goes stale', async () => {
@@ -196,6 +247,7 @@ describe('key rings of several replicas following one Redis key store', () => {
     clock.advance(365 * 24 * 60 * MINUTE);
     expect(ring.health().fresh).toBe(true);
     expect(ring.signingKey().kid).toMatch(/^[\w-]{43}$/);
+    await expect(ring.whenFresh()).resolves.toBe(true);
   });
 
   it('under random interleavings of 3 replicas, none signs with a key every replica has not published for maxJwksCacheAgeMs, and none serves a JWKS lacking a key another signs with', async () => {

@@ -207,6 +207,8 @@ describe('createKeyRing', () => {
     ['modulusLength', { modulusLength: 1024 as never }, 'option `modulusLength`'],
     ['safetyMarginMs', { safetyMarginMs: 1000, checkIntervalMs: 2000 }, 'option `safetyMarginMs`'],
     ['now', { now: 5 as never }, 'option `now`'],
+    ['freshWaitMs', { freshWaitMs: -1 }, 'option `freshWaitMs`'],
+    ['freshWaitMs', { freshWaitMs: Infinity }, 'option `freshWaitMs`'],
   ])('rejects a bad %s with a TypeError naming it', async (_name, bad, message) => {
     await expect(createKeyRing({ ...base, store: createMemoryKeyStore(), ...bad })).rejects.toThrow(message);
     await expect(createKeyRing({ ...base, store: createMemoryKeyStore(), ...bad })).rejects.toBeInstanceOf(TypeError);
