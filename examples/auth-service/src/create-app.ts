@@ -262,8 +262,11 @@ export function createApp(deps: AuthAppDeps): Express {
   app.use(express.json({ limit: '8kb' }));
   app.use(express.urlencoded({ extended: false, limit: '8kb' }));
 
+  // Liveness: 200 whenever the process serves, whatever its key store (a process waiting for Redis is fine, and an
+  // orchestrator would restart it for nothing). The active kid is the ring's last view, read without the freshness
+  // check; readiness (/readyz, its keyRing check) is where a stale ring shows.
   app.get('/healthz', (_req, res) => {
-    res.json({ status: 'ok', kid: deps.keyRing.signingKey().kid });
+    res.json({ status: 'ok', kid: deps.keyRing.keys().find((key) => key.state === 'active')?.kid });
   });
   // The key ring too: over Redis a ring that has not read the store within its safety margin signs nothing (every
   // login and refresh 503), so the service is not ready then, whatever the state of its Redis connection.

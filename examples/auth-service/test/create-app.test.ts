@@ -589,6 +589,24 @@ describe('auth service', () => {
       }
     });
 
+    it('stays alive (/healthz 200, with the active kid) while the key ring is stale; readiness says not ready', async () => {
+      const { store, shared, sharedApp } = await sharedRing();
+      try {
+        const kid = shared.signingKey().kid;
+        store.broken = true;
+        clock.advance(SAFETY_MARGIN_MS + 1);
+        expect(() => shared.signingKey()).toThrow(expect.objectContaining({ code: 'ERR_KEY_RING_STALE' }));
+        const live = await request(sharedApp).get('/healthz');
+        expect(live.status).toBe(200);
+        expect(live.body).toEqual({ status: 'ok', kid });
+        const ready = await request(sharedApp).get('/readyz');
+        expect(ready.status).toBe(503);
+        expect(ready.body).toMatchObject({ status: 'not_ready', checks: { keyRing: { state: 'failing' } } });
+      } finally {
+        await shared.stop();
+      }
+    });
+
     it('a refresh or login arriving as the store comes back waits for the key ring’s re-read and signs, instead of answering 503', async () => {
       const { store, shared, grant } = await sharedRing();
       try {
