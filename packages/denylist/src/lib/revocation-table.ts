@@ -57,8 +57,9 @@ export class RevocationTable {
       const byId = this.#jtis.get(revocation.ns);
       const current = byId?.get(revocation.id);
       if (current !== undefined && current >= expires) return false;
-      if (current === undefined) this.#reserve(nowMs);
-      this.#namespace(this.#jtis, revocation.ns).set(ownId(revocation.id, current), expires);
+      // replacing an expired entry keeps the map's own key: set() never swaps a key already present
+      const id = current === undefined ? this.#newEntryId(revocation.id, nowMs) : revocation.id;
+      this.#namespace(this.#jtis, revocation.ns).set(id, expires);
     } else {
       const rules = revocation.kind === 'subject' ? this.#subjects : this.#sessions;
       const current = rules.get(revocation.ns)?.get(revocation.id);
@@ -68,8 +69,8 @@ export class RevocationTable {
         current.expires = Math.max(current.expires, expires);
         return true;
       }
-      if (current === undefined) this.#reserve(nowMs);
-      this.#namespace(rules, revocation.ns).set(ownId(revocation.id, current), { at: revocation.at, expires });
+      const id = current === undefined ? this.#newEntryId(revocation.id, nowMs) : revocation.id;
+      this.#namespace(rules, revocation.ns).set(id, { at: revocation.at, expires });
     }
     const expiresAtMs = toMs(expires);
     if (expiresAtMs < this.#earliestExpiryMs) this.#earliestExpiryMs = expiresAtMs;
@@ -191,7 +192,8 @@ export class RevocationTable {
     this.#sweeper = undefined;
   }
 
-  #reserve(nowMs: number): void {
+  /** Makes room for one more entry (or throws `ERR_DENYLIST_FULL`); answers the table's own copy of its id. */
+  #newEntryId(id: string, nowMs: number): string {
     if (this.#size >= this.#maxEntries && nowMs >= this.#earliestExpiryMs) this.sweep(nowMs);
     if (this.#size >= this.#maxEntries) {
       throw new DenylistError(
@@ -200,6 +202,7 @@ export class RevocationTable {
       );
     }
     this.#size++;
+    return detachedString(id);
   }
 
   #namespace<V>(maps: Map<string, Map<string, V>>, ns: string): Map<string, V> {
@@ -210,9 +213,4 @@ export class RevocationTable {
     }
     return byId;
   }
-}
-
-/** The id to store: the new entry's own copy, or (replacing an expired entry) the same id again. */
-function ownId(id: string, current: unknown): string {
-  return current === undefined ? detachedString(id) : id;
 }
