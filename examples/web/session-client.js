@@ -6,13 +6,14 @@
 // - on 401 token_expired or missing_token (the access cookie expires with its token) refresh once,
 //   while the refresh cookie may still be there, and retry the original call once;
 // - the session ends when the auth service refuses a refresh, when a token is revoked, and at the
-//   session's own deadline: the page then logs out, so that the last access token is revoked too.
+//   session's own deadline. At the deadline, and when a refresh finds the refresh half of the session
+//   gone (missing or expired), the page logs out, so that the last access token is revoked too.
 
 import { exchange } from './call-log.js';
 
 /** 401 codes after which a refresh may bring the session back. */
 const RECOVERABLE = new Set(['token_expired', 'missing_token']);
-/** Refusals that mean the session's deadline came, when they come at it. */
+/** Refusals of a refresh that leave the access cookie (its token may still be good); at the deadline they mean it came. */
 const DEADLINE_CODES = new Set(['refresh_token_missing', 'refresh_token_expired']);
 /** How far before the server's deadline the browser may already have dropped the cookie (clock offset, latency). */
 const DEADLINE_SLACK_MS = 1_000;
@@ -91,18 +92,24 @@ export function createSessionClient({ services, onChange }) {
     onChange(state);
   }
 
-  let endingAtDeadline;
-  /** The deadline passed: log out (once, whoever notices first), so that the last access token is revoked too. */
-  function lifetimeOver() {
-    endingAtDeadline ??= (async () => {
+  let endingWithLogout;
+  /**
+   * Ends the session by logging out (once, whoever asks first), so that its last access token is revoked too: at
+   * the deadline, and when a refresh finds the refresh half of the session gone (the auth service then keeps the
+   * access cookie for this logout). `why` is the note in the call log.
+   */
+  function endWithLogout(reason, why) {
+    endingWithLogout ??= (async () => {
       clearTimers();
-      await send('auth', 'POST', '/logout', { credentials: 'same-origin' }, { note: 'session lifetime reached' });
-      end(ENDINGS.lifetime);
+      await send('auth', 'POST', '/logout', { credentials: 'same-origin' }, { note: why });
+      end(reason);
     })().finally(() => {
-      endingAtDeadline = undefined;
+      endingWithLogout = undefined;
     });
-    return endingAtDeadline;
+    return endingWithLogout;
   }
+  /** The deadline passed. */
+  const lifetimeOver = () => endWithLogout(ENDINGS.lifetime, 'session lifetime reached');
 
   /** Reads GET /session; `atPageLoad`: on a recoverable 401, look for a refresh cookie (quietly) and read again. */
   async function load(atPageLoad) {
@@ -136,10 +143,11 @@ export function createSessionClient({ services, onChange }) {
         { note: why, quiet },
       );
       if (!res.ok) {
-        // A refresh in flight at the deadline finds the cookie gone (the browser drops it at its Max-Age, the
-        // deadline) or the family over: that is the lifetime ending, not another failure.
-        if (state.session && DEADLINE_CODES.has(data?.code) && serverNow() >= endAt() - DEADLINE_SLACK_MS) {
-          await lifetimeOver();
+        // The refresh half of the session is gone but not its access token: log out, which revokes it. A refresh
+        // in flight at the deadline finds the cookie gone or the family over: that is the lifetime ending.
+        if (state.session && DEADLINE_CODES.has(data?.code)) {
+          if (serverNow() >= endAt() - DEADLINE_SLACK_MS) await lifetimeOver();
+          else await endWithLogout(ENDINGS[data.code], `after ${data.code}`);
           return false;
         }
         end(state.session || state.ended === null ? ENDINGS[data?.code] : undefined);

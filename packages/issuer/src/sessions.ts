@@ -30,7 +30,7 @@ export {
   sessionCookieNames,
   isSecureRequest,
 } from './sessions/session-cookies.js';
-export type { SetSessionCookiesOptions, SessionCookieNames } from './sessions/session-cookies.js';
+export type { SetSessionCookiesOptions, SessionCookieNames, SessionCookiePlace } from './sessions/session-cookies.js';
 export { sendSessionGrant } from './sessions/session-grant-response.js';
 export type { SendSessionGrantOptions } from './sessions/session-grant-response.js';
 export type { SessionHandlerOptions } from './sessions/session-handler-options.js';

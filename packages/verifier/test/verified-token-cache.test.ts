@@ -1,4 +1,4 @@
-import { randomBytes } from 'node:crypto';
+import { createHash } from 'node:crypto';
 import { VerifiedTokenCache } from '../src/lib/verified-token-cache.js';
 
 describe('VerifiedTokenCache', () => {
@@ -76,8 +76,14 @@ describe('VerifiedTokenCache', () => {
 
 describe('VerifiedTokenCache admission', () => {
   let serial = 0;
-  /** A token-shaped string whose last characters (the fingerprint) are random, as a signature's are. */
-  const token = () => `h.p${(serial += 1)}.${randomBytes(32).toString('base64url')}`;
+  /**
+   * A token-shaped string whose last characters (the fingerprint) look random, as a signature's do: a hash of a
+   * serial number, so that every run sees the same tokens and the same sketch collisions.
+   */
+  const token = () => {
+    serial += 1;
+    return `h.p${serial}.${createHash('sha256').update(`token ${serial}`).digest('base64url')}`;
+  };
 
   /** Presents `token` as the verifier does: a hit, or an offer after verification (stored when admitted). */
   const present = (cache: VerifiedTokenCache<string>, t: string): 'hit' | 'stored' | 'refused' => {
@@ -148,6 +154,21 @@ describe('VerifiedTokenCache admission', () => {
     }
     expect(lastRoundHits / capacity).toBeGreaterThan(0.9);
     expect(old.filter((t) => cache.get(t) !== undefined).length).toBeLessThan(capacity / 10);
+  });
+
+  it('weighs each refused candidate against the next entry: a hot entry at the head does not shield colder ones', () => {
+    const cache = new VerifiedTokenCache<string>(3);
+    const [hot, b, c, d] = [token(), token(), token(), token()];
+    for (let i = 0; i < 8; i += 1) present(cache, hot);
+    for (const t of [b, b, c, c]) present(cache, t);
+    // least recently used first: hot (seen 8 times), then b and c (twice each)
+    expect(cache.size).toBe(3);
+    // d's second sighting loses to hot; its third is still far below hot's count, but above b's, the next entry
+    expect([present(cache, d), present(cache, d)]).toEqual(['refused', 'refused']);
+    expect(present(cache, d)).toBe('stored');
+    expect(cache.get(b)).toBeUndefined();
+    expect(cache.get(hot)).toBe(hot);
+    expect(cache.get(c)).toBe(c);
   });
 
   it('admits a token already holding a slot (same fingerprint) without evicting another', () => {

@@ -47,6 +47,8 @@ function checkPath(refreshPath: string): void {
 /**
  * Sets the session cookies: the access token httpOnly, SameSite=Lax, Path=/, Max-Age its lifetime;
  * the refresh token httpOnly, SameSite=Strict, Path the refresh route; both Secure when `secure`.
+ * Max-Age is rounded up to whole seconds: a cookie never leaves the browser before its token's deadline (the
+ * server refuses the token after it), so a refresh or logout sent just before a deadline still carries it.
  */
 export function setSessionCookies(res: Response, options: SetSessionCookiesOptions): void {
   checkPath(options.refreshPath);
@@ -56,25 +58,40 @@ export function setSessionCookies(res: Response, options: SetSessionCookiesOptio
     secure: options.secure,
     sameSite: 'lax',
     path: '/',
-    maxAge: Math.max(0, Math.floor(options.accessTokenMaxAgeSeconds)) * 1000,
+    maxAge: maxAgeMs(options.accessTokenMaxAgeSeconds),
   });
   res.cookie(names.refresh, options.refreshToken, {
     httpOnly: true,
     secure: options.secure,
     sameSite: 'strict',
     path: options.refreshPath,
-    ...(options.refreshTokenMaxAgeSeconds === undefined
-      ? {}
-      : { maxAge: Math.max(0, Math.floor(options.refreshTokenMaxAgeSeconds)) * 1000 }),
+    ...(options.refreshTokenMaxAgeSeconds === undefined ? {} : { maxAge: maxAgeMs(options.refreshTokenMaxAgeSeconds) }),
   });
 }
 
+/** Whole seconds, rounded up, as the milliseconds Express's `maxAge` takes. */
+function maxAgeMs(seconds: number): number {
+  return Math.max(0, Math.ceil(seconds)) * 1000;
+}
+
+/** Where the session cookies live: the refresh route's path, and whether they are `Secure` (prefixed names). */
+export type SessionCookiePlace = Readonly<{ refreshPath: string; secure: boolean }>;
+
 /** Expires both session cookies (same names, paths and attributes as {@link setSessionCookies}). */
-export function clearSessionCookies(res: Response, options: Readonly<{ refreshPath: string; secure: boolean }>): void {
+export function clearSessionCookies(res: Response, options: SessionCookiePlace): void {
+  clearRefreshCookie(res, options);
+  res.clearCookie(sessionCookieNames(options.secure).access, {
+    httpOnly: true,
+    secure: options.secure,
+    sameSite: 'lax',
+    path: '/',
+  });
+}
+
+/** Expires the refresh cookie only (same name, path and attributes as {@link setSessionCookies}). */
+export function clearRefreshCookie(res: Response, options: SessionCookiePlace): void {
   checkPath(options.refreshPath);
-  const names = sessionCookieNames(options.secure);
-  res.clearCookie(names.access, { httpOnly: true, secure: options.secure, sameSite: 'lax', path: '/' });
-  res.clearCookie(names.refresh, {
+  res.clearCookie(sessionCookieNames(options.secure).refresh, {
     httpOnly: true,
     secure: options.secure,
     sameSite: 'strict',

@@ -35,7 +35,7 @@ export function sendSessionGrant(res: Response, grant: RefreshTokenGrant, option
     accessToken: grant.accessToken,
     accessTokenMaxAgeSeconds: expiresIn,
     refreshToken: grant.refreshToken,
-    refreshTokenMaxAgeSeconds: Math.floor((grant.refreshTokenExpiresAtMs - options.nowMs) / 1000),
+    refreshTokenMaxAgeSeconds: (grant.refreshTokenExpiresAtMs - options.nowMs) / 1000,
     refreshPath: options.refreshPath,
     secure: options.secure,
   });

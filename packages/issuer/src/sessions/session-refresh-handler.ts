@@ -3,11 +3,18 @@ import { presentedRefreshToken } from './lib/presented-refresh-token.js';
 import { sessionHttpConfig } from './lib/session-http-config.js';
 import { failureOf, sendFailure } from './lib/session-http-failures.js';
 import type { RefreshTokenService } from './refresh-token-service.js';
-import { clearSessionCookies } from './session-cookies.js';
+import { clearRefreshCookie, clearSessionCookies } from './session-cookies.js';
 import { sendSessionGrant } from './session-grant-response.js';
 import type { SessionHandlerOptions } from './session-handler-options.js';
 import { isDpopTokenRequestError, sendDpopTokenRequestError } from './dpop-token-request-error.js';
 import type { TokenEndpointDpop } from './token-endpoint-dpop.js';
+
+/**
+ * Refusals that say nothing against the access token, which may stay good until its `exp`: the refresh cookie is
+ * cleared and the access cookie kept, so that the client can still log out and so revoke it. Every other
+ * refusal to a cookie clears both.
+ */
+const ACCESS_TOKEN_OUTLIVES: ReadonlySet<string> = new Set(['refresh_token_missing', 'refresh_token_expired']);
 
 /** Options of {@link createRefreshHandler}. */
 export type RefreshHandlerOptions = SessionHandlerOptions &
@@ -25,7 +32,9 @@ export type RefreshHandlerOptions = SessionHandlerOptions &
  * allow-listed Origin, else 403) and get new cookies; other clients send `refresh_token` in a JSON
  * or form body and get the OAuth token response. Missing, malformed, unknown, expired or reused
  * tokens answer 401 `invalid_grant` with a distinct `code` (reuse: `refresh_token_reused`, after
- * the family and the user's access tokens were revoked); an unreachable store answers 503 with
+ * the family and the user's access tokens were revoked). A refusal to a browser clears its session cookies, except
+ * the access cookie after `refresh_token_missing` or `refresh_token_expired` (its token may still be good: the page
+ * logs out with it, which revokes it). An unreachable store answers 503 with
  * Retry-After. With `dpop`, the request's proof is checked first (400 `invalid_dpop_proof` / `use_dpop_nonce`,
  * 503 when the replay store is down) and its key bound to the rotation (a refused binding: 400 `invalid_grant`,
  * the family untouched). Nothing is logged here; use the service's `on(type, listener)` (family ids only).
@@ -64,7 +73,8 @@ export function createRefreshHandler(service: RefreshTokenService, options: Refr
           failure.status === 401 &&
           (presented.kind === 'cookie' || (presented.kind === 'none' && presented.hasCookies))
         ) {
-          clearSessionCookies(res, { refreshPath: config.refreshPath, secure });
+          const clear = ACCESS_TOKEN_OUTLIVES.has(failure.code) ? clearRefreshCookie : clearSessionCookies;
+          clear(res, { refreshPath: config.refreshPath, secure });
         }
         sendFailure(res, failure, config);
       }

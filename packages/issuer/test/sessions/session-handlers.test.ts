@@ -88,6 +88,25 @@ describe('session cookies', () => {
     expect(valueOf(refresh)).toMatch(/^[A-Za-z0-9_-]{64}$/);
   });
 
+  it('rounds Max-Age up: the refresh cookie stays until the absolute deadline, not a second short of it', async () => {
+    const { app, clock } = await createSessionApp();
+    let { refresh } = await login(app);
+    const refreshOnce = async () => {
+      const res = await request(app)
+        .post('/auth/refresh')
+        .set(sameOrigin)
+        .set('Cookie', `__Secure-refresh_token=${refresh}`);
+      expect(res.status).toBe(200);
+      refresh = valueOf(cookiesOf(res).get('__Secure-refresh_token'));
+      return cookiesOf(res).get('__Secure-refresh_token')!;
+    };
+    clock.advance(8 * 86_400_000);
+    await refreshOnce();
+    // 16 days and 200 ms in: the 30-day deadline is 13 days, 23 h, 59 min and 59.8 s away
+    clock.advance(8 * 86_400_000 + 200);
+    expect((await refreshOnce()).split('; ')).toContain(`Max-Age=${14 * 86_400}`);
+  });
+
   it('names cookies with prefixes over https or localhost and plainly otherwise (secure: auto)', async () => {
     const { app } = await createSessionApp(undefined, { secure: 'auto' });
     const { refresh } = await login(app);
@@ -203,7 +222,7 @@ describe('createRefreshHandler', () => {
 
   it('answers 401 invalid_grant with fixed texts for missing, malformed, unknown and expired tokens', async () => {
     const { app, clock } = await createSessionApp();
-    const { refresh } = await login(app);
+    const { refresh, access } = await login(app);
     const crafted = '<script>alert(1)</script>';
     const cases: [object, string, string][] = [
       [{}, 'refresh_token_missing', 'No refresh token was presented.'],
@@ -225,10 +244,29 @@ describe('createRefreshHandler', () => {
     const expired = await request(app)
       .post('/auth/refresh')
       .set(sameOrigin)
-      .set('Cookie', `__Secure-refresh_token=${refresh}`);
+      .set('Cookie', `__Secure-refresh_token=${refresh}; __Host-access_token=${access}`);
     expect(expired.status).toBe(401);
     expect(expired.body.code).toBe('refresh_token_expired');
     expect(cookiesOf(expired).get('__Secure-refresh_token')).toMatch(/Expires=Thu, 01 Jan 1970/);
+    // the access token says nothing of the refresh token's expiry: its cookie stays, for the logout that revokes it
+    expect(cookiesOf(expired).has('__Host-access_token')).toBe(false);
+  });
+
+  it('keeps the access cookie when the refresh cookie is gone, and clears both on any other refusal', async () => {
+    const { app } = await createSessionApp();
+    const { access } = await login(app);
+    const missing = await request(app)
+      .post('/auth/refresh')
+      .set(sameOrigin)
+      .set('Cookie', `__Host-access_token=${access}`);
+    expect(missing.body.code).toBe('refresh_token_missing');
+    expect([...cookiesOf(missing).keys()]).toEqual(['__Secure-refresh_token']);
+    const unknown = await request(app)
+      .post('/auth/refresh')
+      .set(sameOrigin)
+      .set('Cookie', `__Secure-refresh_token=${'A'.repeat(64)}; __Host-access_token=${access}`);
+    expect(unknown.body.code).toBe('refresh_token_invalid');
+    expect([...cookiesOf(unknown).keys()].sort()).toEqual(['__Host-access_token', '__Secure-refresh_token']);
   });
 
   it('answers 401 refresh_token_reused on replay, revoking the session and the user’s access tokens', async () => {

@@ -60,26 +60,34 @@ export class VerifiedTokenCache<V> {
     const slot = this.#slots.get(key);
     if (slot === undefined || slot.token !== token) return undefined;
     this.#sketch.increment(key);
-    if (this.#clock - slot.stamp > this.#recent) {
-      this.#slots.delete(key);
-      this.#slots.set(key, slot);
-      slot.stamp = ++this.#clock;
-    }
+    if (this.#clock - slot.stamp > this.#recent) this.#touch(key, slot);
     return slot.value;
   }
 
   /**
    * Counts a sighting of `token` (verified, not found here) and answers whether to store it: not on its first
    * sighting; then yes while the cache has room or `token` already has a slot, else only when it was seen more
-   * often lately than the least recently used entry, which storing it would evict.
+   * often lately than the least recently used entry, which storing it would evict. A refused token sends that
+   * entry to the most recent end, so that each refusal weighs a different entry.
    */
   admits(token: string): boolean {
     const key = tokenFingerprint(token);
     if (!this.#doorkeeper.seenBefore(key)) return false;
     const frequency = this.#sketch.increment(key);
     if (this.#slots.size < this.#maxEntries || this.#slots.has(key)) return true;
-    const victim = this.#slots.keys().next();
-    return victim.done === true || frequency > this.#sketch.frequency(victim.value);
+    const victim = this.#slots.entries().next();
+    if (victim.done === true || frequency > this.#sketch.frequency(victim.value[0])) return true;
+    // The victim won: it goes to the most recent end, so the next candidate meets the next entry. Left at the
+    // head, one entry whose counters collide with hot tokens would refuse every candidate, however stale it is.
+    this.#touch(victim.value[0], victim.value[1]);
+    return false;
+  }
+
+  /** Moves `slot` to the most recent end of the map. */
+  #touch(key: number, slot: Slot<V>): void {
+    this.#slots.delete(key);
+    this.#slots.set(key, slot);
+    slot.stamp = ++this.#clock;
   }
 
   /** Stores `value` for `token`, evicting the least recently used entry when full ({@link admits} decides whether to call it). */
