@@ -206,6 +206,19 @@ describe('the web page in a real browser (Chromium, headless, real time)', () =>
     expect(await codeFor(`${h.stack.authUrl}/session`, token)).toBe('401 token_revoked');
     expect(h.browser.cspViolations).toEqual([]);
   }, 60_000);
+
+  it('a refresh that finds the refresh cookie gone logs out, so that the access token is revoked too', async () => {
+    await loginAs('alice');
+    const token = (await cookie(ACCESS))!;
+    await h.browser.context.clearCookies({ name: REFRESH });
+    await h.page.click('#refresh');
+    await status('auth POST /logout (after refresh_token_missing) → 204');
+    await h.page.waitForSelector('body[data-session="ended"]');
+    expect(await text('#ended')).toContain('refresh_token_missing');
+    expect(await h.browser.context.cookies()).toEqual([]);
+    expect(await codeFor(`${h.stack.ordersUrl}/orders`, token)).toBe('401 token_revoked');
+    expect(h.browser.cspViolations).toEqual([]);
+  }, 60_000);
 });
 
 describe('a session ends at its absolute lifetime, however often the page refreshes (real time)', () => {
