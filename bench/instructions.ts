@@ -13,6 +13,8 @@
  * - `mw-*`: the middleware alone, called in a loop with request objects shaped like Node's (as row 18);
  * - `http-*`: the bench's own Express apps behind a real HTTP server, driven in the same process by a socket
  *   client that writes fixed request bytes and counts response bytes (a few thousand instructions per request);
+ *   `http-bare-auth` is row 36 (bare Express behind a one-line middleware setting `req.auth`) and `http-floor-req`
+ *   row 37 (the floor handing its claims on `req.auth`);
  * - `*-sdk`: the same as without the suffix, with the OpenTelemetry metrics SDK registered before the verifier
  *   is created (a MeterProvider with a Prometheus reader, as row 19): the cost of instrumentation with the SDK on.
  * Tokens are real RS256 tokens signed before valgrind starts; the JWKS is served inside the child.
@@ -39,7 +41,9 @@ const VARIANTS = [
   'mw-repeated',
   'mw-distinct',
   'http-bare',
+  'http-bare-auth',
   'http-floor',
+  'http-floor-req',
   'http-repeated',
   'http-distinct',
   'mw-repeated-sdk',
@@ -56,7 +60,9 @@ const CALLS: Readonly<Record<Variant, number>> = {
   'mw-repeated': 20_000,
   'mw-distinct': 2_500,
   'http-bare': 2_500,
+  'http-bare-auth': 2_500,
   'http-floor': 2_500,
+  'http-floor-req': 2_500,
   'http-repeated': 2_500,
   'http-distinct': 2_500,
   'mw-repeated-sdk': 20_000,
@@ -90,7 +96,7 @@ const mark = () => void process.ppid;
 
 async function child(variant: Variant, calls: number, windows: number, fixturePath: string): Promise<void> {
   const fixture = JSON.parse(await readFile(fixturePath, 'utf8')) as Fixture;
-  const jwks = await startJwksServer([fixture.publicJwk], JWKS_MAX_AGE_SECONDS);
+  const jwks = await startJwksServer([fixture.publicJwk], JWKS_MAX_AGE_SECONDS, { keepIdleSockets: true });
   // undici's first fetch compiles a lot of code: under valgrind it would outlast the key set's fetch timeout
   await (await fetch(jwks.jwksUri)).arrayBuffer();
   const ctx: ScenarioContext = {
@@ -171,7 +177,10 @@ async function middlewareFor(variant: Variant, ctx: ScenarioContext): Promise<Re
 
 async function appFor(variant: Variant, ctx: ScenarioContext) {
   if (variant === 'http-bare') return (await import('./scenarios/bare-express.js')).scenario.createApp(ctx);
-  if (variant === 'http-floor') return (await import('./scenarios/floor.js')).scenario.createApp(ctx);
+  if (variant === 'http-bare-auth')
+    return (await import('./scenarios/bare-express.js')).authStoreScenario.createApp(ctx);
+  if (variant === 'http-floor') return (await import('./scenarios/floor.js')).floorScenario('locals').createApp(ctx);
+  if (variant === 'http-floor-req') return (await import('./scenarios/floor.js')).floorScenario('req').createApp(ctx);
   return (await import('./scenarios/require-auth.js')).requireAuthScenario('none').createApp(ctx);
 }
 

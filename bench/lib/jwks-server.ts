@@ -10,8 +10,16 @@ export interface JwksServer {
   close(): Promise<void>;
 }
 
-/** Serves `{ keys }` at `/.well-known/jwks.json` with `Cache-Control: public, max-age=<maxAgeSeconds>` (default 300). */
-export async function startJwksServer(keys: readonly JWK[], maxAgeSeconds = 300): Promise<JwksServer> {
+/**
+ * Serves `{ keys }` at `/.well-known/jwks.json` with `Cache-Control: public, max-age=<maxAgeSeconds>` (default 300).
+ * `keepIdleSockets` stops the server from closing idle keep-alive sockets after Node's 5 s: under valgrind a
+ * client's next fetch can take that long to start and then race the close on its pooled socket (`ECONNRESET`).
+ */
+export async function startJwksServer(
+  keys: readonly JWK[],
+  maxAgeSeconds = 300,
+  { keepIdleSockets = false }: { readonly keepIdleSockets?: boolean } = {},
+): Promise<JwksServer> {
   const body = JSON.stringify({ keys });
   let hits = 0;
   const server = createServer((req, res) => {
@@ -27,6 +35,7 @@ export async function startJwksServer(keys: readonly JWK[], maxAgeSeconds = 300)
     });
     res.end(body);
   });
+  if (keepIdleSockets) server.keepAliveTimeout = 0;
   await new Promise<void>((resolve) => server.listen(0, '127.0.0.1', resolve));
   const { port } = server.address() as AddressInfo;
   return {
