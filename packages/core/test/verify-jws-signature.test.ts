@@ -3,7 +3,15 @@ import fc from 'fast-check';
 import { CompactSign, compactVerify, importJWK, type CryptoKey } from 'jose';
 import { createTestKeyPair, type TestKeyPair } from '@jwks-kit/test-kit';
 import { verifyJwsSignature } from '../src/verify-jws-signature.js';
-import { applyJwsMutation, b64, CLAIMS, HEADER, jwsMutations, type JwsMutation } from './lib/jws-mutations.js';
+import {
+  applyJwsMutation,
+  b64,
+  CLAIMS,
+  HEADER,
+  jwsMutations,
+  withoutPaddedTokens,
+  type JwsMutation,
+} from './lib/jws-mutations.js';
 
 const ALGORITHMS = ['RS256', 'RS384', 'RS512', 'PS256', 'PS384', 'PS512'] as const;
 type Algorithm = (typeof ALGORITHMS)[number];
@@ -39,13 +47,21 @@ async function joseSign(
     .sign(signer.privateKey);
 }
 
-/** The oracle: jose's compactVerify with the key imported by importJWK and the algorithm pinned. */
+/** Tokens jose accepted only because it decodes base64 padding (counted, and reported by the test). */
+let paddedByJose = 0;
+
+/** The oracle: jose's compactVerify with the key imported by importJWK and the algorithm pinned, padding normalised. */
 async function joseAccepts(token: string, alg: Algorithm, owner: TestKeyPair): Promise<boolean> {
-  return compactVerify(token, joseKeys.get(`${owner.kid}/${alg}`)!, { algorithms: [alg] }).then(
+  const accepted = await compactVerify(token, joseKeys.get(`${owner.kid}/${alg}`)!, { algorithms: [alg] }).then(
     () => true,
     () => false,
   );
+  return withoutPaddedTokens(accepted, token, () => (paddedByJose += 1));
 }
+
+afterAll(() => {
+  console.log(`differential on RSA: ${paddedByJose} padded tokens accepted by jose, refused by the verifier`);
+});
 
 /** Ours: the header's alg must be the pinned one (as in the verifier), then verifyJwsSignature decides. */
 function weAccept(token: string, alg: Algorithm, key: KeyObject): boolean {
