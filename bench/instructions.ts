@@ -13,8 +13,9 @@
  * - `mw-*`: the middleware alone, called in a loop with request objects shaped like Node's (as row 18);
  * - `http-*`: the bench's own Express apps behind a real HTTP server, driven in the same process by a socket
  *   client that writes fixed request bytes and counts response bytes (a few thousand instructions per request);
- *   `http-bare-auth` is row 36 (bare Express behind a one-line middleware setting `req.auth`) and `http-floor-req`
- *   row 37 (the floor handing its claims on `req.auth`);
+ *   `http-bare-auth` is row 36 (bare Express behind a one-line middleware setting `req.auth`), `http-bare-locals`
+ *   the same middleware writing `res.locals.auth` instead, and `http-floor-req` row 37 (the floor handing its claims
+ *   on `req.auth`);
  * - `*-sdk`: the same as without the suffix, with the OpenTelemetry metrics SDK registered before the verifier
  *   is created (a MeterProvider with a Prometheus reader, as row 19): the cost of instrumentation with the SDK on.
  * Tokens are real RS256 tokens signed before valgrind starts; the JWKS is served inside the child.
@@ -42,6 +43,7 @@ const VARIANTS = [
   'mw-distinct',
   'http-bare',
   'http-bare-auth',
+  'http-bare-locals',
   'http-floor',
   'http-floor-req',
   'http-repeated',
@@ -61,6 +63,7 @@ const CALLS: Readonly<Record<Variant, number>> = {
   'mw-distinct': 2_500,
   'http-bare': 2_500,
   'http-bare-auth': 2_500,
+  'http-bare-locals': 2_500,
   'http-floor': 2_500,
   'http-floor-req': 2_500,
   'http-repeated': 2_500,
@@ -178,7 +181,9 @@ async function middlewareFor(variant: Variant, ctx: ScenarioContext): Promise<Re
 async function appFor(variant: Variant, ctx: ScenarioContext) {
   if (variant === 'http-bare') return (await import('./scenarios/bare-express.js')).scenario.createApp(ctx);
   if (variant === 'http-bare-auth')
-    return (await import('./scenarios/bare-express.js')).authStoreScenario.createApp(ctx);
+    return (await import('./scenarios/bare-express.js')).authStoreScenario('req').createApp(ctx);
+  if (variant === 'http-bare-locals')
+    return (await import('./scenarios/bare-express.js')).authStoreScenario('locals').createApp(ctx);
   if (variant === 'http-floor') return (await import('./scenarios/floor.js')).floorScenario('locals').createApp(ctx);
   if (variant === 'http-floor-req') return (await import('./scenarios/floor.js')).floorScenario('req').createApp(ctx);
   return (await import('./scenarios/require-auth.js')).requireAuthScenario('none').createApp(ctx);

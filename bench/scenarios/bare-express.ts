@@ -16,24 +16,28 @@ export const scenario: HttpScenarioModule = {
 const HANDED_ON = Object.freeze({ claims: Object.freeze({ sub: 'bench' }) });
 
 /**
- * Scenario 36: bare Express with a one-line middleware in front that sets `req.auth` to a constant: what any
- * middleware that hands a result on the request costs under Express 5 before doing anything else (a second route
- * layer, and a property added to a request whose hidden class Express makes unique per request).
+ * Bare Express with a one-line middleware in front that hands a constant on, either on `req.auth` (scenario 36)
+ * or on `res.locals.auth`: what any middleware that hands a result on costs under Express 5 before doing anything
+ * else (a second route layer, and for `req`, a property added to a request whose hidden class Express makes unique
+ * per request; `res.locals` is a null-prototype dictionary, so a write there adds no hidden class).
  */
-export const authStoreScenario: HttpScenarioModule = {
-  kind: 'http',
-  createApp() {
-    const app = express();
-    app.get(
-      '/',
-      (req, _res, next) => {
-        (req as { auth?: unknown }).auth = HANDED_ON;
-        next();
-      },
-      (_req, res) => {
-        res.json({ ok: true });
-      },
-    );
-    return app;
-  },
-};
+export function authStoreScenario(handOff: 'req' | 'locals'): HttpScenarioModule {
+  return {
+    kind: 'http',
+    createApp() {
+      const app = express();
+      app.get(
+        '/',
+        (req, res, next) => {
+          if (handOff === 'req') (req as { auth?: unknown }).auth = HANDED_ON;
+          else res.locals.auth = HANDED_ON;
+          next();
+        },
+        (_req, res) => {
+          res.json({ ok: true });
+        },
+      );
+      return app;
+    },
+  };
+}

@@ -45,7 +45,16 @@ export const SCENARIOS: readonly ScenarioDef[] = [
     number: 36,
     title: 'bare Express + a one-line middleware setting `req.auth` (same `Authorization` header, not checked)',
     kind: 'http',
-    load: async () => (await import('./bare-express.js')).authStoreScenario,
+    load: async () => (await import('./bare-express.js')).authStoreScenario('req'),
+    prepare: (url, tokens) => prepareOpen(url, { authorization: `Bearer ${tokens.repeated}` }),
+  },
+  {
+    id: 'bare-locals-store',
+    number: 38,
+    title: 'bare Express + a one-line middleware setting `res.locals.auth` (same `Authorization` header, not checked)',
+    kind: 'http',
+    ratiosTo: ['bare', 'bare-auth-store'],
+    load: async () => (await import('./bare-express.js')).authStoreScenario('locals'),
     prepare: (url, tokens) => prepareOpen(url, { authorization: `Bearer ${tokens.repeated}` }),
   },
   {
