@@ -25,7 +25,7 @@ import {
   type TargetResult,
 } from './lib/report.js';
 import { spawnServer, type ServerProcess } from './lib/server-process.js';
-import { median, roundRatios, spreadOf } from './lib/stats.js';
+import { median, perProcess, roundRatios, spreadOf } from './lib/stats.js';
 import { measureP99DuringMirrorLoad } from './lib/mirror-load-phase.js';
 import { TARGETS } from './lib/targets.js';
 import { createTokenPool, signToken } from './lib/token-pool.js';
@@ -39,9 +39,13 @@ const AUDIENCE = 'https://api.bench.example';
 
 interface Running {
   readonly def: ScenarioDef;
-  readonly server: ServerProcess;
+  /** The scenario's server processes (`--processes`); round `r` loads `servers[r mod N]`. */
+  readonly servers: readonly ServerProcess[];
   readonly plan?: LoadPlan;
 }
+
+/** The process of `running` that round `round` loads. */
+const serverOf = (running: Running, round: number) => running.servers[round % running.servers.length]!;
 
 const log = (message: string) => process.stderr.write(`[bench] ${message}\n`);
 
@@ -113,7 +117,7 @@ async function main(): Promise<void> {
 
   const running: Running[] = [];
   const cleanup = async () => {
-    await Promise.all(running.map((r) => r.server.close()));
+    await Promise.all(running.flatMap((r) => r.servers.map((server) => server.close())));
     await redis?.stop();
     await jwks.close();
   };
@@ -133,25 +137,27 @@ async function main(): Promise<void> {
         probes.push(def);
         continue;
       }
+      const servers: ServerProcess[] = [];
       try {
-        const server = await spawnServer({
-          scenarioId: def.runs?.scenarioId ?? def.id,
-          ...(def.runs ? { entry: def.runs.entry } : {}),
-          ctx,
-          ...(pinned ? { pinCore: 1 } : {}),
-          ...(options.profile.includes(def.id)
-            ? { nodeFlags: ['--cpu-prof', `--cpu-prof-dir=${RESULTS_DIR}/profiles`] }
-            : {}),
-        });
-        if (def.kind === 'http') {
-          const plan = await def.prepare!(server.baseUrl!, tokens);
-          running.push({ def, server, plan });
-          log(`${def.id}: pre-flight checks passed`);
-        } else {
-          running.push({ def, server });
-          log(`${def.id}: ready`);
+        let plan: LoadPlan | undefined;
+        for (let i = 0; i < options.processes; i += 1) {
+          const server = await spawnServer({
+            scenarioId: def.runs?.scenarioId ?? def.id,
+            ...(def.runs ? { entry: def.runs.entry } : {}),
+            ctx,
+            ...(pinned ? { pinCore: 1 } : {}),
+            ...(options.profile.includes(def.id)
+              ? { nodeFlags: ['--cpu-prof', `--cpu-prof-dir=${RESULTS_DIR}/profiles`] }
+              : {}),
+          });
+          servers.push(server);
+          // every process passes the pre-flight checks before any is timed
+          if (def.kind === 'http') plan = await def.prepare!(server.baseUrl!, tokens);
         }
+        running.push({ def, servers, ...(plan ? { plan } : {}) });
+        log(`${def.id}: ${def.kind === 'http' ? 'pre-flight checks passed' : 'ready'} (${servers.length} processes)`);
       } catch (error) {
+        await Promise.all(servers.map((server) => server.close()));
         failures.set(def.id, error instanceof Error ? error.message : String(error));
         log(`${def.id}: FAILED ${failures.get(def.id)}`);
       }
@@ -163,9 +169,9 @@ async function main(): Promise<void> {
     // servers let a server meet tokens it had cached a few slices earlier: cache hits in rows meant to have none.)
     const cursors = new Map<string, { value: number }>();
     const cursorOf = (id: string) => cursors.get(id) ?? cursors.set(id, { value: 0 }).get(id)!;
-    const load = (r: Running, durationSec: number) =>
+    const load = (r: Running, durationSec: number, server = r.servers[0]!) =>
       runLoad({
-        baseUrl: r.server.baseUrl!,
+        baseUrl: server.baseUrl!,
         plan: r.plan!,
         durationSec,
         connections: options.connections,
@@ -173,11 +179,13 @@ async function main(): Promise<void> {
         cursor: cursorOf(r.def.id),
       });
 
-    log(`warm-up: ${options.warmupSec} s per scenario`);
+    log(`warm-up: ${options.warmupSec} s per process`);
     for (const r of running) {
       try {
-        if (r.def.kind === 'http') await load(r, options.warmupSec);
-        else await r.server.request({ type: 'micro', durationMs: options.warmupSec * 1000 });
+        for (const server of r.servers) {
+          if (r.def.kind === 'http') await load(r, options.warmupSec, server);
+          else await server.request({ type: 'micro', durationMs: options.warmupSec * 1000 });
+        }
       } catch (error) {
         failures.set(r.def.id, `warm-up: ${error instanceof Error ? error.message : String(error)}`);
       }
@@ -193,11 +201,12 @@ async function main(): Promise<void> {
       // Rotate the order each round so that no scenario always runs first or last.
       const order = live.map((_, i) => live[(i + round) % live.length]!);
       for (const r of order) {
+        const server = serverOf(r, round);
         try {
           if (r.def.kind === 'http') {
-            const before = await r.server.request({ type: 'cpu' });
-            const measured = await load(r, options.durationSec);
-            const after = await r.server.request({ type: 'cpu' });
+            const before = await server.request({ type: 'cpu' });
+            const measured = await load(r, options.durationSec, server);
+            const after = await server.request({ type: 'cpu' });
             const result =
               before.type === 'cpu-result' && after.type === 'cpu-result'
                 ? {
@@ -215,7 +224,7 @@ async function main(): Promise<void> {
               `round ${round + 1}/${options.rounds} ${r.def.id}: ${Math.round(result.rps)} req/s, p99 ${result.p99Ms} ms, server CPU ${Math.round((result.serverCpu ?? 0) * 100)}%`,
             );
           } else {
-            const answer = await r.server.request({ type: 'micro', durationMs: options.durationSec * 1000 });
+            const answer = await server.request({ type: 'micro', durationMs: options.durationSec * 1000 });
             if (answer.type !== 'micro-result') throw new Error(`unexpected answer ${answer.type}`);
             for (const [variant, ops] of Object.entries(answer.opsPerSec)) push(`${r.def.id}:${variant}`, ops);
             log(
@@ -235,8 +244,9 @@ async function main(): Promise<void> {
       .map((r) => ({ id: r.def.id, requests: cursorOf(r.def.id).value, pool: (r.plan!.pool ?? pool).length }))
       .filter((r) => r.requests > r.pool);
 
+    const mirrorLarge = running.find((r) => r.def.id === 'require-auth-mirror-1m' && !failures.has(r.def.id));
     const loadPhase = await measureP99DuringMirrorLoad(
-      running.find((r) => r.def.id === 'require-auth-mirror-1m' && !failures.has(r.def.id)),
+      mirrorLarge && { ...mirrorLarge, server: mirrorLarge.servers[0]! },
       load as (r: never, durationSec: number) => Promise<LoadResult>,
       options.quick,
       log,
@@ -298,9 +308,11 @@ async function main(): Promise<void> {
           if (to === id || !series.has(to) || failures.has(to)) continue;
           const cpu = cpuSeries.get(id);
           const cpuTo = cpuSeries.get(to);
+          const same = roundRatios(values, series.get(to)!);
           ratios.push({
             to,
-            ...spreadOf(roundRatios(values, series.get(to)!)),
+            ...spreadOf(same),
+            byProcess: perProcess(same, options.processes),
             ...(cpu && cpuTo ? { byCpu: spreadOf(roundRatios(cpuTo, cpu)) } : {}),
           });
         }
@@ -343,9 +355,17 @@ async function main(): Promise<void> {
       const b = series.get(t.denominator);
       if (!a || !b || failures.has(t.numerator.split(':')[0]!) || failures.has(t.denominator.split(':')[0]!))
         return { label: t.label, value: null, min: t.min, pass: null };
-      const spread = spreadOf(roundRatios(a, b));
+      const same = roundRatios(a, b);
+      const spread = spreadOf(same);
       const value = spread.median;
-      return { label: t.label, value, spread, min: t.min, pass: t.strict ? value > t.min : value >= t.min };
+      return {
+        label: t.label,
+        value,
+        spread,
+        byProcess: perProcess(same, options.processes),
+        min: t.min,
+        pass: t.strict ? value > t.min : value >= t.min,
+      };
     });
     if (loadPhase) {
       const value = loadPhase.ratio.median;

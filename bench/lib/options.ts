@@ -22,12 +22,19 @@ export interface BenchOptions {
    * rounds, and the row's first ratio is to its twin. Results then go to `results/against.{json,md}`.
    */
   readonly against: string | undefined;
+  /**
+   * Server processes per scenario. Round `r` loads process `r mod N` of every scenario, so that a same-round ratio
+   * pairs process `i` with process `i`: one process's luck (code placement, hash seeds, when the JIT optimised
+   * what) then weighs on 1/N of the rounds, not on all of them.
+   */
+  readonly processes: number;
 }
 
 export const USAGE = `usage: pnpm bench [--quick] [--only=id|number,…] [--rounds=N] [--duration=SEC] [--warmup=SEC]
-                  [--connections=N] [--pool=N] [--profile=id,…] [--against=DIR]
+                  [--connections=N] [--pool=N] [--processes=N] [--profile=id,…] [--against=DIR]
   --quick     4 rounds of 1 s, smaller token pool and denylists: a few minutes
   --pool      distinct tokens to sign (default: 8,000 per second of warm-up and rounds, none seen twice)
+  --processes server processes per scenario, taking turns by round (default 4; 1 with --quick)
   --only      run only these scenarios (bare Express is always included: it is the baseline)
   --profile   run these scenarios' server processes with node --cpu-prof
   --against   also run each selected HTTP scenario from the checkout at DIR (row <id>@against, same rounds)`;
@@ -40,9 +47,12 @@ export const USAGE = `usage: pnpm bench [--quick] [--only=id|number,…] [--roun
  */
 export const FIRST_SEEN_RATE = 8_000;
 
-/** The default pool: {@link FIRST_SEEN_RATE} × (warm-up + rounds × duration) tokens, rounded up to a thousand. */
-export function firstSeenPoolSize(rounds: number, durationSec: number, warmupSec: number): number {
-  return Math.ceil((FIRST_SEEN_RATE * (warmupSec + rounds * durationSec)) / 1000) * 1000;
+/**
+ * The default pool: {@link FIRST_SEEN_RATE} × (a warm-up per process + rounds × duration) tokens, rounded up to a
+ * thousand (the processes of a scenario share one cursor, so each token is seen by one of them).
+ */
+export function firstSeenPoolSize(rounds: number, durationSec: number, warmupSec: number, processes: number): number {
+  return Math.ceil((FIRST_SEEN_RATE * (processes * warmupSec + rounds * durationSec)) / 1000) * 1000;
 }
 
 /** Parses `process.argv.slice(2)`; throws with the usage on anything unknown. */
@@ -53,7 +63,19 @@ export function parseOptions(argv: readonly string[]): BenchOptions {
     if (!match?.[1]) throw new Error(`unexpected argument ${arg}\n${USAGE}`);
     values.set(match[1], match[2] ?? 'true');
   }
-  const known = ['quick', 'only', 'rounds', 'duration', 'warmup', 'connections', 'pool', 'profile', 'against', 'help'];
+  const known = [
+    'quick',
+    'only',
+    'rounds',
+    'duration',
+    'warmup',
+    'connections',
+    'pool',
+    'processes',
+    'profile',
+    'against',
+    'help',
+  ];
   for (const key of values.keys()) if (!known.includes(key)) throw new Error(`unknown option --${key}\n${USAGE}`);
   if (values.has('help')) throw new Error(USAGE);
   const quick = values.get('quick') === 'true';
@@ -74,6 +96,7 @@ export function parseOptions(argv: readonly string[]): BenchOptions {
   const rounds = Math.round(num('rounds', quick ? 4 : 20));
   const durationSec = num('duration', quick ? 1 : 2);
   const warmupSec = num('warmup', quick ? 1 : 3);
+  const processes = Math.round(num('processes', quick ? 1 : 4));
   return {
     quick,
     only: list('only'),
@@ -81,8 +104,9 @@ export function parseOptions(argv: readonly string[]): BenchOptions {
     durationSec,
     warmupSec,
     connections: Math.round(num('connections', 32)),
-    poolSize: Math.round(num('pool', firstSeenPoolSize(rounds, durationSec, warmupSec))),
+    poolSize: Math.round(num('pool', firstSeenPoolSize(rounds, durationSec, warmupSec, processes))),
     profile: list('profile') ?? [],
     against: values.has('against') ? resolve(values.get('against')!) : undefined,
+    processes,
   };
 }

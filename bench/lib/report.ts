@@ -10,6 +10,8 @@ export interface RatioSpread extends Spread {
   readonly to: string;
   /** The same ratio from server CPU µs per request (denominator's over this row's), per round. */
   readonly byCpu?: Spread;
+  /** Median of the same-round ratios per pair of server processes (round `r` ran the pair `r mod N`). */
+  readonly byProcess?: readonly number[];
 }
 
 /** One line of the results table. */
@@ -39,6 +41,8 @@ export interface TargetResult {
   readonly value: number | null;
   /** Spread of the per-round values behind `value`. */
   readonly spread?: Spread;
+  /** Median per pair of server processes; a target met by some pairs and missed by others is not settled. */
+  readonly byProcess?: readonly number[];
   readonly min: number;
   /** Upper bound instead (p99 ratios). */
   readonly max?: number;
@@ -76,6 +80,7 @@ export function renderMarkdown(report: Report): string {
       `server ${m.pinned ? 'pinned to core 1 (load generator, Redis and JWKS server on core 0)' : 'not pinned'} · load average ${m.loadAverage1m} at start`,
     '',
     `${o.quick ? 'Quick run: ' : ''}${o.rounds} interleaved rounds of ${o.durationSec} s after ${o.warmupSec} s warm-up, ` +
+      `${o.processes} server process${o.processes === 1 ? '' : 'es'} per scenario taking turns by round, ` +
       `${o.connections} connections, ${fmt(o.poolSize)} distinct tokens. Medians over rounds; ratios are taken within each round, then the median, with the interquartile range across rounds in brackets.`,
     '',
     '| # | scenario | median | ratios [p25–p75] | by CPU µs/req [p25–p75] | p50 ms | p99 ms | server CPU | CPU µs/req |',
@@ -103,10 +108,11 @@ export function renderMarkdown(report: Report): string {
   }
   const measured = report.targets.filter((t) => t.value !== null);
   if (measured.length > 0) {
-    lines.push('', '| target | measured [p25–p75] | |', '|---|---:|---|');
+    lines.push('', '| target | measured [p25–p75] | per process pair | |', '|---|---:|---:|---|');
     for (const t of measured) {
       const value = t.spread ? formatSpread(t.spread) : `${fmt(t.value ?? Number.NaN, 2)}×`;
-      lines.push(`| ${t.label} | ${value} | ${t.pass === null ? '' : t.pass ? 'met' : 'MISSED'} |`);
+      const pairs = t.byProcess && t.byProcess.length > 1 ? t.byProcess.map((v) => fmt(v, 2)).join(' · ') : '';
+      lines.push(`| ${t.label} | ${value} | ${pairs} | ${t.pass === null ? '' : t.pass ? 'met' : 'MISSED'} |`);
     }
   }
   const memory = Object.entries(report.memory);

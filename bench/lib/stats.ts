@@ -45,3 +45,13 @@ export function spreadOf(values: readonly number[]): Spread {
     rounds: finite.length,
   };
 }
+
+/**
+ * The median of same-round `values` per server process, when round `r` ran process `r mod processes`: one figure
+ * per process (or per pair of processes, for ratios), so that a reader sees whether one process decided the result.
+ */
+export function perProcess(values: readonly number[], processes: number): number[] {
+  return Array.from({ length: Math.min(processes, values.length) }, (_, p) =>
+    median(values.filter((_, round) => round % processes === p)),
+  );
+}
