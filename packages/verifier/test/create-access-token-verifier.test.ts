@@ -80,6 +80,30 @@ describe('accepts', () => {
     expect(Object.isFrozen(result.claims)).toBe(true);
   });
 
+  it('claims frozen all the way down, and nothing of a polluted Object.prototype frozen or counted as a claim', async () => {
+    const claims = { roles: ['admin', { scoped: ['orders'] }], meta: { tenant: { id: 't-1' } } };
+    const result = await verifier().verify(accessToken(pair, clock, { claims }));
+    const got = result.claims as unknown as typeof claims;
+    for (const value of [
+      got.roles,
+      got.roles[1],
+      (got.roles[1] as { scoped: string[] }).scoped,
+      got.meta,
+      got.meta.tenant,
+    ])
+      expect(Object.isFrozen(value)).toBe(true);
+    const planted = { planted: true };
+    Object.defineProperty(Object.prototype, 'pollutedClaim', { value: planted, enumerable: true, configurable: true });
+    try {
+      const polluted = await verifier().verify(accessToken(pair, clock, { claims: { nested: { a: 1 } } }));
+      expect(Object.isFrozen(polluted.claims)).toBe(true);
+      expect(Object.isFrozen(planted)).toBe(false);
+      expect(Object.hasOwn(polluted.claims, 'pollutedClaim')).toBe(false);
+    } finally {
+      delete (Object.prototype as Record<string, unknown>).pollutedClaim;
+    }
+  });
+
   it('a frozen result whose scopes are split once, on first read, and shared by the requests of a cached token', async () => {
     const v = verifier();
     const token = accessToken(pair, clock, { claims: { scope: ' orders:read  profile:read ' } });
