@@ -15,7 +15,7 @@ import { withTwins } from './lib/against.js';
 import { startJwksServer } from './lib/jwks-server.js';
 import { canPin, machineInfo, pinSelf } from './lib/machine.js';
 import { runLoad, type LoadResult } from './lib/load.js';
-import { parseOptions } from './lib/options.js';
+import { defaultProcesses, parseOptions } from './lib/options.js';
 import {
   writeReport,
   renderMarkdown,
@@ -60,6 +60,7 @@ async function main(): Promise<void> {
   );
   const chosen = selectScenarios(options.only);
   const selected = options.against === undefined ? chosen : withTwins(chosen, options.against);
+  const processes = options.processes ?? defaultProcesses(selected.filter((s) => s.kind !== 'probe').length);
   // Live revocations in Redis: the small denylist (mirror, lookup, idle probe), the large one (mirror, memory probe).
   const revocations = options.quick ? 2_000 : 10_000;
   const largeRevocations = options.quick ? 50_000 : 1_000_000;
@@ -140,7 +141,7 @@ async function main(): Promise<void> {
       const servers: ServerProcess[] = [];
       try {
         let plan: LoadPlan | undefined;
-        for (let i = 0; i < options.processes; i += 1) {
+        for (let i = 0; i < processes; i += 1) {
           const server = await spawnServer({
             scenarioId: def.runs?.scenarioId ?? def.id,
             ...(def.runs ? { entry: def.runs.entry } : {}),
@@ -155,7 +156,9 @@ async function main(): Promise<void> {
           if (def.kind === 'http') plan = await def.prepare!(server.baseUrl!, tokens);
         }
         running.push({ def, servers, ...(plan ? { plan } : {}) });
-        log(`${def.id}: ${def.kind === 'http' ? 'pre-flight checks passed' : 'ready'} (${servers.length} processes)`);
+        log(
+          `${def.id}: ${def.kind === 'http' ? 'pre-flight checks passed' : 'ready'} (${servers.length} process${servers.length === 1 ? '' : 'es'})`,
+        );
       } catch (error) {
         await Promise.all(servers.map((server) => server.close()));
         failures.set(def.id, error instanceof Error ? error.message : String(error));
@@ -312,7 +315,7 @@ async function main(): Promise<void> {
           ratios.push({
             to,
             ...spreadOf(same),
-            byProcess: perProcess(same, options.processes),
+            byProcess: perProcess(same, processes),
             ...(cpu && cpuTo ? { byCpu: spreadOf(roundRatios(cpuTo, cpu)) } : {}),
           });
         }
@@ -362,7 +365,7 @@ async function main(): Promise<void> {
         label: t.label,
         value,
         spread,
-        byProcess: perProcess(same, options.processes),
+        byProcess: perProcess(same, processes),
         min: t.min,
         pass: t.strict ? value > t.min : value >= t.min,
       };
@@ -401,7 +404,15 @@ async function main(): Promise<void> {
       'Peers (express-jwt, express-oauth2-jwt-bearer, passport-jwt, jose) are loaded with the distinct-token pool; they cache no verified tokens, so repeated tokens would cost them the same.',
       `Total run time ${Math.round((Date.now() - started) / 1000)} s.`,
     ];
-    const report: Report = { machine, options, rows: [...rows.values()], derived, targets, memory, notes };
+    const report: Report = {
+      machine,
+      options: { ...options, processes },
+      rows: [...rows.values()],
+      derived,
+      targets,
+      memory,
+      notes,
+    };
 
     // a run against another checkout is a comparison, not the reference table of latest.md
     const name = options.against === undefined ? 'latest' : 'against';

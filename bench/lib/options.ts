@@ -25,16 +25,17 @@ export interface BenchOptions {
   /**
    * Server processes per scenario. Round `r` loads process `r mod N` of every scenario, so that a same-round ratio
    * pairs process `i` with process `i`: one process's luck (code placement, hash seeds, when the JIT optimised
-   * what) then weighs on 1/N of the rounds, not on all of them.
+   * what) then weighs on 1/N of the rounds, not on all of them. `undefined`: chosen by {@link defaultProcesses}.
    */
-  readonly processes: number;
+  readonly processes: number | undefined;
 }
 
 export const USAGE = `usage: pnpm bench [--quick] [--only=id|number,…] [--rounds=N] [--duration=SEC] [--warmup=SEC]
                   [--connections=N] [--pool=N] [--processes=N] [--profile=id,…] [--against=DIR]
   --quick     4 rounds of 1 s, smaller token pool and denylists: a few minutes
   --pool      distinct tokens to sign (default: 8,000 per second of warm-up and rounds, none seen twice)
-  --processes server processes per scenario, taking turns by round (default 4; 1 with --quick)
+  --processes server processes per scenario, taking turns by round (default: 4, fewer when more than 12
+              scenarios are selected, so that at most 48 run at once; 1 with --quick)
   --only      run only these scenarios (bare Express is always included: it is the baseline)
   --profile   run these scenarios' server processes with node --cpu-prof
   --against   also run each selected HTTP scenario from the checkout at DIR (row <id>@against, same rounds)`;
@@ -53,6 +54,16 @@ export const FIRST_SEEN_RATE = 8_000;
  */
 export function firstSeenPoolSize(rounds: number, durationSec: number, warmupSec: number, processes: number): number {
   return Math.ceil((FIRST_SEEN_RATE * (processes * warmupSec + rounds * durationSec)) / 1000) * 1000;
+}
+
+/** Most server processes per scenario chosen by default. */
+const MAX_PROCESSES = 4;
+/** Most server processes running at once by default (each holds 80–250 MB). */
+const MAX_SERVER_PROCESSES = 48;
+
+/** Processes per scenario when `--processes` is not given: 4, or fewer so that at most 48 run at once (at least 1). */
+export function defaultProcesses(scenarios: number): number {
+  return Math.max(1, Math.min(MAX_PROCESSES, Math.floor(MAX_SERVER_PROCESSES / Math.max(1, scenarios))));
 }
 
 /** Parses `process.argv.slice(2)`; throws with the usage on anything unknown. */
@@ -96,7 +107,7 @@ export function parseOptions(argv: readonly string[]): BenchOptions {
   const rounds = Math.round(num('rounds', quick ? 4 : 20));
   const durationSec = num('duration', quick ? 1 : 2);
   const warmupSec = num('warmup', quick ? 1 : 3);
-  const processes = Math.round(num('processes', quick ? 1 : 4));
+  const processes = values.has('processes') ? Math.round(num('processes', 1)) : quick ? 1 : undefined;
   return {
     quick,
     only: list('only'),
@@ -104,7 +115,7 @@ export function parseOptions(argv: readonly string[]): BenchOptions {
     durationSec,
     warmupSec,
     connections: Math.round(num('connections', 32)),
-    poolSize: Math.round(num('pool', firstSeenPoolSize(rounds, durationSec, warmupSec, processes))),
+    poolSize: Math.round(num('pool', firstSeenPoolSize(rounds, durationSec, warmupSec, processes ?? MAX_PROCESSES))),
     profile: list('profile') ?? [],
     against: values.has('against') ? resolve(values.get('against')!) : undefined,
     processes,

@@ -51,7 +51,8 @@ export interface TargetResult {
 
 export interface Report {
   readonly machine: MachineInfo;
-  readonly options: BenchOptions;
+  /** The options of the run, with the number of processes per scenario it chose. */
+  readonly options: BenchOptions & { readonly processes: number };
   readonly rows: readonly ReportRow[];
   readonly derived: readonly { readonly label: string; readonly value: number }[];
   readonly targets: readonly TargetResult[];
