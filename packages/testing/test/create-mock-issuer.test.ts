@@ -183,16 +183,19 @@ describe('a shared clock', () => {
     expect(() => createTestClock(Number.NaN)).toThrow(TypeError);
   });
 
-  it('expires in real time too: a 1 s token is refused once 2.2 s have passed (leeway 0)', async () => {
-    const issuer = await createMockIssuer({ ttlSeconds: 1 });
+  // Claims are whole seconds, so a token of ttlSeconds N lives between N - 1 and N seconds of real time: with N = 1
+  // a token signed late in a second could expire before its first request (a CI run saw that 401).
+  it('expires in real time too: a 2 s token is refused once 3.2 s have passed (leeway 0)', async () => {
+    const issuer = await createMockIssuer({ ttlSeconds: 2 });
     const keySet = createRemoteKeySet({ jwksUri: issuer.jwksUri });
     const app = express();
     const authenticate = requireAuth({ issuer: issuer.issuer, audience: AUDIENCE, keySet, leewaySeconds: 0 });
     app.get('/me', authenticate, (_req, res) => res.json({}));
     app.use(authErrorHandler());
+    await authenticate.ready();
     const token = issuer.sign();
     expect((await request(app).get('/me').set('Authorization', `Bearer ${token}`)).status).toBe(200);
-    await new Promise((resolve) => setTimeout(resolve, 2_200));
+    await new Promise((resolve) => setTimeout(resolve, 3_200));
     const res = await request(app).get('/me').set('Authorization', `Bearer ${token}`);
     keySet.close();
     await issuer.close();
