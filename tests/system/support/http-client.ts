@@ -49,3 +49,14 @@ export function codeOf(reply: HttpReply): string | undefined {
     return undefined;
   }
 }
+
+/** `code: error_description` of a refusal's JSON body (what a failed request's tally shows), or the code alone. */
+export function refusalOf(reply: HttpReply): string | undefined {
+  const code = codeOf(reply);
+  try {
+    const description = (JSON.parse(reply.body) as { error_description?: unknown }).error_description;
+    return typeof description === 'string' ? `${code}: ${description}` : code;
+  } catch {
+    return code;
+  }
+}

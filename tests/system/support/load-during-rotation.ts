@@ -1,5 +1,5 @@
 import { parseToken } from './compact-jws.js';
-import { codeOf, type HttpClient } from './http-client.js';
+import { codeOf, refusalOf, type HttpClient } from './http-client.js';
 import { runLoad, type LoadResult } from './run-load.js';
 import { login } from './start-system.js';
 
@@ -56,7 +56,8 @@ export async function loadDuringRotation(options: LoadDuringRotationOptions): Pr
       const token = pool[index % pool.length] as string;
       const url = worker % 2 === 0 ? `${options.ordersUrl}/orders` : `${options.profileUrl}/me`;
       const reply = await client.get(url, { authorization: `Bearer ${token}` });
-      return reply.status === 200 ? '200' : `${reply.status} ${codeOf(reply)}`;
+      // a failure's tally names its description, so that a rare refusal can be told apart afterwards
+      return reply.status === 200 ? '200' : `${reply.status} ${refusalOf(reply)}`;
     },
   });
   const rotated = await rotation;
