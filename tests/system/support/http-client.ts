@@ -40,23 +40,26 @@ export function createHttpClient(maxSockets = 32, timeoutMs = 10_000): HttpClien
   };
 }
 
+/** The `code` and `error_description` of a JSON error body (each `undefined` when absent or not a string). */
+function errorBody(reply: HttpReply): { code: string | undefined; description: string | undefined } {
+  try {
+    const body = JSON.parse(reply.body) as { code?: unknown; error_description?: unknown };
+    return {
+      code: typeof body.code === 'string' ? body.code : undefined,
+      description: typeof body.error_description === 'string' ? body.error_description : undefined,
+    };
+  } catch {
+    return { code: undefined, description: undefined };
+  }
+}
+
 /** The `code` of a JSON error body, if any. */
 export function codeOf(reply: HttpReply): string | undefined {
-  try {
-    const code = (JSON.parse(reply.body) as { code?: unknown }).code;
-    return typeof code === 'string' ? code : undefined;
-  } catch {
-    return undefined;
-  }
+  return errorBody(reply).code;
 }
 
 /** `code: error_description` of a refusal's JSON body (what a failed request's tally shows), or the code alone. */
 export function refusalOf(reply: HttpReply): string | undefined {
-  const code = codeOf(reply);
-  try {
-    const description = (JSON.parse(reply.body) as { error_description?: unknown }).error_description;
-    return typeof description === 'string' ? `${code}: ${description}` : code;
-  } catch {
-    return code;
-  }
+  const { code, description } = errorBody(reply);
+  return description === undefined ? code : `${code}: ${description}`;
 }
