@@ -8,7 +8,7 @@ export type VerificationKey = KeyObject;
 export interface KeySet {
   /** Hot path: synchronous map lookup, no I/O. `undefined` when unknown (or when the set is stale). */
   getKey(kid: string): VerificationKey | undefined;
-  /** Miss path: refetch at most once per cooldown; resolves `undefined` without waiting when in cooldown. */
+  /** Miss path: refetch at most once per cooldown; in cooldown, resolves `undefined` without waiting unless a fetch is in flight. */
   resolveKey(kid: string): Promise<VerificationKey | undefined>;
   /** Subscribes to keys leaving the set (the verified-token cache drops entries for that kid). Returns an unsubscribe function. */
   on(event: 'keyRemoved', listener: (kid: string) => void): () => void;

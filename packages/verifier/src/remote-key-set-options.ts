@@ -13,7 +13,7 @@ export type RemoteKeySetOptions = Readonly<{
   maxCacheMs?: number;
   /** Fraction of the cache age after which a background refresh starts, so warm requests never wait. @default 0.8 */
   refreshRatio?: number;
-  /** An unknown kid triggers a refetch only when no fetch started within this window (flood protection). @default 30_000 */
+  /** An unknown kid triggers a refetch only when no other unknown kid did within this window (flood protection); background refreshes do not count. @default 30_000 */
   cooldownMs?: number;
   /** How long past its cache age the last good set is still served while fetches fail; then no key is served. @default 86_400_000 */
   maxStaleMs?: number;

@@ -77,7 +77,11 @@ export class RemoteKeySet implements KeySet {
   #lastError: KeySetError | undefined;
   #cacheMs: number;
   #lastSuccessAtMs = Number.NEGATIVE_INFINITY;
-  #lastAttemptAtMs = Number.NEGATIVE_INFINITY;
+  /**
+   * When an unknown kid last caused a fetch: the cooldown counts from here only. Background refreshes do
+   * not count, or a kid published just after one (a forced rotation) would wait for the next refresh.
+   */
+  #lastRefetchForKidAtMs = Number.NEGATIVE_INFINITY;
   #nextAttemptAtMs = Number.NEGATIVE_INFINITY;
   #failures = 0;
   #refreshAtMs = Number.NEGATIVE_INFINITY;
@@ -112,18 +116,23 @@ export class RemoteKeySet implements KeySet {
     return this.#keys.get(kid);
   }
 
-  /** Miss path: waits for the fetch in flight, or starts one unless a fetch started within `cooldownMs` (or backoff applies); never rejects. */
+  /**
+   * Miss path: waits for the fetch in flight; if the kid is still unknown, refetches unless an unknown kid
+   * already caused a refetch within `cooldownMs` (or backoff applies). Never rejects.
+   */
   async resolveKey(kid: string): Promise<VerificationKey | undefined> {
     const known = this.getKey(kid);
     if (known !== undefined) return known;
+    // A fetch in flight may have started before the key was published: its answer alone does not decide.
+    if (this.#inFlight) await this.#inFlight.catch(noop);
+    let key = this.#keys.get(kid);
     let refetched = false;
-    if (this.#inFlight) {
-      await this.#inFlight.catch(noop);
-    } else if (this.#mayRefetchFor(kid)) {
+    if (key === undefined && this.#mayRefetchFor(kid)) {
       refetched = true;
+      this.#lastRefetchForKidAtMs = this.#options.now();
       await this.#fetch().catch(noop);
+      key = this.#keys.get(kid);
     }
-    const key = this.#keys.get(kid);
     if (key === undefined) this.#events.emit('unknownKid', kid, { refetched });
     return key;
   }
@@ -172,7 +181,7 @@ export class RemoteKeySet implements KeySet {
   #mayRefetchFor(kid: string): boolean {
     if (this.#closed || kid.length === 0 || kid.length > MAX_KID_LENGTH) return false;
     const now = this.#options.now();
-    return now >= this.#lastAttemptAtMs + this.#options.cooldownMs && now >= this.#nextAttemptAtMs;
+    return now >= this.#lastRefetchForKidAtMs + this.#options.cooldownMs && now >= this.#nextAttemptAtMs;
   }
 
   #tick(now: number): void {
@@ -185,7 +194,6 @@ export class RemoteKeySet implements KeySet {
 
   #fetch(): Promise<void> {
     if (this.#inFlight) return this.#inFlight;
-    this.#lastAttemptAtMs = this.#options.now();
     const attempt = this.#telemetry
       .traceFetch(() => this.#load())
       .finally(() => {
