@@ -241,6 +241,20 @@ describe('createRemoteKeySet: unknown kids', () => {
     expect(server.requests).toHaveLength(3);
   });
 
+  it('a kid published just after a background refresh is fetched at once, with the default cooldown (real clock)', async () => {
+    const server = await startJwksServer([first.publicJwk]);
+    const keySet = createRemoteKeySet({ jwksUri: server.url, minCacheMs: 1_000, maxCacheMs: 1_000, refreshRatio: 0.2 });
+    open.push({ server, keySet });
+    await keySet.ready();
+    await nextEvent(keySet, 'fetched'); // the background refresh, about 200 ms later
+    expect(server.requests).toHaveLength(2);
+    server.keys = [first.publicJwk, second.publicJwk];
+    const key = await keySet.resolveKey(second.kid);
+    expect(key).toBeDefined();
+    await jwtVerify(await sign(second), key!, { algorithms: ['RS256'] });
+    expect(server.requests).toHaveLength(3);
+  });
+
   it('a kid published while a background refresh is in flight is fetched again once that refresh answers without it', async () => {
     const { keySet, server, clock } = await loaded({ minCacheMs: 10_000, maxCacheMs: 10_000 });
     let answer: (() => void) | undefined;
