@@ -33,6 +33,7 @@ export interface BenchOptions {
 export const USAGE = `usage: pnpm bench [--quick] [--only=id|number,…] [--rounds=N] [--duration=SEC] [--warmup=SEC]
                   [--connections=N] [--pool=N] [--processes=N] [--profile=id,…] [--against=DIR]
   --quick     4 rounds of 1 s, smaller token pool and denylists: a few minutes
+  --warmup    untimed load per server process before the rounds (default: 10 s; 1 s with --quick)
   --pool      distinct tokens to sign (default: 8,000 per second of warm-up and rounds, none seen twice)
   --processes server processes per scenario, taking turns by round (default: 4, fewer when more than 12
               scenarios are selected, so that at most 48 run at once; 1 with --quick)
@@ -106,7 +107,10 @@ export function parseOptions(argv: readonly string[]): BenchOptions {
   // short slices, many rounds: every server runs all along, so drift on a shared machine hits all alike
   const rounds = Math.round(num('rounds', quick ? 4 : 20));
   const durationSec = num('duration', quick ? 1 : 2);
-  const warmupSec = num('warmup', quick ? 1 : 3);
+  // a process is timed only once its heap and JIT are settled: with 3 s per process and 4 processes, the mirror
+  // row (whose 10,000 revocations start its heap large) ran 1.11x [1.09-1.17] the row without a denylist; with 12 s,
+  // 0.99x [0.91-1.05], as with one process
+  const warmupSec = num('warmup', quick ? 1 : 10);
   const processes = values.has('processes') ? Math.round(num('processes', 1)) : quick ? 1 : undefined;
   return {
     quick,

@@ -24,10 +24,20 @@ export interface SpawnOptions {
   readonly entry?: string;
 }
 
+/**
+ * Flags of every server process. `--no-memory-reducer`: between its slices a server idles for as long as the other
+ * scenarios take, and V8's memory reducer shrinks an idle heap, so that the next slice is measured while the heap
+ * grows back (bare Express after 40 s idle: 1.5-2x the CPU per request in its first second, none with the flag).
+ * A loaded service does not go idle; the rows differed in how idle V8 judged them (the Redis rows' connections kept
+ * theirs warm: the mirror row ran 1.1-1.6x the row without a denylist).
+ */
+export const STEADY_STATE_FLAGS = ['--no-memory-reducer'] as const;
+
 /** Starts `bench/server.ts <scenario>` and resolves once the scenario reports ready. */
 export async function spawnServer(options: SpawnOptions): Promise<ServerProcess> {
   const nodeArgs = [
     ...process.execArgv.filter((a) => !a.startsWith('--cpu-prof')),
+    ...STEADY_STATE_FLAGS,
     ...(options.nodeFlags ?? []),
     options.entry ?? SERVER_ENTRY,
     options.scenarioId,
