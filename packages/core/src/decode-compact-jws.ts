@@ -4,6 +4,8 @@ import { decodeBase64url, isCanonicalBase64urlEnd } from './decode-base64url.js'
 export interface DecodedCompactJws {
   readonly header: Record<string, unknown>;
   readonly payload: Record<string, unknown>;
+  /** What the signature signs: the token's first two segments and the dot between them, exactly as sent. */
+  readonly signingInput: string;
   /** The third segment, decoded. */
   readonly signature: Buffer;
 }
@@ -51,7 +53,7 @@ function decode(
   }
   const payload = parseJsonObject(token.slice(firstDot + 1, secondDot));
   if (payload === undefined) return undefined;
-  return { header, payload, signature };
+  return { header, payload, signingInput: token.slice(0, secondDot), signature };
 }
 
 /** The bytes of a canonical base64url segment, or `undefined`. */

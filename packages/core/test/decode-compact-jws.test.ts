@@ -91,11 +91,13 @@ describe('decodeBase64url', () => {
 });
 
 describe('decodeCompactJws', () => {
-  it('decodes header, payload and signature bytes of a compact JWS', () => {
+  it('decodes header, payload and signature bytes of a compact JWS, with its signing input as sent', () => {
     const signature = Buffer.from(Array.from({ length: 256 }, (_, i) => i));
-    expect(decodeCompactJws(token(HEADER, PAYLOAD, signature))).toEqual({
+    const text = token(HEADER, PAYLOAD, signature);
+    expect(decodeCompactJws(text)).toEqual({
       header: HEADER,
       payload: PAYLOAD,
+      signingInput: text.split('.').slice(0, 2).join('.'),
       signature,
     });
   });
@@ -116,7 +118,9 @@ describe('decodeCompactJws', () => {
         for (const decode of [decodeCompactJws, decoder]) {
           const decoded = decode(text);
           expect({ text, accepted: decoded !== undefined }).toEqual({ text, accepted: expected !== undefined });
-          if (decoded !== undefined) expect({ header: decoded.header, payload: decoded.payload }).toEqual(expected);
+          if (decoded === undefined) continue;
+          expect({ header: decoded.header, payload: decoded.payload }).toEqual(expected);
+          expect(decoded.signingInput).toBe(text.slice(0, text.lastIndexOf('.')));
         }
       }),
       { numRuns: 5_000 },

@@ -1,9 +1,15 @@
-import { createCompactJwsDecoder, jwkAlgorithm, MAX_KID_LENGTH, verifyJwsSignatureBytes } from '@jwks-kit/core';
+import {
+  createCompactJwsDecoder,
+  jwkAlgorithm,
+  MAX_KID_LENGTH,
+  verifyJwsSignatureBytes,
+  type DecodedCompactJws,
+} from '@jwks-kit/core';
 import type { AccessTokenClaims, AccessTokenVerifierOptions } from './access-token-verifier-options.js';
 import type { KeySet, VerificationKey } from './key-set.js';
 import { isVerifierError, VerifierError, type VerifierErrorCode } from './errors.js';
 import { checkClaims, isClaimsFailure } from './lib/check-claims.js';
-import { ownClaim } from './lib/own-claim.js';
+import { registeredClaims, type RegisteredClaims } from './lib/own-claim.js';
 import { describeRefusal } from './lib/describe-refusal.js';
 import { keysUnavailable } from './lib/keys-unavailable.js';
 import { resolveVerifierOptions, type ResolvedIssuer } from './lib/resolve-verifier-options.js';
@@ -62,7 +68,6 @@ interface CacheEntry {
 
 /** `kid` of tokens verified with an HS256 secret: the secret has none. */
 const SECRET_KID = '';
-const FORBIDDEN_HEADERS = ['crit', 'b64', 'jku', 'x5u', 'jwk', 'x5c'] as const;
 
 /**
  * Creates a verifier of RS256 (or other pinned RSA) access tokens: size cap and strict compact
@@ -141,7 +146,7 @@ export function createAccessTokenVerifier(options: AccessTokenVerifierOptions): 
   const verifyUncached = (token: string): VerifiedAccessToken | Promise<VerifiedAccessToken> => {
     const decoded = decodeCompactJws(token);
     if (decoded === undefined) throw malformed('not three canonical base64url segments of JSON objects');
-    const { header, payload, signature } = decoded;
+    const { header, payload } = decoded;
     const alg = header.alg;
     if (typeof alg !== 'string' || !acceptedAlgorithms.has(alg))
       throw fail(
@@ -151,11 +156,12 @@ export function createAccessTokenVerifier(options: AccessTokenVerifierOptions): 
       );
     if (typ !== undefined && !isAcceptedTyp(header.typ, typ))
       throw fail('invalid_token', 'The access token type is not accepted', describeRefusal.typ(header.typ, typ));
-    for (const name of FORBIDDEN_HEADERS)
-      if (header[name] !== undefined)
-        throw fail('invalid_token', 'The access token header is not accepted', describeRefusal.header(name, alg));
+    const forbidden = forbiddenHeaderOf(header);
+    if (forbidden !== undefined)
+      throw fail('invalid_token', 'The access token header is not accepted', describeRefusal.header(forbidden, alg));
     const headerKid = header.kid;
-    const iss = ownClaim(payload, 'iss');
+    const claims = registeredClaims(payload);
+    const iss = claims.iss;
     const issuer = typeof iss === 'string' ? issuers.get(iss) : undefined;
     if (issuer === undefined)
       throw fail(
@@ -167,7 +173,7 @@ export function createAccessTokenVerifier(options: AccessTokenVerifierOptions): 
     if (issuer.secret !== undefined) {
       if (alg !== 'HS256')
         throw fail('invalid_token', 'The access token algorithm is not accepted', describeRefusal.alg(alg, ['HS256']));
-      return verifyWithKey(token, alg, SECRET_KID, payload, signature, issuer, issuer.secret);
+      return verifyWithKey(token, decoded, claims, alg, SECRET_KID, issuer, issuer.secret);
     }
     if (!algorithmSet.has(alg))
       throw fail(
@@ -179,25 +185,26 @@ export function createAccessTokenVerifier(options: AccessTokenVerifierOptions): 
     if (typeof kid !== 'string' || kid.length === 0 || kid.length > MAX_KID_LENGTH)
       throw fail('invalid_token', 'The access token key id is missing or invalid', describeRefusal.kid(kid, alg));
     const cached = issuer.keySet.getKey(kid);
-    if (cached !== undefined) return verifyWithKey(token, alg, kid, payload, signature, issuer, cached);
-    return resolveKey(issuer, kid).then((key) => verifyWithKey(token, alg, kid, payload, signature, issuer, key));
+    if (cached !== undefined) return verifyWithKey(token, decoded, claims, alg, kid, issuer, cached);
+    return resolveKey(issuer, kid).then((key) => verifyWithKey(token, decoded, claims, alg, kid, issuer, key));
   };
 
   /** Signature (no per-request closure on this path), claims, verified-token cache, denylist. */
   const verifyWithKey = (
     token: string,
+    decoded: DecodedCompactJws,
+    registered: RegisteredClaims,
     alg: string,
     kid: string,
-    payload: Record<string, unknown>,
-    signature: Buffer,
     issuer: ResolvedIssuer,
     key: VerificationKey | undefined,
   ): VerifiedAccessToken | Promise<VerifiedAccessToken> => {
     if (key === undefined) throw unknownKey(issuer, kid, alg);
     const bound = jwkAlgorithm(key);
+    const payload = decoded.payload;
     if (
       (bound !== undefined && bound !== alg) ||
-      !verifyJwsSignatureBytes(alg, token.slice(0, token.lastIndexOf('.')), signature, key)
+      !verifyJwsSignatureBytes(alg, decoded.signingInput, decoded.signature, key)
     ) {
       throw fail(
         'invalid_token',
@@ -206,12 +213,12 @@ export function createAccessTokenVerifier(options: AccessTokenVerifierOptions): 
       );
     }
     const nowMs = now();
-    const window = checkClaims(payload, issuer, resolved, nowMs);
+    const window = checkClaims(payload, registered, issuer, resolved, nowMs);
     if (isClaimsFailure(window))
       throw fail(
         window.code,
         window.description,
-        describeRefusal.claims(window, payload, issuer, resolved, nowMs, kid, alg),
+        describeRefusal.claims(window, payload, registered, issuer, resolved, nowMs, kid, alg),
       );
     if (!deepFreeze(payload, maxClaimsDepth))
       throw fail('claims_too_deep', undefined, describeRefusal.claimsDepth(maxClaimsDepth, kid, alg, issuer.issuer));
@@ -374,6 +381,20 @@ function deepFreeze(value: unknown, levelsLeft: number): boolean {
     if (typeof child === 'object' && child !== null && !deepFreeze(child, levelsLeft - 1)) return false;
   }
   return true;
+}
+
+/**
+ * The first header member an access token may not carry (`crit`, `b64`, `jku`, `x5u`, `jwk`, `x5c`), or `undefined`.
+ * Each is a named load: one keyed load over the list of names would be megamorphic, a stub-cache lookup per name.
+ */
+function forbiddenHeaderOf(header: Record<string, unknown>): string | undefined {
+  if (header.crit !== undefined) return 'crit';
+  if (header.b64 !== undefined) return 'b64';
+  if (header.jku !== undefined) return 'jku';
+  if (header.x5u !== undefined) return 'x5u';
+  if (header.jwk !== undefined) return 'jwk';
+  if (header.x5c !== undefined) return 'x5c';
+  return undefined;
 }
 
 /** Whether `value` is an accepted `typ` (the set holds them lower-cased): lower-cases only a spelling not found as is. */

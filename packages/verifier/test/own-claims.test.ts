@@ -71,6 +71,50 @@ describe('claims are read as own properties only', () => {
     expect(seen.body).toEqual({ sub: null, scopes: [] });
   });
 
+  // Each registered claim the verifier checks, absent from the token while a polluted Object.prototype answers for it
+  // with a getter: the status says whether the inherited value was taken as the claim, the count whether the token's
+  // payload (marked by an own `marker` claim) ever asked its prototype for it, refusal details included.
+  const inFuture = () => Math.floor(clock.now() / 1000) + 3600;
+  it.each([
+    { name: 'iss', polluted: () => ISSUER, status: 401 },
+    { name: 'exp', polluted: inFuture, status: 401 },
+    { name: 'aud', polluted: () => AUDIENCE, status: 401 },
+    { name: 'nbf', polluted: inFuture, status: 200 },
+    { name: 'iat', polluted: inFuture, status: 200 },
+    { name: 'sub', polluted: () => 42, status: 200 },
+    { name: 'jti', polluted: () => 42, status: 200 },
+    { name: 'scope', polluted: () => 42, status: 200 },
+  ])('a $name inherited from a polluted Object.prototype is neither read nor taken as the claim', async (row) => {
+    const token = accessToken(pair, clock, { claims: { [row.name]: undefined, marker: 'payload' } });
+    const server = express();
+    const auth = requireAuth({
+      issuer: ISSUER,
+      audience: AUDIENCE,
+      keySet: createLocalKeySet({ keys: [pair.publicJwk] }),
+      now: clock.now,
+    });
+    server.get('/r', auth, (_req, res) => {
+      res.json({ ok: true });
+    });
+    server.use(authErrorHandler());
+    let reads = 0;
+    Object.defineProperty(Object.prototype, row.name, {
+      configurable: true,
+      get(this: object) {
+        if (Object.hasOwn(this, 'marker')) reads += 1;
+        return row.polluted();
+      },
+    });
+    let status: number;
+    try {
+      status = (await call(server, token)).status;
+    } finally {
+      delete (Object.prototype as Record<string, unknown>)[row.name];
+    }
+    expect(status).toBe(row.status);
+    expect(reads).toBe(0);
+  });
+
   it.each(BUILT_IN_NAMES)('a token without a %s claim fails requiredClaims and requireClaim', async (name) => {
     const token = accessToken(pair, clock);
     const required = await call(api(pass, [name]), token);

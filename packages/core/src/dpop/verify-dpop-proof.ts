@@ -57,7 +57,7 @@ export function verifyDpopProof(proof: string, expected: DpopProofExpectation): 
   if (typeof proof !== 'string' || proof.length > MAX_DPOP_PROOF_LENGTH) refuse('syntax', 'too long or not a string');
   const decoded = decodeCompactJws(proof);
   if (decoded === undefined) refuse('syntax', 'not one compact JWS of JSON objects');
-  const { header, payload, signature } = decoded;
+  const { header, payload, signingInput, signature } = decoded;
   if (header.crit !== undefined) refuse('syntax', 'a crit header is not understood');
   if (typeof header.typ !== 'string' || header.typ.toLowerCase() !== 'dpop+jwt') refuse('typ', 'typ is not dpop+jwt');
   const alg = header.alg;
@@ -68,7 +68,7 @@ export function verifyDpopProof(proof: string, expected: DpopProofExpectation): 
   )
     refuse('alg', 'alg is not an allowed asymmetric algorithm');
   const { key, jkt } = proofKey(header.jwk, alg as JwsAlgorithm);
-  if (!verifyJwsSignatureBytes(alg, proof.slice(0, proof.lastIndexOf('.')), signature, key))
+  if (!verifyJwsSignatureBytes(alg, signingInput, signature, key))
     refuse('signature', 'the signature does not verify with the jwk header');
 
   const { jti, htm, htu, iat, ath } = payload;

@@ -1,4 +1,4 @@
-import { ownClaim } from './own-claim.js';
+import { ownClaim, type RegisteredClaims } from './own-claim.js';
 import type { ResolvedIssuer, ResolvedVerifierOptions } from './resolve-verifier-options.js';
 
 /** Why claims were refused: the error code and its fixed description. */
@@ -52,28 +52,24 @@ const TOO_OLD: ClaimsFailure = {
 /**
  * Checks the registered claims of a token whose signature and issuer were verified:
  * aud, exp (required), nbf, iat, lifetime, age, sub/jti/scope types, required claims. Every claim is read
- * as an own property of the payload: nothing inherited counts as present.
+ * as an own property of the payload (`claims` are its `registeredClaims`): nothing inherited counts as present.
  */
 export function checkClaims(
   payload: Record<string, unknown>,
+  claims: RegisteredClaims,
   issuer: ResolvedIssuer,
   options: ResolvedVerifierOptions,
   nowMs: number,
 ): ClaimsWindow | ClaimsFailure {
   const { leewaySeconds: leeway } = options;
   const nowSeconds = nowMs / 1000;
-  const [exp, nbf, iat, aud] = [
-    ownClaim(payload, 'exp'),
-    ownClaim(payload, 'nbf'),
-    ownClaim(payload, 'iat'),
-    ownClaim(payload, 'aud'),
-  ];
+  const { exp, nbf, iat, aud } = claims;
   if (!isNumericDate(exp)) return INVALID_CLAIM.exp;
   if (nbf !== undefined && !isNumericDate(nbf)) return INVALID_CLAIM.nbf;
   if (iat !== undefined && !isNumericDate(iat)) return INVALID_CLAIM.iat;
-  if (!isOptionalNonEmptyString(ownClaim(payload, 'sub'))) return INVALID_CLAIM.sub;
-  if (!isOptionalNonEmptyString(ownClaim(payload, 'jti'))) return INVALID_CLAIM.jti;
-  if (!isOptionalString(ownClaim(payload, 'scope'))) return INVALID_CLAIM.scope;
+  if (!isOptionalNonEmptyString(claims.sub)) return INVALID_CLAIM.sub;
+  if (!isOptionalNonEmptyString(claims.jti)) return INVALID_CLAIM.jti;
+  if (!isOptionalString(claims.scope)) return INVALID_CLAIM.scope;
   for (const name of options.requiredClaims) {
     const value = ownClaim(payload, name);
     if (value === undefined || value === null) return invalidClaim(name);

@@ -1,5 +1,6 @@
 import { quoted, RefusalDetail, shownValue } from '../refusal-detail.js';
 import type { ClaimsFailure } from './check-claims.js';
+import { ownClaim, type RegisteredClaims } from './own-claim.js';
 import type { ResolvedIssuer, ResolvedVerifierOptions } from './resolve-verifier-options.js';
 
 /**
@@ -78,6 +79,7 @@ export const describeRefusal = {
   claims(
     failure: ClaimsFailure,
     payload: Readonly<Record<string, unknown>>,
+    registered: RegisteredClaims,
     issuer: ResolvedIssuer,
     options: ResolvedVerifierOptions,
     nowMs: number,
@@ -87,14 +89,15 @@ export const describeRefusal = {
     const base = { kid, alg, iss: issuer.issuer };
     const nowSeconds = nowMs / 1000;
     const leeway = options.leewaySeconds;
-    const { exp, iat, nbf } = payload as { exp: number; iat?: number; nbf?: number };
+    // the refused token's own claims only, as checkClaims read them (never its prototype's)
+    const { exp, iat, nbf } = registered as { exp: number; iat?: number; nbf?: number };
     switch (failure.check) {
       case 'audience': {
         const expected = [...issuer.audiences];
         return new RefusalDetail(
           'audience',
-          `aud ${quoted(payload.aud)} names none of the accepted audiences ${list(expected)}`,
-          { ...base, expected, actual: shownValue(payload.aud) },
+          `aud ${quoted(registered.aud)} names none of the accepted audiences ${list(expected)}`,
+          { ...base, expected, actual: shownValue(registered.aud) },
         );
       }
       case 'exp': {
@@ -135,7 +138,7 @@ export const describeRefusal = {
       }
       case 'claims': {
         const claim = failure.claim ?? 'claims';
-        const value = payload[claim];
+        const value = ownClaim(payload, claim);
         return new RefusalDetail(
           'claims',
           value === undefined || value === null
