@@ -2,11 +2,13 @@
  * Instructions per request, counted by valgrind (callgrind), so that a hot-path change can be judged on a
  * loaded, shared machine where wall-clock figures move by more than the change:
  *
- *   node --import tsx bench/instructions.ts [--variants=a,b,…] [--windows=K] [--scale=F] [--parallel=P]
+ *   node --import tsx bench/instructions.ts [--variants=a,b,…] [--windows=K] [--scale=F] [--parallel=P] [--split]
  *
  * Each variant runs in its own `valgrind --tool=callgrind node …` process: a warm-up pass over the token pool,
  * then K measured windows of N calls, each ended by a callgrind dump (start-up, module loading and JIT
- * warm-up stay out of the windows; GC and V8's compiler threads stay in). It prints, per variant, the
+ * warm-up stay out of the windows; GC and V8's compiler threads stay in). `--split` also splits each window by where it
+ * ran (see `lib/callgrind-split.ts`: the main thread's mutator, `crypto.verify`, main-thread collections, other
+ * threads), which compares a request-path change without the collections' noise. It prints, per variant, the
  * instructions per call of each window, their median and the mean over all windows (which spreads the
  * occasional scavenge over every call). `--scale` multiplies every N (default N: 20,000 for the cheap
  * variants, 2,500 for those that verify a signature). Variants:
@@ -31,6 +33,7 @@ import type { JWK } from 'jose';
 import { createTestKeyPair } from '@jwks-kit/test-kit';
 import { requireAuth } from '@jwks-kit/verifier';
 import { claimsFor } from './lib/claims.js';
+import { splitCallgrindDump, type WindowSplit } from './lib/callgrind-split.js';
 import { startJwksServer } from './lib/jwks-server.js';
 import { requestWith } from './lib/middleware-variant.js';
 import { createTokenPool, signToken } from './lib/token-pool.js';
@@ -226,14 +229,15 @@ function drive(port: number, tokenFor: () => string, count: number): Promise<voi
   });
 }
 
-/** Instructions (Ir) of each measured window of one callgrind run of `variant`. */
+/** Instructions (Ir) of each measured window of one callgrind run of `variant`, and with `split` where they ran. */
 async function windowsOf(
   variant: Variant,
   calls: number,
   windows: number,
   fixturePath: string,
   dir: string,
-): Promise<number[]> {
+  split: boolean,
+): Promise<{ figures: number[]; splits: WindowSplit[] }> {
   const out = join(dir, `${variant}-${Math.random().toString(36).slice(2)}.out`);
   const args = [
     '--tool=callgrind',
@@ -260,13 +264,15 @@ async function windowsOf(
   const dumps = (await readdir(dir)).filter((name) => name.startsWith(`${basename(out)}.`));
   const last = Math.max(...dumps.map((name) => Number(name.slice(basename(out).length + 1))));
   const figures: number[] = [];
+  const splits: WindowSplit[] = [];
   for (let w = last - windows + 1; w <= last; w += 1) {
     const text = await readFile(`${out}.${w}`, 'utf8');
     const match = /^summary: (\d+)/m.exec(text);
     if (!match) throw new Error(`${variant}: no total in dump ${w}`);
     figures.push(Number(match[1]) / calls);
+    if (split) splits.push(await splitCallgrindDump(`${out}.${w}`));
   }
-  return figures;
+  return { figures, splits };
 }
 
 async function main(): Promise<void> {
@@ -300,23 +306,36 @@ async function main(): Promise<void> {
     await writeFile(fixturePath, JSON.stringify({ publicJwk: key.publicJwk, repeated, pool } satisfies Fixture));
     // the tokens alone, for running a child without valgrind (e.g. under --cpu-prof)
     if (args.has('save-fixture')) return;
-    const results = new Map<Variant, number[]>();
+    const split = args.has('split');
+    const results = new Map<Variant, { figures: number[]; splits: WindowSplit[] }>();
     const queue = [...variants];
     await Promise.all(
       Array.from({ length: parallel }, async () => {
         for (let v = queue.shift(); v !== undefined; v = queue.shift())
-          results.set(v, await windowsOf(v, Math.round(CALLS[v] * scale), windows, fixturePath, dir));
+          results.set(v, await windowsOf(v, Math.round(CALLS[v] * scale), windows, fixturePath, dir, split));
       }),
     );
     console.log(`instructions per call (callgrind Ir), ${windows} windows after ${WARMUP} warm-up calls`);
     console.log(`${'variant'.padEnd(14)} ${'median'.padStart(9)} ${'mean'.padStart(9)}   windows`);
     const format = (n: number) => Math.round(n).toLocaleString('en-US').padStart(9);
+    const median = (values: readonly number[]) => [...values].sort((a, b) => a - b)[Math.floor(values.length / 2)]!;
     for (const variant of variants) {
-      const figures = results.get(variant)!;
-      const sorted = [...figures].sort((a, b) => a - b);
-      const median = sorted[Math.floor(sorted.length / 2)]!;
+      const { figures } = results.get(variant)!;
       const mean = figures.reduce((a, b) => a + b, 0) / figures.length;
-      console.log(`${variant.padEnd(14)} ${format(median)} ${format(mean)}   ${figures.map(format).join(' ')}`);
+      console.log(
+        `${variant.padEnd(14)} ${format(median(figures))} ${format(mean)}   ${figures.map(format).join(' ')}`,
+      );
+    }
+    if (!split) return;
+    const parts = ['mutator', 'crypto', 'mainGc', 'threads'] as const;
+    console.log(`\nper call, split by where it ran (medians over the windows; mutator windows after the colon)`);
+    console.log(`${'variant'.padEnd(14)} ${parts.map((part) => part.padStart(9)).join(' ')}`);
+    for (const variant of variants) {
+      const { splits } = results.get(variant)!;
+      const calls = Math.round(CALLS[variant] * scale);
+      const perCall = (part: (typeof parts)[number]) => splits.map((window) => window[part] / calls);
+      const row = parts.map((part) => format(median(perCall(part)))).join(' ');
+      console.log(`${variant.padEnd(14)} ${row}   : ${perCall('mutator').map(format).join(' ')}`);
     }
   } finally {
     await rm(dir, { recursive: true, force: true });
