@@ -1,6 +1,7 @@
 import { checkJwk, isJwkRefusal, type CheckedJwk } from './check-jwk.js';
 import type { JwsAlgorithm } from './jws-algorithms.js';
 import { PRIVATE_JWK_MEMBERS, type JwkRefusal } from './jwk-key-types.js';
+import { ownMember } from './own-member.js';
 
 /** Why a whole JWK Set is refused. */
 export type JwkSetProblemCode =
@@ -59,7 +60,7 @@ export interface JwkSetCheckOptions {
  * refuse the whole set on any of them. Each object entry is checked with {@link checkJwk}. Never throws.
  */
 export function checkJwkSet(document: unknown, options: JwkSetCheckOptions): JwkSetCheck {
-  const keys = isObject(document) ? document.keys : undefined;
+  const keys = isObject(document) ? ownMember(document, 'keys') : undefined;
   if (!Array.isArray(keys)) {
     return {
       problems: [{ code: 'not_a_set', message: 'not a JWK Set: expected a JSON object with a "keys" array' }],

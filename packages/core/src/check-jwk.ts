@@ -1,5 +1,6 @@
 import type { JwsAlgorithm } from './jws-algorithms.js';
 import { jwkKeyType, keyTypeAlgorithms, MAX_KID_LENGTH, type JwkRefusal } from './jwk-key-types.js';
+import { ownMembers } from './own-member.js';
 
 /** A public signing JWK whose type, members and one algorithm passed the checks (no `kid` looked at). */
 export interface CheckedPublicJwk {
@@ -28,12 +29,13 @@ export function checkJwk(
   jwk: Readonly<Record<string, unknown>>,
   algorithms: readonly JwsAlgorithm[],
 ): CheckedJwk | JwkRefusal {
-  const { kid } = jwk;
+  const own = ownMembers(jwk);
+  const { kid } = own;
   if (typeof kid !== 'string' || kid.length === 0 || kid.length > MAX_KID_LENGTH)
     return { reason: 'kid', member: 'kid', message: `must be a string of 1 to ${MAX_KID_LENGTH} characters` };
-  const checked = checkPublicJwk(jwk, algorithms);
+  const checked = checkOwnPublicJwk(own, algorithms);
   if (isJwkRefusal(checked)) return checked;
-  const row = jwkKeyType(jwk) as NonNullable<ReturnType<typeof jwkKeyType>>;
+  const row = jwkKeyType(own) as NonNullable<ReturnType<typeof jwkKeyType>>;
   const fingerprint = [checked.alg, ...row.publicMembers.map((member) => checked.publicJwk[member])].join('.');
   return { kid, ...checked, fingerprint };
 }
@@ -43,6 +45,14 @@ export function checkJwk(
  * `jwk` header, RFC 9449 §4.2) must pass, where no `kid` is required. Never throws.
  */
 export function checkPublicJwk(
+  jwk: Readonly<Record<string, unknown>>,
+  algorithms: readonly JwsAlgorithm[],
+): CheckedPublicJwk | JwkRefusal {
+  return checkOwnPublicJwk(ownMembers(jwk), algorithms);
+}
+
+/** {@link checkPublicJwk} of a JWK's {@link ownMembers}: nothing inherited is read as a member. */
+function checkOwnPublicJwk(
   jwk: Readonly<Record<string, unknown>>,
   algorithms: readonly JwsAlgorithm[],
 ): CheckedPublicJwk | JwkRefusal {

@@ -61,6 +61,14 @@ export {
 } from './dpop/dpop-proof-policy.js';
 export type { DpopProofPolicy, DpopProofPolicyOptions } from './dpop/dpop-proof-policy.js';
 export { countHeader } from './count-header.js';
+export {
+  decidingHeaderMembers,
+  ownMember,
+  ownMembers,
+  registeredClaims,
+  revocationClaimMembers,
+} from './own-member.js';
+export type { DecidingHeaderMembers, RegisteredClaims, RevocationClaimMembers } from './own-member.js';
 export type { DpopNonces, DpopNoncesOptions } from './dpop/dpop-nonces.js';
 export { SESSION_COOKIE_NAMES } from './session-cookie-names.js';
 export type { SessionCookieNames } from './session-cookie-names.js';

@@ -1,3 +1,4 @@
+import { ownMember } from '@jwks-kit/core';
 import type { Denylist, RevocationClaims } from './denylist.js';
 import type { DenylistHealth } from './denylist-health.js';
 import {
@@ -77,7 +78,9 @@ export function createMemoryDenylist(options: MemoryDenylistOptions): MemoryDeny
     async revokeSession(sid, before, issuer) {
       add(planSessionRevocation(settings, sid, before, issuer));
     },
-    check: telemetry.check((claims) => table.isRevoked(claims, claimsNamespace(claims.iss, settings), now())),
+    check: telemetry.check((claims) =>
+      table.isRevoked(claims, claimsNamespace(ownMember(claims, 'iss'), settings), now()),
+    ),
     async ready() {},
     health: () => ({
       state: 'ok',

@@ -147,6 +147,35 @@ export function describeDenylistContract(name: string, createStore: CreateContra
       expect(await denylist.check(token({ iat: '0' }))).toBe(true);
     });
 
+    it('reads only the claims a token carries: an iat or iss inherited from a polluted Object.prototype is no claim', async () => {
+      await denylist.revokeSubject('user-1', nowS);
+      await denylist.revokeSession('sid-1', nowS);
+      const without = (name: string) =>
+        Object.fromEntries(Object.entries(token({ sid: 'sid-1' })).filter(([k]) => k !== name));
+      let reads = 0;
+      const pollute = (name: string, value: unknown) =>
+        Object.defineProperty(Object.prototype, name, {
+          configurable: true,
+          get(this: object) {
+            if (Object.hasOwn(this, 'sub') && Object.hasOwn(this, 'exp')) reads += 1;
+            return value;
+          },
+        });
+      try {
+        // a later iat would date the token after both revocations; the token has none, so it stays revoked
+        pollute('iat', nowS + 60);
+        expect(await denylist.check(without('iat'))).toBe(true);
+        delete (Object.prototype as Record<string, unknown>).iat;
+        // another issuer's namespace would hold no revocation; the token has no iss, so the configured issuer counts
+        pollute('iss', 'https://other.example.test');
+        expect(await denylist.check(without('iss'))).toBe(true);
+      } finally {
+        delete (Object.prototype as Record<string, unknown>).iat;
+        delete (Object.prototype as Record<string, unknown>).iss;
+      }
+      expect(reads).toBe(0);
+    });
+
     it('accepts a jti and a sub of exactly 256 characters', async () => {
       const long = 'j'.repeat(256);
       await denylist.revoke(long, nowS + 300);

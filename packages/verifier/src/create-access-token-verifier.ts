@@ -1,15 +1,17 @@
 import {
   createCompactJwsDecoder,
+  decidingHeaderMembers,
   jwkAlgorithm,
   MAX_KID_LENGTH,
+  registeredClaims,
   verifyJwsSignatureBytes,
   type DecodedCompactJws,
+  type RegisteredClaims,
 } from '@jwks-kit/core';
 import type { AccessTokenClaims, AccessTokenVerifierOptions } from './access-token-verifier-options.js';
 import type { KeySet, VerificationKey } from './key-set.js';
 import { isVerifierError, VerifierError, type VerifierErrorCode } from './errors.js';
 import { checkClaims, isClaimsFailure } from './lib/check-claims.js';
-import { registeredClaims, type RegisteredClaims } from './lib/own-claim.js';
 import { describeRefusal } from './lib/describe-refusal.js';
 import { keysUnavailable } from './lib/keys-unavailable.js';
 import { resolveVerifierOptions, type ResolvedIssuer } from './lib/resolve-verifier-options.js';
@@ -147,19 +149,18 @@ export function createAccessTokenVerifier(options: AccessTokenVerifierOptions): 
     const decoded = decodeCompactJws(token);
     if (decoded === undefined) throw malformed('not three canonical base64url segments of JSON objects');
     const { header, payload } = decoded;
-    const alg = header.alg;
+    const { alg, typ: headerTyp, kid: headerKid } = decidingHeaderMembers(header);
     if (typeof alg !== 'string' || !acceptedAlgorithms.has(alg))
       throw fail(
         'invalid_token',
         'The access token algorithm is not accepted',
         describeRefusal.alg(alg, [...acceptedAlgorithms]),
       );
-    if (typ !== undefined && !isAcceptedTyp(header.typ, typ))
-      throw fail('invalid_token', 'The access token type is not accepted', describeRefusal.typ(header.typ, typ));
+    if (typ !== undefined && !isAcceptedTyp(headerTyp, typ))
+      throw fail('invalid_token', 'The access token type is not accepted', describeRefusal.typ(headerTyp, typ));
     const forbidden = forbiddenHeaderOf(header);
     if (forbidden !== undefined)
       throw fail('invalid_token', 'The access token header is not accepted', describeRefusal.header(forbidden, alg));
-    const headerKid = header.kid;
     const claims = registeredClaims(payload);
     const iss = claims.iss;
     const issuer = typeof iss === 'string' ? issuers.get(iss) : undefined;

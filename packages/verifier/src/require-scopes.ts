@@ -3,7 +3,7 @@ import type { AccessTokenClaims } from './access-token-verifier-options.js';
 import { DEFAULT_REALM, VerifierError } from './errors.js';
 import type { RequestAuth } from './express-augment.js';
 import { isQuotableValue, isScopeToken } from './lib/challenge-syntax.js';
-import { ownClaim } from './lib/own-claim.js';
+import { ownMember } from '@jwks-kit/core';
 
 /** Options of the guards ({@link requireScopes}, {@link requireAnyScope}, {@link requireClaim}). */
 export type GuardOptions = Readonly<{
@@ -62,7 +62,7 @@ export function requireClaim(
     if (auth === undefined) return next(new VerifierError('missing_token', { realm }));
     let allowed: boolean;
     try {
-      allowed = predicate(ownClaim(auth.claims, name), auth.claims, auth) === true;
+      allowed = predicate(ownMember(auth.claims, name), auth.claims, auth) === true;
     } catch {
       allowed = false;
     }

@@ -40,6 +40,30 @@ async function withPollutedPrototype(name: string, value: unknown, task: () => P
   }
 }
 
+/**
+ * Runs `task` while `Object.prototype[name]` is a getter answering `polluted()`, and counts the reads of it by an
+ * object that carries an own `marker` member (the payload or header under test).
+ */
+async function readsWhilePolluted<T>(
+  name: string,
+  polluted: () => unknown,
+  task: () => PromiseLike<T>,
+): Promise<{ outcome: T; reads: number }> {
+  let reads = 0;
+  Object.defineProperty(Object.prototype, name, {
+    configurable: true,
+    get(this: object) {
+      if (Object.hasOwn(this, 'marker')) reads += 1;
+      return polluted();
+    },
+  });
+  try {
+    return { outcome: await task(), reads };
+  } finally {
+    delete (Object.prototype as Record<string, unknown>)[name];
+  }
+}
+
 describe('claims are read as own properties only', () => {
   it('a scope inherited from a polluted Object.prototype grants nothing: 403 insufficient_scope', async () => {
     const token = accessToken(pair, clock, { claims: { scope: undefined } });
@@ -97,22 +121,25 @@ describe('claims are read as own properties only', () => {
       res.json({ ok: true });
     });
     server.use(authErrorHandler());
-    let reads = 0;
-    Object.defineProperty(Object.prototype, row.name, {
-      configurable: true,
-      get(this: object) {
-        if (Object.hasOwn(this, 'marker')) reads += 1;
-        return row.polluted();
-      },
-    });
-    let status: number;
-    try {
-      status = (await call(server, token)).status;
-    } finally {
-      delete (Object.prototype as Record<string, unknown>)[row.name];
-    }
-    expect(status).toBe(row.status);
+    const { outcome: res, reads } = await readsWhilePolluted(row.name, row.polluted, () => call(server, token));
+    expect(res.status).toBe(row.status);
     expect(reads).toBe(0);
+  });
+
+  // The header members that decide the checks, absent from the token while a polluted Object.prototype answers for
+  // each with the value that would pass: refused, and the header (marked by an own `marker` member) never asked.
+  it.each([
+    { name: 'typ', polluted: () => 'at+jwt' },
+    { name: 'alg', polluted: () => 'RS256' },
+    { name: 'kid', polluted: () => pair.kid },
+  ])('a header without $name is refused although a polluted Object.prototype answers it', async (row) => {
+    const token = accessToken(pair, clock, { header: { [row.name]: undefined, marker: 'header' } });
+    const server = api(pass);
+    const { outcome: res, reads } = await readsWhilePolluted(row.name, row.polluted, () => call(server, token));
+    expect(res.status).toBe(401);
+    expect(res.body.code).toBe('invalid_token');
+    expect(reads).toBe(0);
+    expect((await call(server, accessToken(pair, clock, { header: { marker: 'header' } }))).status).toBe(200);
   });
 
   it.each(BUILT_IN_NAMES)('a token without a %s claim fails requiredClaims and requireClaim', async (name) => {

@@ -5,6 +5,7 @@ import { importJwk } from '../import-jwk.js';
 import { PRIVATE_JWK_MEMBERS } from '../jwk-key-types.js';
 import { jwsAlgorithmEntry, type JwsAlgorithm } from '../jws-algorithms.js';
 import { jwkThumbprint } from '../jwk-thumbprint.js';
+import { decidingHeaderMembers, ownMember } from '../own-member.js';
 import { verifyJwsSignatureBytes } from '../verify-jws-signature.js';
 import { accessTokenHash } from './access-token-hash.js';
 import { DpopProofError } from './dpop-proof-error.js';
@@ -59,19 +60,19 @@ export function verifyDpopProof(proof: string, expected: DpopProofExpectation): 
   if (decoded === undefined) refuse('syntax', 'not one compact JWS of JSON objects');
   const { header, payload, signingInput, signature } = decoded;
   if (header.crit !== undefined) refuse('syntax', 'a crit header is not understood');
-  if (typeof header.typ !== 'string' || header.typ.toLowerCase() !== 'dpop+jwt') refuse('typ', 'typ is not dpop+jwt');
-  const alg = header.alg;
+  const { typ, alg } = decidingHeaderMembers(header);
+  if (typeof typ !== 'string' || typ.toLowerCase() !== 'dpop+jwt') refuse('typ', 'typ is not dpop+jwt');
   if (
     typeof alg !== 'string' ||
     jwsAlgorithmEntry(alg)?.kty === 'oct' ||
     !expected.algorithms.includes(alg as JwsAlgorithm)
   )
     refuse('alg', 'alg is not an allowed asymmetric algorithm');
-  const { key, jkt } = proofKey(header.jwk, alg as JwsAlgorithm);
+  const { key, jkt } = proofKey(ownMember(header, 'jwk'), alg as JwsAlgorithm);
   if (!verifyJwsSignatureBytes(alg, signingInput, signature, key))
     refuse('signature', 'the signature does not verify with the jwk header');
 
-  const { jti, htm, htu, iat, ath } = payload;
+  const { jti, htm, htu, iat, ath, nonce } = proofClaims(payload);
   if (typeof jti !== 'string' || jti.length === 0 || jti.length > MAX_DPOP_JTI_LENGTH)
     refuse('jti', `jti must be a string of 1 to ${MAX_DPOP_JTI_LENGTH} characters`);
   if (htm !== expected.method) refuse('htm', 'htm is not the request method');
@@ -82,8 +83,8 @@ export function verifyDpopProof(proof: string, expected: DpopProofExpectation): 
   if (expected.accessToken !== undefined && ath !== accessTokenHash(expected.accessToken))
     refuse('ath', 'ath is missing or not the hash of the access token');
   if (expected.nonce !== undefined) {
-    if (payload.nonce === undefined) refuse('nonce', 'a nonce is required', 'use_dpop_nonce');
-    if (!expected.nonce.accepts(payload.nonce, expected.nowSeconds))
+    if (nonce === undefined) refuse('nonce', 'a nonce is required', 'use_dpop_nonce');
+    if (!expected.nonce.accepts(nonce, expected.nowSeconds))
       refuse('nonce', 'the nonce is not current', 'use_dpop_nonce');
   }
   return Object.freeze({
@@ -92,6 +93,18 @@ export function verifyDpopProof(proof: string, expected: DpopProofExpectation): 
     iat,
     alg: alg as JwsAlgorithm,
   });
+}
+
+/** The claims RFC 9449 §4.2 gives a proof, read as own members only: an inherited `htm` or `ath` is no claim. */
+function proofClaims(payload: Record<string, unknown>) {
+  return {
+    jti: ownMember(payload, 'jti'),
+    htm: ownMember(payload, 'htm'),
+    htu: ownMember(payload, 'htu'),
+    iat: ownMember(payload, 'iat'),
+    ath: ownMember(payload, 'ath'),
+    nonce: ownMember(payload, 'nonce'),
+  };
 }
 
 function refuse(

@@ -487,3 +487,65 @@ describe('RFC 9449 example proofs', () => {
     await expect(compactVerify(TOKEN_REQUEST_PROOF, EmbeddedJWK)).resolves.toBeDefined();
   });
 });
+
+describe('verifyDpopProof reads the proof by its own members only', () => {
+  const nonces = createDpopNonces({ secret: randomBytes(32), windowSeconds: 60 });
+  const marked = { ...request, nonce: nonces.issue(NOW) };
+
+  /** Runs `task` while `Object.prototype[name]` is a getter answering `value`; answers how often a marked object read it. */
+  function readsWhilePolluted(name: string, value: unknown, task: () => void): number {
+    let reads = 0;
+    Object.defineProperty(Object.prototype, name, {
+      configurable: true,
+      get(this: object) {
+        if (Object.hasOwn(this, 'marker')) reads += 1;
+        return value;
+      },
+    });
+    try {
+      task();
+    } finally {
+      delete (Object.prototype as Record<string, unknown>)[name];
+    }
+    return reads;
+  }
+
+  /** A proof whose header, payload and jwk carry an own `marker` member, without `name` in `where`. */
+  const proofWithout = (where: string, name: string) => {
+    const jwk: Record<string, unknown> = { ...es256.publicJwk, marker: 'jwk' };
+    if (where === 'jwk') delete jwk[name];
+    return craftProof(es256, marked, {
+      header: { marker: 'header', jwk },
+      payload: { marker: 'payload' },
+      omitHeader: where === 'header' ? [name] : [],
+      omitPayload: where === 'payload' ? [name] : [],
+    });
+  };
+
+  it('a complete marked proof is accepted (each row below lacks one member of it)', () => {
+    expect(outcome(proofWithout('none', ''), { nonce: nonces })).toBe('accepted');
+  });
+
+  // Each row: the proof lacks one member; a polluted Object.prototype answers for it with the value that would pass.
+  it.each([
+    { where: 'header', name: 'typ', value: () => 'dpop+jwt', refused: INVALID('typ') },
+    { where: 'header', name: 'alg', value: () => 'ES256', refused: INVALID('alg') },
+    { where: 'header', name: 'jwk', value: () => es256.publicJwk, refused: INVALID('jwk') },
+    { where: 'jwk', name: 'y', value: () => es256.publicJwk.y, refused: INVALID('jwk') },
+    { where: 'jwk', name: 'crv', value: () => 'P-256', refused: INVALID('jwk') },
+    { where: 'payload', name: 'jti', value: () => 'j-1', refused: INVALID('jti') },
+    { where: 'payload', name: 'htm', value: () => 'GET', refused: INVALID('htm') },
+    { where: 'payload', name: 'htu', value: () => URL_, refused: INVALID('htu') },
+    { where: 'payload', name: 'iat', value: () => NOW, refused: INVALID('iat') },
+    { where: 'payload', name: 'ath', value: () => accessTokenHash(TOKEN), refused: INVALID('ath') },
+    { where: 'payload', name: 'nonce', value: () => nonces.issue(NOW), refused: 'use_dpop_nonce/nonce' },
+  ])('a $where without $name is refused, and the prototype is never asked for it', (row) => {
+    const proof = proofWithout(row.where, row.name);
+    let seen = '';
+    const reads = readsWhilePolluted(row.name, row.value(), () => {
+      seen = outcome(proof, { nonce: nonces });
+    });
+    expect(seen).toBe(row.refused);
+    expect(reads).toBe(0);
+  });
+});

@@ -1,3 +1,4 @@
+import { revocationClaimMembers } from '@jwks-kit/core';
 import type { Cluster, Redis } from 'ioredis';
 import type { RevocationClaims } from '../denylist.js';
 import type { DenylistEvent } from '../denylist-events.js';
@@ -28,14 +29,14 @@ export interface LookupConfig {
 export function createLookupCheck(config: LookupConfig): (claims: RevocationClaims) => Promise<boolean> {
   const { client, keys, settings, lookupTimeoutMs, failOpen } = config;
   return async (claims) => {
-    const { jti, sub, sid } = claims;
+    const { jti, sub, sid, iat, iss } = revocationClaimMembers(claims);
     if (
       (jti !== undefined && !isValidId(jti)) ||
       (sub !== undefined && !isValidId(sub)) ||
       (sid !== undefined && !isValidId(sid))
     )
       return true;
-    const ns = claimsNamespace(claims.iss, settings);
+    const ns = claimsNamespace(iss, settings);
     const wanted: string[] = [];
     if (jti !== undefined) wanted.push(keys.key({ kind: 'jti', ns, id: jti }));
     if (sub !== undefined) wanted.push(keys.key({ kind: 'subject', ns, id: sub }));
@@ -66,7 +67,7 @@ export function createLookupCheck(config: LookupConfig): (claims: RevocationClai
       const parts = keys.parse(wanted[i] as string);
       const revocation = parts && typeof value === 'string' ? decodeEntry(parts, value) : undefined;
       if (!revocation || revocation.expiresAtMs <= nowMs) continue;
-      if (revocation.kind === 'jti' || isIssuedBefore(claims.iat, revocation.at)) return true;
+      if (revocation.kind === 'jti' || isIssuedBefore(iat, revocation.at)) return true;
     }
     return false;
   };

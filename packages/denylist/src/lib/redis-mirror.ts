@@ -1,3 +1,4 @@
+import { ownMember } from '@jwks-kit/core';
 import { setImmediate as yieldToEventLoop } from 'node:timers/promises';
 import type { Cluster, Redis } from 'ioredis';
 import type { RevocationClaims } from '../denylist.js';
@@ -379,7 +380,7 @@ export function startMirror(config: MirrorConfig): Mirror {
       const nowMs = now();
       if (closed) throw unavailable();
       if (unsureSince !== undefined && !failOpen && pastStalenessBound(nowMs)) throw unavailable();
-      return table.isRevoked(claims, claimsNamespace(claims.iss, settings), nowMs);
+      return table.isRevoked(claims, claimsNamespace(ownMember(claims, 'iss'), settings), nowMs);
     },
     apply(revocation) {
       table.add(revocation, now());

@@ -1,6 +1,7 @@
 import { DenylistError } from '../errors.js';
 import type { RevocationClaims } from '../denylist.js';
 import { detachedString } from './detached-string.js';
+import { revocationClaimMembers } from '@jwks-kit/core';
 import { isIssuedBefore, isValidId, type Revocation } from './revocation-rules.js';
 
 /** A subject or session rule: tokens issued before `at` (seconds) fall under it until `expires` (an {@link ExpirySlot}). */
@@ -83,7 +84,7 @@ export class RevocationTable {
    * revoked (never "not revoked" by accident), and so does a missing iat under a subject revocation.
    */
   isRevoked(claims: RevocationClaims, ns: string, nowMs: number): boolean {
-    const { jti, sub, sid } = claims;
+    const { jti, sub, sid, iat } = revocationClaimMembers(claims);
     if (jti !== undefined) {
       if (!isValidId(jti)) return true;
       const expires = this.#jtis.get(ns)?.get(jti);
@@ -92,12 +93,12 @@ export class RevocationTable {
     if (sub !== undefined) {
       if (!isValidId(sub)) return true;
       const entry = this.#subjects.get(ns)?.get(sub);
-      if (entry !== undefined && toMs(entry.expires) > nowMs && isIssuedBefore(claims.iat, entry.at)) return true;
+      if (entry !== undefined && toMs(entry.expires) > nowMs && isIssuedBefore(iat, entry.at)) return true;
     }
     if (sid !== undefined) {
       if (!isValidId(sid)) return true;
       const entry = this.#sessions.get(ns)?.get(sid);
-      if (entry !== undefined && toMs(entry.expires) > nowMs && isIssuedBefore(claims.iat, entry.at)) return true;
+      if (entry !== undefined && toMs(entry.expires) > nowMs && isIssuedBefore(iat, entry.at)) return true;
     }
     return false;
   }

@@ -1,4 +1,4 @@
-import { ownClaim, type RegisteredClaims } from './own-claim.js';
+import { ownMember, type RegisteredClaims } from '@jwks-kit/core';
 import type { ResolvedIssuer, ResolvedVerifierOptions } from './resolve-verifier-options.js';
 
 /** Why claims were refused: the error code and its fixed description. */
@@ -71,7 +71,7 @@ export function checkClaims(
   if (!isOptionalNonEmptyString(claims.jti)) return INVALID_CLAIM.jti;
   if (!isOptionalString(claims.scope)) return INVALID_CLAIM.scope;
   for (const name of options.requiredClaims) {
-    const value = ownClaim(payload, name);
+    const value = ownMember(payload, name);
     if (value === undefined || value === null) return invalidClaim(name);
   }
   if (!audienceMatches(aud, issuer.audiences)) return WRONG_AUDIENCE;

@@ -1,6 +1,6 @@
 import { quoted, RefusalDetail, shownValue } from '../refusal-detail.js';
 import type { ClaimsFailure } from './check-claims.js';
-import { ownClaim, type RegisteredClaims } from './own-claim.js';
+import { ownMember, type RegisteredClaims } from '@jwks-kit/core';
 import type { ResolvedIssuer, ResolvedVerifierOptions } from './resolve-verifier-options.js';
 
 /**
@@ -138,7 +138,7 @@ export const describeRefusal = {
       }
       case 'claims': {
         const claim = failure.claim ?? 'claims';
-        const value = ownClaim(payload, claim);
+        const value = ownMember(payload, claim);
         return new RefusalDetail(
           'claims',
           value === undefined || value === null

@@ -1,6 +1,7 @@
 import {
   countHeader,
   isDpopProofError,
+  ownMember,
   resolveDpopProofPolicy,
   useDpopProofOnce,
   verifyDpopProof,
@@ -11,7 +12,6 @@ import {
 import type { IncomingHttpHeaders } from 'node:http';
 import type { DpopOptions } from '../dpop-options.js';
 import { VerifierError, type DpopChallenge } from '../errors.js';
-import { ownClaim } from './own-claim.js';
 
 /** The `dpop` option checked once, with what every request reuses: core's proof policy plus the route's own rules. */
 export interface ResolvedDpop extends DpopProofPolicy {
@@ -73,15 +73,15 @@ export interface DpopRequest {
 
 /** The `cnf.jkt` of verified claims, or `undefined` when the token is not DPoP-bound. */
 export function boundJkt(claims: object): string | undefined {
-  const cnf = ownClaim(claims, 'cnf');
+  const cnf = ownMember(claims, 'cnf');
   if (typeof cnf !== 'object' || cnf === null) return undefined;
-  const jkt = ownClaim(cnf, 'jkt');
+  const jkt = ownMember(cnf, 'jkt');
   return typeof jkt === 'string' ? jkt : undefined;
 }
 
 /** True when a verified token carries any `cnf` (a confirmation a Bearer request cannot satisfy). */
 export function hasConfirmation(claims: object): boolean {
-  return ownClaim(claims, 'cnf') !== undefined;
+  return ownMember(claims, 'cnf') !== undefined;
 }
 
 /**

@@ -1,6 +1,6 @@
 import type { AccessTokenClaims } from '../access-token-verifier-options.js';
 import type { VerifiedAccessToken } from '../create-access-token-verifier.js';
-import { ownClaim } from './own-claim.js';
+import { ownMember } from '@jwks-kit/core';
 import { ScopeSet } from './scope-set.js';
 
 /**
@@ -20,7 +20,7 @@ export class VerifiedToken implements VerifiedAccessToken {
 
   get scopes(): ReadonlySet<string> {
     // checkClaims let through only an own string scope, or none.
-    return (this.#scopes ??= scopesOf(ownClaim(this.claims, 'scope') as string | undefined));
+    return (this.#scopes ??= scopesOf(ownMember(this.claims, 'scope') as string | undefined));
   }
 }
 
