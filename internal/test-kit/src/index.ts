@@ -9,6 +9,7 @@ export type { TestKeyPair } from './key-fixtures.js';
 export { startRedisCluster } from './start-redis-cluster.js';
 export type { TestRedisCluster, StartRedisClusterOptions } from './start-redis-cluster.js';
 export { BUILT_IN_NAMES } from './built-in-names.js';
+export { whilePrototypePolluted } from './polluted-prototype.js';
 export { createJwkVectors } from './jwk-vectors.js';
 export type { JwkSetVector, JwkVector, JwkVectorOutcome, JwkVectors } from './jwk-vectors.js';
 export { startRedisSentinel } from './start-redis-sentinel.js';

@@ -1,6 +1,12 @@
 import express, { type RequestHandler } from 'express';
 import supertest from 'supertest';
-import { BUILT_IN_NAMES, createClock, createTestKeyPair, type TestKeyPair } from '@jwks-kit/test-kit';
+import {
+  BUILT_IN_NAMES,
+  createClock,
+  createTestKeyPair,
+  whilePrototypePolluted,
+  type TestKeyPair,
+} from '@jwks-kit/test-kit';
 import { authErrorHandler, createLocalKeySet, requireAuth, requireClaim, requireScopes } from '../src/index.js';
 import { accessToken, AUDIENCE, craftToken, ISSUER, validParts } from './lib/craft-token.js';
 
@@ -35,30 +41,6 @@ async function withPollutedPrototype(name: string, value: unknown, task: () => P
   Object.defineProperty(Object.prototype, name, { value, configurable: true, writable: true });
   try {
     await task();
-  } finally {
-    delete (Object.prototype as Record<string, unknown>)[name];
-  }
-}
-
-/**
- * Runs `task` while `Object.prototype[name]` is a getter answering `polluted()`, and counts the reads of it by an
- * object that carries an own `marker` member (the payload or header under test).
- */
-async function readsWhilePolluted<T>(
-  name: string,
-  polluted: () => unknown,
-  task: () => PromiseLike<T>,
-): Promise<{ outcome: T; reads: number }> {
-  let reads = 0;
-  Object.defineProperty(Object.prototype, name, {
-    configurable: true,
-    get(this: object) {
-      if (Object.hasOwn(this, 'marker')) reads += 1;
-      return polluted();
-    },
-  });
-  try {
-    return { outcome: await task(), reads };
   } finally {
     delete (Object.prototype as Record<string, unknown>)[name];
   }
@@ -121,7 +103,7 @@ describe('claims are read as own properties only', () => {
       res.json({ ok: true });
     });
     server.use(authErrorHandler());
-    const { outcome: res, reads } = await readsWhilePolluted(row.name, row.polluted, () => call(server, token));
+    const { outcome: res, reads } = await whilePrototypePolluted(row.name, row.polluted, () => call(server, token));
     expect(res.status).toBe(row.status);
     expect(reads).toBe(0);
   });
@@ -135,7 +117,7 @@ describe('claims are read as own properties only', () => {
   ])('a header without $name is refused although a polluted Object.prototype answers it', async (row) => {
     const token = accessToken(pair, clock, { header: { [row.name]: undefined, marker: 'header' } });
     const server = api(pass);
-    const { outcome: res, reads } = await readsWhilePolluted(row.name, row.polluted, () => call(server, token));
+    const { outcome: res, reads } = await whilePrototypePolluted(row.name, row.polluted, () => call(server, token));
     expect(res.status).toBe(401);
     expect(res.body.code).toBe('invalid_token');
     expect(reads).toBe(0);

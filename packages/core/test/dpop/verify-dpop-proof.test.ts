@@ -9,7 +9,12 @@ import {
   type DpopProofExpectation,
   type JwsAlgorithm,
 } from '../../src/index.js';
-import { craftDpopProof as craftProof, createDpopKey as proofKey, type ProofKey } from '@jwks-kit/test-kit';
+import {
+  craftDpopProof as craftProof,
+  createDpopKey as proofKey,
+  whilePrototypePolluted,
+  type ProofKey,
+} from '@jwks-kit/test-kit';
 
 const NOW = 1_800_000_000;
 const URL_ = 'https://api.example.com/orders';
@@ -492,24 +497,6 @@ describe('verifyDpopProof reads the proof by its own members only', () => {
   const nonces = createDpopNonces({ secret: randomBytes(32), windowSeconds: 60 });
   const marked = { ...request, nonce: nonces.issue(NOW) };
 
-  /** Runs `task` while `Object.prototype[name]` is a getter answering `value`; answers how often a marked object read it. */
-  function readsWhilePolluted(name: string, value: unknown, task: () => void): number {
-    let reads = 0;
-    Object.defineProperty(Object.prototype, name, {
-      configurable: true,
-      get(this: object) {
-        if (Object.hasOwn(this, 'marker')) reads += 1;
-        return value;
-      },
-    });
-    try {
-      task();
-    } finally {
-      delete (Object.prototype as Record<string, unknown>)[name];
-    }
-    return reads;
-  }
-
   /** A proof whose header, payload and jwk carry an own `marker` member, without `name` in `where`. */
   const proofWithout = (where: string, name: string) => {
     const jwk: Record<string, unknown> = { ...es256.publicJwk, marker: 'jwk' };
@@ -539,12 +526,11 @@ describe('verifyDpopProof reads the proof by its own members only', () => {
     { where: 'payload', name: 'iat', value: () => NOW, refused: INVALID('iat') },
     { where: 'payload', name: 'ath', value: () => accessTokenHash(TOKEN), refused: INVALID('ath') },
     { where: 'payload', name: 'nonce', value: () => nonces.issue(NOW), refused: 'use_dpop_nonce/nonce' },
-  ])('a $where without $name is refused, and the prototype is never asked for it', (row) => {
+  ])('a $where without $name is refused, and the prototype is never asked for it', async (row) => {
     const proof = proofWithout(row.where, row.name);
-    let seen = '';
-    const reads = readsWhilePolluted(row.name, row.value(), () => {
-      seen = outcome(proof, { nonce: nonces });
-    });
+    const { outcome: seen, reads } = await whilePrototypePolluted(row.name, row.value, () =>
+      outcome(proof, { nonce: nonces }),
+    );
     expect(seen).toBe(row.refused);
     expect(reads).toBe(0);
   });
