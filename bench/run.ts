@@ -197,6 +197,8 @@ async function main(): Promise<void> {
     const series = new Map<string, number[]>();
     /** Server CPU µs per request, per round (HTTP rows). */
     const cpuSeries = new Map<string, number[]>();
+    /** The user-space part of `cpuSeries`: what a change to the request path moves (the kernel's share is the same work per request). */
+    const userCpuSeries = new Map<string, number[]>();
     const latency = new Map<string, LoadResult[]>();
     const push = (id: string, value: number) => series.set(id, [...(series.get(id) ?? []), value]);
     for (let round = 0; round < options.rounds; round += 1) {
@@ -210,18 +212,23 @@ async function main(): Promise<void> {
             const before = await server.request({ type: 'cpu' });
             const measured = await load(r, options.durationSec, server);
             const after = await server.request({ type: 'cpu' });
-            const result =
-              before.type === 'cpu-result' && after.type === 'cpu-result'
-                ? {
-                    ...measured,
-                    serverCpu: (after.cpuMicros - before.cpuMicros) / (after.wallMicros - before.wallMicros),
-                  }
-                : measured;
+            const cpu = before.type === 'cpu-result' && after.type === 'cpu-result' ? { before, after } : undefined;
+            const result = cpu
+              ? {
+                  ...measured,
+                  serverCpu:
+                    (cpu.after.cpuMicros - cpu.before.cpuMicros) / (cpu.after.wallMicros - cpu.before.wallMicros),
+                }
+              : measured;
             push(r.def.id, result.rps);
             cpuSeries.set(r.def.id, [
               ...(cpuSeries.get(r.def.id) ?? []),
               ((result.serverCpu ?? Number.NaN) * 1e6) / result.rps,
             ]);
+            const userShare = cpu
+              ? (cpu.after.userMicros - cpu.before.userMicros) / (cpu.after.wallMicros - cpu.before.wallMicros)
+              : Number.NaN;
+            userCpuSeries.set(r.def.id, [...(userCpuSeries.get(r.def.id) ?? []), (userShare * 1e6) / result.rps]);
             latency.set(r.def.id, [...(latency.get(r.def.id) ?? []), result]);
             log(
               `round ${round + 1}/${options.rounds} ${r.def.id}: ${Math.round(result.rps)} req/s, p99 ${result.p99Ms} ms, server CPU ${Math.round((result.serverCpu ?? 0) * 100)}%`,
@@ -311,12 +318,15 @@ async function main(): Promise<void> {
           if (to === id || !series.has(to) || failures.has(to)) continue;
           const cpu = cpuSeries.get(id);
           const cpuTo = cpuSeries.get(to);
+          const user = userCpuSeries.get(id);
+          const userTo = userCpuSeries.get(to);
           const same = roundRatios(values, series.get(to)!);
           ratios.push({
             to,
             ...spreadOf(same),
             byProcess: perProcess(same, processes),
             ...(cpu && cpuTo ? { byCpu: spreadOf(roundRatios(cpuTo, cpu)) } : {}),
+            ...(user && userTo ? { byUserCpu: spreadOf(roundRatios(userTo, user)) } : {}),
           });
         }
         const lat = latency.get(id) ?? [];
@@ -334,6 +344,7 @@ async function main(): Promise<void> {
                 p99Ms: median(lat.map((l) => l.p99Ms)),
                 serverCpu: median(lat.map((l) => l.serverCpu ?? Number.NaN)),
                 cpuUsPerRequest: median(cpuSeries.get(id) ?? []),
+                userCpuUsPerRequest: median(userCpuSeries.get(id) ?? []),
               }
             : {}),
         });
@@ -361,10 +372,13 @@ async function main(): Promise<void> {
       const same = roundRatios(a, b);
       const spread = spreadOf(same);
       const value = spread.median;
+      const userA = userCpuSeries.get(t.numerator);
+      const userB = userCpuSeries.get(t.denominator);
       return {
         label: t.label,
         value,
         spread,
+        ...(userA && userB ? { byUserCpu: spreadOf(roundRatios(userB, userA)) } : {}),
         byProcess: perProcess(same, processes),
         min: t.min,
         pass: t.strict ? value > t.min : value >= t.min,

@@ -44,7 +44,12 @@ async function main(): Promise<void> {
           send({ type: 'memory-result', rssBytes: usage.rss, heapUsedBytes: usage.heapUsed });
         } else if (message.type === 'cpu') {
           const { user, system } = process.cpuUsage();
-          send({ type: 'cpu-result', cpuMicros: user + system, wallMicros: Number(process.hrtime.bigint() / 1000n) });
+          send({
+            type: 'cpu-result',
+            cpuMicros: user + system,
+            userMicros: user,
+            wallMicros: Number(process.hrtime.bigint() / 1000n),
+          });
         } else if (message.type === 'control' && mod.kind === 'http' && mod.control) {
           await mod.control(message.action);
           send({ type: 'control-result' });

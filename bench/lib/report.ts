@@ -10,6 +10,11 @@ export interface RatioSpread extends Spread {
   readonly to: string;
   /** The same ratio from server CPU µs per request (denominator's over this row's), per round. */
   readonly byCpu?: Spread;
+  /**
+   * The same ratio from the server's user-space CPU µs per request alone. The kernel's part (sockets, wakeups) is the
+   * same work per request in every row, but on a VM it costs more per request the slower the server is.
+   */
+  readonly byUserCpu?: Spread;
   /** Median of the same-round ratios per pair of server processes (round `r` ran the pair `r mod N`). */
   readonly byProcess?: readonly number[];
 }
@@ -32,6 +37,8 @@ export interface ReportRow {
   readonly serverCpu?: number;
   /** Median server CPU time per request in µs: comparable between rows even when the load generator limited a run. */
   readonly cpuUsPerRequest?: number;
+  /** The user-space part of `cpuUsPerRequest` (median over rounds). */
+  readonly userCpuUsPerRequest?: number;
   /** Why the scenario has no numbers (failed pre-flight check or load run). */
   readonly failed?: string;
 }
@@ -41,6 +48,8 @@ export interface TargetResult {
   readonly value: number | null;
   /** Spread of the per-round values behind `value`. */
   readonly spread?: Spread;
+  /** The same ratio from user-space CPU µs per request (HTTP rows): see {@link RatioSpread.byUserCpu}. Reported, not judged. */
+  readonly byUserCpu?: Spread;
   /** Median per pair of server processes; a target met by some pairs and missed by others is not settled. */
   readonly byProcess?: readonly number[];
   readonly min: number;
@@ -84,13 +93,13 @@ export function renderMarkdown(report: Report): string {
       `${o.processes} server process${o.processes === 1 ? '' : 'es'} per scenario taking turns by round, ` +
       `${o.connections} connections, ${fmt(o.poolSize)} distinct tokens. Medians over rounds; ratios are taken within each round, then the median, with the interquartile range across rounds in brackets.`,
     '',
-    '| # | scenario | median | ratios [p25–p75] | by CPU µs/req [p25–p75] | p50 ms | p99 ms | server CPU | CPU µs/req |',
-    '|---|---|---:|---:|---:|---:|---:|---:|---:|',
+    '| # | scenario | median | ratios [p25–p75] | by CPU µs/req [p25–p75] | by user CPU µs/req [p25–p75] | p50 ms | p99 ms | server CPU | CPU µs/req (user) |',
+    '|---|---|---:|---:|---:|---:|---:|---:|---:|---:|',
   ];
   for (const row of report.rows) {
     if (row.failed) {
       lines.push(
-        `| ${row.number} | ${row.title} | failed: ${row.failed.replaceAll('|', '/').slice(0, 160)} | | | | | | |`,
+        `| ${row.number} | ${row.title} | failed: ${row.failed.replaceAll('|', '/').slice(0, 160)} | | | | | | | |`,
       );
       continue;
     }
@@ -99,8 +108,16 @@ export function renderMarkdown(report: Report): string {
       .filter((r) => r.byCpu)
       .map((r) => `${formatSpread(r.byCpu!)} ${r.to}`)
       .join('<br>');
+    const byUserCpu = row.ratios
+      .filter((r) => r.byUserCpu)
+      .map((r) => `${formatSpread(r.byUserCpu!)} ${r.to}`)
+      .join('<br>');
+    const cpuPerRequest =
+      row.userCpuUsPerRequest === undefined
+        ? fmt(row.cpuUsPerRequest)
+        : `${fmt(row.cpuUsPerRequest)} (${fmt(row.userCpuUsPerRequest)})`;
     lines.push(
-      `| ${row.number} | ${row.title} | ${fmt(row.median)} ${row.unit} | ${ratio} | ${byCpu} | ${fmt(row.p50Ms, 2)} | ${fmt(row.p99Ms, 2)} | ${row.serverCpu === undefined ? '–' : `${fmt(row.serverCpu * 100)}%`} | ${fmt(row.cpuUsPerRequest)} |`,
+      `| ${row.number} | ${row.title} | ${fmt(row.median)} ${row.unit} | ${ratio} | ${byCpu} | ${byUserCpu} | ${fmt(row.p50Ms, 2)} | ${fmt(row.p99Ms, 2)} | ${row.serverCpu === undefined ? '–' : `${fmt(row.serverCpu * 100)}%`} | ${cpuPerRequest} |`,
     );
   }
   if (report.derived.length > 0) {
@@ -109,11 +126,14 @@ export function renderMarkdown(report: Report): string {
   }
   const measured = report.targets.filter((t) => t.value !== null);
   if (measured.length > 0) {
-    lines.push('', '| target | measured [p25–p75] | per process pair | |', '|---|---:|---:|---|');
+    lines.push('', '| target | measured [p25–p75] | by user CPU | per process pair | |', '|---|---:|---:|---:|---|');
     for (const t of measured) {
       const value = t.spread ? formatSpread(t.spread) : `${fmt(t.value ?? Number.NaN, 2)}×`;
+      const user = t.byUserCpu ? formatSpread(t.byUserCpu) : '';
       const pairs = t.byProcess && t.byProcess.length > 1 ? t.byProcess.map((v) => fmt(v, 2)).join(' · ') : '';
-      lines.push(`| ${t.label} | ${value} | ${pairs} | ${t.pass === null ? '' : t.pass ? 'met' : 'MISSED'} |`);
+      lines.push(
+        `| ${t.label} | ${value} | ${user} | ${pairs} | ${t.pass === null ? '' : t.pass ? 'met' : 'MISSED'} |`,
+      );
     }
   }
   const memory = Object.entries(report.memory);

@@ -106,7 +106,14 @@ export type ChildMessage =
   | { readonly type: 'micro-result'; readonly opsPerSec: Record<string, number> }
   | { readonly type: 'probe-result'; readonly values: Record<string, number | string> }
   | { readonly type: 'memory-result'; readonly rssBytes: number; readonly heapUsedBytes: number }
-  | { readonly type: 'cpu-result'; readonly cpuMicros: number; readonly wallMicros: number }
+  | {
+      readonly type: 'cpu-result';
+      /** User plus system CPU time of the process so far (`process.cpuUsage()`). */
+      readonly cpuMicros: number;
+      /** The user-space part of `cpuMicros`: what the process's own code (JavaScript, V8, OpenSSL) ran. */
+      readonly userMicros: number;
+      readonly wallMicros: number;
+    }
   | { readonly type: 'stats-result'; readonly values: Record<string, number> }
   | { readonly type: 'control-result' }
   | { readonly type: 'error'; readonly message: string };
