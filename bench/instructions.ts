@@ -3,7 +3,6 @@
  * loaded, shared machine where wall-clock figures move by more than the change:
  *
  *   node --import tsx bench/instructions.ts [--variants=a,b,…] [--windows=K] [--scale=F] [--parallel=P] [--split]
- *     [--connections=C]
  *
  * Each variant runs in its own `valgrind --tool=callgrind node …` process: a warm-up pass over the token pool,
  * then K measured windows of N calls, each ended by a callgrind dump (start-up, module loading and JIT
@@ -15,8 +14,7 @@
  * variants, 2,500 for those that verify a signature). Variants:
  * - `mw-*`: the middleware alone, called in a loop with request objects shaped like Node's (as row 18);
  * - `http-*`: the bench's own Express apps behind a real HTTP server, driven in the same process by a socket
- *   client that writes fixed request bytes and counts response bytes (a few thousand instructions per request) over
- *   `--connections` keep-alive sockets (default 1; the wall-clock bench uses 32);
+ *   client that writes fixed request bytes and counts response bytes (a few thousand instructions per request);
  *   `http-bare-auth` is row 36 (bare Express behind a one-line middleware setting `req.auth`), `http-bare-locals`
  *   the same middleware writing `res.locals.auth` instead, and `http-floor-req` row 37 (the floor handing its claims
  *   on `req.auth`);
@@ -27,7 +25,7 @@
 import { spawn } from 'node:child_process';
 import type { Server } from 'node:http';
 import { mkdtemp, readdir, readFile, rm, writeFile } from 'node:fs/promises';
-import { createConnection, type AddressInfo, type Socket } from 'node:net';
+import { createConnection, type AddressInfo } from 'node:net';
 import { tmpdir } from 'node:os';
 import { basename, join } from 'node:path';
 import type { NextFunction, RequestHandler, Response } from 'express';
@@ -102,13 +100,7 @@ interface Fixture {
  */
 const mark = () => void process.ppid;
 
-async function child(
-  variant: Variant,
-  calls: number,
-  windows: number,
-  fixturePath: string,
-  connections: number,
-): Promise<void> {
+async function child(variant: Variant, calls: number, windows: number, fixturePath: string): Promise<void> {
   const fixture = JSON.parse(await readFile(fixturePath, 'utf8')) as Fixture;
   const jwks = await startJwksServer([fixture.publicJwk], JWKS_MAX_AGE_SECONDS, { keepIdleSockets: true });
   // undici's first fetch compiles a lot of code: under valgrind it would outlast the key set's fetch timeout
@@ -158,14 +150,12 @@ async function child(
       const s = app.listen(0, '127.0.0.1', () => resolve(s));
     });
     const port = (server.address() as AddressInfo).port;
-    const client = await openClient(port, tokenFor, connections);
-    await client.run(warmup);
+    await drive(port, tokenFor, warmup);
     for (let w = 0; w < windows; w += 1) {
       mark();
-      await client.run(calls);
+      await drive(port, tokenFor, calls);
     }
     mark();
-    client.close();
     server.closeAllConnections();
     server.close();
   }
@@ -202,75 +192,41 @@ async function appFor(variant: Variant, ctx: ScenarioContext) {
   return (await import('./scenarios/require-auth.js')).requireAuthScenario('none').createApp(ctx);
 }
 
-/** Keep-alive sockets to the server under test, opened once and reused by every window. */
-interface Client {
-  /**
-   * Sends `count` GETs over all sockets, each socket sending its next request when its answer is complete (as
-   * autocannon does without pipelining); every answer must be a 200 of one length. With one socket each request is
-   * an event-loop turn of its own; with the bench's 32 the server reads several per turn, as it does when loaded.
-   */
-  run(count: number): Promise<void>;
-  close(): void;
-}
-
-async function openClient(port: number, tokenFor: () => string, connections: number): Promise<Client> {
-  let sent = 0;
-  let count = 0;
-  let busy = 0;
-  let settle: { resolve: () => void; reject: (error: Error) => void } | undefined;
-  const fail = (error: Error) => settle?.reject(error);
-  const sockets = await Promise.all(
-    Array.from(
-      { length: connections },
-      () =>
-        new Promise<Socket>((resolve, reject) => {
-          const socket = createConnection({ port, host: '127.0.0.1' }, () => resolve(socket));
-          socket.once('error', reject);
-        }),
-    ),
-  );
-  const send = (socket: Socket) => {
-    sent += 1;
-    socket.write(
-      `GET / HTTP/1.1\r\nHost: 127.0.0.1\r\nAuthorization: Bearer ${tokenFor()}\r\nConnection: keep-alive\r\n\r\n`,
-    );
-  };
-  for (const socket of sockets) {
+/** Sends `count` keep-alive GETs one after another on one socket; every answer must be a 200 of one length. */
+function drive(port: number, tokenFor: () => string, count: number): Promise<void> {
+  return new Promise((resolve, reject) => {
+    const socket = createConnection({ port, host: '127.0.0.1' });
+    let sent = 0;
     let received = 0;
     let expected = 0;
-    let head = '';
-    socket.on('error', fail);
+    let first = '';
+    const send = () => {
+      sent += 1;
+      socket.write(
+        `GET / HTTP/1.1\r\nHost: 127.0.0.1\r\nAuthorization: Bearer ${tokenFor()}\r\nConnection: keep-alive\r\n\r\n`,
+      );
+    };
+    socket.on('error', reject);
     socket.on('data', (chunk: Buffer) => {
       received += chunk.length;
       if (expected === 0) {
-        head += chunk.toString('latin1');
-        const end = head.indexOf('\r\n\r\n');
+        first += chunk.toString('latin1');
+        const end = first.indexOf('\r\n\r\n');
         if (end === -1) return;
-        if (!head.startsWith('HTTP/1.1 200 ')) return fail(new Error(`not a 200: ${head.slice(0, 200)}`));
-        const length = /content-length: (\d+)/i.exec(head);
+        if (!first.startsWith('HTTP/1.1 200 ')) return reject(new Error(`not a 200: ${first.slice(0, 200)}`));
+        const length = /content-length: (\d+)/i.exec(first);
         expected = end + 4 + Number(length?.[1] ?? NaN);
       }
       if (received < expected) return;
-      if (received > expected) return fail(new Error(`answer of ${received} bytes, expected ${expected}`));
+      if (received > expected) return reject(new Error(`answer of ${received} bytes, expected ${expected}`));
       received = 0;
-      if (sent < count) send(socket);
-      else if (--busy === 0) settle?.resolve();
+      if (sent === count) {
+        socket.end();
+        resolve();
+      } else send();
     });
-  }
-  return {
-    run(requests) {
-      sent = 0;
-      count = requests;
-      busy = Math.min(sockets.length, requests);
-      return new Promise((resolve, reject) => {
-        settle = { resolve, reject };
-        for (const socket of sockets.slice(0, busy)) send(socket);
-      });
-    },
-    close() {
-      for (const socket of sockets) socket.end();
-    },
-  };
+    socket.on('connect', send);
+  });
 }
 
 /** Instructions (Ir) of each measured window of one callgrind run of `variant`, and with `split` where they ran. */
@@ -281,7 +237,6 @@ async function windowsOf(
   fixturePath: string,
   dir: string,
   split: boolean,
-  connections: number,
 ): Promise<{ figures: number[]; splits: WindowSplit[] }> {
   const out = join(dir, `${variant}-${Math.random().toString(36).slice(2)}.out`);
   const args = [
@@ -296,7 +251,6 @@ async function windowsOf(
     `--calls=${calls}`,
     `--windows=${windows}`,
     `--fixture=${fixturePath}`,
-    `--connections=${connections}`,
   ];
   await new Promise<void>((resolve, reject) => {
     const proc = spawn('valgrind', args, { stdio: ['ignore', 'inherit', 'pipe'] });
@@ -329,11 +283,9 @@ async function main(): Promise<void> {
     }),
   );
   const windows = Number(args.get('windows') ?? 5);
-  const connections = Number(args.get('connections') ?? 1);
-  if (!Number.isInteger(connections) || connections < 1) throw new Error('--connections must be a whole number ≥ 1');
   const childVariant = args.get('child');
   if (childVariant !== undefined)
-    return child(childVariant as Variant, Number(args.get('calls')), windows, args.get('fixture')!, connections);
+    return child(childVariant as Variant, Number(args.get('calls')), windows, args.get('fixture')!);
   const scale = Number(args.get('scale') ?? 1);
   const variants = (args.get('variants')?.split(',') ?? [...VARIANTS]) as Variant[];
   for (const v of variants) if (!VARIANTS.includes(v)) throw new Error(`unknown variant ${v}; one of ${VARIANTS}`);
@@ -360,10 +312,7 @@ async function main(): Promise<void> {
     await Promise.all(
       Array.from({ length: parallel }, async () => {
         for (let v = queue.shift(); v !== undefined; v = queue.shift())
-          results.set(
-            v,
-            await windowsOf(v, Math.round(CALLS[v] * scale), windows, fixturePath, dir, split, connections),
-          );
+          results.set(v, await windowsOf(v, Math.round(CALLS[v] * scale), windows, fixturePath, dir, split));
       }),
     );
     console.log(`instructions per call (callgrind Ir), ${windows} windows after ${WARMUP} warm-up calls`);
