@@ -326,7 +326,9 @@ async function main(): Promise<void> {
             ...spreadOf(same),
             byProcess: perProcess(same, processes),
             ...(cpu && cpuTo ? { byCpu: spreadOf(roundRatios(cpuTo, cpu)) } : {}),
-            ...(user && userTo ? { byUserCpu: spreadOf(roundRatios(userTo, user)) } : {}),
+            ...(user && userTo && [...user, ...userTo].every(Number.isFinite)
+              ? { byUserCpu: spreadOf(roundRatios(userTo, user)) }
+              : {}),
           });
         }
         const lat = latency.get(id) ?? [];
@@ -378,7 +380,9 @@ async function main(): Promise<void> {
         label: t.label,
         value,
         spread,
-        ...(userA && userB ? { byUserCpu: spreadOf(roundRatios(userB, userA)) } : {}),
+        ...(userA && userB && [...userA, ...userB].every(Number.isFinite)
+          ? { byUserCpu: spreadOf(roundRatios(userB, userA)) }
+          : {}),
         byProcess: perProcess(same, processes),
         min: t.min,
         pass: t.strict ? value > t.min : value >= t.min,

@@ -12,7 +12,8 @@ export interface RatioSpread extends Spread {
   readonly byCpu?: Spread;
   /**
    * The same ratio from the server's user-space CPU µs per request alone. The kernel's part (sockets, wakeups) is the
-   * same work per request in every row, but on a VM it costs more per request the slower the server is.
+   * same work per request in every row, so this ratio is what the rows' own code costs. Absent when a server did not
+   * report it (an `--against` checkout from before stop 35).
    */
   readonly byUserCpu?: Spread;
   /** Median of the same-round ratios per pair of server processes (round `r` ran the pair `r mod N`). */
