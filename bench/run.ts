@@ -25,7 +25,7 @@ import {
   type TargetResult,
 } from './lib/report.js';
 import { spawnServer, type ServerProcess } from './lib/server-process.js';
-import { median, perProcess, roundRatios, spreadOf } from './lib/stats.js';
+import { median, perProcess, roundRatios, spreadOf, type Spread } from './lib/stats.js';
 import { measureP99DuringMirrorLoad } from './lib/mirror-load-phase.js';
 import { TARGETS } from './lib/targets.js';
 import { createTokenPool, signToken } from './lib/token-pool.js';
@@ -199,6 +199,16 @@ async function main(): Promise<void> {
     const cpuSeries = new Map<string, number[]>();
     /** The user-space part of `cpuSeries`: what a change to the request path moves (the kernel's share is the same work per request). */
     const userCpuSeries = new Map<string, number[]>();
+    /**
+     * `{ byUserCpu }`: the same-round ratio of row `id` to row `to` by user CPU per request (`to`'s over `id`'s), or
+     * nothing when either server did not report its user CPU in every round (an `--against` checkout from before).
+     */
+    const byUserCpu = (id: string, to: string): { byUserCpu?: Spread } => {
+      const row = userCpuSeries.get(id);
+      const base = userCpuSeries.get(to);
+      if (!row || !base || ![...row, ...base].every(Number.isFinite)) return {};
+      return { byUserCpu: spreadOf(roundRatios(base, row)) };
+    };
     const latency = new Map<string, LoadResult[]>();
     const push = (id: string, value: number) => series.set(id, [...(series.get(id) ?? []), value]);
     for (let round = 0; round < options.rounds; round += 1) {
@@ -212,23 +222,19 @@ async function main(): Promise<void> {
             const before = await server.request({ type: 'cpu' });
             const measured = await load(r, options.durationSec, server);
             const after = await server.request({ type: 'cpu' });
-            const cpu = before.type === 'cpu-result' && after.type === 'cpu-result' ? { before, after } : undefined;
-            const result = cpu
-              ? {
-                  ...measured,
-                  serverCpu:
-                    (cpu.after.cpuMicros - cpu.before.cpuMicros) / (cpu.after.wallMicros - cpu.before.wallMicros),
-                }
-              : measured;
+            /** The share of one core the server spent over the slice (all of its CPU, or its user-space part). */
+            const shareOf = (part: 'cpuMicros' | 'userMicros') =>
+              before.type === 'cpu-result' && after.type === 'cpu-result'
+                ? (after[part] - before[part]) / (after.wallMicros - before.wallMicros)
+                : Number.NaN;
+            const serverCpu = shareOf('cpuMicros');
+            const result = Number.isNaN(serverCpu) ? measured : { ...measured, serverCpu };
             push(r.def.id, result.rps);
-            cpuSeries.set(r.def.id, [
-              ...(cpuSeries.get(r.def.id) ?? []),
-              ((result.serverCpu ?? Number.NaN) * 1e6) / result.rps,
+            cpuSeries.set(r.def.id, [...(cpuSeries.get(r.def.id) ?? []), (serverCpu * 1e6) / result.rps]);
+            userCpuSeries.set(r.def.id, [
+              ...(userCpuSeries.get(r.def.id) ?? []),
+              (shareOf('userMicros') * 1e6) / result.rps,
             ]);
-            const userShare = cpu
-              ? (cpu.after.userMicros - cpu.before.userMicros) / (cpu.after.wallMicros - cpu.before.wallMicros)
-              : Number.NaN;
-            userCpuSeries.set(r.def.id, [...(userCpuSeries.get(r.def.id) ?? []), (userShare * 1e6) / result.rps]);
             latency.set(r.def.id, [...(latency.get(r.def.id) ?? []), result]);
             log(
               `round ${round + 1}/${options.rounds} ${r.def.id}: ${Math.round(result.rps)} req/s, p99 ${result.p99Ms} ms, server CPU ${Math.round((result.serverCpu ?? 0) * 100)}%`,
@@ -318,17 +324,13 @@ async function main(): Promise<void> {
           if (to === id || !series.has(to) || failures.has(to)) continue;
           const cpu = cpuSeries.get(id);
           const cpuTo = cpuSeries.get(to);
-          const user = userCpuSeries.get(id);
-          const userTo = userCpuSeries.get(to);
           const same = roundRatios(values, series.get(to)!);
           ratios.push({
             to,
             ...spreadOf(same),
             byProcess: perProcess(same, processes),
             ...(cpu && cpuTo ? { byCpu: spreadOf(roundRatios(cpuTo, cpu)) } : {}),
-            ...(user && userTo && [...user, ...userTo].every(Number.isFinite)
-              ? { byUserCpu: spreadOf(roundRatios(userTo, user)) }
-              : {}),
+            ...byUserCpu(id, to),
           });
         }
         const lat = latency.get(id) ?? [];
@@ -374,15 +376,11 @@ async function main(): Promise<void> {
       const same = roundRatios(a, b);
       const spread = spreadOf(same);
       const value = spread.median;
-      const userA = userCpuSeries.get(t.numerator);
-      const userB = userCpuSeries.get(t.denominator);
       return {
         label: t.label,
         value,
         spread,
-        ...(userA && userB && [...userA, ...userB].every(Number.isFinite)
-          ? { byUserCpu: spreadOf(roundRatios(userB, userA)) }
-          : {}),
+        ...byUserCpu(t.numerator, t.denominator),
         byProcess: perProcess(same, processes),
         min: t.min,
         pass: t.strict ? value > t.min : value >= t.min,
