@@ -16,8 +16,9 @@
  * - `http-*`: the bench's own Express apps behind a real HTTP server, driven in the same process by a socket
  *   client that writes fixed request bytes and counts response bytes (a few thousand instructions per request);
  *   `http-bare-auth` is row 36 (bare Express behind a one-line middleware setting `req.auth`), `http-bare-locals`
- *   the same middleware writing `res.locals.auth` instead, and `http-floor-req` row 37 (the floor handing its claims
- *   on `req.auth`);
+ *   the same middleware writing `res.locals.auth` instead, `http-floor-req` row 37 (the floor handing its claims
+ *   on `req.auth`), and `http-bare-shape` and `http-floor-shape` rows 39 and 40 (bare Express and the floor behind
+ *   the `request` listener `requireAuth` prepends);
  * - `*-sdk`: the same as without the suffix, with the OpenTelemetry metrics SDK registered before the verifier
  *   is created (a MeterProvider with a Prometheus reader, as row 19): the cost of instrumentation with the SDK on.
  * Tokens are real RS256 tokens signed before valgrind starts; the JWKS is served inside the child.
@@ -47,7 +48,9 @@ const VARIANTS = [
   'http-bare',
   'http-bare-auth',
   'http-bare-locals',
+  'http-bare-shape',
   'http-floor',
+  'http-floor-shape',
   'http-floor-req',
   'http-repeated',
   'http-distinct',
@@ -67,7 +70,9 @@ const CALLS: Readonly<Record<Variant, number>> = {
   'http-bare': 2_500,
   'http-bare-auth': 2_500,
   'http-bare-locals': 2_500,
+  'http-bare-shape': 2_500,
   'http-floor': 2_500,
+  'http-floor-shape': 2_500,
   'http-floor-req': 2_500,
   'http-repeated': 2_500,
   'http-distinct': 2_500,
@@ -187,6 +192,10 @@ async function appFor(variant: Variant, ctx: ScenarioContext) {
     return (await import('./scenarios/bare-express.js')).authStoreScenario('req').createApp(ctx);
   if (variant === 'http-bare-locals')
     return (await import('./scenarios/bare-express.js')).authStoreScenario('locals').createApp(ctx);
+  if (variant === 'http-bare-shape')
+    return (await import('./scenarios/bare-express.js')).shapedBareScenario().createApp(ctx);
+  if (variant === 'http-floor-shape')
+    return (await import('./scenarios/floor.js')).floorScenario('locals', true).createApp(ctx);
   if (variant === 'http-floor') return (await import('./scenarios/floor.js')).floorScenario('locals').createApp(ctx);
   if (variant === 'http-floor-req') return (await import('./scenarios/floor.js')).floorScenario('req').createApp(ctx);
   return (await import('./scenarios/require-auth.js')).requireAuthScenario('none').createApp(ctx);

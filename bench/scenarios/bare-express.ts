@@ -1,4 +1,5 @@
 import express from 'express';
+import { withReservedShape } from '../lib/reserved-shape.js';
 import type { HttpScenarioModule } from '../lib/types.js';
 
 /** Scenario 1: Express 5 answering `{ ok: true }`, the ceiling every other scenario is compared to. */
@@ -12,6 +13,11 @@ export const scenario: HttpScenarioModule = {
     return app;
   },
 };
+
+/** Scenario 39: scenario 1 behind the `request` listener `requireAuth` prepends (the Express shape), and nothing else. */
+export function shapedBareScenario(): HttpScenarioModule {
+  return { kind: 'http', createApp: (ctx) => withReservedShape(scenario.createApp(ctx) as express.Application) };
+}
 
 const HANDED_ON = Object.freeze({ claims: Object.freeze({ sub: 'bench' }) });
 

@@ -1,5 +1,6 @@
 import { createPublicKey, verify, type KeyObject } from 'node:crypto';
 import express, { type RequestHandler } from 'express';
+import { withReservedShape } from '../lib/reserved-shape.js';
 import type { HttpScenarioModule, ScenarioContext } from '../lib/types.js';
 
 interface Jwk {
@@ -56,8 +57,11 @@ export async function floorMiddleware(
   return auth;
 }
 
-/** Scenario 15 (claims on `res.locals`) or 37 (claims on `req.auth`): {@link floorMiddleware} in front of `{ ok: true }`. */
-export function floorScenario(handOff: 'locals' | 'req'): HttpScenarioModule {
+/**
+ * Scenario 15 (claims on `res.locals`) or 37 (claims on `req.auth`): {@link floorMiddleware} in front of `{ ok: true }`;
+ * with `shaped`, scenario 40: behind the `request` listener `requireAuth` prepends (the Express shape).
+ */
+export function floorScenario(handOff: 'locals' | 'req', shaped = false): HttpScenarioModule {
   return {
     kind: 'http',
     async createApp(ctx) {
@@ -66,7 +70,7 @@ export function floorScenario(handOff: 'locals' | 'req'): HttpScenarioModule {
       app.get('/', auth, (_req, res) => {
         res.json({ ok: true });
       });
-      return app;
+      return shaped ? withReservedShape(app) : app;
     },
   };
 }
