@@ -32,7 +32,7 @@ import { basename, join } from 'node:path';
 import type { NextFunction, RequestHandler, Response } from 'express';
 import type { JWK } from 'jose';
 import { createTestKeyPair } from '@jwks-kit/test-kit';
-import { requireAuth } from '@jwks-kit/verifier';
+import type { requireAuth } from '@jwks-kit/verifier';
 import { claimsFor } from './lib/claims.js';
 import { splitCallgrindDump, type WindowSplit } from './lib/callgrind-split.js';
 import { startJwksServer } from './lib/jwks-server.js';
@@ -173,17 +173,9 @@ const noop: RequestHandler = () => undefined;
 async function middlewareFor(variant: Variant, ctx: ScenarioContext): Promise<RequestHandler> {
   if (variant === 'mw-none') return noop;
   if (variant === 'mw-floor') return (await import('./scenarios/floor.js')).floorMiddleware(ctx);
-  const { cacheSizeFor } = await import('./scenarios/require-auth.js');
-  const auth = requireAuth({
-    issuer: ctx.issuer,
-    audience: ctx.audience,
-    jwksUri: ctx.jwksUri,
-    verifiedTokenCacheSize: cacheSizeFor(ctx),
-    // under callgrind on a loaded machine the first fetch can outlast the default 5 s
-    jwks: { timeoutMs: 120_000 },
-  });
-  await auth.ready();
-  return auth;
+  const { readyRequireAuth } = await import('./scenarios/require-auth.js');
+  // under callgrind on a loaded machine the first fetch can outlast the default 5 s
+  return readyRequireAuth(ctx, { jwks: { timeoutMs: 120_000 } });
 }
 
 async function appFor(variant: Variant, ctx: ScenarioContext) {

@@ -25,9 +25,10 @@ const HANDED_ON = Object.freeze({ claims: Object.freeze({ sub: 'bench' }) });
  * Bare Express with a one-line middleware in front that hands a constant on, either on `req.auth` (scenario 36)
  * or on `res.locals.auth`: what any middleware that hands a result on costs under Express 5 before doing anything
  * else (a second route layer, and for `req`, a property added to a request whose hidden class Express makes unique
- * per request; `res.locals` is a null-prototype dictionary, so a write there adds no hidden class).
+ * per request; `res.locals` is a null-prototype dictionary, so a write there adds no hidden class). With `shaped`,
+ * scenario 41: the `req.auth` store behind the `request` listener `requireAuth` prepends (row 39 plus the middleware).
  */
-export function authStoreScenario(handOff: 'req' | 'locals'): HttpScenarioModule {
+export function authStoreScenario(handOff: 'req' | 'locals', shaped = false): HttpScenarioModule {
   return {
     kind: 'http',
     createApp() {
@@ -43,7 +44,7 @@ export function authStoreScenario(handOff: 'req' | 'locals'): HttpScenarioModule
           res.json({ ok: true });
         },
       );
-      return app;
+      return shaped ? withReservedShape(app) : app;
     },
   };
 }

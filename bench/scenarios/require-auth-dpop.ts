@@ -1,8 +1,9 @@
 import express from 'express';
-import { authErrorHandler, requireAuth } from '@jwks-kit/verifier';
+import { authErrorHandler } from '@jwks-kit/verifier';
 import { craftDpopProof, type ProofKey } from '@jwks-kit/test-kit';
 import { expectStatus } from '../lib/preflight.js';
 import type { HttpScenarioModule, LoadPlan, ParentTokens } from '../lib/types.js';
+import { readyRequireAuth } from './require-auth.js';
 
 /** The public origin the DPoP route is configured with; proofs name it in `htu` (the port does not matter). */
 export const DPOP_ORIGIN = 'https://orders.bench.example';
@@ -16,13 +17,7 @@ export const DPOP_ORIGIN = 'https://orders.bench.example';
 export const scenario: HttpScenarioModule = {
   kind: 'http',
   async createApp(ctx) {
-    const auth = requireAuth({
-      issuer: ctx.issuer,
-      audience: ctx.audience,
-      jwksUri: ctx.jwksUri,
-      dpop: { publicOrigin: DPOP_ORIGIN },
-    });
-    await auth.ready();
+    const auth = await readyRequireAuth(ctx, { dpop: { publicOrigin: DPOP_ORIGIN } });
     const app = express();
     app.get('/', auth, (_req, res) => {
       res.json({ ok: true });

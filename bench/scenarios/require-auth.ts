@@ -1,7 +1,8 @@
 import express from 'express';
 import { Redis } from 'ioredis';
-import { authErrorHandler, requireAuth } from '@jwks-kit/verifier';
+import { authErrorHandler, requireAuth, type RequireAuthHandler, type RequireAuthOptions } from '@jwks-kit/verifier';
 import { createRedisDenylist, type RedisDenylist } from '@jwks-kit/denylist/redis';
+import { withReservedShape } from '../lib/reserved-shape.js';
 import type { HttpScenarioModule, ScenarioContext } from '../lib/types.js';
 
 /** Where revocations are checked: nowhere, an in-process Redis mirror (of the small or the large denylist), or one Redis MGET per request. */
@@ -12,6 +13,25 @@ export type DenylistMode = 'none' | 'mirror' | 'mirror-large' | 'lookup';
  * small to overflow it (quick runs): then it is half the pool, so every distinct request misses.
  */
 export const cacheSizeFor = (ctx: ScenarioContext) => Math.min(10_000, Math.floor(ctx.poolSize / 2));
+
+/**
+ * `requireAuth` as every bench row builds it (the run's issuer, audience and remote JWKS, the cache of
+ * {@link cacheSizeFor}), plus `extra`, once its key set is ready.
+ */
+export async function readyRequireAuth(
+  ctx: ScenarioContext,
+  extra: Partial<RequireAuthOptions> = {},
+): Promise<RequireAuthHandler> {
+  const auth = requireAuth({
+    issuer: ctx.issuer,
+    audience: ctx.audience,
+    jwksUri: ctx.jwksUri,
+    verifiedTokenCacheSize: cacheSizeFor(ctx),
+    ...extra,
+  });
+  await auth.ready();
+  return auth;
+}
 
 /** Full loads of the mirror so far and how long the last one took (for the p99-during-load phase). */
 interface LoadFigures {
@@ -63,14 +83,7 @@ export function requireAuthScenario(mode: DenylistMode): HttpScenarioModule {
     async createApp(ctx) {
       context = ctx;
       if (mode !== 'none') denylist = await createDenylist(ctx, mode, figures);
-      const auth = requireAuth({
-        issuer: ctx.issuer,
-        audience: ctx.audience,
-        jwksUri: ctx.jwksUri,
-        verifiedTokenCacheSize: cacheSizeFor(ctx),
-        ...(denylist ? { denylist } : {}),
-      });
-      await auth.ready();
+      const auth = await readyRequireAuth(ctx, denylist ? { denylist } : {});
       const app = express();
       app.get('/', auth, (_req, res) => {
         res.json({ ok: true });
@@ -93,6 +106,29 @@ export function requireAuthScenario(mode: DenylistMode): HttpScenarioModule {
         figures.backgroundLoads += 1;
         await second.close();
       });
+    },
+  };
+}
+
+/**
+ * Scenario 42: bare Express behind the reserved shape (row 39) in a process that also holds a ready `requireAuth`
+ * (remote JWKS fetched, caches made), mounted on another route only: what loading the verifier costs the process
+ * when `/` never runs it, so that row 2's gap to row 39 can be split into footprint and per-request path.
+ */
+export function verifierLoadedScenario(): HttpScenarioModule {
+  return {
+    kind: 'http',
+    async createApp(ctx) {
+      const auth = await readyRequireAuth(ctx);
+      const app = express();
+      app.get('/', (_req, res) => {
+        res.json({ ok: true });
+      });
+      app.get('/authenticated', auth, (_req, res) => {
+        res.json({ ok: true });
+      });
+      app.use(authErrorHandler());
+      return withReservedShape(app);
     },
   };
 }
