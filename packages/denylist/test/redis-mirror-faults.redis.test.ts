@@ -112,8 +112,15 @@ describe('Redis denylist when Redis goes away', () => {
 
     // the restarted Redis has no persistence: it comes back empty
     await redis.restart();
+    // The mirror notices that Redis lost its stream in one of two ways, whichever comes first: its reader's check
+    // after the reconnect finds the stream gone (`reconnect`), or the other mirror has already written back, so
+    // the stream exists again and the reader finds its entry counter restarted (`reset`). Either way it writes
+    // back what it knew and loads again; until the reader has read that far it may briefly report itself current,
+    // answering from everything it knew, so the wait is for the resync, not for the first moment of currency.
+    const resyncedAfterLoss = () =>
+      events.some((event) => event.type === 'synced' && (event.reason === 'reconnect' || event.reason === 'reset'));
     const recoveryMs = await eventually(
-      () => mirror.stats().unsureSinceMs === undefined,
+      () => resyncedAfterLoss() && mirror.stats().unsureSinceMs === undefined,
       'the mirror to resync after the restart',
     );
     console.log(`mirror current again ${recoveryMs.toFixed(0)} ms after redis-server answered PING`);
@@ -121,7 +128,6 @@ describe('Redis denylist when Redis goes away', () => {
     expect(mirror.check(revokedToken)).toBe(true);
     expect(mirror.check(subjectToken)).toBe(true);
     expect(mirror.check(freshToken)).toBe(false);
-    expect(events).toContainEqual(expect.objectContaining({ type: 'synced', reason: 'reconnect' }));
     expect(events).toContainEqual({ type: 'current', unsureForMs: expect.any(Number) });
     // logged once per state change, not per refused check: unsure / current again alternate (ending current),
     // and the six refused checks gave one fail-closed line, then one "answers again"
