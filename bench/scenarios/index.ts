@@ -26,6 +26,13 @@ export interface ScenarioDef {
 /** Tokens of row 35: each comes back after this many requests, twice the verified-token cache of 10,000. */
 const RETURNING_POOL = 20_000;
 
+/**
+ * Pre-flight of the rows that do not check the token: they receive the same `Authorization` header as the
+ * authenticated rows, so that ratios measure what the middleware does, not the HTTP parser reading a 700-byte header.
+ */
+const openWithRepeatedToken = (url: string, tokens: ParentTokens) =>
+  prepareOpen(url, { authorization: `Bearer ${tokens.repeated}` });
+
 const mod = (loader: () => Promise<{ scenario: ScenarioModule }>) => async () => (await loader()).scenario;
 
 /** Every scenario, in report order. */
@@ -36,9 +43,7 @@ export const SCENARIOS: readonly ScenarioDef[] = [
     title: 'bare Express 5 `{ ok: true }` (same `Authorization` header, not checked)',
     kind: 'http',
     load: mod(() => import('./bare-express.js')),
-    // The baseline receives the same request bytes as the authenticated scenarios, so that ratios
-    // measure what the middleware does, not the HTTP parser reading a 700-byte header.
-    prepare: (url, tokens) => prepareOpen(url, { authorization: `Bearer ${tokens.repeated}` }),
+    prepare: openWithRepeatedToken,
   },
   {
     id: 'bare-auth-store',
@@ -46,7 +51,7 @@ export const SCENARIOS: readonly ScenarioDef[] = [
     title: 'bare Express + a one-line middleware setting `req.auth` (same `Authorization` header, not checked)',
     kind: 'http',
     load: async () => (await import('./bare-express.js')).authStoreScenario('req'),
-    prepare: (url, tokens) => prepareOpen(url, { authorization: `Bearer ${tokens.repeated}` }),
+    prepare: openWithRepeatedToken,
   },
   {
     id: 'bare-locals-store',
@@ -55,7 +60,7 @@ export const SCENARIOS: readonly ScenarioDef[] = [
     kind: 'http',
     ratiosTo: ['bare', 'bare-auth-store'],
     load: async () => (await import('./bare-express.js')).authStoreScenario('locals'),
-    prepare: (url, tokens) => prepareOpen(url, { authorization: `Bearer ${tokens.repeated}` }),
+    prepare: openWithRepeatedToken,
   },
   {
     id: 'bare-shape',
@@ -64,7 +69,7 @@ export const SCENARIOS: readonly ScenarioDef[] = [
       'bare Express with the request shape `requireAuth` reserves (its prepended `request` listener, nothing else)',
     kind: 'http',
     load: async () => (await import('./bare-express.js')).shapedBareScenario(),
-    prepare: (url, tokens) => prepareOpen(url, { authorization: `Bearer ${tokens.repeated}` }),
+    prepare: openWithRepeatedToken,
   },
   {
     id: 'bare-shape-auth-store',
@@ -73,7 +78,7 @@ export const SCENARIOS: readonly ScenarioDef[] = [
     kind: 'http',
     ratiosTo: ['bare', 'bare-shape'],
     load: async () => (await import('./bare-express.js')).authStoreScenario('req', true),
-    prepare: (url, tokens) => prepareOpen(url, { authorization: `Bearer ${tokens.repeated}` }),
+    prepare: openWithRepeatedToken,
   },
   {
     id: 'bare-shape-verifier-loaded',
@@ -82,7 +87,7 @@ export const SCENARIOS: readonly ScenarioDef[] = [
     kind: 'http',
     ratiosTo: ['bare', 'bare-shape'],
     load: async () => (await import('./require-auth.js')).verifierLoadedScenario(),
-    prepare: (url, tokens) => prepareOpen(url, { authorization: `Bearer ${tokens.repeated}` }),
+    prepare: openWithRepeatedToken,
   },
   {
     id: 'require-auth-repeated',

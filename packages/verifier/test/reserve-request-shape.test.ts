@@ -4,6 +4,11 @@ import supertest from 'supertest';
 import { createClock, createTestKeyPair, type TestKeyPair } from '@jwks-kit/test-kit';
 import { authErrorHandler, createLocalKeySet, requireAuth, type RequireAuthOptions } from '../src/index.js';
 import { accessToken, AUDIENCE, ISSUER } from './lib/craft-token.js';
+import {
+  declareExpressShape,
+  EXPRESS_REQUEST_MEMBERS,
+  EXPRESS_RESPONSE_MEMBERS,
+} from '../src/lib/reserve-request-shape.js';
 
 let pair: TestKeyPair;
 const clock = createClock();
@@ -234,6 +239,15 @@ describe('reserveRequestShape: members declared on the request before Express ru
     const error = await new Promise<unknown>((resolve) => auth(req as never, {} as never, resolve));
     expect(error).toBeUndefined();
     expect((req as { auth?: { claims: { sub: string } } }).auth?.claims.sub).toBe('user-1');
+  });
+
+  it('the listener declares exactly the listed members, all undefined (its stores are written out one by one)', () => {
+    const req = {};
+    const res = {};
+    declareExpressShape(req as IncomingMessage, res as ServerResponse);
+    expect(Object.keys(req).sort()).toEqual(['auth', ...EXPRESS_REQUEST_MEMBERS].sort());
+    expect(Object.keys(res).sort()).toEqual([...EXPRESS_RESPONSE_MEMBERS].sort());
+    expect([...Object.values(req), ...Object.values(res)].every((value) => value === undefined)).toBe(true);
   });
 
   it.each([['yes'], [1], [null]])('refuses %p as reserveRequestShape (TypeError naming the option)', (value) => {
